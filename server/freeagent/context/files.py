@@ -1,0 +1,160 @@
+"""Which files in a workspace matter, and what kind each one is.
+
+Owns the directory walk: skips dependency folders, build output and whatever the workspace's
+``.gitignore`` files ignore (nested ones included, with git's semantics via pathspec), and
+classifies each remaining file as source, manifest, tsconfig, lockfile or other.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+SOURCE_SUFFIXES = {
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "tsx",  # the TSX grammar parses JSX too
+    ".py": "python",
+    ".pyi": "python",
+}
+
+# Never descended into, whatever .gitignore says: dependencies, VCS data, caches, build output.
+SKIP_DIRS = frozenset(
+    {
+        "node_modules", ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", "dist", "build", "out", ".next", ".nuxt",
+        ".svelte-kit", ".turbo", ".cache", "coverage", ".parcel-cache", ".yarn", ".pnpm-store",
+        "site-packages", ".eggs",
+    }
+)
+
+LOCKFILES = {
+    "package-lock.json": "npm",
+    "npm-shrinkwrap.json": "npm",
+    "yarn.lock": "yarn",
+    "pnpm-lock.yaml": "pnpm",
+    "bun.lockb": "bun",
+    "bun.lock": "bun",
+    "poetry.lock": "poetry",
+    "uv.lock": "uv",
+    "Pipfile.lock": "pipenv",
+    "pdm.lock": "pdm",
+}
+
+
+def classify(name: str) -> str | None:
+    """The kind of a file by its name: source, package, tsconfig, pyproject, requirements,
+    pnpm-workspace, lockfile, gitignore — or None when the context does not care about it."""
+    if name == "package.json":
+        return "package"
+    if name == "pyproject.toml":
+        return "pyproject"
+    if name == "pnpm-workspace.yaml":
+        return "pnpm-workspace"
+    if name == ".gitignore":
+        return "gitignore"
+    if name in LOCKFILES:
+        return "lockfile"
+    if name.endswith(".json") and (name.startswith("tsconfig") or name.startswith("jsconfig")):
+        return "tsconfig"
+    if name.startswith("requirements") and name.endswith((".txt", ".in")):
+        return "requirements"
+    suffix = os.path.splitext(name)[1]
+    if suffix in SOURCE_SUFFIXES:
+        return "source"
+    return None
+
+
+@dataclass
+class ScanResult:
+    by_kind: dict[str, list[Path]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Path]:
+        return self.by_kind.get(kind, [])
+
+
+class IgnoreRules:
+    """The workspace's ignore rules: built-in skip dirs, settings globs and .gitignore files."""
+
+    def __init__(self, root: Path, extra: list[str] | None = None, use_gitignore: bool = True):
+        self.root = root
+        self.use_gitignore = use_gitignore
+        self.extra = pathspec.GitIgnoreSpec.from_lines(extra or [])
+        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+
+    def _spec_for(self, rel_dir: str) -> pathspec.GitIgnoreSpec | None:
+        if rel_dir not in self._specs:
+            spec = None
+            path = self.root / rel_dir / ".gitignore"
+            if self.use_gitignore and path.is_file():
+                try:
+                    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                except OSError:
+                    spec = None
+            self._specs[rel_dir] = spec
+        return self._specs[rel_dir]
+
+    def forget(self, rel_dir: str) -> None:
+        """Drop the cached .gitignore of ``rel_dir`` (it changed on disk)."""
+        self._specs.pop(rel_dir, None)
+
+    def ignored(self, rel_path: str, is_dir: bool) -> bool:
+        """Whether ``rel_path`` (posix, relative to the root) is left out of the context."""
+        parts = rel_path.split("/")
+        if any(p in SKIP_DIRS for p in (parts if is_dir else parts[:-1])):
+            return True
+        probe = rel_path + "/" if is_dir else rel_path
+        if self.extra.match_file(probe):
+            return True
+        if not self.use_gitignore:
+            return False
+        # Each .gitignore from the root down to the file's directory applies, relative to itself.
+        for depth in range(len(parts)):
+            base = "/".join(parts[:depth])
+            spec = self._spec_for(base)
+            if spec is not None:
+                sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+                if spec.match_file(sub):
+                    return True
+        return False
+
+
+def scan(root: Path, rules: IgnoreRules) -> ScanResult:
+    """Walk ``root`` once and group the files the context cares about by kind (sorted)."""
+    result = ScanResult()
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(root / rel_dir if rel_dir else root))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in SKIP_DIRS or rules.ignored(rel, True):
+                    continue
+                stack.append(rel)
+                continue
+            kind = classify(entry.name)
+            if kind is None:
+                continue
+            if kind != "gitignore" and rules.ignored(rel, False):
+                continue
+            result.by_kind.setdefault(kind, []).append(Path(entry.path))
+    for paths in result.by_kind.values():
+        paths.sort()
+    return result

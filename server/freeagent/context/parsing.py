@@ -1,0 +1,471 @@
+"""Source files → plain summaries, with tree-sitter (TypeScript, TSX/JSX, JavaScript, Python).
+
+Owns what the code index knows about one file: its imports (static, type-only, re-exports,
+``require``, ``import x = require()``, dynamic ``import()``, Python ``import``/``from``), its
+exports (named, default, re-exported, ``export *``, CommonJS ``module.exports``), top-level
+symbols with kinds, and a small style sample (quotes, semicolons, indentation, trailing commas)
+that the conventions module aggregates. No syntax tree is kept: summaries are small so a
+5,000-file workspace stays well under 200 MB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import tree_sitter_python
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    line: int  # 0-based
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of(cls, node: Node) -> "Span":
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        return cls(sl, sc, el, ec)
+
+
+@dataclass(slots=True, frozen=True)
+class ImportRecord:
+    specifier: str
+    kind: str  # static | reexport | require | import-equals | dynamic | python
+    names: tuple[str, ...]  # imported names: "default", "*", or export names
+    type_only: bool
+    span: Span  # of the specifier string (the module name for Python)
+
+
+@dataclass(slots=True, frozen=True)
+class ExportRecord:
+    name: str  # "default", "*" (export * from), or the exported name
+    kind: str  # local | default | reexport | reexport-all | commonjs
+    source: str | None = None
+    type_only: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class SymbolRecord:
+    name: str
+    kind: str  # function | component | class | interface | type | enum | variable | constant | namespace
+    exported: bool
+    line: int
+
+
+@dataclass(slots=True)
+class StyleSample:
+    single_quotes: int = 0
+    double_quotes: int = 0
+    with_semicolon: int = 0
+    without_semicolon: int = 0
+    indent: dict = field(default_factory=dict)  # "tab" | "2" | "4" … -> count of indent steps
+    trailing_comma: int = 0
+    no_trailing_comma: int = 0
+    esm: int = 0  # import/export statements
+    cjs: int = 0  # require() calls and module.exports/exports.x assignments
+    fetch_calls: int = 0
+
+
+@dataclass(slots=True)
+class FileSummary:
+    path: str  # posix, relative to the workspace root
+    language: str
+    size: int
+    imports: list[ImportRecord] = field(default_factory=list)
+    exports: list[ExportRecord] = field(default_factory=list)
+    symbols: list[SymbolRecord] = field(default_factory=list)
+    ambient_modules: list[str] = field(default_factory=list)  # declare module 'x'
+    style: StyleSample = field(default_factory=StyleSample)
+    has_errors: bool = False
+
+
+_TS_QUERY = """
+(call_expression function: (identifier) @fn (#any-of? @fn "require" "fetch")
+  arguments: (arguments . (string)? @src)) @call
+(call_expression function: (import) arguments: (arguments . (string) @src)) @dynamic
+(string) @string
+[(lexical_declaration) (variable_declaration) (expression_statement) (return_statement)
+ (import_statement) (throw_statement) (break_statement) (continue_statement)
+ (type_alias_declaration)] @stmt
+[(object) (array) (named_imports) (object_pattern) (array_pattern) (export_clause)] @list
+"""
+
+_PY_QUERY = """
+(import_statement) @import
+(import_from_statement) @from
+(future_import_statement) @future
+(string) @string
+"""
+
+_DECLARATION_KINDS = {
+    "function_declaration": "function",
+    "generator_function_declaration": "function",
+    "function_signature": "function",
+    "class_declaration": "class",
+    "abstract_class_declaration": "class",
+    "interface_declaration": "interface",
+    "type_alias_declaration": "type",
+    "enum_declaration": "enum",
+    "internal_module": "namespace",
+    "module": "namespace",
+}
+_FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+def _string_value(node: Node) -> str:
+    """The value of a string literal node (quotes stripped, no escape processing needed for specifiers)."""
+    raw = _text(node)
+    return raw[1:-1] if len(raw) >= 2 and raw[0] in "'\"`" else raw
+
+
+def _indent_sample(source: bytes, sample: dict, max_lines: int = 400) -> None:
+    previous = 0
+    for raw in source.split(b"\n", max_lines)[:max_lines]:
+        stripped = raw.lstrip(b" \t")
+        if not stripped or stripped.startswith((b"*", b"//", b"#")):
+            continue
+        lead = raw[: len(raw) - len(stripped)]
+        if lead.startswith(b"\t"):
+            sample["tab"] = sample.get("tab", 0) + 1
+            previous = 0
+            continue
+        width = len(lead)
+        step = width - previous
+        if 0 < step <= 8:
+            sample[str(step)] = sample.get(str(step), 0) + 1
+        previous = width
+
+
+class Parsers:
+    """The tree-sitter languages, parsers and compiled queries (built once per process)."""
+
+    @cached_property
+    def _ts(self):
+        lang = Language(tree_sitter_typescript.language_typescript())
+        return lang, Parser(lang), Query(lang, _TS_QUERY)
+
+    @cached_property
+    def _tsx(self):
+        lang = Language(tree_sitter_typescript.language_tsx())
+        return lang, Parser(lang), Query(lang, _TS_QUERY)
+
+    @cached_property
+    def _py(self):
+        lang = Language(tree_sitter_python.language())
+        return lang, Parser(lang), Query(lang, _PY_QUERY)
+
+    def summarize(self, rel_path: str, language: str, source: bytes) -> FileSummary:
+        if language == "python":
+            return self._summarize_python(rel_path, source)
+        # .js/.mjs/.cjs files may contain JSX (React projects), so they use the TSX grammar;
+        # TSX can't parse `<T>x` casts, which only .ts files use.
+        _, parser, query = self._ts if language == "typescript" else self._tsx
+        return self._summarize_ts(rel_path, language, source, parser, query)
+
+    # ------------------------------------------------------------------ TypeScript / JS
+
+    def _summarize_ts(self, rel_path, language, source, parser, query) -> FileSummary:
+        tree = parser.parse(source)
+        root = tree.root_node
+        summary = FileSummary(rel_path, language, len(source), has_errors=root.has_error)
+        style = summary.style
+        imports, exports, symbols = summary.imports, summary.exports, summary.symbols
+
+        for child in root.named_children:
+            self._top_level(child, summary)
+
+        for pattern, caps in QueryCursor(query).matches(root):
+            if pattern == 0:  # require(...) / fetch(...)
+                fn = _text(caps["fn"][0])
+                if fn == "fetch":
+                    style.fetch_calls += 1
+                elif "src" in caps:
+                    src = caps["src"][0]
+                    style.cjs += 1
+                    parent = caps["call"][0].parent
+                    names: tuple[str, ...] = ("*",)
+                    if parent is not None and parent.type == "variable_declarator":
+                        target = parent.child_by_field_name("name")
+                        if target is not None and target.type == "object_pattern":
+                            names = tuple(
+                                _text(p.child_by_field_name("key") or p)
+                                for p in target.named_children
+                                if p.type in ("shorthand_property_identifier_pattern", "pair_pattern")
+                            )
+                    imports.append(ImportRecord(_string_value(src), "require", names, False, Span.of(src)))
+            elif pattern == 1:  # import("x")
+                src = caps["src"][0]
+                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src)))
+            elif pattern == 2:
+                node = caps["string"][0]
+                parent = node.parent
+                if parent is not None and parent.type == "jsx_attribute":
+                    continue  # JSX attributes use double quotes by convention regardless
+                first = source[node.start_byte : node.start_byte + 1]
+                if first == b"'":
+                    style.single_quotes += 1
+                elif first == b'"':
+                    style.double_quotes += 1
+            elif pattern == 3:
+                node = caps["stmt"][0]
+                parent = node.parent
+                if parent is not None and parent.type in ("for_statement", "for_in_statement"):
+                    continue
+                last = node.child(node.child_count - 1)
+                if last is not None and last.type == ";":
+                    style.with_semicolon += 1
+                elif not (node.type == "expression_statement" and last is not None and last.type.endswith("_statement")):
+                    style.without_semicolon += 1
+            elif pattern == 4:
+                node = caps["list"][0]
+                if node.start_point[0] == node.end_point[0] or node.named_child_count == 0:
+                    continue
+                closing = node.child(node.child_count - 1)
+                before = closing.prev_sibling if closing is not None else None
+                while before is not None and before.type == "comment":
+                    before = before.prev_sibling
+                if before is None:
+                    continue
+                if before.type == ",":
+                    style.trailing_comma += 1
+                elif before.end_point[0] != closing.start_point[0]:
+                    style.no_trailing_comma += 1  # last element on its own line, no comma
+
+        _indent_sample(source, style.indent)
+        imports.sort(key=lambda r: (r.span.line, r.span.column))
+        exported = {e.name for e in exports if e.kind in ("local", "default")}
+        if exported:
+            summary.symbols = [
+                s if s.exported or s.name not in exported else SymbolRecord(s.name, s.kind, True, s.line)
+                for s in symbols
+            ]
+        return summary
+
+    def _declaration(self, node: Node, summary: FileSummary, exported: bool) -> list[str]:
+        """Record symbols a declaration introduces; return their names."""
+        kind = _DECLARATION_KINDS.get(node.type)
+        tsx = summary.language == "tsx"
+        line = node.start_point[0]
+        if kind is not None:
+            name = _text(node.child_by_field_name("name"))
+            if not name:
+                return []
+            if kind == "function" and tsx and name[:1].isupper():
+                kind = "component"
+            summary.symbols.append(SymbolRecord(name, kind, exported, line))
+            return [name]
+        if node.type in ("lexical_declaration", "variable_declaration"):
+            names = []
+            is_const = node.child(0) is not None and node.child(0).type == "const"
+            for declarator in node.named_children:
+                if declarator.type != "variable_declarator":
+                    continue
+                name_node = declarator.child_by_field_name("name")
+                if name_node is None or name_node.type != "identifier":
+                    continue  # destructuring: not a named symbol worth a convention vote
+                name = _text(name_node)
+                value = declarator.child_by_field_name("value")
+                if value is not None and value.type in _FUNCTION_VALUES:
+                    kind = "component" if tsx and name[:1].isupper() else "function"
+                elif is_const and name.isupper() and len(name) > 1:
+                    kind = "constant"
+                else:
+                    kind = "variable"
+                summary.symbols.append(SymbolRecord(name, kind, exported, line))
+                names.append(name)
+            return names
+        if node.type == "ambient_declaration":
+            for inner in node.named_children:
+                if inner.type == "module":
+                    name_node = inner.child_by_field_name("name")
+                    if name_node is not None and name_node.type == "string":
+                        summary.ambient_modules.append(_string_value(name_node))
+                        return []
+                return self._declaration(inner, summary, exported)
+        return []
+
+    def _top_level(self, node: Node, summary: FileSummary) -> None:
+        t = node.type
+        style = summary.style
+        if t == "import_statement":
+            style.esm += 1
+            self._import_statement(node, summary)
+            return
+        if t == "export_statement":
+            style.esm += 1
+            self._export_statement(node, summary)
+            return
+        if t == "expression_statement":
+            self._commonjs_export(node, summary)
+            return
+        self._declaration(node, summary, exported=False)
+
+    def _import_statement(self, node: Node, summary: FileSummary) -> None:
+        source = node.child_by_field_name("source")
+        type_only = any(c.type == "type" for c in node.children)
+        names: list[str] = []
+        for clause in node.named_children:
+            if clause.type == "import_require_clause":  # import x = require('y')
+                src = clause.child_by_field_name("source")
+                if src is not None:
+                    summary.imports.append(
+                        ImportRecord(_string_value(src), "import-equals", ("*",), False, Span.of(src))
+                    )
+                    summary.style.cjs += 1
+                return
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    names.append("default")
+                elif part.type == "namespace_import":
+                    names.append("*")
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type == "import_specifier":
+                            names.append(_text(spec.child_by_field_name("name")))
+        if source is not None:
+            if not names:  # side-effect import: import './polyfill'
+                names = []
+            summary.imports.append(
+                ImportRecord(_string_value(source), "static", tuple(names), type_only, Span.of(source))
+            )
+
+    def _export_statement(self, node: Node, summary: FileSummary) -> None:
+        source = node.child_by_field_name("source")
+        type_only = any(c.type == "type" for c in node.children)
+        is_default = any(c.type == "default" for c in node.children)
+        declaration = node.child_by_field_name("declaration")
+        exports = summary.exports
+        if source is not None:
+            spec = _string_value(source)
+            clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+            names: list[str] = []
+            if clause is None:
+                ns = next((c for c in node.named_children if c.type == "namespace_export"), None)
+                if ns is not None:  # export * as ns from 'x'
+                    alias = _text(ns.named_children[-1]) if ns.named_children else "*"
+                    exports.append(ExportRecord(alias, "reexport", spec, type_only))
+                    names = ["*"]
+                else:
+                    exports.append(ExportRecord("*", "reexport-all", spec, type_only))
+                    names = ["*"]
+            else:
+                for s in clause.named_children:
+                    if s.type != "export_specifier":
+                        continue
+                    name = _text(s.child_by_field_name("name"))
+                    alias = _text(s.child_by_field_name("alias")) or name
+                    exports.append(ExportRecord(alias, "reexport", spec, type_only))
+                    names.append(name)
+            summary.imports.append(ImportRecord(spec, "reexport", tuple(names), type_only, Span.of(source)))
+            return
+        if is_default:
+            exports.append(ExportRecord("default", "default"))
+            if declaration is not None:
+                self._declaration(declaration, summary, exported=True)
+            return
+        if declaration is not None:
+            for name in self._declaration(declaration, summary, exported=True):
+                exports.append(ExportRecord(name, "local", type_only=declaration.type in ("interface_declaration", "type_alias_declaration")))
+            return
+        for clause in node.named_children:
+            if clause.type == "export_clause":  # export { a, b as c }
+                for s in clause.named_children:
+                    if s.type == "export_specifier":
+                        name = _text(s.child_by_field_name("name"))
+                        alias = _text(s.child_by_field_name("alias")) or name
+                        exports.append(ExportRecord(alias, "local", type_only=type_only))
+            elif clause.type in ("identifier", "expression") and any(c.type == "=" for c in node.children):
+                exports.append(ExportRecord("default", "commonjs"))  # export = x
+
+    def _commonjs_export(self, node: Node, summary: FileSummary) -> None:
+        expr = node.named_children[0] if node.named_child_count else None
+        if expr is None or expr.type != "assignment_expression":
+            return
+        left = _text(expr.child_by_field_name("left"))
+        if left == "module.exports":
+            summary.style.cjs += 1
+            summary.exports.append(ExportRecord("default", "commonjs"))
+            right = expr.child_by_field_name("right")
+            if right is not None and right.type == "object":
+                for prop in right.named_children:
+                    key = prop.child_by_field_name("key") if prop.type == "pair" else prop
+                    if prop.type in ("pair", "shorthand_property_identifier") and key is not None:
+                        summary.exports.append(ExportRecord(_text(key), "commonjs"))
+        elif left.startswith(("exports.", "module.exports.")):
+            summary.style.cjs += 1
+            summary.exports.append(ExportRecord(left.rsplit(".", 1)[1], "commonjs"))
+
+    # ------------------------------------------------------------------ Python
+
+    def _summarize_python(self, rel_path: str, source: bytes) -> FileSummary:
+        _, parser, query = self._py
+        tree = parser.parse(source)
+        root = tree.root_node
+        summary = FileSummary(rel_path, "python", len(source), has_errors=root.has_error)
+        style = summary.style
+        for pattern, caps in QueryCursor(query).matches(root):
+            if pattern == 0:
+                node = caps["import"][0]
+                for name in node.children_by_field_name("name"):
+                    target = name.child_by_field_name("name") if name.type == "aliased_import" else name
+                    summary.imports.append(ImportRecord(_text(target), "python", ("*",), False, Span.of(target)))
+            elif pattern == 1:
+                node = caps["from"][0]
+                module = node.child_by_field_name("module_name")
+                names = []
+                for name in node.children_by_field_name("name"):
+                    target = name.child_by_field_name("name") if name.type == "aliased_import" else name
+                    names.append(_text(target))
+                if any(c.type == "wildcard_import" for c in node.named_children):
+                    names.append("*")
+                if module is not None:
+                    summary.imports.append(ImportRecord(_text(module), "python", tuple(names), False, Span.of(module)))
+            elif pattern == 3:
+                node = caps["string"][0]
+                raw = _text(node).lstrip("rRbBuUfF")
+                if raw.startswith("'"):
+                    style.single_quotes += 1
+                elif raw.startswith('"') and not raw.startswith('"""'):
+                    style.double_quotes += 1
+        all_names: list[str] | None = None
+        for child in root.named_children:
+            node = child
+            if node.type == "decorated_definition":
+                node = node.child_by_field_name("definition") or node
+            if node.type in ("function_definition", "class_definition"):
+                name = _text(node.child_by_field_name("name"))
+                kind = "class" if node.type == "class_definition" else "function"
+                summary.symbols.append(SymbolRecord(name, kind, not name.startswith("_"), node.start_point[0]))
+            elif node.type == "expression_statement" and node.named_child_count:
+                assign = node.named_children[0]
+                if assign.type != "assignment":
+                    continue
+                left = assign.child_by_field_name("left")
+                if left is None or left.type != "identifier":
+                    continue
+                name = _text(left)
+                if name == "__all__":
+                    right = assign.child_by_field_name("right")
+                    if right is not None and right.type in ("list", "tuple"):
+                        all_names = [_string_value(s) for s in right.named_children if s.type == "string"]
+                    continue
+                kind = "constant" if name.isupper() and len(name) > 1 else "variable"
+                summary.symbols.append(SymbolRecord(name, kind, not name.startswith("_"), node.start_point[0]))
+        if all_names is not None:
+            wanted = set(all_names)
+            summary.symbols = [SymbolRecord(s.name, s.kind, s.name in wanted, s.line) for s in summary.symbols]
+            summary.exports = [ExportRecord(n, "local") for n in all_names]
+        else:
+            summary.exports = [ExportRecord(s.name, "local") for s in summary.symbols if s.exported]
+        _indent_sample(source, style.indent)
+        return summary

@@ -1,0 +1,239 @@
+"""tsconfig.json / jsconfig.json: JSONC parsing, the ``extends`` chain, and effective options.
+
+Follows TypeScript's own rules: ``extends`` may be a relative file, a package (resolved through
+``node_modules`` up the tree, the package's ``tsconfig`` field or ``tsconfig.json``) or, since
+TS 5.0, an array merged in order. Path-valued options (``baseUrl``, ``outDir``, ``rootDir``,
+``paths`` targets, ``typeRoots``) stay relative to the file that declared them; ``include``,
+``exclude`` and ``files`` are inherited whole unless overridden; ``references`` are not inherited.
+Before ``npm install`` a monorepo's own config packages are not in node_modules yet, so a
+package name falls back to a workspace package of that name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import json5
+
+from ..findings import CODE_BAD_TSCONFIG, CODE_TSCONFIG_EXTENDS, Finding, Range, Severity
+
+# compilerOptions that matter for generation and validation (reported in the brief).
+KEY_OPTIONS = (
+    "strict", "module", "moduleResolution", "target", "jsx", "baseUrl", "paths", "types",
+    "allowJs", "esModuleInterop", "verbatimModuleSyntax", "lib", "rootDir", "outDir",
+    "noEmit", "allowImportingTsExtensions", "resolveJsonModule", "isolatedModules",
+)
+PATH_OPTIONS = ("baseUrl", "outDir", "rootDir", "declarationDir", "tsBuildInfoFile")
+
+Reader = Callable[[Path], str | None]
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def parse_jsonc(path: Path, text: str) -> tuple[dict | None, list[Finding]]:
+    """Parse a tsconfig's JSONC text (comments and trailing commas allowed)."""
+    try:
+        data = json5.loads(text) if text.strip() else {}
+    except ValueError as exc:
+        m = re.search(r":(\d+) (.*) at column (\d+)", str(exc))
+        line, col, what = (int(m.group(1)) - 1, int(m.group(3)) - 1, m.group(2)) if m else (0, 0, str(exc))
+        return None, [
+            Finding(
+                str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_TSCONFIG,
+                f"{path.name} could not be parsed: {what} (line {line + 1}, column {col + 1})",
+            )
+        ]
+    if not isinstance(data, dict):
+        return None, [
+            Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_TSCONFIG,
+                    f"{path.name} must contain a JSON object")
+        ]
+    return data, []
+
+
+@dataclass
+class TsConfig:
+    path: Path
+    chain: list[Path]  # this file first, then what it extends (depth first, in merge order)
+    compiler_options: dict = field(default_factory=dict)
+    include: list[str] | None = None
+    exclude: list[str] | None = None
+    files: list[str] | None = None
+    spec_base: Path | None = None  # directory include/exclude/files are relative to
+    base_url: Path | None = None
+    paths_dir: Path | None = None  # directory of the config that declared `paths`
+    references: list[Path] = field(default_factory=list)
+
+    @property
+    def dir(self) -> Path:
+        return self.path.parent
+
+    def option(self, name: str, default=None):
+        return self.compiler_options.get(name, default)
+
+    @property
+    def paths_base(self) -> Path | None:
+        """Where `paths` targets resolve from: baseUrl when set, else the declaring file's dir."""
+        return self.base_url or self.paths_dir
+
+    @property
+    def module(self) -> str:
+        value = self.option("module")
+        if isinstance(value, str):
+            return value.lower()
+        target = str(self.option("target", "es5")).lower()
+        return "commonjs" if target in ("es3", "es5") else "es2015"
+
+    @property
+    def module_resolution(self) -> str:
+        """Effective moduleResolution, with TypeScript 5's defaults when it is not set."""
+        value = self.option("moduleResolution")
+        if isinstance(value, str):
+            value = value.lower()
+            return "node10" if value == "node" else value
+        module = self.module
+        if module in ("node16", "nodenext", "node18", "node20"):
+            return "nodenext" if module == "nodenext" else "node16"
+        if module == "preserve":
+            return "bundler"
+        return "node10" if module == "commonjs" else "classic"
+
+
+class TsConfigResolver:
+    """Resolves tsconfig files, caching each file's parse; findings are kept per file."""
+
+    def __init__(self, root: Path, read: Reader, workspace_packages: Callable[[], dict[str, Path]]):
+        self.root = root
+        self.read = read
+        self.workspace_packages = workspace_packages
+        self._raw: dict[Path, tuple[dict | None, list[Finding], str]] = {}
+
+    def invalidate(self, path: Path) -> None:
+        self._raw.pop(path, None)
+
+    def raw(self, path: Path) -> tuple[dict | None, list[Finding], str]:
+        if path not in self._raw:
+            text = self.read(path)
+            if text is None:
+                self._raw[path] = (None, [], "")
+            else:
+                data, findings = parse_jsonc(path, text)
+                self._raw[path] = (data, findings, text)
+        return self._raw[path]
+
+    # -- extends resolution --------------------------------------------------------------
+
+    def _resolve_extends(self, spec: str, from_dir: Path) -> Path | None:
+        if spec.startswith((".", "/")) or re.match(r"^[A-Za-z]:[\\/]", spec):
+            candidate = (from_dir / spec).resolve()
+            for option in (candidate, Path(str(candidate) + ".json")):
+                if option.is_file():
+                    return option
+            return None
+        # a package: "@scope/pkg", "@scope/pkg/file.json", "pkg", "pkg/sub/file"
+        parts = spec.split("/")
+        name_len = 2 if spec.startswith("@") else 1
+        name, sub = "/".join(parts[:name_len]), "/".join(parts[name_len:])
+        roots: list[Path] = []
+        directory = from_dir
+        while True:
+            roots.append(directory / "node_modules" / name)
+            if directory == directory.parent:
+                break
+            directory = directory.parent
+        if (ws := self.workspace_packages().get(name)) is not None:
+            roots.append(ws)
+        for package_dir in roots:
+            if not package_dir.is_dir():
+                continue
+            if sub:
+                target = package_dir / sub
+                for option in (target, Path(str(target) + ".json"), target / "tsconfig.json"):
+                    if option.is_file():
+                        return option
+                continue
+            tsconfig_field = None
+            manifest = package_dir / "package.json"
+            if manifest.is_file():
+                try:
+                    tsconfig_field = json5.loads(manifest.read_text("utf-8")).get("tsconfig")
+                except (ValueError, OSError, AttributeError):
+                    tsconfig_field = None
+            for option in ([package_dir / tsconfig_field] if isinstance(tsconfig_field, str) else []) + [
+                package_dir / "tsconfig.json"
+            ]:
+                if option.is_file():
+                    return option
+        return None
+
+    def _extends_range(self, text: str, spec: str) -> Range:
+        m = re.search(r'"extends"\s*:', text)
+        start = text.find(f'"{spec}"', m.end() if m else 0)
+        if start < 0:
+            return Range.at(0, 0)
+        line, col = _position(text, start)
+        return Range(line, col, line, col + len(spec) + 2)
+
+    # -- resolution --------------------------------------------------------------------
+
+    def resolve(self, path: Path) -> tuple[TsConfig, dict[Path, list[Finding]]]:
+        """The effective config for ``path`` and findings keyed by the file they belong to."""
+        findings: dict[Path, list[Finding]] = {}
+        config = TsConfig(path=path, chain=[])
+        self._apply(path, config, findings, stack=[])
+        if config.spec_base is None:  # TypeScript's default include is relative to this file
+            config.spec_base = path.parent
+        data = self.raw(path)[0] or {}
+        for ref in data.get("references") or []:
+            if isinstance(ref, dict) and isinstance(ref.get("path"), str):
+                target = (path.parent / ref["path"]).resolve()
+                config.references.append(target / "tsconfig.json" if target.is_dir() else target)
+        return config, findings
+
+    def _apply(self, path: Path, config: TsConfig, findings: dict, stack: list[Path]) -> None:
+        data, parse_findings, text = self.raw(path)
+        config.chain.append(path)
+        if parse_findings:
+            findings.setdefault(path, []).extend(parse_findings)
+        if data is None:
+            return
+        extends = data.get("extends")
+        for spec in [extends] if isinstance(extends, str) else (extends or []):
+            if not isinstance(spec, str):
+                continue
+            target = self._resolve_extends(spec, path.parent)
+            problem = None
+            if target is None:
+                problem = f"cannot find the config '{spec}' named in \"extends\""
+            elif target in stack or target == path:
+                problem = f"circular \"extends\": {' -> '.join(p.name for p in stack + [path, target])}"
+            if problem:
+                findings.setdefault(path, []).append(
+                    Finding(str(path), self._extends_range(text, spec), Severity.ERROR,
+                            CODE_TSCONFIG_EXTENDS, problem)
+                )
+                continue
+            # Everything the base sets first; this file overrides below.
+            self._apply(target, config, findings, stack + [path])
+        options = data.get("compilerOptions")
+        if isinstance(options, dict):
+            for key, value in options.items():
+                if key in PATH_OPTIONS and isinstance(value, str):
+                    value = str((path.parent / value).resolve())
+                    if key == "baseUrl":
+                        config.base_url = Path(value)
+                elif key == "typeRoots" and isinstance(value, list):
+                    value = [str((path.parent / v).resolve()) for v in value if isinstance(v, str)]
+                elif key == "paths" and isinstance(value, dict):
+                    config.paths_dir = path.parent
+                config.compiler_options[key] = value
+        for key in ("include", "exclude", "files"):
+            if isinstance(data.get(key), list):
+                setattr(config, key, [v for v in data[key] if isinstance(v, str)])
+                config.spec_base = path.parent

@@ -1,0 +1,420 @@
+"""One workspace folder's context, loaded once and then kept current file by file.
+
+``WorkspaceContext`` owns: reading files (open-document text overrides disk), the first full
+scan, routing each changed path to the parser that owns its kind, the problems (Findings) found
+in configuration files, and the questions other parts ask ("nearest package.json of this file",
+"effective tsconfig of this file", "which packages are workspace members"). It is not
+thread-safe: the language server runs every call on one worker thread.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Settings
+from ..findings import CODE_UNREADABLE_FILE, Finding, Range, Severity
+from . import conventions as conventions_mod
+from .files import LOCKFILES, IgnoreRules, classify, scan
+from .index import CodeIndex
+from .manifests import (
+    PackageManifest,
+    PythonManifest,
+    parse_package_json,
+    parse_pnpm_workspace,
+    parse_pyproject,
+    parse_requirements,
+)
+from .tsconfig import TsConfig, TsConfigResolver
+
+
+def _glob_regex(pattern: str) -> re.Pattern:
+    out, i = "", 0
+    pattern = pattern.strip().rstrip("/").removeprefix("./")
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(f"^{out}$")
+
+
+@dataclass
+class Change:
+    """What one update did: which kinds of facts changed, and files whose problems changed."""
+
+    kinds: set[str] = field(default_factory=set)
+    problem_files: set[str] = field(default_factory=set)
+    seconds: float = 0.0
+
+
+class WorkspaceContext:
+    def __init__(self, root: Path | str, settings: Settings | None = None):
+        self.root = Path(root).resolve()
+        self.settings = settings or Settings()
+        self.overlays: dict[Path, str] = {}
+        self.rules = self._make_rules()
+        self.index = CodeIndex()
+        self.packages: dict[Path, PackageManifest] = {}
+        self.python: dict[Path, PythonManifest] = {}
+        self.pnpm_workspaces: list[str] = []
+        self.lockfiles: dict[Path, str] = {}
+        self.tsconfig_paths: list[Path] = []
+        self.tsconfigs: dict[Path, TsConfig] = {}
+        self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
+        self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
+        self.loaded = False
+        self._brief_cache = None
+
+    # ------------------------------------------------------------------ reading
+
+    def _make_rules(self) -> IgnoreRules:
+        return IgnoreRules(
+            self.root, self.settings.index.exclude, self.settings.index.respect_gitignore
+        )
+
+    def read(self, path: Path) -> str | None:
+        """The text of ``path``: the open document's when there is one, else disk (None if unreadable)."""
+        if path in self.overlays:
+            return self.overlays[path]
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def contains(self, path: Path) -> bool:
+        try:
+            path.relative_to(self.root)
+            return True
+        except ValueError:
+            return False
+
+    def _set_problems(self, key: str, findings: list[Finding], change: Change) -> None:
+        before = self.problems.get(key, [])
+        if before == findings:
+            return
+        for f in before + findings:
+            change.problem_files.add(f.file)
+        if findings:
+            self.problems[key] = findings
+        else:
+            self.problems.pop(key, None)
+
+    def problems_by_file(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        for findings in self.problems.values():
+            for f in findings:
+                out.setdefault(f.file, []).append(f)
+        return out
+
+    def _unreadable(self, path: Path, change: Change) -> None:
+        self._set_problems(
+            f"read:{path}",
+            [Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_UNREADABLE_FILE,
+                     f"{path.name} could not be read")],
+            change,
+        )
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, progress=None, cancelled=None) -> Change:
+        """Scan the whole folder. ``progress(done, total)`` is called while indexing sources;
+        ``cancelled()`` returning True stops early (the context stays usable, just partial)."""
+        started = time.perf_counter()
+        change = Change(kinds={"packages", "python", "tsconfig", "sources", "lockfiles"})
+        found = scan(self.root, self.rules)
+        for path in found.of("package"):
+            self._load_package(path, change)
+        for path in found.of("pnpm-workspace"):
+            if path.parent == self.root:
+                self._load_pnpm(path, change)
+        for path in found.of("pyproject") + found.of("requirements"):
+            self._load_python(path, change)
+        self.lockfiles = {p: LOCKFILES[p.name] for p in found.of("lockfile")}
+        self.tsconfig_paths = list(found.of("tsconfig"))
+        self._resolve_tsconfigs(change)
+        sources = found.of("source")
+        limit = self.settings.index.max_file_size_kb * 1024
+        for number, path in enumerate(sources):
+            if cancelled is not None and number % 64 == 0 and cancelled():
+                break
+            self._index_source(path, change, limit)
+            if progress is not None and (number % 100 == 0 or number == len(sources) - 1):
+                progress(number + 1, len(sources))
+        self.loaded = True
+        self._brief_cache = None
+        change.seconds = time.perf_counter() - started
+        return change
+
+    def _load_package(self, path: Path, change: Change) -> None:
+        text = self.read(path)
+        if text is None:
+            self.packages.pop(path, None)
+            self._unreadable(path, change)
+            return
+        self._set_problems(f"read:{path}", [], change)
+        manifest, findings = parse_package_json(path, text)
+        self._set_problems(f"package:{path}", findings, change)
+        if manifest is None:
+            self.packages.pop(path, None)
+        else:
+            self.packages[path] = manifest
+        change.kinds.add("packages")
+
+    def _load_pnpm(self, path: Path, change: Change) -> None:
+        text = self.read(path) or ""
+        self.pnpm_workspaces, findings = parse_pnpm_workspace(path, text)
+        self._set_problems(f"pnpm:{path}", findings, change)
+        change.kinds.add("packages")
+
+    def _load_python(self, path: Path, change: Change) -> None:
+        text = self.read(path)
+        if text is None:
+            self.python.pop(path, None)
+            self._unreadable(path, change)
+            return
+        self._set_problems(f"read:{path}", [], change)
+        if path.name == "pyproject.toml":
+            manifest, findings = parse_pyproject(path, text)
+        else:
+            manifest, findings = parse_requirements(path, text)
+        self._set_problems(f"python:{path}", findings, change)
+        if manifest is None:
+            self.python.pop(path, None)
+        else:
+            self.python[path] = manifest
+        change.kinds.add("python")
+
+    def _resolve_tsconfigs(self, change: Change) -> None:
+        self.tsconfigs = {}
+        new_problems: dict[str, list[Finding]] = {}
+        for path in self.tsconfig_paths:
+            config, findings = self.resolver.resolve(path)
+            self.tsconfigs[path] = config
+            for file, items in findings.items():
+                bucket = new_problems.setdefault(f"tsconfig:{file}", [])
+                for item in items:
+                    if item not in bucket:
+                        bucket.append(item)
+        for key in [k for k in self.problems if k.startswith("tsconfig:")]:
+            if key not in new_problems:
+                self._set_problems(key, [], change)
+        for key, findings in new_problems.items():
+            self._set_problems(key, findings, change)
+        change.kinds.add("tsconfig")
+
+    def _index_source(self, path: Path, change: Change, limit: int) -> None:
+        rel = self.rel(path)
+        if path in self.overlays:
+            data = self.overlays[path].encode("utf-8")
+        else:
+            try:
+                if path.stat().st_size > limit:
+                    self.index.remove(rel)
+                    return
+                data = path.read_bytes()
+            except OSError:
+                if self.index.remove(rel):
+                    change.kinds.add("sources")
+                return
+        self.index.update(rel, data)
+        change.kinds.add("sources")
+
+    # ------------------------------------------------------------------ keeping current
+
+    def set_overlay(self, path: Path, text: str) -> Change:
+        self.overlays[path] = text
+        return self.file_changed(path)
+
+    def drop_overlay(self, path: Path) -> Change:
+        if self.overlays.pop(path, None) is None:
+            return Change()
+        return self.file_changed(path)
+
+    def update_settings(self, settings: Settings) -> Change:
+        """New settings: reload everything if what the index depends on changed."""
+        old = self.settings
+        self.settings = settings
+        if old.index != settings.index:
+            self.rules = self._make_rules()
+            self.index = CodeIndex(self.index.parsers)
+            self.packages.clear()
+            self.python.clear()
+            return self.load()
+        return Change()
+
+    def file_changed(self, path: Path) -> Change:
+        """Re-read one path (created, changed or deleted) and update only what depends on it."""
+        started = time.perf_counter()
+        change = Change()
+        path = Path(path)
+        if not self.contains(path):
+            return change
+        kind = classify(path.name)
+        exists = path in self.overlays or path.is_file()
+        rel = self.rel(path)
+        if kind == "gitignore":
+            self.rules.forget(posixpath_dir(rel))
+            return self.reload()
+        if kind is None or (kind != "lockfile" and self.rules.ignored(rel, False)):
+            return change
+        if kind == "package":
+            if exists:
+                self._load_package(path, change)
+            else:
+                self.packages.pop(path, None)
+                self._set_problems(f"package:{path}", [], change)
+                self._set_problems(f"read:{path}", [], change)
+                change.kinds.add("packages")
+            self._resolve_tsconfigs(change)  # package extends / workspace packages may move
+        elif kind == "pnpm-workspace":
+            if path.parent == self.root:
+                if exists:
+                    self._load_pnpm(path, change)
+                else:
+                    self.pnpm_workspaces = []
+                    self._set_problems(f"pnpm:{path}", [], change)
+        elif kind in ("pyproject", "requirements"):
+            if exists:
+                self._load_python(path, change)
+            else:
+                self.python.pop(path, None)
+                self._set_problems(f"python:{path}", [], change)
+                change.kinds.add("python")
+        elif kind == "lockfile":
+            if exists:
+                self.lockfiles[path] = LOCKFILES[path.name]
+            else:
+                self.lockfiles.pop(path, None)
+            change.kinds.add("lockfiles")
+        elif kind == "tsconfig":
+            self.resolver.invalidate(path)
+            if exists and path not in self.tsconfig_paths:
+                self.tsconfig_paths = sorted(self.tsconfig_paths + [path])
+            elif not exists and path in self.tsconfig_paths:
+                self.tsconfig_paths.remove(path)
+            self._resolve_tsconfigs(change)
+        elif kind == "source":
+            if exists:
+                self._index_source(path, change, self.settings.index.max_file_size_kb * 1024)
+            elif self.index.remove(rel):
+                change.kinds.add("sources")
+        if change.kinds or change.problem_files:
+            self._brief_cache = None
+        change.seconds = time.perf_counter() - started
+        return change
+
+    def reload(self) -> Change:
+        old_problem_files = set(self.problems_by_file())
+        self.rules = self._make_rules()
+        self.index = CodeIndex(self.index.parsers)
+        self.packages.clear()
+        self.python.clear()
+        self.problems.clear()
+        self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
+        change = self.load()
+        change.problem_files |= old_problem_files | set(self.problems_by_file())
+        return change
+
+    # ------------------------------------------------------------------ questions
+
+    @property
+    def root_package(self) -> PackageManifest | None:
+        return self.packages.get(self.root / "package.json")
+
+    def workspace_globs(self) -> tuple[str | None, list[str]]:
+        """(tool, patterns) of the monorepo's workspace declaration, if any."""
+        if self.pnpm_workspaces:
+            return "pnpm", self.pnpm_workspaces
+        root = self.root_package
+        if root is not None and root.workspaces:
+            tool = "yarn" if any(k == "yarn" for k in self.lockfiles.values()) else "npm"
+            return tool, root.workspaces
+        return None, []
+
+    def workspace_packages(self) -> dict[str, Path]:
+        """Workspace member packages by name → their directory."""
+        _, patterns = self.workspace_globs()
+        include = [_glob_regex(p) for p in patterns if not p.startswith("!")]
+        exclude = [_glob_regex(p[1:]) for p in patterns if p.startswith("!")]
+        members: dict[str, Path] = {}
+        for path, manifest in sorted(self.packages.items()):
+            if manifest.name is None or path.parent == self.root:
+                continue
+            rel_dir = self.rel(path.parent)
+            if any(r.match(rel_dir) for r in include) and not any(r.match(rel_dir) for r in exclude):
+                members[manifest.name] = path.parent
+        return members
+
+    def _nearest(self, path: Path, table: dict[Path, object], names: tuple[str, ...]):
+        directory = path if path.is_dir() else path.parent
+        while self.contains(directory):
+            for name in names:
+                if (candidate := directory / name) in table:
+                    return table[candidate]
+            if directory == self.root:
+                break
+            directory = directory.parent
+        return None
+
+    def nearest_package(self, path: Path) -> PackageManifest | None:
+        return self._nearest(Path(path), self.packages, ("package.json",))
+
+    def nearest_tsconfig(self, path: Path) -> TsConfig | None:
+        return self._nearest(Path(path), self.tsconfigs, ("tsconfig.json", "jsconfig.json"))
+
+    def nearest_python_manifest(self, path: Path) -> PythonManifest | None:
+        table = {p: m for p, m in self.python.items()}
+        found = self._nearest(Path(path), table, ("pyproject.toml",))
+        return found or self._nearest(Path(path), table, ("requirements.txt",))
+
+    def declared_packages(self) -> set[str]:
+        names: set[str] = set()
+        for manifest in self.packages.values():
+            for deps in manifest.groups().values():
+                names.update(deps)
+        for manifest in self.python.values():
+            names.update(d.name for d in manifest.dependencies)
+        return names
+
+    def alias_prefixes(self) -> list[str]:
+        """Import prefixes that are tsconfig `paths` aliases ('@/', '~/', '@app/' …)."""
+        prefixes: set[str] = set()
+        for config in self.tsconfigs.values():
+            paths = config.option("paths")
+            if isinstance(paths, dict):
+                for key in paths:
+                    prefixes.add(key.split("*", 1)[0] if "*" in key else key)
+        return sorted(p for p in prefixes if p)
+
+    def conventions(self):
+        return conventions_mod.infer(
+            list(self.index.files.values()), self.declared_packages(), self.alias_prefixes()
+        )
+
+    def brief(self):
+        from .brief import build_brief
+
+        if self._brief_cache is None:
+            self._brief_cache = build_brief(self)
+        return self._brief_cache
+
+
+def posixpath_dir(rel: str) -> str:
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+__all__ = ["WorkspaceContext", "Change"]

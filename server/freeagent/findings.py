@@ -1,0 +1,77 @@
+"""Findings: the one plain result type every checker in the engine returns.
+
+A Finding is what the LSP adapter turns into a ``Diagnostic`` and what ``freeagent check``
+prints; it carries no pygls types. Positions are 0-based (LSP style); the CLI converts to
+1-based when it prints. Codes are stable and documented in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+
+
+# Stable codes for problems with the workspace's own configuration files (FA0xx).
+CODE_BAD_PACKAGE_JSON = "FA001"
+CODE_BAD_TSCONFIG = "FA002"
+CODE_UNREADABLE_FILE = "FA003"
+CODE_TSCONFIG_EXTENDS = "FA004"
+CODE_BAD_PYPROJECT = "FA005"
+CODE_BAD_WORKSPACE_FILE = "FA006"
+
+CODE_TITLES = {
+    CODE_BAD_PACKAGE_JSON: "package.json is not valid JSON",
+    CODE_BAD_TSCONFIG: "tsconfig/jsconfig could not be parsed",
+    CODE_UNREADABLE_FILE: "file could not be read",
+    CODE_TSCONFIG_EXTENDS: "tsconfig `extends` target not found or circular",
+    CODE_BAD_PYPROJECT: "pyproject.toml or requirements file could not be parsed",
+    CODE_BAD_WORKSPACE_FILE: "pnpm-workspace.yaml could not be parsed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    line: int
+    character: int
+    end_line: int
+    end_character: int
+
+    @classmethod
+    def at(cls, line: int, character: int, length: int = 1) -> "Range":
+        return cls(line, character, line, character + length)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    file: str  # absolute path
+    range: Range
+    severity: Severity
+    code: str
+    message: str
+    source: str = "freeagent"
+    fixes: tuple = field(default_factory=tuple)
+
+    def to_json(self, relative_to: str | None = None) -> dict:
+        """The CLI/JSON contract shape (1-based line/column, path relative to the workspace)."""
+        import os
+
+        path = os.path.relpath(self.file, relative_to) if relative_to else self.file
+        return {
+            "file": path.replace(os.sep, "/"),
+            "line": self.range.line + 1,
+            "column": self.range.character + 1,
+            "end_line": self.range.end_line + 1,
+            "end_column": self.range.end_character + 1,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "source": self.source,
+            "fixes": [asdict(f) if hasattr(f, "__dataclass_fields__") else f for f in self.fixes],
+        }

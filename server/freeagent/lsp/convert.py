@@ -1,0 +1,52 @@
+"""Engine values ↔ LSP types: Findings to Diagnostics, paths to URIs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from ..findings import Finding, Severity
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+
+_LOG_TYPES = {
+    "error": types.MessageType.Error,
+    "warning": types.MessageType.Warning,
+    "info": types.MessageType.Info,
+    "debug": types.MessageType.Log,
+}
+LOG_ORDER = ["error", "warning", "info", "debug"]
+
+
+def log_type(level: str) -> types.MessageType:
+    return _LOG_TYPES[level]
+
+
+def to_diagnostic(finding: Finding) -> types.Diagnostic:
+    r = finding.range
+    return types.Diagnostic(
+        range=types.Range(
+            start=types.Position(line=r.line, character=r.character),
+            end=types.Position(line=r.end_line, character=r.end_character),
+        ),
+        message=finding.message,
+        severity=_SEVERITY[finding.severity],
+        code=finding.code,
+        source=finding.source,
+    )
+
+
+def uri_to_path(uri: str) -> Path | None:
+    path = to_fs_path(uri)
+    return Path(path).resolve() if path else None
+
+
+def path_to_uri(path: Path | str) -> str:
+    return from_fs_path(str(path)) or ""

@@ -1,0 +1,444 @@
+"""The Free Agent language server: state on the server object, thin handlers over the engine.
+
+Owns the LSP lifecycle (initialize, initialized, shutdown), one ``WorkspaceContext`` per
+workspace folder, settings from ``initializationOptions`` + ``workspace/configuration``
+(precedence in :mod:`freeagent.config`), file watching (client-side through dynamic
+registration when the client supports it, else a server-side watchfiles task), publishing the
+context's problems as diagnostics, and the ``freeagent/projectBrief`` request.
+
+Context work is CPU-bound and not thread-safe, so every context call runs on one dedicated
+worker thread (``self.worker``); the event loop only awaits it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from .convert import LOG_ORDER, log_type, path_to_uri, to_diagnostic, uri_to_path
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..context import WorkspaceContext
+    from ..context.workspace import Change
+
+# The engine (pydantic, tree-sitter, yaml …) is imported on `initialized`, not at start-up:
+# lsprotocol alone costs ~0.3 s to import, and `initialize` must be answered fast.
+SECTION = "freeagent"
+SOURCE_EXTENSIONS = ("ts", "mts", "cts", "tsx", "js", "mjs", "cjs", "jsx", "py", "pyi")
+
+log = logging.getLogger("freeagent")
+
+PROJECT_BRIEF = "freeagent/projectBrief"
+WATCH_GLOBS = [
+    "**/package.json",
+    "**/pnpm-workspace.yaml",
+    "**/{tsconfig,jsconfig}*.json",
+    "**/pyproject.toml",
+    "**/requirements*.{txt,in}",
+    "**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml,bun.lock,bun.lockb,poetry.lock,uv.lock}",
+    "**/.gitignore",
+    "**/*.{" + ",".join(SOURCE_EXTENSIONS) + "}",
+    "**/*.{yaml,yml}",
+    "**/openapi*.json",
+]
+
+
+class Folder:
+    """One workspace folder: its context, its settings layer and its readiness."""
+
+    def __init__(self, uri: str, path: Path):
+        self.uri = uri
+        self.path = path
+        self._context: "WorkspaceContext | None" = None
+        self.ready = asyncio.Event()
+        self.raw_settings: Any = None
+
+    @property
+    def context(self) -> "WorkspaceContext":
+        if self._context is None:
+            from ..context import WorkspaceContext
+
+            self._context = WorkspaceContext(self.path)
+        return self._context
+
+    def contains(self, path: Path) -> bool:
+        return path == self.path or self.path in path.parents
+
+
+class FreeAgentServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("freeagent", __version__)
+        self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="context")
+        self.folders: dict[str, Folder] = {}
+        self.init_options: Any = None
+        self.global_settings_raw: Any = None
+        self.settings: "Settings | None" = None  # set on `initialized`
+        self.pending: dict[str, asyncio.Task] = {}  # debounced per-URI updates
+        self.tasks: set[asyncio.Task] = set()  # background work we keep references to
+        self.watcher: asyncio.Task | None = None
+        self.watch_mode = "off"
+        self.published: dict[str, int] = {}  # path -> number of diagnostics last published
+        self.shutting_down = False
+
+    # ------------------------------------------------------------------ helpers
+
+    def log(self, level: str, message: str) -> None:
+        getattr(log, "warning" if level == "warning" else level if level != "debug" else "debug")(message)
+        threshold = self.settings.log_level if self.settings is not None else "info"
+        if LOG_ORDER.index(level) <= LOG_ORDER.index(threshold):
+            try:
+                self.window_log_message(types.LogMessageParams(type=log_type(level), message=message))
+            except Exception:  # noqa: BLE001 - the transport may already be gone at exit
+                pass
+
+    def spawn(self, coro, name: str) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self.tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self.tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                self.log("error", f"{name} failed: {t.exception()!r}")
+
+        task.add_done_callback(done)
+        return task
+
+    async def in_worker(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
+
+    def folder_for(self, path: Path) -> Folder | None:
+        best = None
+        for folder in self.folders.values():
+            if folder.contains(path) and (best is None or len(str(folder.path)) > len(str(best.path))):
+                best = folder
+        return best
+
+    def add_folder(self, uri: str) -> Folder | None:
+        path = uri_to_path(uri)
+        if path is None or uri in self.folders:
+            return self.folders.get(uri)
+        folder = Folder(uri, path)
+        self.folders[uri] = folder
+        return folder
+
+    # ------------------------------------------------------------------ diagnostics
+
+    def publish(self, folder: Folder, files: set[str]) -> None:
+        by_file = folder.context.problems_by_file()
+        for file in sorted(files):
+            findings = by_file.get(file, [])
+            if not findings and not self.published.get(file):
+                continue
+            uri = path_to_uri(file)
+            doc = self.workspace.text_documents.get(uri)
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri,
+                    diagnostics=[to_diagnostic(f) for f in findings],
+                    version=doc.version if doc is not None else None,
+                )
+            )
+            self.published[file] = len(findings)
+
+    def after_change(self, folder: Folder, change: Change, what: str) -> None:
+        if change.kinds:
+            self.log("debug", f"{what}: updated {', '.join(sorted(change.kinds))} in {change.seconds * 1000:.1f} ms")
+        if change.problem_files:
+            self.publish(folder, change.problem_files)
+
+    # ------------------------------------------------------------------ settings
+
+    def supports_configuration(self) -> bool:
+        ws = self.client_capabilities.workspace
+        return bool(ws and ws.configuration)
+
+    async def refresh_settings(self) -> None:
+        """Re-read settings from every layer and apply them to each folder."""
+        from ..config import merge_settings
+
+        problems: list[str] = []
+        if self.supports_configuration():
+            items = [types.ConfigurationItem(section=SECTION)] + [
+                types.ConfigurationItem(scope_uri=f.uri, section=SECTION) for f in self.folders.values()
+            ]
+            try:
+                answers = await self.workspace_configuration_async(types.ConfigurationParams(items=items))
+            except Exception as exc:  # noqa: BLE001
+                self.log("warning", f"workspace/configuration failed: {exc}")
+                answers = [None] * len(items)
+            self.global_settings_raw = answers[0] if answers else None
+            for folder, raw in zip(self.folders.values(), answers[1:]):
+                folder.raw_settings = raw
+        self.settings, problems = merge_settings(self.init_options, self.global_settings_raw)
+        for folder in self.folders.values():
+            settings, folder_problems = merge_settings(self.init_options, self.global_settings_raw, folder.raw_settings)
+            problems += [p for p in folder_problems if p not in problems]
+            if folder.ready.is_set():
+                change = await self.in_worker(folder.context.update_settings, settings)
+                self.after_change(folder, change, "settings")
+            else:
+                folder.context.settings = settings
+                folder.context.rules = folder.context._make_rules()
+        for problem in problems:
+            self.log("warning", problem)
+        if problems:
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message="Free Agent: " + "; ".join(problems))
+            )
+
+    # ------------------------------------------------------------------ loading and watching
+
+    async def load_folder(self, folder: Folder) -> None:
+        token = f"freeagent-index-{folder.uri}"
+        window = self.client_capabilities.window
+        progress = bool(window and window.work_done_progress)
+        if progress:
+            try:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(
+                    token,
+                    types.WorkDoneProgressBegin(title="Free Agent: indexing", message=folder.path.name,
+                                                percentage=0, cancellable=False),
+                )
+            except Exception:  # noqa: BLE001 - a client may refuse progress; indexing goes on
+                progress = False
+        loop = asyncio.get_running_loop()
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                pct = int(done * 100 / total) if total else 100
+                loop.call_soon_threadsafe(
+                    self.work_done_progress.report, token,
+                    types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=pct),
+                )
+
+        change = await self.in_worker(lambda: folder.context.load(report, lambda: self.shutting_down))
+        folder.ready.set()
+        if progress:
+            self.work_done_progress.end(
+                token, types.WorkDoneProgressEnd(message=f"{len(folder.context.index)} files indexed")
+            )
+        self.log(
+            "info",
+            f"indexed {folder.path} — {len(folder.context.index)} files, "
+            f"{folder.context.index.total_bytes / 1e6:.2f} MB in {change.seconds:.2f} s",
+        )
+        self.publish(folder, set(folder.context.problems_by_file()))
+
+    async def file_event(self, path: Path, what: str) -> None:
+        folder = self.folder_for(path)
+        if folder is None:
+            return
+        await folder.ready.wait()
+        change = await self.in_worker(folder.context.file_changed, path)
+        self.after_change(folder, change, f"{what} {path.name}")
+
+    def choose_watch_mode(self) -> str:
+        mode = self.settings.watch
+        ws = self.client_capabilities.workspace
+        client_can = bool(ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration)
+        if mode == "auto":
+            return "client" if client_can else "server"
+        if mode == "client" and not client_can:
+            self.log("warning", "freeagent.watch is 'client' but the client cannot watch files; using the server watcher")
+            return "server"
+        return mode
+
+    async def start_watching(self) -> None:
+        self.watch_mode = self.choose_watch_mode()
+        if self.watch_mode == "client":
+            await self.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="freeagent-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
+                            ),
+                        )
+                    ]
+                )
+            )
+            self.log("info", "watching files through the client")
+        elif self.watch_mode == "server":
+            self.restart_server_watcher()
+            self.log("info", "watching files with the server's own watcher")
+
+    def restart_server_watcher(self) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+        roots = [str(f.path) for f in self.folders.values()]
+        if roots:
+            self.watcher = self.spawn(self.server_watch(roots), "file watcher")
+
+    async def server_watch(self, roots: list[str]) -> None:
+        import watchfiles
+
+        from ..context.files import SKIP_DIRS, classify
+
+        def wanted(_change, path: str) -> bool:
+            parts = Path(path).parts
+            return classify(os.path.basename(path)) is not None and not any(p in SKIP_DIRS for p in parts)
+
+        async for changes in watchfiles.awatch(*roots, watch_filter=wanted, debounce=50, step=25,
+                                               stop_event=None, recursive=True):
+            for _, path in sorted(changes):
+                p = Path(path)
+                if p in self.overlays_open():
+                    continue  # the editor's text wins over disk while the document is open
+                await self.file_event(p, "disk change")
+
+    def overlays_open(self) -> set[Path]:
+        out = set()
+        for folder in self.folders.values():
+            out.update(folder.context.overlays)
+        return out
+
+    # ------------------------------------------------------------------ documents
+
+    def schedule_document(self, uri: str, delay: float) -> None:
+        path = uri_to_path(uri)
+        if path is None:
+            return
+        if (old := self.pending.pop(uri, None)) is not None:
+            old.cancel()
+
+        async def run() -> None:
+            if delay:
+                await asyncio.sleep(delay)
+            folder = self.folder_for(path)
+            if folder is None:
+                return
+            await folder.ready.wait()
+            doc = self.workspace.text_documents.get(uri)
+            if doc is None:
+                change = await self.in_worker(folder.context.drop_overlay, path)
+            else:
+                change = await self.in_worker(folder.context.set_overlay, path, doc.source)
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+            self.after_change(folder, change, f"edit {path.name}")
+
+        self.pending[uri] = self.spawn(run(), f"update {uri}")
+
+
+def create_server() -> FreeAgentServer:
+    server = FreeAgentServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: FreeAgentServer, params: types.InitializeParams) -> None:
+        ls.init_options = params.initialization_options
+        folders = params.workspace_folders or []
+        if folders:
+            for f in folders:
+                ls.add_folder(f.uri)
+        elif params.root_uri:
+            ls.add_folder(params.root_uri)
+        elif params.root_path:
+            ls.add_folder(path_to_uri(params.root_path))
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: FreeAgentServer, params: types.InitializedParams) -> None:
+        await ls.refresh_settings()
+        for folder in list(ls.folders.values()):
+            ls.spawn(ls.load_folder(folder), f"index {folder.path}")
+        ls.spawn(ls.start_watching(), "start watching")
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: FreeAgentServer, params: None) -> None:
+        ls.shutting_down = True
+        for task in list(ls.tasks):
+            task.cancel()
+        ls.worker.shutdown(wait=False, cancel_futures=True)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: FreeAgentServer, params: types.DidChangeConfigurationParams) -> None:
+        if not ls.supports_configuration():
+            ls.global_settings_raw = params.settings
+        old_watch = ls.settings.watch
+        await ls.refresh_settings()
+        if ls.settings.watch != old_watch:
+            if ls.watcher is not None:
+                ls.watcher.cancel()
+                ls.watcher = None
+            await ls.start_watching()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_folders(ls: FreeAgentServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for removed in params.event.removed:
+            folder = ls.folders.pop(removed.uri, None)
+            if folder is not None:
+                for file in folder.context.problems_by_file():
+                    ls.text_document_publish_diagnostics(
+                        types.PublishDiagnosticsParams(uri=path_to_uri(file), diagnostics=[])
+                    )
+        added = [ls.add_folder(f.uri) for f in params.event.added]
+        await ls.refresh_settings()
+        for folder in added:
+            if folder is not None:
+                ls.spawn(ls.load_folder(folder), f"index {folder.path}")
+        if ls.watch_mode == "server":
+            ls.restart_server_watcher()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched_files(ls: FreeAgentServer, params: types.DidChangeWatchedFilesParams) -> None:
+        open_paths = ls.overlays_open()
+        for event in params.changes:
+            path = uri_to_path(event.uri)
+            if path is not None and path not in open_paths:
+                await ls.file_event(path, event.type.name.lower())
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: FreeAgentServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule_document(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: FreeAgentServer, params: types.DidChangeTextDocumentParams) -> None:
+        delay = ls.settings.change_debounce_ms / 1000 if ls.settings is not None else 0.15
+        ls.schedule_document(params.text_document.uri, delay)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: FreeAgentServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.schedule_document(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: FreeAgentServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.schedule_document(params.text_document.uri, 0)
+
+    @server.feature(PROJECT_BRIEF)
+    async def project_brief(ls: FreeAgentServer, params: Any) -> dict:
+        uri = getattr(params, "uri", None) if params is not None else None
+        if isinstance(params, dict):
+            uri = params.get("uri")
+        folder = None
+        if uri:
+            path = uri_to_path(uri)
+            folder = ls.folder_for(path) if path is not None else None
+        elif ls.folders:
+            folder = next(iter(ls.folders.values()))
+        if folder is None:
+            raise ValueError(f"no workspace folder contains {uri!r}")
+        await folder.ready.wait()
+        brief = await ls.in_worker(folder.context.brief)
+        return {"uri": folder.uri, "markdown": brief.markdown, "data": brief.data}
+
+    return server
+
+
+def run(transport: str = "stdio", host: str = "127.0.0.1", port: int = 2087) -> None:
+    logging.basicConfig(level=os.environ.get("FREEAGENT_LOG", "WARNING").upper())
+    server = create_server()
+    if transport == "tcp":
+        server.start_tcp(host, port)
+    else:
+        server.start_io()

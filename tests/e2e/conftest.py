@@ -1,0 +1,42 @@
+"""Shared pieces of the end-to-end suites: the real server process, fixture copies, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SERVER = [sys.executable, "-m", "freeagent", "serve"]
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    target = dest / name
+    shutil.copytree(FIXTURES / name, target)
+    return target.resolve()
+
+
+async def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02):
+    """Poll ``predicate`` until it returns a truthy value (explicit wait, no fixed sleeps)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)
+
+
+def folder(path: Path) -> types.WorkspaceFolder:
+    return types.WorkspaceFolder(uri=path.as_uri(), name=path.name)
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
