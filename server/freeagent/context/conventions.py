@@ -139,7 +139,7 @@ def infer(
         quotes, semis, indent, commas, modules = Counter(), Counter(), Counter(), Counter(), Counter()
         import_style, extensions = Counter(), Counter()
         naming: dict[str, Counter] = {}
-        file_names = Counter()
+        file_names, component_files = Counter(), Counter()
         fetch_files = 0
         for s in files:
             st = s.style
@@ -174,9 +174,15 @@ def infer(
                     naming.setdefault(kind, Counter())[case] += 1
             base = posixpath.basename(s.path).split(".", 1)[0]
             if case := name_case(base):
-                file_names[case] += 1
+                # React component files follow their own rule (UserCard.tsx beside api-client.ts)
+                if s.language == "tsx" and any(sym.kind == "component" for sym in s.symbols):
+                    component_files[case] += 1
+                else:
+                    file_names[case] += 1
         summary_naming = {k: vote(v) for k, v in sorted(naming.items())}
         summary_naming["files"] = vote(file_names)
+        if component_files:
+            summary_naming["component_files"] = vote(component_files)
         conventions: dict[str, Vote | None] = {
             "quotes": vote(quotes),
             "indent": vote(indent),

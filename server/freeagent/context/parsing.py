@@ -459,7 +459,12 @@ class Parsers:
                     if right is not None and right.type in ("list", "tuple"):
                         all_names = [_string_value(s) for s in right.named_children if s.type == "string"]
                     continue
-                kind = "constant" if name.isupper() and len(name) > 1 else "variable"
+                if name.isupper() and len(name) > 1:
+                    kind = "constant"
+                elif name[:1].isupper():
+                    kind = "type"  # module-level PascalCase: a type alias or class factory
+                else:
+                    kind = "variable"
                 summary.symbols.append(SymbolRecord(name, kind, not name.startswith("_"), node.start_point[0]))
         if all_names is not None:
             wanted = set(all_names)

@@ -134,6 +134,7 @@ class WorkspaceContext:
         """Scan the whole folder. ``progress(done, total)`` is called while indexing sources;
         ``cancelled()`` returning True stops early (the context stays usable, just partial)."""
         started = time.perf_counter()
+        self.rules = self._make_rules()
         change = Change(kinds={"packages", "python", "tsconfig", "sources", "lockfiles"})
         found = scan(self.root, self.rules)
         for path in found.of("package"):

@@ -61,6 +61,7 @@ class Folder:
         self._context: "WorkspaceContext | None" = None
         self.ready = asyncio.Event()
         self.raw_settings: Any = None
+        self.load_task: asyncio.Task | None = None
 
     @property
     def context(self) -> "WorkspaceContext":
@@ -88,6 +89,7 @@ class FreeAgentServer(LanguageServer):
         self.watch_mode = "off"
         self.published: dict[str, int] = {}  # path -> number of diagnostics last published
         self.shutting_down = False
+        self.progress_count = 0
 
     # ------------------------------------------------------------------ helpers
 
@@ -182,12 +184,12 @@ class FreeAgentServer(LanguageServer):
         for folder in self.folders.values():
             settings, folder_problems = merge_settings(self.init_options, self.global_settings_raw, folder.raw_settings)
             problems += [p for p in folder_problems if p not in problems]
-            if folder.ready.is_set():
+            if folder.load_task is None:  # not indexed yet: index with these settings
+                folder.context.settings = settings
+            else:
+                await folder.ready.wait()
                 change = await self.in_worker(folder.context.update_settings, settings)
                 self.after_change(folder, change, "settings")
-            else:
-                folder.context.settings = settings
-                folder.context.rules = folder.context._make_rules()
         for problem in problems:
             self.log("warning", problem)
         if problems:
@@ -197,8 +199,14 @@ class FreeAgentServer(LanguageServer):
 
     # ------------------------------------------------------------------ loading and watching
 
+    def start_loading(self, folder: Folder) -> None:
+        """Index a folder once; a folder can be announced by `initialized` and by a folder change."""
+        if folder.load_task is None:
+            folder.load_task = self.spawn(self.load_folder(folder), f"index {folder.path}")
+
     async def load_folder(self, folder: Folder) -> None:
-        token = f"freeagent-index-{folder.uri}"
+        self.progress_count += 1
+        token = f"freeagent-index-{self.progress_count}"
         window = self.client_capabilities.window
         progress = bool(window and window.work_done_progress)
         if progress:
@@ -256,23 +264,31 @@ class FreeAgentServer(LanguageServer):
     async def start_watching(self) -> None:
         self.watch_mode = self.choose_watch_mode()
         if self.watch_mode == "client":
-            await self.client_register_capability_async(
-                types.RegistrationParams(
-                    registrations=[
-                        types.Registration(
-                            id="freeagent-watched-files",
-                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
-                            ),
-                        )
-                    ]
-                )
-            )
-            self.log("info", "watching files through the client")
-        elif self.watch_mode == "server":
+            try:
+                await self._register_watchers()
+                self.log("info", "watching files through the client")
+                return
+            except Exception as exc:  # noqa: BLE001 - the client said no: watch ourselves
+                self.log("warning", f"the client refused file watching ({exc}); using the server watcher")
+                self.watch_mode = "server"
+        if self.watch_mode == "server":
             self.restart_server_watcher()
             self.log("info", "watching files with the server's own watcher")
+
+    async def _register_watchers(self) -> None:
+        await self.client_register_capability_async(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="freeagent-watched-files",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
+                        ),
+                    )
+                ]
+            )
+        )
 
     def restart_server_watcher(self) -> None:
         if self.watcher is not None:
@@ -351,7 +367,7 @@ def create_server() -> FreeAgentServer:
     async def initialized(ls: FreeAgentServer, params: types.InitializedParams) -> None:
         await ls.refresh_settings()
         for folder in list(ls.folders.values()):
-            ls.spawn(ls.load_folder(folder), f"index {folder.path}")
+            ls.start_loading(folder)
         ls.spawn(ls.start_watching(), "start watching")
 
     @server.feature(types.SHUTDOWN)
@@ -386,7 +402,7 @@ def create_server() -> FreeAgentServer:
         await ls.refresh_settings()
         for folder in added:
             if folder is not None:
-                ls.spawn(ls.load_folder(folder), f"index {folder.path}")
+                ls.start_loading(folder)
         if ls.watch_mode == "server":
             ls.restart_server_watcher()
 

@@ -1,0 +1,257 @@
+"""The language server's context features, end to end, through pytest-lsp and the real process."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from .conftest import SERVER, copy_fixture, folder, wait_until
+
+BRIEF = "freeagent/projectBrief"
+
+
+@attrs.define
+class BriefResponse:
+    """Keeps the custom request's result as plain JSON (pygls would make namedtuples)."""
+
+    id: int | str
+    result: dict[str, Any]
+    jsonrpc: str = "2.0"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    lsp_client.registrations = []
+    default_result_type = lsp_client.protocol.get_result_type
+    lsp_client.protocol.get_result_type = lambda m: BriefResponse if m == BRIEF else default_result_type(m)
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: types.RegistrationParams):
+        lsp_client.registrations.extend(params.registrations)
+
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def start(client: LanguageClient, roots: list[Path], editor="visual-studio-code", options=None):
+    caps = client_capabilities(editor)
+    return await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            workspace_folders=[folder(r) for r in roots],
+            initialization_options=options,
+        )
+    )
+
+
+async def brief(client: LanguageClient, root: Path) -> dict:
+    return await client.protocol.send_request_async(BRIEF, {"uri": root.as_uri()})
+
+
+def dependencies(data: dict, path: str = "package.json") -> dict:
+    return next(p for p in data["packages"] if p["path"] == path).get("dependencies", {})
+
+
+async def test_initialize_capabilities_and_brief(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    result = await start(client, [root])
+    sync = result.capabilities.text_document_sync
+    assert sync.change == types.TextDocumentSyncKind.Incremental and sync.open_close
+    response = await brief(client, root)
+    assert response["uri"] == root.as_uri() and response["markdown"].startswith("# Project brief")
+    data = response["data"]
+    assert dependencies(data) == {"express": "^4.19.2", "zod": "^3.23.8"}
+    tsconfig = next(t for t in data["tsconfigs"] if t["path"] == "tsconfig.json")
+    assert tsconfig["extends"] == ["tsconfig.base.json"]
+    assert tsconfig["effective"]["moduleResolution"] == "nodenext"
+    assert data["conventions"]["typescript"]["quotes"]["value"] == "single"
+    # indexing reported progress and logged to the client's output
+    assert any(m.message.startswith("indexed ") for m in client.log_messages)
+    kinds = [type(v).__name__ for values in client.progress_reports.values() for v in values]
+    assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
+
+
+def _brief_deps(client, root):
+    async def get():
+        return dependencies((await brief(client, root))["data"])
+    return get
+
+
+async def test_package_json_change_via_watched_files_notification(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    await start(client, [root])
+    await brief(client, root)
+    registered = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert registered, "the server registers file watchers when the client supports it"
+    globs = [w["globPattern"] for w in registered[0].register_options["watchers"]]
+    assert "**/package.json" in globs and any("tsconfig" in g for g in globs)
+
+    manifest = root / "package.json"
+    data = json.loads(manifest.read_text())
+    data["dependencies"]["pino"] = "^9.0.0"
+    manifest.write_text(json.dumps(data, indent=2))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    deps = _brief_deps(client, root)
+    assert "pino" in await deps()
+
+
+async def test_package_json_change_on_disk_with_server_watcher(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    # Neovim 0.9 cannot watch files dynamically: the server must watch by itself.
+    await start(client, [root], editor="neovim@v0.9.1")
+    await brief(client, root)
+    assert not client.registrations
+    await wait_until(lambda: any("server's own watcher" in m.message for m in client.log_messages))
+    manifest = root / "package.json"
+    data = json.loads(manifest.read_text())
+    data["dependencies"]["pino"] = "^9.0.0"
+    manifest.write_text(json.dumps(data, indent=2))
+    latest = {}
+
+    async def poll():
+        latest["deps"] = dependencies((await brief(client, root))["data"])
+        return "pino" in latest["deps"]
+
+    for _ in range(200):
+        if await poll():
+            break
+        await __import__("asyncio").sleep(0.05)
+    assert "pino" in latest["deps"]
+
+
+def cleared(client: LanguageClient, uri: str) -> bool:
+    """An empty diagnostics list was published for ``uri`` (not merely never published)."""
+    return uri in client.diagnostics and len(client.diagnostics[uri]) == 0
+
+
+async def test_broken_configs_are_diagnostics_and_fixing_clears_them(client, tmp_path):
+    root = copy_fixture("broken-config", tmp_path)
+    await start(client, [root])
+    tsconfig = root / "tsconfig.json"
+    bad_manifest = root / "packages/bad-manifest/package.json"
+    await wait_until(lambda: client.diagnostics.get(tsconfig.as_uri()) and client.diagnostics.get(bad_manifest.as_uri()))
+    (ts_diag,) = client.diagnostics[tsconfig.as_uri()]
+    assert ts_diag.code == "FA002" and ts_diag.severity == types.DiagnosticSeverity.Error
+    assert ts_diag.source == "freeagent"
+    (pkg_diag,) = client.diagnostics[bad_manifest.as_uri()]
+    assert pkg_diag.code == "FA001"
+    # the rest of the context keeps working: the valid root package.json is in the brief
+    data = (await brief(client, root))["data"]
+    assert any(p["path"] == "package.json" for p in data["packages"])
+    assert {p["code"] for p in data["problems"]} == {"FA001", "FA002"}
+
+    tsconfig.write_text('{\n  "compilerOptions": {\n    "strict": true,\n    "module": "NodeNext"\n  }\n}\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=tsconfig.as_uri(), type=types.FileChangeType.Changed)])
+    )
+    await wait_until(lambda: cleared(client, tsconfig.as_uri()))
+    assert client.diagnostics[bad_manifest.as_uri()], "the other file's diagnostic stays"
+
+
+async def test_open_document_text_overrides_disk(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    await start(client, [root])
+    await brief(client, root)
+    manifest = root / "package.json"
+    on_disk = manifest.read_text()
+    edited = json.loads(on_disk)
+    edited["dependencies"]["dayjs"] = "^1.11.0"
+    text = json.dumps(edited, indent=2)
+    uri = manifest.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text))
+    )
+    assert "dayjs" in dependencies((await brief(client, root))["data"]) or await wait_until_async(client, root, lambda d: "dayjs" in d)
+    assert manifest.read_text() == on_disk
+
+    # typing a syntax error: a diagnostic for that document version
+    broken = text.replace('"dayjs"', '"dayjs" "oops"', 1)
+    end_line = len(text.splitlines())
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=broken)],
+        )
+    )
+    await wait_until(lambda: client.diagnostics.get(uri))
+    assert client.diagnostics[uri][0].code == "FA001"
+
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await wait_until(lambda: cleared(client, uri))
+    assert "dayjs" not in dependencies((await brief(client, root))["data"])
+    del end_line
+
+
+async def wait_until_async(client, root, predicate, timeout=10.0):
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if predicate(dependencies((await brief(client, root))["data"])):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_configuration_from_client_and_bad_values(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    client.set_configuration({"index": {"exclude": ["src/routes/**"]}, "logLevel": "verbose"}, section="freeagent")
+    await start(client, [root], options={"changeDebounceMs": 10})
+    data = (await brief(client, root))["data"]
+    files = {f["path"] for f in data["representative_files"]}
+    assert data["index"]["files"] == 9  # 11 sources minus the two route files
+    assert not any(f.startswith("src/routes/") for f in files)
+    await wait_until(lambda: client.messages)
+    assert any("freeagent.logLevel" in m.message for m in client.messages)
+
+    client.set_configuration({"index": {"exclude": []}}, section="freeagent")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+
+    async def count():
+        return (await brief(client, root))["data"]["index"]["files"]
+
+    for _ in range(100):
+        if await count() == 11:
+            break
+        import asyncio
+
+        await asyncio.sleep(0.05)
+    assert await count() == 11
+
+
+async def test_multi_root_one_context_per_folder(client, tmp_path):
+    api = copy_fixture("express-zod-api", tmp_path)
+    web = copy_fixture("nextjs-app", tmp_path)
+    await start(client, [api])
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(event=types.WorkspaceFoldersChangeEvent(added=[folder(web)], removed=[]))
+    )
+    api_brief = (await brief(client, api))["data"]
+    web_brief = (await brief(client, web / "src/app/page.tsx"))["data"]
+    assert "express" in dependencies(api_brief)
+    assert "next" in dependencies(web_brief) and "express" not in dependencies(web_brief)
+    assert web_brief["conventions"]["typescript"]["semicolons"]["value"] == "never"
+    assert api_brief["conventions"]["typescript"]["semicolons"]["value"] == "always"
+
+
+async def test_brief_for_uri_outside_any_folder_is_an_error(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    await start(client, [root])
+    with pytest.raises(Exception, match="no workspace folder"):
+        await client.protocol.send_request_async(BRIEF, {"uri": (tmp_path / "elsewhere.ts").as_uri()})
+
+
+assert sys.version_info >= (3, 11)

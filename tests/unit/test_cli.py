@@ -1,0 +1,98 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from freeagent import __version__
+from freeagent.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["context"]])
+def test_help_on_every_command(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize(
+    "fixture, facts",
+    [
+        pytest.param("express-zod-api", ["express@^4.19.2", "validation: **zod**"], id="express"),
+        pytest.param("nextjs-app", ["next@14.2.5", "semicolons: **never**"], id="next"),
+        pytest.param("pnpm-monorepo", ["Monorepo (pnpm workspaces", "@acme/shared"], id="monorepo"),
+        pytest.param("fastapi-service", ["## Python dependencies", "http_framework: **fastapi**"], id="fastapi"),
+    ],
+)
+def test_context_markdown(fixture, facts):
+    result = run("context", str(FIXTURES / fixture))
+    assert result.exit_code == 0
+    for fact in facts:
+        assert fact in result.output
+
+
+def test_context_json_and_problems_on_stderr():
+    result = CliRunner().invoke(main, ["context", str(FIXTURES / "broken-config"), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {p["code"] for p in data["problems"]} == {"FA001", "FA002"}
+    assert "tsconfig.json:6:5: error FA002" in result.stderr
+
+
+def test_context_on_missing_folder_is_usage_error():
+    result = run("context", "/nonexistent/folder")
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_bundled_example_brief():
+    result = run("context", str(EXAMPLE))
+    assert result.exit_code == 0 and "# Project brief: taskboard" in result.output
+
+
+def test_serve_answers_initialize_over_tcp(tmp_path):
+    """`freeagent serve --tcp` listens and speaks LSP (the socket transport other clients use)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "freeagent", "serve", "--tcp", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        import time
+
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                           "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+        conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        data = b""
+        while b'"serverInfo"' not in data:
+            chunk = conn.recv(65536)
+            assert chunk, "server closed the connection"
+            data += chunk
+        assert b'"name": "freeagent"' in data or b'"name":"freeagent"' in data
+        conn.close()
+    finally:
+        proc.kill()
+        proc.wait()
