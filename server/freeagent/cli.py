@@ -7,7 +7,6 @@ Every command maps its flags onto the same engine calls the language server make
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -17,23 +16,24 @@ from . import __version__
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="freeagent")
-def main() -> None:
+def cli() -> None:
     """Free Agent: reliable code generation — spec-first, grounded LLM fallback, validation."""
 
 
-@main.command()
-@click.option("--stdio", "transport", flag_value="stdio", default=True, help="Talk LSP over stdin/stdout (default).")
-@click.option("--tcp", "transport", flag_value="tcp", help="Listen for one client on a TCP socket.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind with --tcp.")
-@click.option("--port", default=2087, show_default=True, type=click.IntRange(0, 65535), help="Port with --tcp.")
-def serve(transport: str, host: str, port: int) -> None:
-    """Start the language server."""
-    from .lsp.server import run
+@cli.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Start the language server (stdio by default, or --tcp). See `serve --help`."""
+    # Options are parsed in one place, freeagent.lsp.entry, which editors reach without click.
+    from .lsp.entry import serve_main
 
-    run(transport, host, port)
+    serve_main(ctx.args)
 
 
-@main.command()
+@cli.command()
 @click.argument(
     "workspace", required=False, default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -58,5 +58,6 @@ def context(workspace: Path, as_json: bool) -> None:
         )
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli(argv)

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from freeagent import __version__
-from freeagent.cli import main
+from freeagent.cli import cli as main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
