@@ -79,6 +79,15 @@ def child_index(workspace: str) -> None:
     }))
 
 
+def spawn_ms(cmd: list[str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        out.append((time.perf_counter() - started) * 1000)
+    return sorted(out)
+
+
 def serve_initialize_ms(runs: int) -> list[float]:
     """Spawn `freeagent serve`, send `initialize`, time until the response arrives."""
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -123,7 +132,11 @@ def main() -> None:
           f"max {r['reindex_ms_max']:.2f} ms   target <= 10 ms")
     init = sorted(serve_initialize_ms(args.serve_runs))
     print(f"`freeagent serve` spawn -> initialize answered ({len(init)} runs): p50 {statistics.median(init):.0f} ms, "
-          f"max {init[-1]:.0f} ms   target <= 400 ms")
+          f"min {init[0]:.0f} ms, max {init[-1]:.0f} ms   target <= 400 ms")
+    # The floor on this machine right now: a bare interpreter importing pygls (no Free Agent code).
+    floor = spawn_ms([sys.executable, "-c", "import pygls.lsp.server"], args.serve_runs)
+    print(f"  for scale, `python -c 'import pygls.lsp.server'` alone: p50 {statistics.median(floor):.0f} ms, "
+          f"min {floor[0]:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,13 @@ def test_version():
 @pytest.mark.parametrize("command", [[], ["serve"], ["context"]])
 def test_help_on_every_command(command):
     result = run(*command, "--help")
-    assert result.exit_code == 0 and "Usage:" in result.output
+    assert result.exit_code == 0 and "usage:" in result.output.lower()
+
+
+def test_console_script_serve_help_skips_click():
+    code = "import sys; from freeagent.__main__ import main\ntry:\n    main(['serve', '--help'])\nexcept SystemExit: pass\nprint('click' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "--tcp" in out and out.strip().endswith("False")
 
 
 @pytest.mark.parametrize(

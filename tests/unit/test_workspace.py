@@ -209,3 +209,23 @@ def test_fixture_workspaces_are_clean(name):
     ctx = load(name)
     assert ctx.problems == {}
     assert not [s.path for s in ctx.index.files.values() if s.has_errors]
+
+
+def test_unreadable_manifest_is_a_finding_and_recovers(tmp_path, monkeypatch):
+    ctx = load("express-zod-api", tmp_path)
+    manifest = ctx.root / "package.json"
+    real_read_text = Path.read_text
+
+    def failing(self, *args, **kwargs):
+        if self == manifest:
+            raise PermissionError(13, "Permission denied")
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", failing)
+    change = ctx.file_changed(manifest)
+    (finding,) = ctx.problems_by_file()[str(manifest)]
+    assert finding.code == "FA003" and change.problem_files == {str(manifest)}
+    assert ctx.root_package is None and "src/app.ts" in ctx.index.files
+    monkeypatch.setattr(Path, "read_text", real_read_text)
+    ctx.file_changed(manifest)
+    assert ctx.problems == {} and ctx.root_package is not None
