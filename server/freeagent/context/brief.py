@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .conventions import is_bare
+from .manifests import DEP_GROUPS
 from .tsconfig import KEY_OPTIONS
 
 if TYPE_CHECKING:
@@ -198,11 +199,11 @@ def render_markdown(data: dict) -> str:
         for p in data["packages"]:
             label = p["name"] or "(unnamed)"
             lines.append(f"### {p['path']} — {label}, {'ESM' if p['type'] == 'module' else 'CommonJS'}")
-            for group in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+            for group in DEP_GROUPS:
                 if p.get(group):
                     deps = ", ".join(f"{k}@{v}" for k, v in p[group].items())
                     lines.append(f"- {group}: {deps}")
-            if not any(p.get(g) for g in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")):
+            if not any(p.get(g) for g in DEP_GROUPS):
                 lines.append("- no dependencies")
             lines.append("")
     if data["python"]:

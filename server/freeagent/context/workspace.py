@@ -160,20 +160,30 @@ class WorkspaceContext:
         change.seconds = time.perf_counter() - started
         return change
 
-    def _load_package(self, path: Path, change: Change) -> None:
+    def _load_manifest(self, table: dict, path: Path, parse, prefix: str, kind: str, change: Change) -> None:
+        """Parse one manifest into ``table``; a file that fails to read or parse leaves it out."""
         text = self.read(path)
         if text is None:
-            self.packages.pop(path, None)
+            table.pop(path, None)
             self._unreadable(path, change)
             return
         self._set_problems(f"read:{path}", [], change)
-        manifest, findings = parse_package_json(path, text)
-        self._set_problems(f"package:{path}", findings, change)
+        manifest, findings = parse(path, text)
+        self._set_problems(f"{prefix}:{path}", findings, change)
         if manifest is None:
-            self.packages.pop(path, None)
+            table.pop(path, None)
         else:
-            self.packages[path] = manifest
-        change.kinds.add("packages")
+            table[path] = manifest
+        change.kinds.add(kind)
+
+    def _forget_manifest(self, table: dict, path: Path, prefix: str, kind: str, change: Change) -> None:
+        table.pop(path, None)
+        self._set_problems(f"{prefix}:{path}", [], change)
+        self._set_problems(f"read:{path}", [], change)
+        change.kinds.add(kind)
+
+    def _load_package(self, path: Path, change: Change) -> None:
+        self._load_manifest(self.packages, path, parse_package_json, "package", "packages", change)
 
     def _load_pnpm(self, path: Path, change: Change) -> None:
         text = self.read(path) or ""
@@ -182,22 +192,8 @@ class WorkspaceContext:
         change.kinds.add("packages")
 
     def _load_python(self, path: Path, change: Change) -> None:
-        text = self.read(path)
-        if text is None:
-            self.python.pop(path, None)
-            self._unreadable(path, change)
-            return
-        self._set_problems(f"read:{path}", [], change)
-        if path.name == "pyproject.toml":
-            manifest, findings = parse_pyproject(path, text)
-        else:
-            manifest, findings = parse_requirements(path, text)
-        self._set_problems(f"python:{path}", findings, change)
-        if manifest is None:
-            self.python.pop(path, None)
-        else:
-            self.python[path] = manifest
-        change.kinds.add("python")
+        parse = parse_pyproject if path.name == "pyproject.toml" else parse_requirements
+        self._load_manifest(self.python, path, parse, "python", "python", change)
 
     def _resolve_tsconfigs(self, change: Change) -> None:
         self.tsconfigs = {}
@@ -250,11 +246,7 @@ class WorkspaceContext:
         old = self.settings
         self.settings = settings
         if old.index != settings.index:
-            self.rules = self._make_rules()
-            self.index = CodeIndex(self.index.parsers)
-            self.packages.clear()
-            self.python.clear()
-            return self.load()
+            return self.reload()
         return Change()
 
     def file_changed(self, path: Path) -> Change:
@@ -276,10 +268,7 @@ class WorkspaceContext:
             if exists:
                 self._load_package(path, change)
             else:
-                self.packages.pop(path, None)
-                self._set_problems(f"package:{path}", [], change)
-                self._set_problems(f"read:{path}", [], change)
-                change.kinds.add("packages")
+                self._forget_manifest(self.packages, path, "package", "packages", change)
             self._resolve_tsconfigs(change)  # package extends / workspace packages may move
         elif kind == "pnpm-workspace":
             if path.parent == self.root:
@@ -288,13 +277,12 @@ class WorkspaceContext:
                 else:
                     self.pnpm_workspaces = []
                     self._set_problems(f"pnpm:{path}", [], change)
+                self._resolve_tsconfigs(change)  # `extends` may name a workspace package
         elif kind in ("pyproject", "requirements"):
             if exists:
                 self._load_python(path, change)
             else:
-                self.python.pop(path, None)
-                self._set_problems(f"python:{path}", [], change)
-                change.kinds.add("python")
+                self._forget_manifest(self.python, path, "python", "python", change)
         elif kind == "lockfile":
             if exists:
                 self.lockfiles[path] = LOCKFILES[path.name]

@@ -94,7 +94,7 @@ class FreeAgentServer(LanguageServer):
     # ------------------------------------------------------------------ helpers
 
     def log(self, level: str, message: str) -> None:
-        getattr(log, "warning" if level == "warning" else level if level != "debug" else "debug")(message)
+        getattr(log, level)(message)  # error | warning | info | debug
         threshold = self.settings.log_level if self.settings is not None else "info"
         if LOG_ORDER.index(level) <= LOG_ORDER.index(threshold):
             try:
