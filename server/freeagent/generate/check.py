@@ -1,0 +1,106 @@
+"""Checking a generation against its operation before it is offered.
+
+A spec-first generator is supposed to be correct by construction; this module is the proof
+that runs every time. It reads the generated TypeScript back with tree-sitter and compares
+what it finds with the operation: the HTTP method, the path and its parameters, the query
+parameters, the request-body fields and their required-ness, and the success status. Any
+mismatch is a Finding (FA020): a bug in a generator, never something to offer silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Finding, Range, Severity
+from ..specs.model import Operation
+
+CODE_GENERATION_MISMATCH = "FA020"
+
+
+def _finding(message: str) -> Finding:
+    return Finding("<generated>", Range.at(0, 0), Severity.ERROR, CODE_GENERATION_MISMATCH, message)
+
+
+def _strings(code: str) -> set[str]:
+    return {m.group(2) for m in re.finditer(r"(['\"])((?:\\.|(?!\1).)*)\1", code)}
+
+
+def check_client(op: Operation, code: str) -> list[Finding]:
+    problems = []
+    strings = _strings(code)
+    if op.method not in strings:
+        problems.append(_finding(f"client does not send {op.method}"))
+    template = re.search(r"new URL\(`[^`]*?\}([^`]*)`", code)
+    url = template.group(1) if template else ""
+    expected = re.sub(r"\{[^}]+\}", "{}", op.path)
+    written = re.sub(r"\$\{encodeURIComponent\(String\([^`]*?\)\)\}", "{}", url)
+    if written != expected:
+        problems.append(_finding(f"client requests '{written}' instead of '{op.path}'"))
+    for p in op.params("path"):
+        if p.name not in code:
+            problems.append(_finding(f"path parameter '{p.name}' is not sent"))
+    for p in op.params("query"):
+        if p.name not in strings:
+            problems.append(_finding(f"query parameter '{p.name}' is not sent"))
+    for p in op.params("header"):
+        if p.name.lower() not in strings:
+            problems.append(_finding(f"header '{p.name}' is not sent"))
+    signature = code[code.find("function"):code.find("{", code.find("): Promise"))]
+    sends_body = re.search(r"\bbody: ", signature) is not None
+    if bool(op.body is not None and op.body.content) != sends_body:
+        problems.append(_finding("request body does not match the operation"))
+    return problems
+
+
+def _zod_keys(declaration: str) -> tuple[set[str], set[str]]:
+    """Top-level keys of a `z.object({...})` declaration: (all, optional)."""
+    keys, optional = set(), set()
+    depth = 0
+    body = declaration[declaration.find("z.object({") + len("z.object({"):] if "z.object({" in declaration else ""
+    line_start = True
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if depth == 0 and line_start:
+            m = re.match(r"^(['\"]?)([^'\":]+)\1\??:\s*(.*)$", stripped)
+            if m:
+                keys.add(m.group(2))
+                rest = m.group(3)
+                if rest.rstrip(",").endswith(".optional()") and rest.count("(") == rest.count(")"):
+                    optional.add(m.group(2))
+        depth += stripped.count("{") + stripped.count("(") + stripped.count("[")
+        depth -= stripped.count("}") + stripped.count(")") + stripped.count("]")
+        if depth < 0:
+            break
+    return keys, optional
+
+
+def check_handler(op: Operation, code: str, declarations: dict[str, str], route: str | None) -> list[Finding]:
+    problems = []
+    method = re.search(r"\.(get|post|put|patch|delete|head|options)\((['\"])([^'\"]*)\2", code)
+    if method is not None:
+        if method.group(1).upper() != op.method:
+            problems.append(_finding(f"handler registered for {method.group(1).upper()}, operation is {op.method}"))
+        if route is not None and method.group(3) != route:
+            problems.append(_finding(f"handler path '{method.group(3)}' is not '{route}'"))
+    statuses = {r.status for r in op.responses}
+    success = [s for s in re.findall(r"res\.status\((\d{3})\)", code) if s.startswith("2")]
+    for status in success:
+        if status not in statuses and "2XX" not in statuses and "default" not in statuses:
+            problems.append(_finding(f"handler answers {status}, which the operation does not declare"))
+    body_decl = next((d for n, d in declarations.items() if n.endswith("Body")), None)
+    if op.body is not None and body_decl is not None:
+        media = next((m for m in op.body.content if "json" in m), None)
+        schema = op.body.content.get(media).value if media else None
+        if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and "allOf" not in schema:
+            keys, optional = _zod_keys(body_decl)
+            expected = set(schema["properties"])
+            required = set(schema.get("required") or [])
+            if keys and keys != expected:
+                problems.append(_finding(f"body fields {sorted(keys)} differ from the operation's {sorted(expected)}"))
+            wrong = sorted((expected - required) ^ optional) if keys else []
+            if wrong:
+                problems.append(_finding(f"required-ness differs for {wrong}"))
+    for p in op.params("path"):
+        if p.name not in code and not any(p.name in d for d in declarations.values()):
+            problems.append(_finding(f"path parameter '{p.name}' is not validated"))
+    return problems

@@ -1,0 +1,283 @@
+"""Spec-first generation for one operation into one file: the path every caller shares.
+
+Owns choosing the targets that make sense for a file, reading the target file (its own
+declarations, its imports, an Express router and the prefix it is mounted under), the map of
+names the project already exports (so existing types are imported, not redefined), assembling
+declarations + code in the project's style, placing it (replacing the marker line; after the
+enclosing class or function when the marker sits inside one), merging imports, and checking
+the result against the operation.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..context.parsing import Parsers
+from ..context.workspace import WorkspaceContext
+from ..findings import Finding
+from ..specs.model import Operation
+from ..specs.registry import Registry
+from .check import check_client, check_handler
+from .ts.client import Emitted, generate_fetch_client, params_type, body_type, response_types
+from .ts.express import express_path, generate_express_handler
+from .ts.imports import TextEdit, apply_edits, merge_imports
+from .ts.schemas import TypeEmitter, ZodEmitter
+from .ts.style import TsStyle, style_for
+
+TARGETS = ("types", "schema", "client", "handler")
+TS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+
+
+class GenerationError(Exception):
+    """The request cannot be served (unsupported file, unknown operation …): a clear message."""
+
+
+@dataclass
+class Generation:
+    code: str
+    edits: dict[str, list[TextEdit]]
+    source: str
+    operation: str | None
+    target: str
+    file: str | None
+    model: str | None = None
+    attempts: int = 1
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+    title: str = ""
+
+    def to_json(self, workspace: Path | None = None) -> dict:
+        def rel(p: str) -> str:
+            return os.path.relpath(p, workspace) if workspace else p
+
+        return {
+            "code": self.code,
+            "edits": {rel(f): [e.to_json() for e in es] for f, es in self.edits.items()},
+            "source": self.source,
+            "operation": self.operation,
+            "target": self.target,
+            "file": rel(self.file) if self.file else None,
+            "model": self.model,
+            "attempts": self.attempts,
+            "cost_usd": self.cost_usd,
+            "seconds": round(self.seconds, 4),
+            "findings": [f.to_json(str(workspace) if workspace else None) for f in self.findings],
+            "title": self.title,
+        }
+
+
+_ROUTE_FILE = re.compile(r"(^|/)(routes?|routers?|handlers?|controllers?|server|app|api/.+/route)(/|\.|$)")
+_CLIENT_FILE = re.compile(r"(^|/)(api|client|clients|services?|hooks?|components?|lib|sdk)(/|[-.]|$)|client")
+_SCHEMA_FILE = re.compile(r"(^|/)(schemas?|validation|validators?)(/|\.|$)")
+_TYPES_FILE = re.compile(r"(^|/)(types?|models?|interfaces?)(/|\.|$)|\.d\.ts$")
+
+
+def targets_for(rel_path: str, text: str) -> list[str]:
+    """The targets worth offering in a file, most likely first."""
+    out = []
+    if _ROUTE_FILE.search(rel_path) or re.search(r"\bRouter\(\)|express\(\)", text):
+        out.append("handler")
+    if _CLIENT_FILE.search(rel_path) and "handler" not in out:
+        out.append("client")
+    if _SCHEMA_FILE.search(rel_path):
+        out.append("schema")
+    if _TYPES_FILE.search(rel_path):
+        out.append("types")
+    for t in ("client", "types", "schema"):
+        if t not in out:
+            out.append(t)
+    return out
+
+
+@dataclass
+class FileFacts:
+    declared: set[str]  # top-level names declared or imported in the file
+    router: str | None
+    routes: list[str]  # paths already registered on the router
+
+
+def _file_facts(parsers: Parsers, rel: str, text: str) -> FileFacts:
+    language = "tsx" if rel.endswith("x") else "typescript"
+    summary = parsers.summarize(rel, language, text.encode("utf-8"))
+    declared = {s.name for s in summary.symbols}
+    for imp in summary.imports:
+        declared.update(n for n in imp.names if n not in ("*", "default"))
+    for m in re.finditer(r"import\s+(?:type\s+)?(\w+)\s*(?:,|\s+from)", text):
+        declared.add(m.group(1))
+    declared.update(re.findall(r"^(?:export\s+)?(?:async\s+)?function\s+(\w+)", text, re.M))
+    router = None
+    m = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:express\.)?Router\(", text)
+    if m:
+        router = m.group(1)
+    routes = re.findall(rf"\b{re.escape(router)}\.(?:get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text) if router else []
+    return FileFacts(declared, router, routes)
+
+
+def mount_prefix(routes: list[str], operations: list[Operation]) -> str:
+    """The prefix a router is mounted under: '/tasks' when it serves '/:taskId' for '/tasks/{taskId}'."""
+    spec_paths = sorted({express_path(op.path) for op in operations})
+    for loose in (False, True):  # same parameter names first (':taskId' is not ':projectId')
+        votes: dict[str, int] = {}
+        for route in set(routes):
+            body = re.escape(route)
+            if loose:
+                body = re.sub(r":\w+", ":[^/]+", body)
+            pattern = re.compile("^(.*?)" + body + "$")
+            for sp in spec_paths:
+                m = pattern.match(sp)
+                if m and (m.group(1) == "" or m.group(1).startswith("/")):
+                    votes[m.group(1)] = votes.get(m.group(1), 0) + 1
+        if votes:
+            return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return ""
+
+
+class SpecGenerator:
+    def __init__(self, ctx: WorkspaceContext, registry: Registry):
+        self.ctx = ctx
+        self.registry = registry
+        self.parsers = ctx.index.parsers
+
+    def existing_exports(self, file: Path) -> dict[str, str]:
+        """Names exported by other files of the same package → the specifier to import them by."""
+        package = self.ctx.nearest_package(file)
+        style = style_for(self.ctx, file)
+        out: dict[str, str] = {}
+        for rel, summary in sorted(self.ctx.index.files.items()):
+            other = self.ctx.root / rel
+            if other == file or summary.language == "python" or rel.endswith(".d.ts"):
+                continue
+            if re.search(r"(^|/)(test|tests|__tests__)/|\.(test|spec)\.", rel):
+                continue
+            if package is not None and self.ctx.nearest_package(other) is not package:
+                continue
+            spec = posixpath.relpath(rel, posixpath.dirname(self.ctx.rel(file)) or ".")
+            if not spec.startswith("."):
+                spec = "./" + spec
+            spec = re.sub(r"\.(ts|tsx|mts|cts)$", "", spec)
+            if spec.endswith("/index"):
+                spec = spec[: -len("/index")]
+            elif style.relative_extension:
+                spec += style.relative_extension
+            for export in summary.exports:
+                if export.kind in ("local", "reexport") and export.name not in ("default", "*"):
+                    out.setdefault(export.name, spec)
+        return out
+
+    def generate(self, op: Operation, target: str, file: Path, text: str, marker_line: int | None) -> Generation:
+        started = time.perf_counter()
+        if target not in TARGETS:
+            raise GenerationError(f"unknown target '{target}' (choose one of {', '.join(TARGETS)})")
+        if file.suffix not in TS_SUFFIXES:
+            raise GenerationError(f"{file.name}: spec-first generation writes TypeScript (.ts/.tsx); "
+                                  "Python targets are not available yet")
+        rel = self.ctx.rel(file) if self.ctx.contains(file) else file.name
+        style = style_for(self.ctx, file)
+        facts = _file_facts(self.parsers, rel, text)
+        existing = {k: v for k, v in self.existing_exports(file).items() if k not in facts.declared}
+        types = TypeEmitter(self.registry, style, existing)
+        zod = ZodEmitter(self.registry, style, existing, types)
+        emitted = Emitted()
+        route = None
+        if target == "types":
+            pt = params_type(op, types, style)
+            if pt:
+                emitted.declarations[pt[0]] = pt[1]
+            bt = body_type(op, types)
+            ok, _ = response_types(op, types, success=True)
+            from .naming import pascal
+
+            lines = []
+            if bt:
+                lines.append(f"export type {pascal(op.id)}Body = {bt[0]}{style.end}")
+            lines.append(f"export type {pascal(op.id)}Response = {ok}{style.end}")
+            emitted.code = "\n".join(lines)
+        elif target == "schema":
+            from .naming import camel
+
+            parts = []
+            for location in ("path", "query"):
+                params = op.params(location)
+                if params:
+                    entries = ",\n".join(
+                        f"{style.indent}{p.name}: {zod.ref(p.schema) if p.schema else 'z.string()'}{'' if p.required else '.optional()'}"
+                        for p in params
+                    )
+                    name = f"{camel(op.id)}{'Params' if location == 'path' else 'Query'}Schema"
+                    parts.append(f"export const {name} = z.object({{\n{entries}{',' if style.trailing_comma else ''}\n}}){style.end}")
+            if op.body and op.body.content:
+                media = next((m for m in op.body.content if "json" in m), next(iter(op.body.content)))
+                parts.append(f"export const {camel(op.id)}BodySchema = {zod.ref(op.body.content[media])}{style.end}")
+            if not parts:
+                raise GenerationError(f"{op.id} has no parameters or body to validate")
+            emitted.code = "\n\n".join(parts)
+            emitted.imports.append(("zod", "z", False))
+        elif target == "client":
+            emitted = generate_fetch_client(op, types, style, facts.declared)
+        else:
+            prefix = mount_prefix(facts.routes, self.registry.operations) if facts.router else ""
+            emitted = generate_express_handler(op, types, zod, style, facts.declared, facts.router, prefix)
+            if facts.router:
+                route = express_path(op.path)
+                route = route[len(prefix):] if prefix and route.startswith(prefix) else route
+        # declarations: component types, then zod schemas, then the operation's own pieces
+        uses_zod = bool(zod.decls.code) or any("z." in d for d in emitted.declarations.values()) or "z." in emitted.code
+        if uses_zod and ("zod", "z", False) not in emitted.imports:
+            emitted.imports.append(("zod", "z", False))
+        declarations: dict[str, str] = {}
+        for name, code in list(types.decls.code.items()) + list(zod.decls.code.items()) + list(emitted.declarations.items()):
+            if name not in facts.declared and name not in declarations:
+                declarations[name] = code
+        imports = list(emitted.imports)
+        for name, module in sorted({**types.decls.reused, **zod.decls.reused}.items()):
+            is_type = name[:1].isupper() and not name.endswith("Schema")
+            imports.append((module, name, is_type))
+        body = "\n\n".join(list(declarations.values()) + [emitted.code]) + "\n"
+
+        findings: list[Finding] = []
+        if target == "client":
+            findings += check_client(op, emitted.code)
+        elif target == "handler":
+            findings += check_handler(op, emitted.code, emitted.declarations, route)
+
+        edits = self._placement(text, body, marker_line, rel) + merge_imports(text, imports, style, rel.endswith("x"), self.parsers)
+        return Generation(
+            code=body, edits={str(file): edits}, source="spec", operation=op.id, target=target,
+            file=str(file), seconds=time.perf_counter() - started, findings=findings,
+            title=f"Generate {target} for {op.id} ({op.method} {op.path})",
+        )
+
+    def _placement(self, text: str, body: str, marker_line: int | None, rel: str) -> list[TextEdit]:
+        lines = text.split("\n")
+        if marker_line is None or marker_line >= len(lines):
+            # append at the end (never past it)
+            last = len(lines) - 1
+            prefix = "\n" if lines[last].strip() else ""
+            return [TextEdit(last, len(lines[last]), last, len(lines[last]), prefix + ("\n" if text.strip() else "") + body.rstrip("\n"))]
+        language = "tsx" if rel.endswith("x") else "typescript"
+        lang = self.parsers._tsx if language == "tsx" else self.parsers._ts
+        tree = lang[1].parse(text.encode("utf-8"))
+        top = None
+        for child in tree.root_node.named_children:
+            if child.start_point[0] < marker_line <= child.end_point[0] and child.end_point[0] != marker_line:
+                top = child
+                break
+        if top is None:
+            # replace the marker line itself
+            return [TextEdit(marker_line, 0, marker_line, len(lines[marker_line]), body.rstrip("\n"))]
+        # inside a class/function: drop the marker line, put the code after the enclosing statement
+        end_row = top.end_point[0]
+        remove = TextEdit(marker_line, 0, marker_line + 1, 0, "")
+        if marker_line > 0 and not lines[marker_line - 1].strip():
+            remove = TextEdit(marker_line - 1, len(lines[marker_line - 1]), marker_line, len(lines[marker_line]), "")
+        insert = TextEdit(end_row, len(lines[end_row]), end_row, len(lines[end_row]), "\n\n" + body.rstrip("\n"))
+        return [remove, insert]
+
+
+__all__ = ["SpecGenerator", "Generation", "GenerationError", "targets_for", "TARGETS", "apply_edits", "TsStyle"]

@@ -1,0 +1,1 @@
+"""TypeScript targets: types, zod schemas, fetch clients and framework handlers."""

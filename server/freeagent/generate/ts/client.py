@@ -1,0 +1,227 @@
+"""Typed client functions for an operation (fetch by default; axios when the project uses it).
+
+Errors: a non-2xx response is **thrown** as ``ApiError<E>`` whose ``body`` is typed as the
+union of the operation's declared error bodies (problem+json etc.) and whose ``status`` is the
+HTTP status; the function resolves with the success body. Throwing keeps call sites ordinary
+(``await listTasks(...)``) while ``error instanceof ApiError`` narrows to the declared shapes.
+Path parameters are URI-encoded, query arrays are repeated keys (``form``/``explode``), header
+parameters and auth (bearer token, API key) come from the options object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...specs.model import Operation, Parameter
+from ..naming import camel, pascal, property_key
+from .schemas import TypeEmitter
+from .style import TsStyle
+
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+def _is_json(media: str) -> bool:
+    return media in JSON_TYPES or media.endswith("+json")
+
+
+@dataclass
+class Emitted:
+    """One generated piece: declarations it needs, the main code, and imports to merge."""
+
+    declarations: dict[str, str] = field(default_factory=dict)
+    code: str = ""
+    imports: list[tuple[str, str, bool]] = field(default_factory=list)  # (module, name, type_only)
+
+
+def runtime_helpers(style: TsStyle) -> dict[str, str]:
+    """ApiError and ClientOptions: emitted once per file, reused when the project has them."""
+    st, e, i = style, style.end, style.indent
+    api_error = "\n".join([
+        "export class ApiError<TBody = unknown> extends Error {",
+        f"{i}readonly status: number{e}",
+        f"{i}readonly body: TBody{e}",
+        "",
+        f"{i}constructor(status: number, body: TBody, message?: string) {{",
+        f"{i}{i}super(message ?? `HTTP ${{status}}`){e}",
+        f"{i}{i}this.name = {st.q('ApiError')}{e}",
+        f"{i}{i}this.status = status{e}",
+        f"{i}{i}this.body = body{e}",
+        f"{i}}}",
+        "}",
+    ])
+    sep = ";" if st.semi else ""
+    options = "\n".join([
+        "export interface ClientOptions {",
+        f"{i}baseUrl?: string{sep}",
+        f"{i}token?: string | (() => string | Promise<string>){sep}",
+        f"{i}apiKey?: string{sep}",
+        f"{i}headers?: Record<string, string>{sep}",
+        f"{i}signal?: AbortSignal{sep}",
+        f"{i}fetch?: typeof fetch{sep}",
+        "}",
+    ])
+    read_body = "\n".join([
+        "async function readBody(response: Response): Promise<unknown> {",
+        f"{i}const text = await response.text(){e}",
+        f"{i}if (!text) return undefined{e}",
+        f"{i}const type = response.headers.get({st.q('content-type')}) ?? {st.q('')}{e}",
+        f"{i}return type.includes({st.q('json')}) ? JSON.parse(text) : text{e}",
+        "}",
+    ])
+    return {"ApiError": api_error, "ClientOptions": options, "readBody": read_body}
+
+
+def params_type(op: Operation, types: TypeEmitter, style: TsStyle) -> tuple[str, str] | None:
+    """(name, declaration) of the interface holding path, query and header parameters."""
+    params = [p for p in op.parameters if p.location in ("path", "query", "header")]
+    if not params:
+        return None
+    name = pascal(op.id) + "Params"
+    sep = ";" if style.semi else ""
+    lines = [f"export interface {name} {{"]
+    for p in params:
+        t = types.ref(p.schema) if p.schema is not None else "string"
+        optional = "" if p.required else "?"
+        lines.append(f"{style.indent}{property_key(p.name, style.quote)}{optional}: {t}{sep}")
+    lines.append("}")
+    return name, "\n".join(lines)
+
+
+def body_type(op: Operation, types: TypeEmitter) -> tuple[str, str] | None:
+    """(TS type, media type) of the request body, or None."""
+    if op.body is None or not op.body.content:
+        return None
+    media = next((m for m in op.body.content if _is_json(m)), None)
+    if media is not None:
+        return types.ref(op.body.content[media]), media
+    media = next(iter(op.body.content))
+    if media.startswith("multipart/") or media == "application/x-www-form-urlencoded":
+        return ("FormData" if media.startswith("multipart/") else "URLSearchParams"), media
+    if media.startswith("text/"):
+        return "string", media
+    return "Blob", media
+
+
+def response_types(op: Operation, types: TypeEmitter, success: bool) -> tuple[str, str]:
+    """(TS type of the body, how to read it: json|text|blob|none) for success or error responses."""
+    responses = op.success_responses() if success else op.error_responses()
+    rendered, readers = [], set()
+    for r in responses:
+        if not r.content:
+            rendered.append("void" if success else "undefined")
+            readers.add("none")
+            continue
+        media = next((m for m in r.content if _is_json(m)), next(iter(r.content)))
+        if _is_json(media):
+            rendered.append(types.ref(r.content[media]))
+            readers.add("json")
+        elif media.startswith("text/"):
+            rendered.append("string")
+            readers.add("text")
+        else:
+            rendered.append("Blob")
+            readers.add("blob")
+    if not rendered:
+        return ("void", "none") if success else ("unknown", "json")
+    unique = list(dict.fromkeys(rendered))
+    if success and "void" in unique and len(unique) > 1:
+        unique = [u for u in unique if u != "void"] + ["undefined"]
+    reader = readers.pop() if len(readers) == 1 else "mixed"
+    return " | ".join(unique), reader
+
+
+def _param_access(p: Parameter, style: TsStyle) -> str:
+    key = property_key(p.name, style.quote)
+    return f"params.{key}" if key == p.name else f"params[{key}]"
+
+
+def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, helpers_available: set[str]) -> Emitted:
+    st, e, i = style, style.end, style.indent
+    out = Emitted()
+    ptype = params_type(op, types, style)
+    if ptype:
+        out.declarations[ptype[0]] = ptype[1]
+    btype = body_type(op, types)
+    result_type, reader = response_types(op, types, success=True)
+    error_type, _ = response_types(op, types, success=False)
+    for name, code in runtime_helpers(style).items():
+        if name not in helpers_available:
+            out.declarations[name] = code
+
+    args = []
+    if ptype:
+        args.append(f"params: {ptype[0]}")
+    if btype:
+        args.append(f"body: {btype[0]}")
+    args.append("options: ClientOptions = {}")
+    returns = f"Promise<{result_type}>"
+
+    # URL with path parameters
+    path_expr = op.path
+    for p in op.params("path"):
+        path_expr = path_expr.replace("{" + p.name + "}", "${encodeURIComponent(String(" + _param_access(p, st) + "))}")
+    lines = [f"const url = new URL(`${{options.baseUrl ?? {st.q(op.servers[0] if op.servers else 'http://localhost')}}}{path_expr}`){e}"]
+    for p in op.params("query"):
+        access = _param_access(p, st)
+        schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
+        is_array = schema.get("type") == "array" or (isinstance(schema.get("type"), list) and "array" in schema["type"])
+        guard = "" if p.required else f"if ({access} !== undefined) "
+        if is_array:
+            lines.append(f"{guard}for (const value of {access}) url.searchParams.append({st.q(p.name)}, String(value)){e}")
+        else:
+            lines.append(f"{guard}url.searchParams.set({st.q(p.name)}, String({access})){e}")
+    accept = "application/json"
+    lines.append(f"const headers: Record<string, string> = {{ accept: {st.q(accept)}, ...options.headers }}{e}")
+    for p in op.params("header"):
+        access = _param_access(p, st)
+        guard = "" if p.required else f"if ({access} !== undefined) "
+        lines.append(f"{guard}headers[{st.q(p.name.lower())}] = String({access}){e}")
+    # auth: the first requirement alternative the options can satisfy
+    schemes = [s for alternative in op.security for s in alternative]
+    if any(s.type == "http" and s.scheme == "bearer" for s in schemes):
+        lines += [
+            "if (options.token !== undefined) {",
+            f"{i}const token = typeof options.token === {st.q('function')} ? await options.token() : options.token{e}",
+            f"{i}headers.authorization = `Bearer ${{token}}`{e}",
+            "}",
+        ]
+    for s in schemes:
+        if s.type == "apiKey" and s.location == "header" and s.param_name:
+            lines.append(f"if (options.apiKey !== undefined) headers[{st.q(s.param_name.lower())}] = options.apiKey{e}")
+            break
+    body_arg = ""
+    if btype:
+        if _is_json(btype[1]):
+            lines.append(f"headers[{st.q('content-type')}] = {st.q(btype[1])}{e}")
+            body_arg = "body: JSON.stringify(body), "
+        elif btype[0] in ("FormData", "URLSearchParams"):
+            body_arg = "body, "
+        else:
+            lines.append(f"headers[{st.q('content-type')}] = {st.q(btype[1])}{e}")
+            body_arg = "body, "
+    lines.append(
+        f"const response = await (options.fetch ?? fetch)(url, {{ method: {st.q(op.method)}, headers, {body_arg}signal: options.signal }}){e}"
+    )
+    lines += [
+        "if (!response.ok) {",
+        f"{i}throw new ApiError<{error_type}>(response.status, (await readBody(response)) as {error_type}){e}",
+        "}",
+    ]
+    if result_type == "void":
+        lines.append(f"await response.body?.cancel(){e}")
+    elif reader == "json":
+        lines.append(f"return (await response.json()) as {result_type}{e}")
+    elif reader == "text":
+        lines.append(f"return await response.text(){e}")
+    elif reader == "blob":
+        lines.append(f"return await response.blob(){e}")
+    else:
+        lines.append(f"return (await readBody(response)) as {result_type}{e}")
+
+    fn = camel(op.id)
+    doc = f"/** {op.summary or op.id} — {op.method} {op.path} */"
+    signature = f"export async function {fn}(" + ", ".join(args) + f"): {returns} {{"
+    if len(signature) > 100:
+        signature = "\n".join([f"export async function {fn}(", *style.comma_list(args, 1), f"): {returns} {{"])
+    out.code = "\n".join([doc, signature, *style.block(lines), "}"])
+    return out

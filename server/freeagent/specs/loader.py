@@ -1,0 +1,113 @@
+"""Reading one OpenAPI document (YAML or JSON) and remembering where every node came from.
+
+Owns parsing with positions: PyYAML's composer gives each node a line and column, so a
+problem found at a JSON pointer (by validation, by $ref resolution, by the generator) can be
+reported at the right line. JSON is parsed by the same YAML composer (JSON is YAML 1.2
+flow syntax for the documents we meet), so both formats get positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..findings import Finding, Range, Severity
+
+CODE_BAD_SPEC = "FA010"
+CODE_INVALID_SPEC = "FA011"
+CODE_BAD_REF = "FA012"
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+@dataclass
+class SpecDocument:
+    path: Path
+    data: dict
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) 0-based
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        """The closest known position of a JSON pointer (walks up to the nearest parent)."""
+        while True:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            if not pointer:
+                return (0, 0)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def get(self, pointer: str):
+        node = self.data
+        if pointer in ("", "#"):
+            return node
+        for token in pointer.lstrip("#").lstrip("/").split("/"):
+            token = unescape_pointer(token)
+            if isinstance(node, dict):
+                if token not in node:
+                    raise KeyError(pointer)
+                node = node[token]
+            elif isinstance(node, list):
+                node = node[int(token)]
+            else:
+                raise KeyError(pointer)
+        return node
+
+
+class _Builder:
+    """Builds plain Python data from a composed YAML node tree, recording each node's position."""
+
+    def __init__(self) -> None:
+        self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used
+        self.positions: dict[str, tuple[int, int]] = {}
+
+    def build(self, node: yaml.Node, pointer: str = ""):
+        self.positions.setdefault(pointer, (node.start_mark.line, node.start_mark.column))
+        if isinstance(node, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value if isinstance(key_node, yaml.ScalarNode) else self.build(key_node, pointer))
+                child = f"{pointer}/{escape_pointer(key)}"
+                # a mapping entry is reported at its key, which is where a reader looks
+                self.positions[child] = (key_node.start_mark.line, key_node.start_mark.column)
+                out[key] = self.build(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
+        return self.scalars.construct_object(node)
+
+
+def load_document(path: Path, text: str) -> tuple[SpecDocument | None, list[Finding]]:
+    """Parse ``text`` (YAML or JSON). A syntax error becomes a Finding at the parser's position."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [
+            Finding(str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_SPEC,
+                    f"{path.name} is not valid YAML/JSON: {problem} (line {line + 1}, column {col + 1})")
+        ]
+    if node is None or not isinstance(node, yaml.MappingNode):
+        return None, [
+            Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_SPEC, f"{path.name} is not an OpenAPI document (not a mapping)")
+        ]
+    builder = _Builder()
+    try:
+        data = builder.build(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        return None, [Finding(str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_SPEC, f"{path.name}: {exc}")]
+    return SpecDocument(path, data, builder.positions), []
+
+
+def looks_like_openapi(data: object) -> bool:
+    return isinstance(data, dict) and (isinstance(data.get("openapi"), str) or "swagger" in data)

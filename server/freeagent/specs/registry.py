@@ -1,0 +1,297 @@
+"""The registry of OpenAPI operations: which documents, their operations, and their problems.
+
+Owns loading documents from the bundled ``specs/`` folder and from the workspace (paths the
+caller found with the spec globs), following ``$ref`` (local pointers and relative files, with
+cycle detection), building :class:`~.model.Operation` records, and the Findings for documents
+that do not parse, do not resolve or do not validate. One document's problems never hide the
+operations of another.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+from ..findings import Finding, Range, Severity
+from .loader import CODE_BAD_REF, CODE_INVALID_SPEC, SpecDocument, escape_pointer, load_document, looks_like_openapi
+from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids
+
+Reader = Callable[[Path], "str | None"]
+BUNDLED_DIR = Path(__file__).resolve().parents[3] / "specs"
+
+
+class RefError(Exception):
+    def __init__(self, doc: SpecDocument, pointer: str, message: str):
+        super().__init__(message)
+        self.doc, self.pointer, self.message = doc, pointer, message
+
+
+class Registry:
+    def __init__(self, read: Reader | None = None):
+        self.read = read or _read_disk
+        self.documents: dict[Path, SpecDocument] = {}
+        self.roots: list[Path] = []  # OpenAPI documents whose operations we index
+        self.operations: list[Operation] = []
+        self.by_id: dict[str, Operation] = {}
+        self.problems: dict[str, list[Finding]] = {}  # file -> findings
+        self.load_seconds = 0.0
+
+    # ------------------------------------------------------------------ documents
+
+    def document(self, path: Path) -> SpecDocument | None:
+        path = path.resolve()
+        if path not in self.documents:
+            text = self.read(path)
+            if text is None:
+                return None
+            doc, findings = load_document(path, text)
+            if findings:
+                self.problems.setdefault(str(path), []).extend(findings)
+            if doc is None:
+                return None
+            self.documents[path] = doc
+        return self.documents[path]
+
+    def resolve(self, doc: SpecDocument, value: object, pointer: str) -> Node:
+        """Follow ``$ref``s from ``value`` (found at ``pointer`` in ``doc``) to a concrete node."""
+        seen: set[tuple[Path, str]] = set()
+        last_ref = None
+        while isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            ref = value["$ref"]
+            last_ref = ref
+            target_doc, target_pointer = self._locate(doc, pointer, ref)
+            key = (target_doc.path, target_pointer)
+            if key in seen:
+                raise RefError(doc, pointer, f"circular $ref '{ref}'")
+            seen.add(key)
+            try:
+                value = target_doc.get(target_pointer)
+            except (KeyError, IndexError, ValueError):
+                raise RefError(doc, pointer, f"$ref '{ref}' points to nothing in {target_doc.path.name}") from None
+            doc, pointer = target_doc, target_pointer
+        return Node(doc, pointer, value, last_ref)
+
+    def child(self, node: Node, *keys: str | int) -> Node | None:
+        """A resolved child of ``node`` (None when absent)."""
+        value, doc, pointer = node.value, node.doc, node.pointer
+        for key in keys:
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and isinstance(key, int) and key < len(value):
+                value = value[key]
+            else:
+                return None
+            pointer = f"{pointer}/{escape_pointer(str(key))}"
+            resolved = self.resolve(doc, value, pointer)
+            value, doc, pointer = resolved.value, resolved.doc, resolved.pointer
+        return Node(doc, pointer, value)
+
+    def _locate(self, doc: SpecDocument, pointer: str, ref: str) -> tuple[SpecDocument, str]:
+        file_part, _, fragment = ref.partition("#")
+        fragment = unquote(fragment)
+        if not file_part:
+            return doc, fragment
+        if "://" in file_part:
+            raise RefError(doc, pointer, f"remote $ref '{ref}' is not followed (no network); vendor the file")
+        target = self.document((doc.path.parent / file_part))
+        if target is None:
+            raise RefError(doc, pointer, f"$ref '{ref}': cannot read {file_part}")
+        return target, fragment
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, paths: list[Path]) -> None:
+        """(Re)build the registry from these root documents."""
+        started = time.perf_counter()
+        self.documents.clear()
+        self.problems.clear()
+        self.roots = []
+        operations: list[Operation] = []
+        for path in sorted({p.resolve() for p in paths}):
+            doc = self.document(path)
+            if doc is None or not looks_like_openapi(doc.data):
+                continue
+            self.roots.append(path)
+            operations.extend(self._operations(doc))
+        assign_ids(operations)
+        self.operations = operations
+        self.by_id = {op.id: op for op in operations}
+        self.load_seconds = time.perf_counter() - started
+
+    def _problem(self, doc: SpecDocument, pointer: str, code: str, message: str, severity=Severity.ERROR) -> None:
+        line, col = doc.position(pointer)
+        finding = Finding(str(doc.path), Range.at(line, col, 1), severity, code, message)
+        bucket = self.problems.setdefault(str(doc.path), [])
+        if finding not in bucket:
+            bucket.append(finding)
+
+    def _safe(self, doc: SpecDocument, value: object, pointer: str) -> Node | None:
+        try:
+            return self.resolve(doc, value, pointer)
+        except RefError as exc:
+            self._problem(exc.doc, exc.pointer, CODE_BAD_REF, exc.message)
+            return None
+
+    def _operations(self, doc: SpecDocument) -> list[Operation]:
+        data = doc.data
+        paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+        schemes = self._security_schemes(doc)
+        global_security = data.get("security")
+        servers = [s.get("url") for s in data.get("servers") or [] if isinstance(s, dict) and s.get("url")]
+        out = []
+        for path, raw_item in paths.items():
+            item_pointer = f"/paths/{escape_pointer(path)}"
+            item = self._safe(doc, raw_item, item_pointer)
+            if item is None or not isinstance(item.value, dict):
+                continue
+            shared = item.value.get("parameters") or []
+            for method in HTTP_METHODS:
+                if not isinstance(item.value.get(method), dict):
+                    continue
+                op_pointer = f"{item.pointer}/{method}"
+                op_value = item.value[method]
+                try:
+                    out.append(self._operation(item.doc, path, method, op_value, op_pointer, shared,
+                                               f"{item.pointer}/parameters", schemes, global_security, servers))
+                except RefError as exc:
+                    self._problem(exc.doc, exc.pointer, CODE_BAD_REF, exc.message)
+                except (TypeError, AttributeError, ValueError) as exc:
+                    self._problem(item.doc, op_pointer, CODE_INVALID_SPEC,
+                                  f"{method.upper()} {path} could not be read: {exc}")
+        return out
+
+    def _security_schemes(self, doc: SpecDocument) -> dict[str, SecurityScheme]:
+        raw = ((doc.data.get("components") or {}).get("securitySchemes") or {})
+        out = {}
+        for name, value in raw.items():
+            node = self._safe(doc, value, f"/components/securitySchemes/{escape_pointer(name)}")
+            if node is None or not isinstance(node.value, dict):
+                continue
+            v = node.value
+            out[name] = SecurityScheme(
+                name=name, type=str(v.get("type", "")), scheme=(v.get("scheme") or None) and str(v["scheme"]).lower(),
+                location=v.get("in"), param_name=v.get("name"), bearer_format=v.get("bearerFormat"),
+            )
+        return out
+
+    def _parameter(self, doc: SpecDocument, value: object, pointer: str) -> Parameter | None:
+        node = self.resolve(doc, value, pointer)
+        v = node.value
+        if not isinstance(v, dict) or "name" not in v or "in" not in v:
+            self._problem(node.doc, node.pointer, CODE_INVALID_SPEC, "parameter needs 'name' and 'in'")
+            return None
+        schema = None
+        content_type = None
+        if "schema" in v:
+            schema = self.resolve(node.doc, v["schema"], f"{node.pointer}/schema")
+        elif isinstance(v.get("content"), dict) and v["content"]:
+            content_type, media = next(iter(v["content"].items()))
+            if isinstance(media, dict) and "schema" in media:
+                schema = self.resolve(node.doc, media["schema"], f"{node.pointer}/content/{escape_pointer(content_type)}/schema")
+        return Parameter(
+            name=str(v["name"]), location=str(v["in"]), required=bool(v.get("required", v["in"] == "path")),
+            schema=schema, description=str(v.get("description") or ""), style=v.get("style"),
+            explode=v.get("explode"), content_type=content_type,
+        )
+
+    def _content(self, doc: SpecDocument, content: object, pointer: str) -> dict[str, Node]:
+        out = {}
+        if isinstance(content, dict):
+            for media_type, media in content.items():
+                media_pointer = f"{pointer}/{escape_pointer(media_type)}"
+                if isinstance(media, dict) and "schema" in media:
+                    out[media_type] = self.resolve(doc, media["schema"], f"{media_pointer}/schema")
+                else:
+                    out[media_type] = Node(doc, media_pointer, {})
+        return out
+
+    def _operation(self, doc, path, method, v, pointer, shared, shared_pointer, schemes, global_security, servers) -> Operation:
+        params: dict[tuple[str, str], Parameter] = {}
+        for i, raw in enumerate(shared):
+            p = self._parameter(doc, raw, f"{shared_pointer}/{i}")
+            if p is not None:
+                params[(p.name, p.location)] = p
+        for i, raw in enumerate(v.get("parameters") or []):
+            p = self._parameter(doc, raw, f"{pointer}/parameters/{i}")
+            if p is not None:
+                params[(p.name, p.location)] = p  # operation-level wins over path-level
+        body = None
+        if "requestBody" in v:
+            b = self.resolve(doc, v["requestBody"], f"{pointer}/requestBody")
+            if isinstance(b.value, dict):
+                body = Body(bool(b.value.get("required", False)),
+                            self._content(b.doc, b.value.get("content"), f"{b.pointer}/content"),
+                            str(b.value.get("description") or ""))
+        responses = []
+        for status, raw in (v.get("responses") or {}).items():
+            r = self.resolve(doc, raw, f"{pointer}/responses/{escape_pointer(str(status))}")
+            if not isinstance(r.value, dict):
+                continue
+            headers = {}
+            for name, h in (r.value.get("headers") or {}).items():
+                hn = self.resolve(r.doc, h, f"{r.pointer}/headers/{escape_pointer(name)}")
+                schema = hn.value.get("schema") if isinstance(hn.value, dict) else None
+                headers[name] = self.resolve(hn.doc, schema, f"{hn.pointer}/schema") if schema is not None else hn
+            responses.append(Response(str(status).upper() if str(status).lower().endswith("xx") else str(status),
+                                      str(r.value.get("description") or ""),
+                                      self._content(r.doc, r.value.get("content"), f"{r.pointer}/content"), headers))
+        security_raw = v.get("security", global_security) or []
+        security = []
+        for requirement in security_raw:
+            if isinstance(requirement, dict):
+                security.append([schemes[n] for n in requirement if n in schemes])
+        declared = v.get("operationId")
+        return Operation(
+            id="", declared_id=str(declared) if declared else None, method=method.upper(), path=path,
+            summary=str(v.get("summary") or ""), description=str(v.get("description") or ""),
+            tags=[str(t) for t in v.get("tags") or []], parameters=list(params.values()), body=body,
+            responses=responses, security=security, deprecated=bool(v.get("deprecated", False)),
+            doc=doc, pointer=pointer, servers=list(servers),
+        )
+
+    # ------------------------------------------------------------------ validation
+
+    def validate(self, path: Path) -> list[Finding]:
+        """Validate one root document against the OpenAPI schema (slow: run off the hot path)."""
+        doc = self.documents.get(path.resolve())
+        if doc is None:
+            return []
+        from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+        version = str(doc.data.get("openapi", ""))
+        validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+        findings: list[Finding] = []
+        try:
+            validator = validator_cls(doc.data, base_uri=doc.path.as_uri())
+            for error in validator.iter_errors():
+                parts = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
+                pointer = "".join(f"/{escape_pointer(str(p))}" for p in parts)
+                line, col = doc.position(pointer)
+                where = "/".join(str(p) for p in parts) or "(document)"
+                message = str(getattr(error, "message", error)).split("\n", 1)[0]
+                findings.append(Finding(str(doc.path), Range.at(line, col, 1), Severity.ERROR, CODE_INVALID_SPEC,
+                                        f"invalid OpenAPI at {where}: {message}"))
+                if len(findings) >= 50:
+                    break
+        except Exception as exc:  # noqa: BLE001 - the validator raises on unresolvable refs
+            message = str(exc).split("\n", 1)[0]
+            if not any(f.code == CODE_BAD_REF for f in self.problems.get(str(doc.path), [])):
+                findings.append(Finding(str(doc.path), Range.at(0, 0), Severity.ERROR, CODE_INVALID_SPEC,
+                                        f"invalid OpenAPI: {message[:300]}"))
+        return findings
+
+
+def _read_disk(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def bundled_spec_paths() -> list[Path]:
+    """The bundled registry's root documents (pattern fragments are loaded when referenced)."""
+    if not BUNDLED_DIR.is_dir():
+        return []
+    return sorted(p for p in BUNDLED_DIR.glob("*.yaml")) + sorted(BUNDLED_DIR.glob("*.json"))
