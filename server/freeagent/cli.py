@@ -7,6 +7,7 @@ Every command maps its flags onto the same engine calls the language server make
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -56,6 +57,121 @@ def context(workspace: Path, as_json: bool) -> None:
             f"{problem['severity']} {problem['code']}: {problem['message']}",
             err=True,
         )
+
+
+def _engine(workspace: Path):
+    from .engine import FolderEngine
+
+    engine = FolderEngine(workspace)
+    engine.load()
+    return engine
+
+
+@cli.command()
+@click.argument(
+    "workspace", required=False, default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--json", "as_json", is_flag=True, help="Print operations as a JSON array.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate each document against the OpenAPI schema (slower).")
+def specs(workspace: Path, as_json: bool, validate: bool) -> None:
+    """List the operations of the spec registry (bundled specs/ plus the workspace's own)."""
+    engine = _engine(workspace)
+    if validate:
+        engine.validate_specs()
+    rows = [
+        {"id": op.id, "method": op.method, "path": op.path, "summary": op.summary,
+         "source": _relative(op.source, engine.root)}
+        for op in engine.registry.operations
+    ]
+    problems = [f for findings in engine.problems_by_file().values() for f in findings
+                if engine.is_spec_file(Path(f.file)) or f.code.startswith("FA01")]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        width = max((len(r["id"]) for r in rows), default=2)
+        for r in rows:
+            click.echo(f"{r['id']:<{width}}  {r['method']:<6} {r['path']:<40} {r['summary']}  [{r['source']}]")
+        click.echo(f"{len(rows)} operations from {len(engine.registry.roots)} documents", err=True)
+    for f in problems:
+        click.echo(f"{_relative(f.file, engine.root)}:{f.range.line + 1}:{f.range.character + 1}: "
+                   f"{f.severity.value} {f.code}: {f.message}", err=True)
+
+
+def _relative(path: str, root: Path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path, root) if Path(path).resolve().is_relative_to(root) else path
+    except ValueError:
+        return path
+
+
+@cli.command()
+@click.argument("task", required=False, default="")
+@click.option("--workspace", "-w", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The workspace folder.", show_default=True)
+@click.option("--file", "-f", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Target file: edits replace the TASK's marker comment there (else they append).")
+@click.option("--operation", "-o", help='An operationId or "METHOD /path" (skips matching).')
+@click.option("--target", "-t", type=click.Choice(["types", "schema", "client", "handler"]),
+              help="What to generate (default: what fits the file).")
+@click.option("--write", is_flag=True, help="Apply the edits to --file on disk.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result object (code, edits, source, …).")
+def generate(task: str, workspace: Path, file: Path | None, operation: str | None, target: str | None,
+             write: bool, as_json: bool) -> None:
+    """Generate code for TASK (or --operation) from the spec registry."""
+    from .engine import find_task
+    from .generate.spec_first import GenerationError, apply_edits, targets_for
+
+    if not task and not operation:
+        raise click.UsageError("give a TASK or --operation")
+    engine = _engine(workspace)
+    if operation:
+        op = engine.operation(operation)
+        if op is None:
+            raise click.UsageError(f"no operation '{operation}' in the registry (see `freeagent specs`)")
+        confidence = 1.0
+    else:
+        match = engine.match(task)
+        if not match.covered:
+            best = f" (closest: {match.operation.id}, confidence {match.confidence:.2f})" if match.operation else ""
+            click.echo(f"no spec operation covers '{task}'{best}; the LLM fallback is not available yet", err=True)
+            sys.exit(1)
+        op, confidence = match.operation, match.confidence
+    path = (file if file is None or file.is_absolute() else (Path.cwd() / file)).resolve() if file else None
+    if path is None:
+        path = engine.root / "src" / "generated.ts"
+        text = ""
+    else:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    marker_line = None
+    if task and text:
+        for number in range(len(text.split("\n"))):
+            found = find_task(text, number)
+            if found is not None and found.text.strip().lower() == task.strip().lower():
+                marker_line = number
+                break
+    rel = engine.context.rel(path) if engine.context.contains(path) else path.name
+    chosen = target or targets_for(rel, text)[0]
+    try:
+        result = engine.generator().generate(op, chosen, path, text, marker_line)
+    except GenerationError as exc:
+        raise click.UsageError(str(exc)) from None
+    if write and file is not None:
+        path.write_text(apply_edits(text, result.edits[str(path)]), encoding="utf-8")
+    if as_json:
+        data = result.to_json(engine.root)
+        data["confidence"] = confidence
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"// {result.title} — confidence {confidence:.2f}" + (f", written to {rel}" if write and file else ""), err=True)
+        click.echo(result.code, nl=False)
+    for f in result.findings:
+        click.echo(f"check: {f.code} {f.message}", err=True)
+    if result.findings:
+        sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

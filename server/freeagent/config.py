@@ -62,6 +62,13 @@ class Settings(_Model):
         ],
         description="Where the workspace's own OpenAPI documents live.",
     )
+    bundled_specs: bool = Field(
+        default=True, description="Also offer the operations of the bundled example registry (specs/)."
+    )
+    markers: list[str] = Field(
+        default_factory=lambda: ["TODO", "FIXME", "@generate"],
+        description="Comment markers that introduce a generation task.",
+    )
 
 
 SECTION = "freeagent"

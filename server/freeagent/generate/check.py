@@ -53,24 +53,45 @@ def check_client(op: Operation, code: str) -> list[Finding]:
 
 
 def _zod_keys(declaration: str) -> tuple[set[str], set[str]]:
-    """Top-level keys of a `z.object({...})` declaration: (all, optional)."""
+    """Top-level keys of the first `z.object({...})` in a declaration: (all, optional)."""
+    start = declaration.find("z.object({")
+    if start < 0:
+        return set(), set()
+    i, depth, entry, entries = start + len("z.object({"), 0, "", []
+    quote = None
+    while i < len(declaration):
+        ch = declaration[i]
+        if quote:
+            if ch == "\\":
+                entry += ch + declaration[i + 1]
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            entries.append(entry)
+            entry = ""
+            i += 1
+            continue
+        entry += ch
+        i += 1
+    entries.append(entry)
     keys, optional = set(), set()
-    depth = 0
-    body = declaration[declaration.find("z.object({") + len("z.object({"):] if "z.object({" in declaration else ""
-    line_start = True
-    for line in body.split("\n"):
-        stripped = line.strip()
-        if depth == 0 and line_start:
-            m = re.match(r"^(['\"]?)([^'\":]+)\1\??:\s*(.*)$", stripped)
-            if m:
-                keys.add(m.group(2))
-                rest = m.group(3)
-                if rest.rstrip(",").endswith(".optional()") and rest.count("(") == rest.count(")"):
-                    optional.add(m.group(2))
-        depth += stripped.count("{") + stripped.count("(") + stripped.count("[")
-        depth -= stripped.count("}") + stripped.count(")") + stripped.count("]")
-        if depth < 0:
-            break
+    for raw in entries:
+        m = re.match(r"^\s*(['\"]?)([^'\":]+)\1\s*:\s*(.*)$", raw, re.S)
+        if not m:
+            continue
+        keys.add(m.group(2))
+        if m.group(3).strip().endswith(".optional()"):
+            optional.add(m.group(2))
     return keys, optional
 
 

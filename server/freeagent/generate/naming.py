@@ -43,6 +43,12 @@ def type_name(text: str) -> str:
     return name
 
 
+def function_name(text: str) -> str:
+    """A function name: 'delete' (an operationId) → 'deleteOperation'."""
+    name = camel(text)
+    return name + "Operation" if name in TS_RESERVED or name in TS_GLOBALS else name
+
+
 def value_name(text: str) -> str:
     name = camel(text)
     if name in TS_RESERVED or name in TS_GLOBALS:

@@ -23,6 +23,7 @@ from ..findings import Finding
 from ..specs.model import Operation
 from ..specs.registry import Registry
 from .check import check_client, check_handler
+from .naming import property_key
 from .ts.client import Emitted, generate_fetch_client, params_type, body_type, response_types
 from .ts.express import express_path, generate_express_handler
 from .ts.imports import TextEdit, apply_edits, merge_imports
@@ -206,7 +207,8 @@ class SpecGenerator:
                 params = op.params(location)
                 if params:
                     entries = ",\n".join(
-                        f"{style.indent}{p.name}: {zod.ref(p.schema) if p.schema else 'z.string()'}{'' if p.required else '.optional()'}"
+                        f"{style.indent}{property_key(p.name, style.quote)}: "
+                        f"{zod.ref(p.schema) if p.schema else 'z.string()'}{'' if p.required else '.optional()'}"
                         for p in params
                     )
                     name = f"{camel(op.id)}{'Params' if location == 'path' else 'Query'}Schema"
@@ -219,7 +221,7 @@ class SpecGenerator:
             emitted.code = "\n\n".join(parts)
             emitted.imports.append(("zod", "z", False))
         elif target == "client":
-            emitted = generate_fetch_client(op, types, style, facts.declared)
+            emitted = generate_fetch_client(op, types, style, facts.declared, text)
         else:
             prefix = mount_prefix(facts.routes, self.registry.operations) if facts.router else ""
             emitted = generate_express_handler(op, types, zod, style, facts.declared, facts.router, prefix)
@@ -275,7 +277,7 @@ class SpecGenerator:
         end_row = top.end_point[0]
         remove = TextEdit(marker_line, 0, marker_line + 1, 0, "")
         if marker_line > 0 and not lines[marker_line - 1].strip():
-            remove = TextEdit(marker_line - 1, len(lines[marker_line - 1]), marker_line, len(lines[marker_line]), "")
+            remove = TextEdit(marker_line - 1, 0, marker_line + 1, 0, "")  # and the blank line above it
         insert = TextEdit(end_row, len(lines[end_row]), end_row, len(lines[end_row]), "\n\n" + body.rstrip("\n"))
         return [remove, insert]
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..context import WorkspaceContext
     from ..context.workspace import Change
+    from ..engine import FolderEngine
 
 # The engine (pydantic, tree-sitter, yaml …) is imported on `initialized`, not at start-up:
 # lsprotocol alone costs ~0.3 s to import, and `initialize` must be answered fast.
@@ -58,18 +59,22 @@ class Folder:
     def __init__(self, uri: str, path: Path):
         self.uri = uri
         self.path = path
-        self._context: "WorkspaceContext | None" = None
+        self._engine: "FolderEngine | None" = None
         self.ready = asyncio.Event()
         self.raw_settings: Any = None
         self.load_task: asyncio.Task | None = None
 
     @property
-    def context(self) -> "WorkspaceContext":
-        if self._context is None:
-            from ..context import WorkspaceContext
+    def engine(self) -> "FolderEngine":
+        if self._engine is None:
+            from ..engine import FolderEngine
 
-            self._context = WorkspaceContext(self.path)
-        return self._context
+            self._engine = FolderEngine(self.path)
+        return self._engine
+
+    @property
+    def context(self) -> "WorkspaceContext":
+        return self.engine.context
 
     def contains(self, path: Path) -> bool:
         return path == self.path or self.path in path.parents
@@ -135,7 +140,7 @@ class FreeAgentServer(LanguageServer):
     # ------------------------------------------------------------------ diagnostics
 
     def publish(self, folder: Folder, files: set[str]) -> None:
-        by_file = folder.context.problems_by_file()
+        by_file = folder.engine.problems_by_file()
         for file in sorted(files):
             findings = by_file.get(file, [])
             if not findings and not self.published.get(file):
@@ -156,6 +161,8 @@ class FreeAgentServer(LanguageServer):
             self.log("debug", f"{what}: updated {', '.join(sorted(change.kinds))} in {change.seconds * 1000:.1f} ms")
         if change.problem_files:
             self.publish(folder, change.problem_files)
+        if "specs" in change.kinds:
+            self.spawn(self.validate_specs(folder), f"validate specs in {folder.path}")
 
     # ------------------------------------------------------------------ settings
 
@@ -185,10 +192,11 @@ class FreeAgentServer(LanguageServer):
             settings, folder_problems = merge_settings(self.init_options, self.global_settings_raw, folder.raw_settings)
             problems += [p for p in folder_problems if p not in problems]
             if folder.load_task is None:  # not indexed yet: index with these settings
+                folder.engine.settings = settings
                 folder.context.settings = settings
             else:
                 await folder.ready.wait()
-                change = await self.in_worker(folder.context.update_settings, settings)
+                change = await self.in_worker(folder.engine.update_settings, settings)
                 self.after_change(folder, change, "settings")
         for problem in problems:
             self.log("warning", problem)
@@ -229,7 +237,7 @@ class FreeAgentServer(LanguageServer):
                     types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=pct),
                 )
 
-        change = await self.in_worker(lambda: folder.context.load(report, lambda: self.shutting_down))
+        change = await self.in_worker(lambda: folder.engine.load(report, lambda: self.shutting_down))
         folder.ready.set()
         if progress:
             self.work_done_progress.end(
@@ -240,14 +248,21 @@ class FreeAgentServer(LanguageServer):
             f"indexed {folder.path} — {len(folder.context.index)} files, "
             f"{folder.context.index.total_bytes / 1e6:.2f} MB in {change.seconds:.2f} s",
         )
-        self.publish(folder, set(folder.context.problems_by_file()))
+        self.publish(folder, set(folder.engine.problems_by_file()))
+        self.spawn(self.validate_specs(folder), f"validate specs in {folder.path}")
+
+    async def validate_specs(self, folder: Folder) -> None:
+        """OpenAPI schema validation is slow (jsonschema): run it after indexing, off the loop."""
+        changed = await self.in_worker(folder.engine.validate_specs)
+        if changed:
+            self.publish(folder, changed)
 
     async def file_event(self, path: Path, what: str) -> None:
         folder = self.folder_for(path)
         if folder is None:
             return
         await folder.ready.wait()
-        change = await self.in_worker(folder.context.file_changed, path)
+        change = await self.in_worker(folder.engine.file_changed, path)
         self.after_change(folder, change, f"{what} {path.name}")
 
     def choose_watch_mode(self) -> str:
@@ -314,6 +329,83 @@ class FreeAgentServer(LanguageServer):
                     continue  # the editor's text wins over disk while the document is open
                 await self.file_event(p, "disk change")
 
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        from ..engine import Task, find_task
+        from ..generate.spec_first import targets_for
+
+        path = uri_to_path(params.text_document.uri)
+        folder = self.folder_for(path) if path is not None else None
+        if folder is None or path.suffix not in (".ts", ".tsx", ".mts", ".cts"):
+            return []
+        await folder.ready.wait()
+        doc = self.workspace.get_text_document(params.text_document.uri)
+        text = doc.source
+        r = params.range
+        task = find_task(text, r.start.line, r.end.line, self.settings.markers if self.settings else ("TODO",))
+        if task is None and (r.start.line, r.start.character) != (r.end.line, r.end.character):
+            lines = text.split("\n")
+            selected = "\n".join(lines[r.start.line : r.end.line + 1])
+            task = Task(selected.strip(), None) if selected.strip() and len(selected) < 500 else None
+        if task is None:
+            return []
+        match = await self.in_worker(folder.engine.match, task.text)
+        if not match.covered:
+            return []
+        op = match.operation
+        rel = folder.context.rel(path) if folder.context.contains(path) else path.name
+        return [
+            types.CodeAction(
+                title=f"Generate {target} for {op.id} ({op.method} {op.path})",
+                kind=types.CodeActionKind.RefactorRewrite,
+                data={"uri": params.text_document.uri, "version": doc.version, "operation": op.id,
+                      "target": target, "line": task.line, "task": task.text},
+            )
+            for target in targets_for(rel, text)
+        ]
+
+    async def resolve_code_action(self, action: types.CodeAction) -> types.CodeAction:
+        from ..engine import find_task
+
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        path = uri_to_path(uri) if uri else None
+        folder = self.folder_for(path) if path is not None else None
+        if folder is None:
+            return action
+        await folder.ready.wait()
+        doc = self.workspace.get_text_document(uri)
+        text = doc.source
+        line = data.get("line")
+        if doc.version != data.get("version") and line is not None:
+            # the document moved on since the list was computed: find the marker again
+            lines = text.split("\n")
+            line = next((n for n in sorted(range(len(lines)), key=lambda n: abs(n - line))
+                         if (t := find_task(text, n)) is not None and t.text == data.get("task")), None)
+        op = folder.engine.registry.by_id.get(data.get("operation", ""))
+        if op is None:
+            return action
+        generator = folder.engine.generator()
+        result = await self.in_worker(generator.generate, op, data.get("target", "client"), path, text, line)
+        edits = [
+            types.TextEdit(
+                range=types.Range(start=types.Position(line=e.line, character=e.character),
+                                  end=types.Position(line=e.end_line, character=e.end_character)),
+                new_text=e.new_text,
+            )
+            for e in result.edits.get(str(path), [])
+        ]
+        action.edit = types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version),
+                    edits=edits,
+                )
+            ]
+        )
+        if result.findings:
+            action.title += " (check failed: " + "; ".join(f.message for f in result.findings[:2]) + ")"
+        return action
+
     def overlays_open(self) -> set[Path]:
         out = set()
         for folder in self.folders.values():
@@ -338,9 +430,9 @@ class FreeAgentServer(LanguageServer):
             await folder.ready.wait()
             doc = self.workspace.text_documents.get(uri)
             if doc is None:
-                change = await self.in_worker(folder.context.drop_overlay, path)
+                change = await self.in_worker(folder.engine.drop_overlay, path)
             else:
-                change = await self.in_worker(folder.context.set_overlay, path, doc.source)
+                change = await self.in_worker(folder.engine.set_overlay, path, doc.source)
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
             self.after_change(folder, change, f"edit {path.name}")
@@ -394,7 +486,7 @@ def create_server() -> FreeAgentServer:
         for removed in params.event.removed:
             folder = ls.folders.pop(removed.uri, None)
             if folder is not None:
-                for file in folder.context.problems_by_file():
+                for file in folder.engine.problems_by_file():
                     ls.text_document_publish_diagnostics(
                         types.PublishDiagnosticsParams(uri=path_to_uri(file), diagnostics=[])
                     )
@@ -430,6 +522,17 @@ def create_server() -> FreeAgentServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FreeAgentServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.schedule_document(params.text_document.uri, 0)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=True),
+    )
+    async def code_action(ls: FreeAgentServer, params: types.CodeActionParams):
+        return await ls.code_actions(params)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAction:
+        return await ls.resolve_code_action(action)
 
     @server.feature(PROJECT_BRIEF)
     async def project_brief(ls: FreeAgentServer, params: Any) -> dict:

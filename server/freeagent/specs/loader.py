@@ -60,6 +60,10 @@ class SpecDocument:
         return node
 
 
+# libyaml's composer is ~10x faster than the pure-Python one and gives the same marks.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Builder:
     """Builds plain Python data from a composed YAML node tree, recording each node's position."""
 
@@ -86,7 +90,7 @@ class _Builder:
 def load_document(path: Path, text: str) -> tuple[SpecDocument | None, list[Finding]]:
     """Parse ``text`` (YAML or JSON). A syntax error becomes a Finding at the parser's position."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line, mark.column) if mark else (0, 0)

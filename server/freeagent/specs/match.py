@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     """a an the for of to on in by with from and or me my our its it this that these those is are be
     endpoint endpoints api call calls function request requests handler client implement write make
     route routes todo using via into given new please should which when where code generate
-    one single specific each every""".split()
+    one single specific each every all someone somebody something user's their""".split()
 )
 # verb -> methods it implies; "list"-like verbs also imply a collection (no trailing {param})
 VERBS: dict[str, tuple[str, ...]] = {
@@ -46,7 +46,19 @@ VERBS: dict[str, tuple[str, ...]] = {
     "unlink": ("DELETE",), "archive": ("DELETE", "PATCH", "POST"),
 }
 COLLECTION_VERBS = frozenset({"list", "search", "query", "find"})
+# verbs that only say which method: every API has them, so they carry no meaning of their own
+# ("assign", "login", "upload" … do: they name operations, so they are matched like nouns)
+GENERIC_VERBS = frozenset(
+    "list get fetch load show retrieve read find query view lookup check create add post submit "
+    "update edit change modify set replace delete remove destroy register".split()
+)
 FIELD_WEIGHTS = {"id": 2.0, "path": 2.0, "summary": 1.5, "tags": 1.0, "description": 0.6}
+# phrasal verbs folded into the single words APIs use
+PHRASES = (
+    (re.compile(r"\b(?:log|sign)\s+((?:\w+\s+){0,2})in\b", re.I), r"login \1"),
+    (re.compile(r"\b(?:log|sign)\s+((?:\w+\s+){0,2})out\b", re.I), r"logout \1"),
+    (re.compile(r"\bsign\s+up\b", re.I), "register"),
+)
 _EXPLICIT = re.compile(r"\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+(/[^\s`'\"]*)", re.I)
 
 
@@ -70,6 +82,8 @@ def _template_regex(path: str) -> re.Pattern:
 
 
 def _stem(word: str) -> str:
+    if word.endswith(("ss", "us", "is")):
+        return word
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ses", "s"), ("s", "")):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)] + repl
@@ -104,7 +118,7 @@ class Matcher:
         for name, ws in fields.items():
             for w in ws:
                 w = _stem(w)
-                if w in STOPWORDS or w in VERBS:
+                if w in STOPWORDS or w in GENERIC_VERBS:
                     continue
                 doc[w] = max(doc.get(w, 0.0), FIELD_WEIGHTS[name])
         return doc
@@ -132,9 +146,11 @@ class Matcher:
         explicit = self._explicit(task)
         if explicit is not None:
             return explicit
+        for pattern, replacement in PHRASES:
+            task = pattern.sub(replacement, task)
         task_words = words(task)
         verbs = [w for w in task_words if w in VERBS]
-        nouns = [_stem(w) for w in task_words if w not in STOPWORDS and w not in VERBS]
+        nouns = [_stem(w) for w in task_words if w not in STOPWORDS and w not in GENERIC_VERBS]
         if not nouns:
             return Match(None, 0.0, "no nouns in the task to match on")
         methods = set(m for v in verbs for m in VERBS[v])

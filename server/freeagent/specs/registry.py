@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from ..findings import Finding, Range, Severity
 from .loader import CODE_BAD_REF, CODE_INVALID_SPEC, SpecDocument, escape_pointer, load_document, looks_like_openapi
-from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids
+from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids, normalise_id
 
 Reader = Callable[[Path], "str | None"]
 BUNDLED_DIR = Path(__file__).resolve().parents[3] / "specs"
@@ -64,12 +64,12 @@ class Registry:
             target_doc, target_pointer = self._locate(doc, pointer, ref)
             key = (target_doc.path, target_pointer)
             if key in seen:
-                raise RefError(doc, pointer, f"circular $ref '{ref}'")
+                raise RefError(doc, f"{pointer}/$ref", f"circular $ref '{ref}'")
             seen.add(key)
             try:
                 value = target_doc.get(target_pointer)
             except (KeyError, IndexError, ValueError):
-                raise RefError(doc, pointer, f"$ref '{ref}' points to nothing in {target_doc.path.name}") from None
+                raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}' points to nothing in {target_doc.path.name}") from None
             doc, pointer = target_doc, target_pointer
         return Node(doc, pointer, value, last_ref)
 
@@ -94,10 +94,10 @@ class Registry:
         if not file_part:
             return doc, fragment
         if "://" in file_part:
-            raise RefError(doc, pointer, f"remote $ref '{ref}' is not followed (no network); vendor the file")
+            raise RefError(doc, f"{pointer}/$ref", f"remote $ref '{ref}' is not followed (no network); vendor the file")
         target = self.document((doc.path.parent / file_part))
         if target is None:
-            raise RefError(doc, pointer, f"$ref '{ref}': cannot read {file_part}")
+            raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}': cannot read {file_part}")
         return target, fragment
 
     # ------------------------------------------------------------------ loading
@@ -116,6 +116,23 @@ class Registry:
             self.roots.append(path)
             operations.extend(self._operations(doc))
         assign_ids(operations)
+        first: dict[str, Operation] = {}
+        for op in operations:
+            if op.declared_id is None:
+                continue
+            key = normalise_id(op.declared_id).lower()
+            if key in first:
+                other = first[key]
+                line = other.doc.position(f"{other.pointer}/operationId")[0] + 1
+                exact = other.declared_id == op.declared_id
+                self._problem(
+                    op.doc, f"{op.pointer}/operationId", CODE_INVALID_SPEC,
+                    f"operationId '{op.declared_id}' {'is already used' if exact else 'collides with'} "
+                    f"'{other.declared_id}' (line {line} of {other.doc.path.name}); generated code calls it {op.id}",
+                    Severity.WARNING if exact else Severity.INFORMATION,
+                )
+            else:
+                first[key] = op
         self.operations = operations
         self.by_id = {op.id: op for op in operations}
         self.load_seconds = time.perf_counter() - started

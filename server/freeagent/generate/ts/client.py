@@ -10,10 +10,11 @@ parameters and auth (bearer token, API key) come from the options object.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...specs.model import Operation, Parameter
-from ..naming import camel, pascal, property_key
+from ..naming import function_name, pascal, property_key
 from .schemas import TypeEmitter
 from .style import TsStyle
 
@@ -33,17 +34,42 @@ class Emitted:
     imports: list[tuple[str, str, bool]] = field(default_factory=list)  # (module, name, type_only)
 
 
-def runtime_helpers(style: TsStyle) -> dict[str, str]:
-    """ApiError and ClientOptions: emitted once per file, reused when the project has them."""
+# Each helper: candidate names (first free one wins) and how to recognise our own earlier copy.
+HELPERS = {
+    "ApiError": (("ApiError", "HttpApiError", "ApiResponseError"), r"class {name}<TBody = unknown> extends Error"),
+    "ClientOptions": (("ClientOptions", "ApiClientOptions", "HttpClientOptions"), r"interface {name} \{{\s*baseUrl\?: string"),
+    "readBody": (("readBody", "readResponseBody", "readApiBody"), r"function {name}\(response: Response\): Promise<unknown>"),
+}
+
+
+def helper_names(declared: set[str], text: str) -> dict[str, tuple[str, bool]]:
+    """For each helper: (name to use, whether to emit it). A name the file already uses for
+    something else is never reused: the next candidate is taken instead."""
+    out = {}
+    for key, (candidates, signature) in HELPERS.items():
+        for name in candidates:
+            if re.search(signature.format(name=re.escape(name)), text):
+                out[key] = (name, False)  # our own helper from an earlier generation
+                break
+            if name not in declared:
+                out[key] = (name, True)
+                break
+        else:
+            out[key] = (candidates[-1] + "2", True)
+    return out
+
+
+def runtime_helpers(style: TsStyle, names: dict[str, str]) -> dict[str, str]:
+    """The ApiError class, the ClientOptions interface and readBody, under the given names."""
     st, e, i = style, style.end, style.indent
     api_error = "\n".join([
-        "export class ApiError<TBody = unknown> extends Error {",
+        f"export class {names['ApiError']}<TBody = unknown> extends Error {{",
         f"{i}readonly status: number{e}",
         f"{i}readonly body: TBody{e}",
         "",
         f"{i}constructor(status: number, body: TBody, message?: string) {{",
         f"{i}{i}super(message ?? `HTTP ${{status}}`){e}",
-        f"{i}{i}this.name = {st.q('ApiError')}{e}",
+        f"{i}{i}this.name = {st.q(names['ApiError'])}{e}",
         f"{i}{i}this.status = status{e}",
         f"{i}{i}this.body = body{e}",
         f"{i}}}",
@@ -51,7 +77,7 @@ def runtime_helpers(style: TsStyle) -> dict[str, str]:
     ])
     sep = ";" if st.semi else ""
     options = "\n".join([
-        "export interface ClientOptions {",
+        f"export interface {names['ClientOptions']} {{",
         f"{i}baseUrl?: string{sep}",
         f"{i}token?: string | (() => string | Promise<string>){sep}",
         f"{i}apiKey?: string{sep}",
@@ -61,7 +87,7 @@ def runtime_helpers(style: TsStyle) -> dict[str, str]:
         "}",
     ])
     read_body = "\n".join([
-        "async function readBody(response: Response): Promise<unknown> {",
+        f"async function {names['readBody']}(response: Response): Promise<unknown> {{",
         f"{i}const text = await response.text(){e}",
         f"{i}if (!text) return undefined{e}",
         f"{i}const type = response.headers.get({st.q('content-type')}) ?? {st.q('')}{e}",
@@ -135,7 +161,7 @@ def _param_access(p: Parameter, style: TsStyle) -> str:
     return f"params.{key}" if key == p.name else f"params[{key}]"
 
 
-def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, helpers_available: set[str]) -> Emitted:
+def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, declared: set[str], text: str = "") -> Emitted:
     st, e, i = style, style.end, style.indent
     out = Emitted()
     ptype = params_type(op, types, style)
@@ -144,16 +170,18 @@ def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, hel
     btype = body_type(op, types)
     result_type, reader = response_types(op, types, success=True)
     error_type, _ = response_types(op, types, success=False)
-    for name, code in runtime_helpers(style).items():
-        if name not in helpers_available:
-            out.declarations[name] = code
+    picked = helper_names(declared, text)
+    names = {key: name for key, (name, _) in picked.items()}
+    for key, code in runtime_helpers(style, names).items():
+        if picked[key][1]:
+            out.declarations[names[key]] = code
 
     args = []
     if ptype:
         args.append(f"params: {ptype[0]}")
     if btype:
         args.append(f"body: {btype[0]}")
-    args.append("options: ClientOptions = {}")
+    args.append(f"options: {names['ClientOptions']} = {{}}")
     returns = f"Promise<{result_type}>"
 
     # URL with path parameters
@@ -204,7 +232,7 @@ def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, hel
     )
     lines += [
         "if (!response.ok) {",
-        f"{i}throw new ApiError<{error_type}>(response.status, (await readBody(response)) as {error_type}){e}",
+        f"{i}throw new {names['ApiError']}<{error_type}>(response.status, (await {names['readBody']}(response)) as {error_type}){e}",
         "}",
     ]
     if result_type == "void":
@@ -216,9 +244,9 @@ def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, hel
     elif reader == "blob":
         lines.append(f"return await response.blob(){e}")
     else:
-        lines.append(f"return (await readBody(response)) as {result_type}{e}")
+        lines.append(f"return (await {names['readBody']}(response)) as {result_type}{e}")
 
-    fn = camel(op.id)
+    fn = function_name(op.id)
     doc = f"/** {op.summary or op.id} — {op.method} {op.path} */"
     signature = f"export async function {fn}(" + ", ".join(args) + f"): {returns} {{"
     if len(signature) > 100:

@@ -239,7 +239,9 @@ class ZodEmitter(SchemaEmitter):
     def declare(self, name: str, node: Node, body: str) -> str:
         if name in self.recursive:
             type_ref = self.types.ref(node)  # declares the TS type too
-            return f"export const {name}: z.ZodType<{type_ref}> = z.lazy(() =>\n{self.style.indent}{body},\n){self.style.end}"
+            indented = body.replace("\n", "\n" + self.style.indent)
+            comma = "," if self.style.trailing_comma else ""
+            return f"export const {name}: z.ZodType<{type_ref}> = z.lazy(() =>\n{self.style.indent}{indented}{comma}\n){self.style.end}"
         return f"export const {name} = {body}{self.style.end}"
 
     def object_expr(self, props: dict[str, Node], required: set[str], closed: bool, extra: str | None) -> str:

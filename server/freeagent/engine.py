@@ -1,0 +1,171 @@
+"""One workspace folder's engine: its context, its spec registry, matching and generation.
+
+This is the object the CLI and the language server both drive, so a code action and
+``freeagent generate`` take exactly the same path: find the task (a marker comment, a
+selection or an argument), match it to an operation, generate, check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .context import WorkspaceContext
+from .context.files import SKIP_DIRS
+from .context.workspace import Change
+from .findings import Finding
+from .specs.match import Match, Matcher
+from .specs.model import Operation
+from .specs.registry import Registry, bundled_spec_paths
+
+DEFAULT_MARKERS = ("TODO", "FIXME", "@generate")
+
+
+def marker_regex(markers=DEFAULT_MARKERS) -> re.Pattern:
+    """A comment line that starts with one of the markers: `// TODO: list users`, `# @generate …`."""
+    names = "|".join(re.escape(m) for m in markers) or "TODO"
+    return re.compile(rf"^\s*(?://|#|/\*+|\*)\s*(?:{names})(?![\w])[:\s-]*(?P<task>.*?)\s*(?:\*/)?\s*$", re.I)
+
+
+def expand_braces(pattern: str) -> list[str]:
+    m = re.search(r"\{([^{}]*)\}", pattern)
+    if not m:
+        return [pattern]
+    return [x for option in m.group(1).split(",") for x in expand_braces(pattern[: m.start()] + option + pattern[m.end():])]
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    line: int | None  # 0-based line of the marker comment, when the task came from one
+
+
+def find_task(text: str, line: int, end_line: int | None = None, markers=DEFAULT_MARKERS) -> Task | None:
+    """The marker comment on (or within) the given lines of ``text``."""
+    lines = text.split("\n")
+    regex = marker_regex(markers)
+    for number in range(line, min((end_line if end_line is not None else line) + 1, len(lines))):
+        m = regex.match(lines[number])
+        if m and m.group("task"):
+            return Task(m.group("task"), number)
+    return None
+
+
+class FolderEngine:
+    def __init__(self, root: Path | str, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.context = WorkspaceContext(root, self.settings)
+        self.registry = Registry(self.context.read)
+        self.matcher = Matcher([])
+        self.spec_paths: list[Path] = []
+        self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
+
+    @property
+    def root(self) -> Path:
+        return self.context.root
+
+    def load(self, progress=None, cancelled=None):
+        change = self.context.load(progress, cancelled)
+        self.load_specs()
+        return change
+
+    def workspace_spec_paths(self) -> list[Path]:
+        found: set[Path] = set()
+        for glob in self.settings.spec_globs:
+            for pattern in expand_braces(glob):
+                for path in self.root.glob(pattern):
+                    rel = path.relative_to(self.root)
+                    if path.is_file() and not any(p in SKIP_DIRS for p in rel.parts) and not self.context.rules.ignored(rel.as_posix(), False):
+                        found.add(path)
+        return sorted(found)
+
+    def load_specs(self) -> None:
+        self.spec_paths = (bundled_spec_paths() if self.settings.bundled_specs else []) + self.workspace_spec_paths()
+        self.registry.load(self.spec_paths)
+        self.matcher = Matcher(self.registry.operations)
+
+    def is_spec_file(self, path: Path) -> bool:
+        path = path.resolve()
+        return path in {p.resolve() for p in self.spec_paths} or path in self.registry.documents
+
+    def validate_specs(self) -> set[str]:
+        """Schema-validate every root document (slow; the server runs it in the background).
+        Returns the files whose findings changed."""
+        before = dict(self.validation)
+        self.validation = {}
+        for path in self.registry.roots:
+            findings = self.registry.validate(path)
+            if findings:
+                self.validation[str(path)] = findings
+        return {f for f in set(before) | set(self.validation) if before.get(f) != self.validation.get(f)}
+
+    def problems_by_file(self) -> dict[str, list[Finding]]:
+        """Every problem the engine knows: config files, spec parsing/$refs, spec validation."""
+        out = self.context.problems_by_file()
+        for table in (self.registry.problems, self.validation):
+            for file, findings in table.items():
+                bucket = out.setdefault(file, [])
+                bucket.extend(f for f in findings if f not in bucket)
+        return out
+
+    def _spec_candidate(self, path: Path) -> bool:
+        if path.suffix not in (".yaml", ".yml", ".json"):
+            return False
+        if self.is_spec_file(path):
+            return True
+        try:
+            rel = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        from fnmatch import fnmatch
+
+        return any(fnmatch(rel, p) or fnmatch("/" + rel, "*/" + p) for g in self.settings.spec_globs for p in expand_braces(g))
+
+    def _after(self, path: Path, change: Change) -> Change:
+        if self._spec_candidate(Path(path)):
+            before = set(self.registry.problems) | set(self.validation)
+            self.load_specs()
+            self.validation = {k: v for k, v in self.validation.items() if k in {str(r) for r in self.registry.roots}}
+            change.kinds.add("specs")
+            change.problem_files |= before | set(self.registry.problems)
+        return change
+
+    def file_changed(self, path: Path) -> Change:
+        return self._after(path, self.context.file_changed(path))
+
+    def set_overlay(self, path: Path, text: str) -> Change:
+        return self._after(path, self.context.set_overlay(path, text))
+
+    def drop_overlay(self, path: Path) -> Change:
+        return self._after(path, self.context.drop_overlay(path))
+
+    def update_settings(self, settings: Settings) -> Change:
+        old = self.settings
+        self.settings = settings
+        change = self.context.update_settings(settings)
+        if old.spec_globs != settings.spec_globs or old.bundled_specs != settings.bundled_specs:
+            before = set(self.registry.problems)
+            self.load_specs()
+            change.kinds.add("specs")
+            change.problem_files |= before | set(self.registry.problems)
+        return change
+
+    def operation(self, ref: str) -> Operation | None:
+        """An operation by id (case-insensitive) or 'METHOD /path'."""
+        m = re.match(r"^\s*([A-Za-z]+)\s+(/\S*)\s*$", ref)
+        if m:
+            match = self.matcher.match(f"{m.group(1).upper()} {m.group(2)}")
+            return match.operation if match.confidence == 1.0 else None
+        lowered = ref.lower()
+        return next((op for op in self.registry.operations
+                     if op.id.lower() == lowered or (op.declared_id or "").lower() == lowered), None)
+
+    def match(self, task: str) -> Match:
+        return self.matcher.match(task)
+
+    def generator(self):
+        from .generate.spec_first import SpecGenerator
+
+        return SpecGenerator(self.context, self.registry)

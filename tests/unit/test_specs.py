@@ -1,0 +1,132 @@
+"""The spec registry: loading, $ref across files, ids, and bad documents as findings."""
+
+from pathlib import Path
+
+import pytest
+
+from freeagent.specs.model import derive_operation_id, normalise_id
+from freeagent.specs.registry import Registry, bundled_spec_paths
+
+FOREIGN = Path(__file__).resolve().parents[1] / "fixtures" / "foreign-specs"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Registry:
+    registry = Registry()
+    registry.load(bundled_spec_paths())
+    return registry
+
+
+def test_bundled_registry_has_30_plus_valid_operations(bundled):
+    assert len(bundled.operations) >= 30
+    assert len({op.id for op in bundled.operations}) == len(bundled.operations)
+    assert bundled.problems == {}
+    for path in bundled.roots:
+        assert bundled.validate(path) == [], f"{path} must be valid OpenAPI"
+    assert all(op.summary and op.tags for op in bundled.operations)
+
+
+def test_operation_details_are_resolved_across_files(bundled):
+    op = bundled.by_id["createComment"]
+    assert (op.method, op.path) == ("POST", "/tasks/{taskId}/comments")
+    (path_param,) = op.params("path")
+    assert path_param.name == "taskId" and path_param.required
+    assert path_param.schema.value.get("format") == "uuid"
+    assert op.body is not None and op.body.required and "application/json" in op.body.content
+    statuses = {r.status for r in op.responses}
+    assert {"201", "400", "401", "404"} <= statuses
+    bad_request = next(r for r in op.responses if r.status == "400")
+    assert "application/problem+json" in bad_request.content  # from patterns/errors.yaml
+    assert bad_request.content["application/problem+json"].doc.path.name == "errors.yaml"
+    assert [[s.type for s in alt] for alt in op.security] == [["http"]]
+    assert op.security[0][0].scheme == "bearer"
+
+
+def test_public_and_api_key_operations(bundled):
+    health = bundled.by_id["getHealth"]
+    assert health.security == []
+    webhook = next(op for op in bundled.operations if op.path == "/webhooks" and op.method == "POST")
+    assert webhook.security[0][0].type == "apiKey" and webhook.security[0][0].param_name == "X-API-Key"
+
+
+@pytest.mark.parametrize(
+    "method, path, expected",
+    [
+        ("get", "/users/{userId}", "getUsersByUserId"),
+        ("get", "/orgs/{org}/repos/{repo}/issues/{issue_number}", "getOrgsByOrgReposByRepoIssuesByIssueNumber"),
+        ("post", "/", "post"),
+        ("delete", "/v1/api-keys/{key_id}", "deleteV1ApiKeysByKeyId"),
+    ],
+)
+def test_derived_operation_ids(method, path, expected):
+    assert derive_operation_id(method, path) == expected
+
+
+def test_duplicate_and_case_colliding_ids_are_disambiguated():
+    registry = Registry()
+    registry.load([FOREIGN / "duplicate-names" / "openapi.yaml"])
+    ids = [op.id for op in registry.operations]
+    assert len(ids) == len(set(ids)) and len({i.lower() for i in ids}) == len(ids)
+    assert normalise_id("get_item") == normalise_id("GetItem") == "getItem"
+    warnings = [f for fs in registry.problems.values() for f in fs if f.code == "FA011"]
+    assert warnings, "a repeated operationId is reported where it is repeated"
+
+
+def test_specs_without_operation_ids():
+    registry = Registry()
+    registry.load([FOREIGN / "no-operation-ids" / "openapi.yaml"])
+    assert registry.operations and all(op.declared_id is None for op in registry.operations)
+    again = Registry()
+    again.load([FOREIGN / "no-operation-ids" / "openapi.yaml"])
+    assert [op.id for op in registry.operations] == [op.id for op in again.operations]  # stable
+
+
+@pytest.mark.parametrize("name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids",
+                                  "duplicate-names", "recursive"])
+def test_foreign_specs_load_and_validate(name):
+    path = next((FOREIGN / name).glob("openapi.*"))
+    registry = Registry()
+    registry.load([path])
+    assert registry.operations
+    assert [f for fs in registry.problems.values() for f in fs if f.severity.value in ("error", "warning")] == []
+    assert registry.validate(path) == []
+
+
+def test_multifile_refs_follow_relative_files():
+    registry = Registry()
+    registry.load([FOREIGN / "multifile" / "openapi.yaml"])
+    docs = {p.name for p in registry.documents}
+    assert {"openapi.yaml", "common.yaml"} <= docs and len(docs) >= 4
+
+
+def test_broken_yaml_is_a_finding_at_the_parser_position():
+    path = FOREIGN / "broken" / "openapi.yaml"
+    registry = Registry()
+    registry.load([path])
+    (finding,) = registry.problems[str(path.resolve())]
+    assert finding.code == "FA010" and finding.range.line + 1 == 14
+    assert registry.operations == []
+
+
+def test_invalid_spec_keeps_valid_operations_and_points_at_problems():
+    path = (FOREIGN / "invalid" / "openapi.yaml").resolve()
+    registry = Registry()
+    registry.load([path, *bundled_spec_paths()])
+    (bad_ref,) = registry.problems[str(path)]
+    assert bad_ref.code == "FA012" and bad_ref.range.line + 1 == 32
+    assert any(op.path == "/items" for op in registry.operations)
+    assert len(registry.operations) > 30  # the bundled spec is unaffected
+    validation = registry.validate(path)
+    assert any(f.range.line + 1 == 17 and "description" in f.message for f in validation)
+
+
+def test_circular_ref_is_reported_not_looping(tmp_path):
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200': {$ref: '#/components/responses/A'}\ncomponents:\n  responses:\n"
+        "    A: {$ref: '#/components/responses/B'}\n    B: {$ref: '#/components/responses/A'}\n"
+    )
+    registry = Registry()
+    registry.load([spec])
+    assert any("circular" in f.message for fs in registry.problems.values() for f in fs)
