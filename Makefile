@@ -5,6 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+TOOLCHAIN := tests/toolchain
+TOOLSTAMP := $(TOOLCHAIN)/node_modules/.installed
+
 .PHONY: demo test unit e2e bench clean
 
 $(STAMP): pyproject.toml
@@ -13,18 +16,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The real TypeScript compiler and libraries the compile tests check generated code with.
+$(TOOLSTAMP): $(TOOLCHAIN)/package.json $(TOOLCHAIN)/package-lock.json
+	cd $(TOOLCHAIN) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(TOOLSTAMP)
+
 ## Run the main job on the bundled example workspace (no API key needed).
 demo: $(STAMP)
+	@echo "== What Free Agent knows about examples/taskboard =="
 	$(BIN)/freeagent context examples/taskboard
+	@echo "== Spec-first: the TODO in src/routes/tasks.ts, generated from specs/taskboard.openapi.yaml =="
+	cd examples/taskboard && ../../$(BIN)/freeagent generate "list comments for a task" --file src/routes/tasks.ts
 
 ## Install everything the tests need, then run every suite.
-test: $(STAMP)
+test: $(STAMP) $(TOOLSTAMP)
 	$(BIN)/python -m pytest -q tests
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(TOOLSTAMP)
 	$(BIN)/python -m pytest -q tests/e2e
 
 ## Benchmarks (not tests): print the figures the issues name.

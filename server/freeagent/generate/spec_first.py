@@ -145,6 +145,16 @@ class SpecGenerator:
         self.registry = registry
         self.parsers = ctx.index.parsers
 
+    def framework(self, file: Path) -> str | None:
+        """The HTTP framework the file's package declares (express, fastify, hono, next …)."""
+        from ..context.conventions import HTTP_FRAMEWORKS
+
+        package = self.ctx.nearest_package(file)
+        if package is None:
+            return None
+        declared = [HTTP_FRAMEWORKS[name] for name in HTTP_FRAMEWORKS if package.declared(name)]
+        return declared[0] if declared else None
+
     def existing_exports(self, file: Path) -> dict[str, str]:
         """Names exported by other files of the same package → the specifier to import them by."""
         package = self.ctx.nearest_package(file)
@@ -223,6 +233,13 @@ class SpecGenerator:
         elif target == "client":
             emitted = generate_fetch_client(op, types, style, facts.declared, text)
         else:
+            framework = self.framework(file)
+            if framework != "express":
+                raise GenerationError(
+                    f"handlers are generated for Express; {rel} belongs to a "
+                    f"{framework or 'project without an HTTP framework'} package (Fastify, Hono and "
+                    "Next.js route handlers are not available yet)"
+                )
             prefix = mount_prefix(facts.routes, self.registry.operations) if facts.router else ""
             emitted = generate_express_handler(op, types, zod, style, facts.declared, facts.router, prefix)
             if facts.router:

@@ -1,0 +1,103 @@
+"""Spec-first code actions end to end: list at a TODO, resolve lazily, apply, check the text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from freeagent.generate.ts.imports import TextEdit, apply_edits
+
+from .conftest import SERVER, folder
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: types.RegistrationParams):
+        return None  # accept the file watchers, as VS Code does
+
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def open_example(client: LanguageClient, tmp_path: Path, rel: str):
+    root = tmp_path / "taskboard"
+    shutil.copytree(EXAMPLE, root)
+    await client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
+    )
+    path = root / rel
+    text = path.read_text()
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text))
+    )
+    return uri, text
+
+
+def at_line(uri: str, line: int) -> types.CodeActionParams:
+    return types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(line=line, character=3), end=types.Position(line=line, character=3)),
+        context=types.CodeActionContext(diagnostics=[]),
+    )
+
+
+def apply(text: str, edit: types.WorkspaceEdit) -> str:
+    (change,) = edit.document_changes
+    return apply_edits(text, [
+        TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+        for e in change.edits
+    ])
+
+
+async def test_list_resolve_apply_handler(client, tmp_path):
+    uri, text = await open_example(client, tmp_path, "src/routes/tasks.ts")
+    line = next(i for i, l in enumerate(text.split("\n")) if "TODO: list comments for a task" in l)
+    actions = await client.text_document_code_action_async(at_line(uri, line))
+    titles = [a.title for a in actions]
+    assert titles[0] == "Generate handler for listComments (GET /tasks/{taskId}/comments)"
+    assert all(a.edit is None for a in actions), "edits are computed lazily in codeAction/resolve"
+    resolved = await client.code_action_resolve_async(actions[0])
+    (change,) = resolved.edit.document_changes
+    assert change.text_document.version == 1 and change.text_document.uri == uri
+    new = apply(text, resolved.edit)
+    assert "TODO: list comments for a task" not in new
+    assert "tasksRouter.get('/:taskId/comments', async (req, res, next) => {" in new
+    assert "listCommentsImpl" in new
+
+
+async def test_no_actions_away_from_a_marker_or_without_a_spec_match(client, tmp_path):
+    uri, text = await open_example(client, tmp_path, "src/routes/tasks.ts")
+    assert await client.text_document_code_action_async(at_line(uri, 0)) in (None, [], ())
+    lines = text.split("\n")
+    lines.insert(1, "// TODO: compute fibonacci numbers")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))],
+    ))
+    assert await client.text_document_code_action_async(at_line(uri, 1)) in (None, [], ())
+
+
+async def test_resolve_after_an_edit_uses_the_current_document(client, tmp_path):
+    uri, text = await open_example(client, tmp_path, "src/api/client.ts")
+    line = next(i for i, l in enumerate(text.split("\n")) if "TODO: create a comment on a task" in l)
+    actions = await client.text_document_code_action_async(at_line(uri, line))
+    action = next(a for a in actions if a.title.startswith("Generate client for createComment"))
+    edited = "// a new first line\n" + text  # the marker moved down one line
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=edited)],
+    ))
+    resolved = await client.code_action_resolve_async(action)
+    (change,) = resolved.edit.document_changes
+    assert change.text_document.version == 2
+    new = apply(edited, resolved.edit)
+    assert new.startswith("// a new first line\n") and "TODO: create a comment" not in new
+    assert "export async function createComment(" in new

@@ -1,0 +1,161 @@
+"""Spec-first generation: style, placement, import merging, reuse, and the check that guards it."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from freeagent.engine import FolderEngine, find_task
+from freeagent.generate.check import check_client, check_handler
+from freeagent.generate.spec_first import GenerationError, apply_edits, mount_prefix, targets_for
+from freeagent.generate.ts.imports import merge_imports
+from freeagent.generate.ts.style import TsStyle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def taskboard():
+    engine = FolderEngine(ROOT / "examples" / "taskboard")
+    engine.load()
+    return engine
+
+
+def generate(engine, rel, task, target=None, text=None):
+    path = engine.root / rel
+    text = path.read_text() if text is None else text
+    line = next(n for n in range(len(text.split("\n"))) if (t := find_task(text, n)) and t.text == task)
+    match = engine.match(task)
+    assert match.covered
+    target = target or targets_for(rel, text)[0]
+    result = engine.generator().generate(match.operation, target, path, text, line)
+    return result, apply_edits(text, result.edits[str(path)])
+
+
+def test_handler_replaces_the_marker_in_a_routes_file(taskboard):
+    result, new = generate(taskboard, "src/routes/tasks.ts", "list comments for a task")
+    assert result.target == "handler" and result.operation == "listComments" and result.findings == []
+    assert "// TODO: list comments for a task" not in new
+    # registered on the file's router, under the prefix it is mounted with (/tasks)
+    assert "tasksRouter.get('/:taskId/comments', async (req, res, next) => {" in new
+    assert new.count("import { Router } from 'express';") == 1
+    assert "import type { Response } from 'express';" in new
+    # the existing Comment type is reused, through the file's existing type import
+    assert re.search(r"import type \{[^}]*\bComment\b[^}]*\} from '\.\./schemas/task\.js';", new)
+    assert "export interface Comment " not in new
+    assert "sendProblem(res, 401, 'Unauthorized');" in new
+    assert "// Business logic for listComments" in new
+
+
+def test_client_inside_a_class_goes_after_the_class(taskboard):
+    result, new = generate(taskboard, "src/api/client.ts", "create a comment on a task", target="client")
+    assert result.findings == []
+    lines = new.split("\n")
+    class_end = next(i for i, l in enumerate(lines) if l == "}" and i > lines.index("export class TaskboardClient {"))
+    fn = next(i for i, l in enumerate(lines) if l.startswith("export async function createComment("))
+    assert fn > class_end and "TODO: create a comment" not in new
+    # the file has its own ApiError with another shape: ours takes a free name
+    assert "export class HttpApiError<TBody = unknown> extends Error {" in new
+    assert new.count("export class ApiError") == 1
+
+
+def test_generated_code_follows_the_project_style(tmp_path):
+    ws = tmp_path / "app"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "nextjs-app", ws)
+    (ws / "src/lib/comments.ts").write_text('import { apiClient } from "@/lib/api-client"\n\n// TODO: create a comment on a task\n')
+    engine = FolderEngine(ws)
+    engine.load()
+    result, new = generate(engine, "src/lib/comments.ts", "create a comment on a task", target="client")
+    assert "'" not in result.code.replace("\\'", "")  # double quotes only
+    statements = [l for l in result.code.splitlines() if l.strip().startswith(("const ", "return ", "throw "))]
+    assert statements and not any(l.rstrip().endswith(";") for l in statements)
+    assert 'method: "POST"' in result.code
+
+
+def test_handler_target_refused_outside_express(tmp_path):
+    engine = FolderEngine(ROOT / "tests" / "fixtures" / "pnpm-monorepo")
+    engine.load()
+    path = engine.root / "apps/api/src/routes/orders.ts"
+    op = engine.operation("createComment")
+    with pytest.raises(GenerationError, match="fastify"):
+        engine.generator().generate(op, "handler", path, path.read_text(), None)
+
+
+def test_python_and_js_files_are_refused_clearly(taskboard):
+    op = taskboard.operation("GET /tasks/{taskId}")
+    with pytest.raises(GenerationError, match="TypeScript"):
+        taskboard.generator().generate(op, "client", taskboard.root / "x.py", "", None)
+
+
+def test_edits_never_land_past_the_end(taskboard):
+    op = taskboard.operation("getTask")
+    path = taskboard.root / "src/new.ts"
+    result = taskboard.generator().generate(op, "types", path, "const a = 1", None)
+    lines = "const a = 1".split("\n")
+    for edit in result.edits[str(path)]:
+        assert edit.end_line < len(lines) and edit.end_character <= len(lines[edit.end_line])
+    new = apply_edits("const a = 1", result.edits[str(path)])
+    assert new.startswith("import type { Task } from './schemas/task.js';\n\nconst a = 1\n\nexport ")
+
+
+@pytest.mark.parametrize(
+    "rel, text, first",
+    [
+        ("src/routes/users.ts", "import { Router } from 'express';\nconst r = Router();", "handler"),
+        ("src/api/client.ts", "", "client"),
+        ("src/schemas/user.ts", "", "schema"),
+        ("src/types/index.ts", "", "types"),
+    ],
+)
+def test_targets_for_files(rel, text, first):
+    assert targets_for(rel, text)[0] == first
+
+
+def test_mount_prefix_uses_parameter_names(taskboard):
+    ops = taskboard.registry.operations
+    assert mount_prefix(["/:taskId"], ops) == "/tasks"
+    assert mount_prefix(["/:projectId", "/"], ops) == "/projects"
+    assert mount_prefix([], ops) == ""
+
+
+@pytest.mark.parametrize(
+    "text, wanted, expected",
+    [
+        pytest.param("import { a } from 'm';\n", [("m", "b", False)], "import { a, b } from 'm';\n", id="merge-named"),
+        pytest.param("import { a } from 'm';\n", [("m", "a", False)], "import { a } from 'm';\n", id="no-duplicate"),
+        pytest.param("import { a } from 'm';\n", [("m", "T", True)], "import { a } from 'm';\nimport type { T } from 'm';\n", id="type-separate"),
+        pytest.param("import type { S } from 'm';\n", [("m", "T", True)], "import type { S, T } from 'm';\n", id="type-merge"),
+        pytest.param("const x = 1;\n", [("zod", "z", False)], "import { z } from 'zod';\n\nconst x = 1;\n", id="no-imports-yet"),
+        pytest.param("import {\n  a,\n} from 'm';\n", [("m", "b", False)], "import {\n  a,\n  b,\n} from 'm';\n", id="multiline"),
+        pytest.param("// c\nimport a from 'a';\n\nexport {};\n", [("b", "default:b", False)], "// c\nimport a from 'a';\nimport b from 'b';\n\nexport {};\n", id="after-last"),
+    ],
+)
+def test_merge_imports(text, wanted, expected):
+    assert apply_edits(text, merge_imports(text, wanted, TsStyle())) == expected
+
+
+def test_check_catches_a_wrong_client(taskboard):
+    op = taskboard.operation("listComments")
+    good = taskboard.generator().generate(op, "client", taskboard.root / "src/c.ts", "", None)
+    assert check_client(op, good.code) == []
+    wrong_method = good.code.replace("method: 'GET'", "method: 'POST'")
+    assert check_client(op, wrong_method)
+    wrong_path = good.code.replace("/comments`", "/notes`")
+    assert any("instead of" in f.message for f in check_client(op, wrong_path))
+    no_query = good.code.replace("'cursor'", "'page'")
+    assert any("cursor" in f.message for f in check_client(op, no_query))
+
+
+def test_check_catches_a_wrong_handler(taskboard):
+    op = taskboard.operation("createComment")
+    text = "import { Router } from 'express';\n\nexport const router = Router();\n"
+    good = taskboard.generator().generate(op, "handler", taskboard.root / "src/routes/h.ts", text, None)
+    assert good.findings == []
+    decls = {"createCommentBody": "const createCommentBody = z.object({\n  author: z.string().email(),\n}).strict();"}
+    findings = check_handler(op, "router.post('/tasks/:taskId/comments', x); res.status(201)", decls, None)
+    assert any("body fields" in f.message for f in findings)
+    findings = check_handler(op, "router.get('/tasks/:taskId/comments', x); res.status(299)", {}, None)
+    assert any("GET" in f.message for f in findings) and any("299" in f.message for f in findings)
+    optional = {"createCommentBody": "const createCommentBody = z.object({\n  author: z.string().optional(),\n  body: z.string(),\n});"}
+    assert any("required-ness" in f.message for f in check_handler(op, "", optional, None))
