@@ -41,6 +41,7 @@ e2e: $(STAMP) $(TOOLSTAMP)
 ## Benchmarks (not tests): print the figures the issues name.
 bench: $(STAMP)
 	$(BIN)/python bench/context_bench.py
+	$(BIN)/python bench/codeaction_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info .pytest_cache
