@@ -101,3 +101,45 @@ async def test_resolve_after_an_edit_uses_the_current_document(client, tmp_path)
     new = apply(edited, resolved.edit)
     assert new.startswith("// a new first line\n") and "TODO: create a comment" not in new
     assert "export async function createComment(" in new
+
+
+async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
+    """A workspace's own openapi.yaml: its operations become actions; breaking it is a
+    diagnostic on the file while the bundled operations keep working; fixing it clears it."""
+    from .conftest import wait_until
+
+    root = tmp_path / "taskboard"
+    shutil.copytree(EXAMPLE, root)
+    spec = root / "openapi.yaml"
+    good = (
+        "openapi: 3.1.0\ninfo: {title: Inventory, version: '1'}\npaths:\n  /widgets/{widgetId}:\n"
+        "    get:\n      operationId: getWidget\n      summary: Get a widget\n      parameters:\n"
+        "        - {name: widgetId, in: path, required: true, schema: {type: string}}\n"
+        "      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n"
+    )
+    spec.write_text(good)
+    await client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
+    )
+    source = root / "src" / "widgets.ts"
+    text = "// TODO: get a widget\n"
+    source.write_text(text)
+    uri = source.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    actions = await client.text_document_code_action_async(at_line(uri, 0))
+    assert any("getWidget (GET /widgets/{widgetId})" in a.title for a in actions)
+
+    spec.write_text(good.replace("summary: Get a widget", "summary: [Get a widget"))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]))
+    await wait_until(lambda: client.diagnostics.get(spec.as_uri()))
+    (diagnostic,) = client.diagnostics[spec.as_uri()]
+    assert diagnostic.code == "FA010" and diagnostic.range.start.line >= 6
+    actions = await client.text_document_code_action_async(at_line(uri, 0))
+    assert not any("getWidget" in a.title for a in actions or [])
+
+    spec.write_text(good)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]))
+    await wait_until(lambda: spec.as_uri() in client.diagnostics and len(client.diagnostics[spec.as_uri()]) == 0)
