@@ -86,6 +86,11 @@ class FolderEngine:
         self.registry.load(self.spec_paths)
         self.matcher = Matcher(self.registry.operations)
 
+    def workspace_operations(self) -> list[Operation]:
+        """Operations from the workspace's own documents (not the bundled registry)."""
+        bundled = {p.resolve() for p in bundled_spec_paths()}
+        return [op for op in self.registry.operations if op.doc.path.resolve() not in bundled]
+
     def is_spec_file(self, path: Path) -> bool:
         path = path.resolve()
         return path in {p.resolve() for p in self.spec_paths} or path in self.registry.documents

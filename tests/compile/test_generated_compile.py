@@ -123,3 +123,28 @@ def test_nextjs_bundler_fixture_double_quotes_no_semicolons(tmp_path):
     assert not any(line.rstrip().endswith(";") for line in sample.splitlines() if line.strip().startswith(("const ", "return ")))
     assert not list((ws / "src/lib/generated").glob("handler-*.ts")), "no Express handlers in a Next.js app"
     run_tsc(ws, 5, ["src/lib/generated/**/*.ts"])
+
+
+def test_generate_all_missing_into_existing_files(tmp_path):
+    """The source action's output: every missing handler into the example's tasks router and
+    every missing client into its API client file, on top of their existing code."""
+    ws = copy_workspace(ROOT / "examples" / "taskboard", tmp_path)
+    ctx = WorkspaceContext(ws)
+    ctx.load()
+    registry = Registry()
+    registry.load(bundled_spec_paths())
+    generator = SpecGenerator(ctx, registry)
+    for rel, target in (("src/routes/tasks.ts", "handler"), ("src/api/client.ts", "client")):
+        path = ws / rel
+        text = path.read_text()
+        missing = generator.missing(target, path, text, registry.operations)
+        if target == "handler":  # the router is mounted at /tasks: only /tasks/… operations belong
+            assert missing and all(op.path.startswith("/tasks/") for op in missing)
+            assert "getTask" not in {op.id for op in missing}  # already served by the file
+        else:
+            assert len(missing) >= 30
+        result = generator.generate_all(target, path, text, registry.operations)
+        assert result.findings == []
+        path.write_text(apply_edits(text, result.edits[str(path)]))
+        assert generator.missing(target, path, path.read_text(), registry.operations) == []
+    run_tsc(ws, 7, ["src/**/*.ts"])

@@ -143,3 +143,20 @@ async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]))
     await wait_until(lambda: spec.as_uri() in client.diagnostics and len(client.diagnostics[spec.as_uri()]) == 0)
+
+
+async def test_source_action_generates_every_missing_client(client, tmp_path):
+    uri, text = await open_example(client, tmp_path, "src/api/client.ts")
+    params = at_line(uri, 0)
+    params.context = types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.Source])
+    actions = await client.text_document_code_action_async(params)
+    (action,) = [a for a in actions if a.kind.startswith("source")]
+    assert action.title.startswith("Generate clients for ") and "operations missing from this file" in action.title
+    count = int(action.title.split()[3])
+    assert count >= 30
+    resolved = await client.code_action_resolve_async(action)
+    new = apply(text, resolved.edit)
+    assert new.count("\nexport async function ") == count
+    assert new.startswith(text.split("\n")[0])  # the file's own code is kept
+    again = await client.text_document_code_action_async(params)
+    assert any(a.title == action.title for a in again)  # the document is unchanged until the client applies

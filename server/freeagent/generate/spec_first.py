@@ -253,11 +253,13 @@ class SpecGenerator:
         for name, code in list(types.decls.code.items()) + list(zod.decls.code.items()) + list(emitted.declarations.items()):
             if name not in facts.declared and name not in declarations:
                 declarations[name] = code
+        body = "\n\n".join(list(declarations.values()) + [emitted.code]) + "\n"
         imports = list(emitted.imports)
         for name, module in sorted({**types.decls.reused, **zod.decls.reused}.items()):
-            is_type = name[:1].isupper() and not name.endswith("Schema")
-            imports.append((module, name, is_type))
-        body = "\n\n".join(list(declarations.values()) + [emitted.code]) + "\n"
+            # only what the inserted text uses (a walk may touch names whose declaration the
+            # file already has, and which is therefore not inserted again)
+            if re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", body):
+                imports.append((module, name, name[:1].isupper() and not name.endswith("Schema")))
 
         findings: list[Finding] = []
         if target == "client":
@@ -270,6 +272,45 @@ class SpecGenerator:
             code=body, edits={str(file): edits}, source="spec", operation=op.id, target=target,
             file=str(file), seconds=time.perf_counter() - started, findings=findings,
             title=f"Generate {target} for {op.id} ({op.method} {op.path})",
+        )
+
+    def missing(self, target: str, file: Path, text: str, operations: list[Operation]) -> list[Operation]:
+        """Operations that have no `target` in the file yet (no route / no client function)."""
+        from .naming import function_name
+
+        rel = self.ctx.rel(file) if self.ctx.contains(file) else file.name
+        facts = _file_facts(self.parsers, rel, text)
+        if target == "handler":
+            prefix = mount_prefix(facts.routes, operations) if facts.router else ""
+            registered = set(re.findall(r"\.(get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text))
+            out = []
+            for op in operations:
+                route = express_path(op.path)
+                if prefix and not route.startswith(prefix + "/") and route != prefix:
+                    continue  # a router mounted at /tasks only serves /tasks/…
+                route = route[len(prefix):] if prefix else route
+                if (op.method.lower(), route or "/") not in registered:
+                    out.append(op)
+            return out
+        return [op for op in operations if function_name(op.id) not in facts.declared]
+
+    def generate_all(self, target: str, file: Path, text: str, operations: list[Operation]) -> Generation:
+        """Every missing operation's `target` appended to the file, as one whole-document edit."""
+        started = time.perf_counter()
+        current = text
+        findings: list[Finding] = []
+        done = []
+        for op in self.missing(target, file, text, operations):
+            result = self.generate(op, target, file, current, None)
+            findings += result.findings
+            current = apply_edits(current, result.edits[str(file)])
+            done.append(op.id)
+        lines = text.split("\n")
+        edit = TextEdit(0, 0, len(lines) - 1, len(lines[-1]), current)
+        return Generation(
+            code=current, edits={str(file): [edit]}, source="spec", operation=None, target=target, file=str(file),
+            seconds=time.perf_counter() - started, findings=findings,
+            title=f"Generate {target}s for {len(done)} operations",
         )
 
     def _placement(self, text: str, body: str, marker_line: int | None, rel: str) -> list[TextEdit]:

@@ -346,14 +346,16 @@ class FreeAgentServer(LanguageServer):
             lines = text.split("\n")
             selected = "\n".join(lines[r.start.line : r.end.line + 1])
             task = Task(selected.strip(), None) if selected.strip() and len(selected) < 500 else None
+        only = params.context.only if params.context else None
+        source_actions = await self.in_worker(self.source_actions, folder, path, text, doc.version, only)
         if task is None:
-            return []
+            return source_actions
         match = await self.in_worker(folder.engine.match, task.text)
         if not match.covered:
-            return []
+            return source_actions
         op = match.operation
         rel = folder.context.rel(path) if folder.context.contains(path) else path.name
-        return [
+        return source_actions + [
             types.CodeAction(
                 title=f"Generate {target} for {op.id} ({op.method} {op.path})",
                 kind=types.CodeActionKind.RefactorRewrite,
@@ -362,6 +364,30 @@ class FreeAgentServer(LanguageServer):
             )
             for target in targets_for(rel, text)
         ]
+
+    def source_actions(self, folder: Folder, path: Path, text: str, version, only) -> list[types.CodeAction]:
+        """'Generate <target>s for N operations missing from this file' (runs on the worker)."""
+        if not only or not any(str(kind).startswith("source") for kind in only):
+            return []  # asked for explicitly ("Source Action…"), never cluttering the lightbulb
+        from ..generate.spec_first import targets_for
+
+        engine = folder.engine
+        generator = engine.generator()
+        operations = engine.workspace_operations() or engine.registry.operations
+        rel = folder.context.rel(path) if folder.context.contains(path) else path.name
+        targets = targets_for(rel, text)
+        actions = []
+        for target in ("handler", "client"):
+            if target not in targets[:1] or (target == "handler" and generator.framework(path) != "express"):
+                continue
+            missing = generator.missing(target, path, text, operations)
+            if missing:
+                actions.append(types.CodeAction(
+                    title=f"Generate {target}s for {len(missing)} operations missing from this file",
+                    kind=f"{types.CodeActionKind.Source.value}.freeagent.generateAll",
+                    data={"uri": path_to_uri(path), "version": version, "all": target},
+                ))
+        return actions
 
     async def resolve_code_action(self, action: types.CodeAction) -> types.CodeAction:
         from ..engine import find_task
@@ -381,11 +407,15 @@ class FreeAgentServer(LanguageServer):
             lines = text.split("\n")
             line = next((n for n in sorted(range(len(lines)), key=lambda n: abs(n - line))
                          if (t := find_task(text, n)) is not None and t.text == data.get("task")), None)
-        op = folder.engine.registry.by_id.get(data.get("operation", ""))
-        if op is None:
-            return action
         generator = folder.engine.generator()
-        result = await self.in_worker(generator.generate, op, data.get("target", "client"), path, text, line)
+        if data.get("all"):
+            operations = folder.engine.workspace_operations() or folder.engine.registry.operations
+            result = await self.in_worker(generator.generate_all, data["all"], path, text, operations)
+        else:
+            op = folder.engine.registry.by_id.get(data.get("operation", ""))
+            if op is None:
+                return action
+            result = await self.in_worker(generator.generate, op, data.get("target", "client"), path, text, line)
         edits = [
             types.TextEdit(
                 range=types.Range(start=types.Position(line=e.line, character=e.character),
@@ -525,7 +555,9 @@ def create_server() -> FreeAgentServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=True),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.Source], resolve_provider=True
+        ),
     )
     async def code_action(ls: FreeAgentServer, params: types.CodeActionParams):
         return await ls.code_actions(params)
