@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 from freeagent.context import WorkspaceContext
 from freeagent.generate.spec_first import SpecGenerator, apply_edits

@@ -73,13 +73,31 @@ def test_generated_code_follows_the_project_style(tmp_path):
     assert 'method: "POST"' in result.code
 
 
-def test_handler_target_refused_outside_express(tmp_path):
+def test_handler_follows_the_package_framework():
     engine = FolderEngine(ROOT / "tests" / "fixtures" / "pnpm-monorepo")
     engine.load()
-    path = engine.root / "apps/api/src/routes/orders.ts"
     op = engine.operation("createComment")
-    with pytest.raises(GenerationError, match="fastify"):
-        engine.generator().generate(op, "handler", path, path.read_text(), None)
+    api = engine.root / "apps/api/src/routes/orders.ts"
+    result = engine.generator().generate(op, "handler", api, api.read_text(), None)
+    assert "export async function createCommentRoute(app: FastifyInstance): Promise<void> {" in result.code
+    assert "return reply.code(201).send(result);" in result.code and result.findings == []
+    shared = engine.root / "packages/shared/src/schemas.ts"
+    with pytest.raises(GenerationError, match="Express, Fastify, Hono and Next.js"):
+        engine.generator().generate(op, "handler", shared, shared.read_text(), None)
+
+
+def test_next_route_handlers_only_in_route_files():
+    engine = FolderEngine(ROOT / "tests" / "fixtures" / "nextjs-app")
+    engine.load()
+    op = engine.operation("listComments")
+    route = engine.root / "src/app/api/tasks/[taskId]/comments/route.ts"
+    result = engine.generator().generate(op, "handler", route, "", None)
+    assert "export async function GET(request: NextRequest, context: { params: { taskId: string } }): Promise<NextResponse> {" in result.code
+    with pytest.raises(GenerationError, match="route.ts"):
+        engine.generator().generate(op, "handler", engine.root / "src/lib/x.ts", "", None)
+    existing = engine.root / "src/app/api/users/route.ts"
+    with pytest.raises(GenerationError, match="already exports GET"):
+        engine.generator().generate(op, "handler", existing, existing.read_text(), None)
 
 
 def test_python_and_js_files_are_refused_clearly(taskboard):

@@ -97,14 +97,19 @@ def _zod_keys(declaration: str) -> tuple[set[str], set[str]]:
 
 def check_handler(op: Operation, code: str, declarations: dict[str, str], route: str | None) -> list[Finding]:
     problems = []
-    method = re.search(r"\.(get|post|put|patch|delete|head|options)\((['\"])([^'\"]*)\2", code)
+    method = re.search(r"\.(get|post|put|patch|delete|head|options)\((['\"])(/[^'\"]*)\2", code)
+    exported = re.search(r"export async function (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\(", code)
+    if exported is not None and exported.group(1) != op.method:
+        problems.append(_finding(f"route handler exports {exported.group(1)}, operation is {op.method}"))
     if method is not None:
         if method.group(1).upper() != op.method:
             problems.append(_finding(f"handler registered for {method.group(1).upper()}, operation is {op.method}"))
         if route is not None and method.group(3) != route:
             problems.append(_finding(f"handler path '{method.group(3)}' is not '{route}'"))
     statuses = {r.status for r in op.responses}
-    success = [s for s in re.findall(r"res\.status\((\d{3})\)", code) if s.startswith("2")]
+    # res.status(201) | reply.code(201) | c.json(result, 201) | c.body(null, 204) | { status: 201 }
+    sent = re.findall(r"(?:\.status\(|\.code\(|\(result, |\(null, |status: )(\d{3})\b", code)
+    success = [s for s in sent if s.startswith("2")]
     for status in success:
         if status not in statuses and "2XX" not in statuses and "default" not in statuses:
             problems.append(_finding(f"handler answers {status}, which the operation does not declare"))

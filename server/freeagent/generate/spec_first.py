@@ -25,7 +25,7 @@ from ..specs.registry import Registry
 from .check import check_client, check_handler
 from .naming import property_key
 from .ts.client import Emitted, generate_fetch_client, params_type, body_type, response_types
-from .ts.express import express_path, generate_express_handler
+from .ts.handlers import FRAMEWORKS, express_path, generate_handler
 from .ts.imports import TextEdit, apply_edits, merge_imports
 from .ts.schemas import TypeEmitter, ZodEmitter
 from .ts.style import TsStyle, style_for
@@ -82,7 +82,7 @@ _TYPES_FILE = re.compile(r"(^|/)(types?|models?|interfaces?)(/|\.|$)|\.d\.ts$")
 def targets_for(rel_path: str, text: str) -> list[str]:
     """The targets worth offering in a file, most likely first."""
     out = []
-    if _ROUTE_FILE.search(rel_path) or re.search(r"\bRouter\(\)|express\(\)", text):
+    if _ROUTE_FILE.search(rel_path) or re.search(r"\bRouter\(\)|express\(\)|new Hono\b|FastifyInstance", text):
         out.append("handler")
     if _CLIENT_FILE.search(rel_path) and "handler" not in out:
         out.append("client")
@@ -99,8 +99,9 @@ def targets_for(rel_path: str, text: str) -> list[str]:
 @dataclass
 class FileFacts:
     declared: set[str]  # top-level names declared or imported in the file
-    router: str | None
-    routes: list[str]  # paths already registered on the router
+    router: str | None  # an Express Router() variable
+    routes: list[str]  # paths already registered on the router / Hono app
+    hono: str | None = None  # a `new Hono()` variable
 
 
 def _file_facts(parsers: Parsers, rel: str, text: str) -> FileFacts:
@@ -112,12 +113,16 @@ def _file_facts(parsers: Parsers, rel: str, text: str) -> FileFacts:
     for m in re.finditer(r"import\s+(?:type\s+)?(\w+)\s*(?:,|\s+from)", text):
         declared.add(m.group(1))
     declared.update(re.findall(r"^(?:export\s+)?(?:async\s+)?function\s+(\w+)", text, re.M))
-    router = None
+    router = hono = None
     m = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:express\.)?Router\(", text)
     if m:
         router = m.group(1)
-    routes = re.findall(rf"\b{re.escape(router)}\.(?:get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text) if router else []
-    return FileFacts(declared, router, routes)
+    m = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*[\w<>{}, ]+)?\s*=\s*new\s+Hono\b", text)
+    if m:
+        hono = m.group(1)
+    app = router or hono
+    routes = re.findall(rf"\b{re.escape(app)}\.(?:get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text) if app else []
+    return FileFacts(declared, router, routes, hono)
 
 
 def mount_prefix(routes: list[str], operations: list[Operation]) -> str:
@@ -234,15 +239,20 @@ class SpecGenerator:
             emitted = generate_fetch_client(op, types, style, facts.declared, text)
         else:
             framework = self.framework(file)
-            if framework != "express":
+            if framework not in FRAMEWORKS:
                 raise GenerationError(
-                    f"handlers are generated for Express; {rel} belongs to a "
-                    f"{framework or 'project without an HTTP framework'} package (Fastify, Hono and "
-                    "Next.js route handlers are not available yet)"
+                    f"handlers are generated for Express, Fastify, Hono and Next.js; {rel} belongs to a "
+                    f"{framework + ' ' if framework else ''}package without one of them"
                 )
-            prefix = mount_prefix(facts.routes, self.registry.operations) if facts.router else ""
-            emitted = generate_express_handler(op, types, zod, style, facts.declared, facts.router, prefix)
-            if facts.router:
+            app = facts.router if framework == "express" else facts.hono if framework == "hono" else None
+            if framework == "next":
+                if not re.search(r"(^|/)route\.(ts|tsx|mts)$", rel):
+                    raise GenerationError(f"Next.js route handlers live in app/**/route.ts, not {rel}")
+                if op.method in facts.declared:
+                    raise GenerationError(f"{rel} already exports {op.method}")
+            prefix = mount_prefix(facts.routes, self.registry.operations) if app else ""
+            emitted = generate_handler(op, framework, types, zod, style, facts.declared, app, prefix)
+            if app:
                 route = express_path(op.path)
                 route = route[len(prefix):] if prefix and route.startswith(prefix) else route
         # declarations: component types, then zod schemas, then the operation's own pieces
@@ -281,7 +291,7 @@ class SpecGenerator:
         rel = self.ctx.rel(file) if self.ctx.contains(file) else file.name
         facts = _file_facts(self.parsers, rel, text)
         if target == "handler":
-            prefix = mount_prefix(facts.routes, operations) if facts.router else ""
+            prefix = mount_prefix(facts.routes, operations) if (facts.router or facts.hono) else ""
             registered = set(re.findall(r"\.(get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text))
             out = []
             for op in operations:

@@ -378,7 +378,7 @@ class FreeAgentServer(LanguageServer):
         targets = targets_for(rel, text)
         actions = []
         for target in ("handler", "client"):
-            if target not in targets[:1] or (target == "handler" and generator.framework(path) != "express"):
+            if target not in targets[:1] or (target == "handler" and generator.framework(path) not in ("express", "hono", "fastify")):
                 continue
             missing = generator.missing(target, path, text, operations)
             if missing:

@@ -1,0 +1,316 @@
+"""Server handlers for an operation, for Express, Fastify, Hono and Next.js route handlers.
+
+Every framework gets the same contract: path, query, header and body input validated with zod
+(path/query/header values coerced from strings the way the spec types them), invalid input
+answered with the spec's ``400`` as RFC 9457 problem+json (``errors: [{path, message}]``), the
+operation's security enforced (bearer token or API-key header → ``401``), and a clearly marked
+business-logic function ``<op>Impl(input)`` typed with the spec's success body, whose result
+is sent with the spec's success status. Only the way a framework reads a request and writes a
+response differs; that is what a :class:`Framework` says.
+
+Registration: Express and Hono routes go on the file's ``Router()`` / ``new Hono()`` when it
+has one (with the prefix it is mounted under taken off, inferred from the routes it already
+serves); otherwise an exported function registers them. Fastify routes come as a plugin
+function; Next.js handlers are the file's exported ``GET``/``POST``… functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...specs.model import Operation, Parameter
+from ..naming import camel, pascal, property_key
+from .client import Emitted, body_type, response_types
+from .schemas import TypeEmitter, ZodEmitter
+from .style import TsStyle
+
+FRAMEWORKS = ("express", "fastify", "hono", "next")
+
+
+def express_path(path: str) -> str:
+    return re.sub(r"\{([^}]+)\}", lambda m: ":" + re.sub(r"\W", "_", m.group(1)), path)
+
+
+def _coerced(p: Parameter, zod: ZodEmitter) -> str:
+    """zod for a path/query/header value, which arrives as a string (or string[])."""
+    schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
+    t = schema.get("type")
+    types = t if isinstance(t, list) else [t]
+    expr = zod.ref(p.schema) if p.schema is not None else "z.string()"
+    st = zod.style
+    if "integer" in types or "number" in types:
+        expr = expr.replace("z.number()", "z.coerce.number()", 1)
+    elif "boolean" in types:
+        expr = f"z.enum([{st.q('true')}, {st.q('false')}]).transform((value) => value === {st.q('true')})"
+    elif "array" in types:
+        expr = f"z.preprocess((value) => (Array.isArray(value) ? value : [value]), {expr})"
+    if not p.required:
+        expr += ".optional()"
+    return expr
+
+
+def _object(entries: list[tuple[str, str]], style: TsStyle) -> str:
+    if not entries:
+        return "z.object({})"
+    inner = ",\n".join(f"{style.indent}{property_key(k, style.quote)}: {v}" for k, v in entries)
+    return "z.object({\n" + inner + ("," if style.trailing_comma else "") + "\n})"
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    style: TsStyle
+
+    # -- reading the request ----------------------------------------------------------
+    def source(self, location: str) -> str:
+        return {
+            "express": {"path": "req.params", "query": "req.query", "header": "req.headers", "body": "req.body"},
+            "fastify": {"path": "request.params", "query": "request.query", "header": "request.headers",
+                        "body": "request.body"},
+            "hono": {"path": "c.req.param()", "query": "queryObject(c.req.queries())",
+                     "header": "c.req.header()", "body": "await c.req.json().catch(() => undefined)"},
+            "next": {"path": "context.params", "query": "queryObject(request.nextUrl.searchParams)",
+                     "header": "Object.fromEntries(request.headers)",
+                     "body": "await request.json().catch(() => undefined)"},
+        }[self.name][location]
+
+    def header(self, name: str) -> str:
+        q = self.style.q(name.lower())
+        return {
+            "express": f"req.headers[{q}]", "fastify": f"request.headers[{q}]",
+            "hono": f"c.req.header({q})", "next": f"request.headers.get({q})",
+        }[self.name]
+
+    # -- writing the response -------------------------------------------------------
+    def problem(self, status: int, title: str, errors: str | None) -> list[str]:
+        st, e = self.style, self.style.end
+        args = f"{status}, {st.q(title)}" + (f", {errors}" if errors else "")
+        if self.name == "express":
+            return [f"sendProblem(res, {args}){e}", f"return{e}"]
+        if self.name == "fastify":
+            return [f"return sendProblem(reply, {args}){e}"]
+        if self.name == "hono":
+            return [f"return sendProblem(c, {args}){e}"]
+        return [f"return sendProblem({args}){e}"]
+
+    def respond(self, status: str, result: str | None) -> list[str]:
+        e = self.style.end
+        if self.name == "express":
+            return [f"res.status({status}).json({result}){e}"] if result else [f"res.status({status}).end(){e}"]
+        if self.name == "fastify":
+            return [f"return reply.code({status}).send({result}){e}"] if result else [f"return reply.code({status}).send(){e}"]
+        if self.name == "hono":
+            return [f"return c.json({result}, {status}){e}"] if result else [f"return c.body(null, {status}){e}"]
+        if result:
+            return [f"return NextResponse.json({result}, {{ status: {status} }}){e}"]
+        return [f"return new NextResponse(null, {{ status: {status} }}){e}"]
+
+    def helpers(self, statuses: list[int]) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
+        """sendProblem (and for Hono/Next the query normaliser) with the imports they need."""
+        st, e, i = self.style, self.style.end, self.style.indent
+        comma = "," if st.trailing_comma else ""
+        # a one-line type literal needs its separator whatever the project's semicolon style
+        errors_param = f"{i}errors?: Array<{{ path: string; message: string }}>{comma}"
+        body = f"{{ type: {st.q('about:blank')}, title, status, ...(errors ? {{ errors }} : {{}}) }}"
+        status_type = " | ".join(str(s) for s in sorted(set(statuses))) or "number"
+        out: dict[str, str] = {}
+        imports: list[tuple[str, str, bool]] = []
+        if self.name == "express":
+            out["sendProblem"] = "\n".join([
+                "function sendProblem(", f"{i}res: Response,", f"{i}status: number,", f"{i}title: string,",
+                errors_param, "): void {", f"{i}res", f"{i}{i}.status(status)",
+                f"{i}{i}.type({st.q('application/problem+json')})", f"{i}{i}.json({body}){e}", "}",
+            ])
+            imports.append(("express", "Response", True))
+        elif self.name == "fastify":
+            out["sendProblem"] = "\n".join([
+                "function sendProblem(", f"{i}reply: FastifyReply,", f"{i}status: number,", f"{i}title: string,",
+                errors_param, "): FastifyReply {",
+                f"{i}return reply.code(status).type({st.q('application/problem+json')}).send({body}){e}", "}",
+            ])
+            imports.append(("fastify", "FastifyReply", True))
+        elif self.name == "hono":
+            out["sendProblem"] = "\n".join([
+                "function sendProblem(", f"{i}c: Context,", f"{i}status: {status_type},", f"{i}title: string,",
+                errors_param, "): Response {",
+                f"{i}return c.json({body}, status, {{ {st.q('content-type')}: {st.q('application/problem+json')} }}){e}",
+                "}",
+            ])
+            imports.append(("hono", "Context", True))
+        else:
+            out["sendProblem"] = "\n".join([
+                "function sendProblem(", f"{i}status: number,", f"{i}title: string,", errors_param, "): NextResponse {",
+                f"{i}return NextResponse.json({body}, {{ status, headers: {{ {st.q('content-type')}: "
+                f"{st.q('application/problem+json')} }} }}){e}",
+                "}",
+            ])
+            imports.append(("next/server", "NextResponse", False))
+        return out, imports
+
+    def query_helper(self) -> str:
+        e, i = self.style.end, self.style.indent
+        arg = "entries: Record<string, string[]>" if self.name == "hono" else "params: URLSearchParams"
+        source = "Object.entries(entries)" if self.name == "hono" else \
+            "[...new Set(params.keys())].map((key) => [key, params.getAll(key)] as const)"
+        return "\n".join([
+            f"function queryObject({arg}): Record<string, string | string[]> {{",
+            f"{i}return Object.fromEntries(",
+            f"{i}{i}{source}.map(([key, values]) => [key, values.length > 1 ? values : values[0]]),",
+            f"{i}){e}",
+            "}",
+        ])
+
+
+def generate_handler(
+    op: Operation,
+    framework: str,
+    types: TypeEmitter,
+    zod: ZodEmitter,
+    style: TsStyle,
+    declared: set[str],
+    app: str | None,
+    mount_prefix: str = "",
+) -> Emitted:
+    st, e, i = style, style.end, style.indent
+    fw = Framework(framework, style)
+    out = Emitted()
+    name = camel(op.id)
+    pas = pascal(op.id)
+
+    inputs: list[tuple[str, str, str]] = []  # (field, schema const, source expr)
+    for location in ("path", "query", "header"):
+        params = op.params(location)
+        if not params:
+            continue
+        suffix = {"path": "Params", "query": "Query", "header": "Headers"}[location]
+        const = f"{name}{suffix}"
+        entries = [(p.name.lower() if location == "header" else p.name, _coerced(p, zod)) for p in params]
+        out.declarations[const] = f"const {const} = {_object(entries, style)}{e}"
+        inputs.append(({"path": "params", "query": "query", "header": "headers"}[location], const, fw.source(location)))
+    btype = body_type(op, types)
+    if btype is not None and btype[0] not in ("FormData", "URLSearchParams", "Blob", "string"):
+        media = btype[1]
+        const = f"{name}Body"
+        body_schema = zod.ref(op.body.content[media])
+        if not op.body.required:
+            body_schema += ".optional()"
+        out.declarations[const] = f"const {const} = {body_schema}{e}"
+        inputs.append(("body", const, fw.source("body")))
+    elif btype is not None:
+        raw = {"express": "req.body", "fastify": "request.body", "hono": "await c.req.parseBody()",
+               "next": "await request.formData()"}[framework]
+        inputs.append(("body", "", raw))  # multipart/raw: passed through as the framework parsed it
+
+    success = op.success_responses()
+    status = success[0].status if success and success[0].status.isdigit() else "200"
+    result_type, _ = response_types(op, types, success=True)
+    sep = ";" if st.semi else ""
+    input_type = f"{pas}Input"
+    fields = [f"{i}{field}: {f'z.infer<typeof {const}>' if const else 'unknown'}{sep}" for field, const, _ in inputs]
+    out.declarations[input_type] = (
+        "\n".join([f"export interface {input_type} {{", *fields, "}"]) if fields
+        else f"export type {input_type} = Record<string, never>{e}"
+    )
+    impl = f"{name}Impl"
+    out.declarations[impl] = "\n".join([
+        f"// Business logic for {op.id} ({op.method} {op.path}): replace this body.",
+        f"export async function {impl}(_input: {input_type}): Promise<{result_type}> {{",
+        f"{i}throw new Error({st.q(f'{op.id} is not implemented')}){e}",
+        "}",
+    ])
+
+    body: list[str] = []
+    problem_statuses: list[int] = []
+    schemes = [s for alternative in op.security for s in alternative]
+    public = not op.security or any(len(alt) == 0 for alt in op.security)
+    if schemes and not public:
+        checks = []
+        for s in schemes:
+            if s.type == "http" and s.scheme == "bearer":
+                checks.append(f"{fw.header('authorization')}?.startsWith({st.q('Bearer ')})")
+            elif s.type == "apiKey" and s.location == "header" and s.param_name:
+                checks.append(f"{fw.header(s.param_name)}")
+        if checks:
+            unique = list(dict.fromkeys(checks))
+            condition = f"!{unique[0]}" if len(unique) == 1 else f"!({' || '.join(unique)})"
+            body += [f"if ({condition}) {{", *style.block(fw.problem(401, "Unauthorized", None)), "}"]
+            problem_statuses.append(401)
+    parsed = []
+    for field, const, source in inputs:
+        if not const:
+            parsed.append((field, source))
+            continue
+        var = f"{field}Result"
+        body += [
+            f"const {var} = {const}.safeParse({source}){e}",
+            f"if (!{var}.success) {{",
+            f"{i}const errors = {var}.error.issues.map((issue) => ({{",
+            f"{i}{i}path: [{st.q(field)}, ...issue.path].join({st.q('.')}),",
+            f"{i}{i}message: issue.message{',' if st.trailing_comma else ''}",
+            f"{i}}})){e}",
+            *style.block(fw.problem(400, "Request validation failed", "errors")),
+            "}",
+        ]
+        parsed.append((field, f"{var}.data"))
+        problem_statuses.append(400)
+    if problem_statuses and "sendProblem" not in declared:
+        helpers, imports = fw.helpers(problem_statuses)
+        out.declarations = {**helpers, **out.declarations}
+        out.imports += imports
+    elif framework == "next":
+        out.imports.append(("next/server", "NextResponse", False))
+    if framework in ("hono", "next") and op.params("query") and "queryObject" not in declared:
+        out.declarations = {"queryObject": fw.query_helper(), **out.declarations}
+    if any(const for _, const, _ in inputs):
+        out.imports.append(("zod", "z", False))
+    call = "{ " + ", ".join(f"{f}: {v}" for f, v in parsed) + " }" if parsed else "{}"
+    if result_type == "void":
+        body += [f"await {impl}({call}){e}", *fw.respond(status, None)]
+    else:
+        body += [f"const result = await {impl}({call}){e}", *fw.respond(status, "result")]
+
+    doc = f"/** {op.summary or op.id} — {op.method} {op.path} */"
+    route = express_path(op.path)
+    if mount_prefix and route.startswith(mount_prefix):
+        route = route[len(mount_prefix):] or "/"
+    method = op.method.lower()
+    uses_request = bool(inputs) or bool(problem_statuses)
+    if framework == "express":
+        wrapped = ["try {", *style.block(body), "} catch (error) {", f"{i}next(error){e}", "}"]
+        req = "req" if uses_request else "_req"
+        if app:
+            out.code = "\n".join([doc, f"{app}.{method}({st.q(route)}, async ({req}, res, next) => {{",
+                                  *style.block(wrapped), f"}}){e}"])
+        else:
+            out.imports.append(("express", "RequestHandler", True))
+            out.code = "\n".join([doc, f"export const {name}Handler: RequestHandler = async ({req}, res, next) => {{",
+                                  *style.block(wrapped), f"}}{e}"])
+    elif framework == "fastify":
+        out.imports.append(("fastify", "FastifyInstance", True))
+        request = "request" if uses_request else "_request"
+        inner = [f"app.{method}({st.q(route)}, async ({request}, reply) => {{", *style.block(body), f"}}){e}"]
+        out.code = "\n".join([doc, f"export async function {name}Route(app: FastifyInstance): Promise<void> {{",
+                              *style.block(inner), "}"])
+    elif framework == "hono":
+        inner_head = f"{app or 'app'}.{method}({st.q(route)}, async (c) => {{"
+        if app:
+            out.code = "\n".join([doc, inner_head, *style.block(body), f"}}){e}"])
+        else:
+            out.imports.append(("hono", "Hono", True))
+            out.code = "\n".join([doc, f"export function {name}Route(app: Hono): void {{",
+                                  *style.block([inner_head, *style.block(body), f"}}){e}"]), "}"])
+    else:
+        params = op.params("path")
+        request = "request" if any(src.startswith(("await request", "queryObject(request", "Object.fromEntries(request"))
+                                   for _, _, src in inputs) or schemes and not public else "_request"
+        args = [f"{request}: NextRequest"]
+        if params:
+            shape = "; ".join(f"{property_key(p.name, st.quote)}: string" for p in params)
+            args.append(f"context: {{ params: {{ {shape} }} }}")
+        out.imports.append(("next/server", "NextRequest", True))
+        out.code = "\n".join([doc, f"export async function {op.method}({', '.join(args)}): Promise<NextResponse> {{",
+                              *style.block(body), "}"])
+        if ("next/server", "NextResponse", False) not in out.imports:
+            out.imports.append(("next/server", "NextResponse", False))
+    return out
