@@ -100,10 +100,27 @@ def test_next_route_handlers_only_in_route_files():
         engine.generator().generate(op, "handler", existing, existing.read_text(), None)
 
 
-def test_python_and_js_files_are_refused_clearly(taskboard):
+def test_unsupported_files_are_refused_clearly(taskboard):
     op = taskboard.operation("GET /tasks/{taskId}")
     with pytest.raises(GenerationError, match="TypeScript"):
-        taskboard.generator().generate(op, "client", taskboard.root / "x.py", "", None)
+        taskboard.generator().generate(op, "client", taskboard.root / "x.rb", "", None)
+    with pytest.raises(GenerationError, match="FastAPI"):  # a .py handler needs a FastAPI project
+        taskboard.generator().generate(op, "handler", taskboard.root / "x.py", "", None)
+
+
+def test_python_targets_follow_the_file(tmp_path):
+    engine = FolderEngine(ROOT / "tests" / "fixtures" / "fastapi-service")
+    engine.load()
+    path = engine.root / "app/routers/items.py"
+    text = path.read_text()
+    result = engine.generator().generate(engine.operation("createComment"), "handler", path, text, None)
+    new = apply_edits(text, result.edits[str(path)])
+    assert result.findings == []
+    # the file's own `router = APIRouter(...)` is used, not a second router
+    assert new.count("APIRouter(") == text.count("APIRouter(")
+    assert '@router.post("/tasks/{taskId}/comments", response_model=Comment, status_code=201' in new
+    assert new.startswith("from __future__ import annotations\n") or '"""' in new.split("from __future__")[0]
+    compile(new, str(path), "exec")
 
 
 def test_edits_never_land_past_the_end(taskboard):

@@ -130,3 +130,30 @@ def check_handler(op: Operation, code: str, declarations: dict[str, str], route:
         if p.name not in code and not any(p.name in d for d in declarations.values()):
             problems.append(_finding(f"path parameter '{p.name}' is not validated"))
     return problems
+
+
+def check_python(op: Operation, target: str, code: str) -> list[Finding]:
+    """The same promises for Python: the route's method and path, the client's request."""
+    problems = []
+    if target == "handler":
+        m = re.search(r"^@\w+\.(get|post|put|patch|delete|head|options)\((['\"])([^'\"]+)\2.*status_code=(\d{3})", code, re.M)
+        if m is None:
+            problems.append(_finding("no FastAPI route decorator in the generated code"))
+        else:
+            if m.group(1).upper() != op.method:
+                problems.append(_finding(f"route registered for {m.group(1).upper()}, operation is {op.method}"))
+            if m.group(3) != op.path:
+                problems.append(_finding(f"route path '{m.group(3)}' is not '{op.path}'"))
+            declared = {r.status for r in op.responses}
+            if m.group(4) not in declared and "default" not in declared and "2XX" not in declared:
+                problems.append(_finding(f"route answers {m.group(4)}, which the operation does not declare"))
+    elif target == "client":
+        m = re.search(r"client\.request\((['\"])(\w+)\1, f(['\"])(.*?)\3, params=", code)
+        if m is None or m.group(2) != op.method:
+            problems.append(_finding(f"client does not send {op.method}"))
+        elif re.sub(r"\{[^}]*\}", "{}", re.sub(r"\{quote\(str\(\w+\), safe=['\"]['\"]\)\}", "{}", m.group(4))) != re.sub(r"\{[^}]+\}", "{}", op.path):
+            problems.append(_finding(f"client requests '{m.group(4)}' instead of '{op.path}'"))
+        for p in op.params("query"):
+            if p.name not in code:
+                problems.append(_finding(f"query parameter '{p.name}' is not sent"))
+    return problems

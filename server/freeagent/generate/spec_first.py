@@ -22,7 +22,7 @@ from ..context.workspace import WorkspaceContext
 from ..findings import Finding
 from ..specs.model import Operation
 from ..specs.registry import Registry
-from .check import check_client, check_handler
+from .check import check_client, check_handler, check_python
 from .naming import property_key
 from .ts.client import Emitted, generate_fetch_client, params_type, body_type, response_types
 from .ts.handlers import FRAMEWORKS, express_path, generate_handler
@@ -190,10 +190,12 @@ class SpecGenerator:
         started = time.perf_counter()
         if target not in TARGETS:
             raise GenerationError(f"unknown target '{target}' (choose one of {', '.join(TARGETS)})")
-        if file.suffix not in TS_SUFFIXES:
-            raise GenerationError(f"{file.name}: spec-first generation writes TypeScript (.ts/.tsx); "
-                                  "Python targets are not available yet")
         rel = self.ctx.rel(file) if self.ctx.contains(file) else file.name
+        if file.suffix == ".py":
+            return self._generate_python(op, target, file, rel, text, marker_line, started)
+        if file.suffix not in TS_SUFFIXES:
+            raise GenerationError(f"{file.name}: spec-first generation writes TypeScript (.ts/.tsx) "
+                                  "and Python (.py) files")
         style = style_for(self.ctx, file)
         facts = _file_facts(self.parsers, rel, text)
         existing = {k: v for k, v in self.existing_exports(file).items() if k not in facts.declared}
@@ -323,6 +325,64 @@ class SpecGenerator:
             title=f"Generate {target}s for {len(done)} operations",
         )
 
+    def _generate_python(self, op: Operation, target: str, file: Path, rel: str, text: str,
+                         marker_line: int | None, started: float) -> Generation:
+        from .py.imports import merge_python_imports
+        from .py.models import PyModels, import_lines
+        from .py.targets import PyEmitted, client_function, fastapi_route
+
+        votes = self.ctx.conventions().get("python", {})
+        quote = "'" if votes.get("quotes") is not None and votes["quotes"].value == "single" else '"'
+        indent_vote = votes.get("indent").value if votes.get("indent") is not None else "4 spaces"
+        indent = "\t" if indent_vote == "tab" else " " * int(indent_vote.split()[0])
+        summary = self.parsers.summarize(rel, "python", text.encode("utf-8"))
+        declared = {s.name for s in summary.symbols} | {n for r in summary.imports for n in r.names}
+        models = PyModels(self.registry, declared, indent, quote)
+
+        def q(value: str) -> str:
+            return models.q(value)
+
+        if target in ("types", "schema"):
+            emitted = PyEmitted()
+            names = []
+            if op.body and op.body.content:
+                media = next(iter(op.body.content))
+                names.append(models.ref(op.body.content[media], op.id + "_body"))
+            for r in op.success_responses():
+                if r.content:
+                    names.append(models.ref(next(iter(r.content.values())), op.id + "_response"))
+            if not models.decls:
+                raise GenerationError(f"{op.id} has no request or response models to generate")
+            # the models are the whole output: the last one becomes the code, the rest its declarations
+            last = list(models.decls)[-1]
+            emitted.code = models.decls.pop(last)
+        elif target == "client":
+            emitted = client_function(op, models, declared, q)
+        else:
+            if not any(d.name == "fastapi" for m in self.ctx.python.values() for d in m.dependencies):
+                raise GenerationError(f"Python handlers are FastAPI routes; {rel}'s project does not declare fastapi")
+            router = None
+            m = re.search(r"^(\w+)\s*=\s*APIRouter\(", text, re.M)
+            if m:
+                router = m.group(1)
+            emitted = fastapi_route(op, models, declared, router, q)
+        declarations = {}
+        for name, code in list(models.decls.items()) + list(emitted.declarations.items()):
+            if name not in declared and name not in declarations:
+                declarations[name] = code
+        body = "\n\n\n".join(list(declarations.values()) + [emitted.code]) + "\n"
+        imports = [(m_, n) for m_, n in import_lines(models.imports | emitted.imports)
+                   if re.search(rf"\b{re.escape(n.split(' as ')[-1] if n else m_.split('.')[0])}\b", body)]
+        # postponed annotations: recursive and not-yet-defined models need no quoting
+        imports.insert(0, ("__future__", "annotations"))
+        findings = check_python(op, target, emitted.code)
+        edits = self._placement(text, body, marker_line, rel) + merge_python_imports(text, imports, self.parsers)
+        return Generation(
+            code=body, edits={str(file): edits}, source="spec", operation=op.id, target=target, file=str(file),
+            seconds=time.perf_counter() - started, findings=findings,
+            title=f"Generate {target} for {op.id} ({op.method} {op.path})",
+        )
+
     def _placement(self, text: str, body: str, marker_line: int | None, rel: str) -> list[TextEdit]:
         lines = text.split("\n")
         if marker_line is None or marker_line >= len(lines):
@@ -330,8 +390,7 @@ class SpecGenerator:
             last = len(lines) - 1
             prefix = "\n" if lines[last].strip() else ""
             return [TextEdit(last, len(lines[last]), last, len(lines[last]), prefix + ("\n" if text.strip() else "") + body.rstrip("\n"))]
-        language = "tsx" if rel.endswith("x") else "typescript"
-        lang = self.parsers._tsx if language == "tsx" else self.parsers._ts
+        lang = self.parsers._py if rel.endswith(".py") else self.parsers._tsx if rel.endswith("x") else self.parsers._ts
         tree = lang[1].parse(text.encode("utf-8"))
         top = None
         for child in tree.root_node.named_children:

@@ -1,0 +1,1 @@
+"""Python targets: pydantic models, an httpx client function, a FastAPI route."""
