@@ -126,6 +126,7 @@ def test_nextjs_bundler_fixture_double_quotes_no_semicolons(tmp_path):
     generate_all(ws, bundled_spec_paths(), "src/lib/generated", targets=("types", "client", "schema", "handler"))
     sample = (ws / "src/lib/generated/client-createComment.ts").read_text()
     assert '"POST"' in sample and "'POST'" not in sample
+    assert "(options.axios ?? axios).request({" in sample  # the project's HTTP client
     assert not any(line.rstrip().endswith(";") for line in sample.splitlines() if line.strip().startswith(("const ", "return ")))
     assert not list((ws / "src/lib/generated").glob("handler-*.ts")), "handlers only in route.ts files"
     run_tsc(ws, 5, ["src/lib/generated/**/*.ts"])
@@ -194,3 +195,16 @@ def test_generate_all_missing_into_existing_files(tmp_path):
         path.write_text(apply_edits(text, result.edits[str(path)]))
         assert generator.missing(target, path, path.read_text(), registry.operations) == []
     run_tsc(ws, 7, ["src/**/*.ts"])
+
+
+def test_ky_client(tmp_path):
+    ws = tmp_path / "ky-app"
+    (ws / "src").mkdir(parents=True)
+    (ws / "package.json").write_text(json.dumps({"name": "ky-app", "type": "module", "dependencies": {"ky": "^1.7.0"}}))
+    (ws / "src/api.ts").write_text("import ky from 'ky';\n\nexport const api = ky.create({ prefixUrl: '/api' });\n")
+    (ws / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "target": "ES2022", "module": "ESNext", "moduleResolution": "Bundler", "strict": True, "lib": ["ES2022", "DOM"]}}))
+    (ws / "node_modules").symlink_to(TOOLCHAIN)
+    generate_all(ws, bundled_spec_paths(), "src/generated", targets=("client",))
+    assert "(options.ky ?? ky)(url, {" in (ws / "src/generated/client-listComments.ts").read_text()
+    run_tsc(ws, 7, ["src/generated/**/*.ts"])

@@ -24,7 +24,7 @@ from ..specs.model import Operation
 from ..specs.registry import Registry
 from .check import check_client, check_handler, check_python
 from .naming import property_key
-from .ts.client import Emitted, generate_fetch_client, params_type, body_type, response_types
+from .ts.client import Emitted, generate_client, params_type, body_type, response_types
 from .ts.handlers import FRAMEWORKS, express_path, generate_handler
 from .ts.imports import TextEdit, apply_edits, merge_imports
 from .ts.schemas import TypeEmitter, ZodEmitter
@@ -150,6 +150,15 @@ class SpecGenerator:
         self.registry = registry
         self.parsers = ctx.index.parsers
 
+    def http_client(self, file: Path) -> str:
+        """fetch, or axios/ky when the file's package declares it and the project uses it."""
+        package = self.ctx.nearest_package(file)
+        vote = self.ctx.conventions().get("typescript", {}).get("http_client")
+        for library in ("axios", "ky"):
+            if package is not None and package.declared(library) and (vote is None or vote.value == library):
+                return library
+        return "fetch"
+
     def framework(self, file: Path) -> str | None:
         """The HTTP framework the file's package declares (express, fastify, hono, next …)."""
         from ..context.conventions import HTTP_FRAMEWORKS
@@ -238,7 +247,7 @@ class SpecGenerator:
             emitted.code = "\n\n".join(parts)
             emitted.imports.append(("zod", "z", False))
         elif target == "client":
-            emitted = generate_fetch_client(op, types, style, facts.declared, text)
+            emitted = generate_client(op, types, style, facts.declared, text, self.http_client(file))
         else:
             framework = self.framework(file)
             if framework not in FRAMEWORKS:

@@ -1,4 +1,4 @@
-"""Typed client functions for an operation (fetch by default; axios when the project uses it).
+"""Typed client functions for an operation: fetch by default, axios or ky when the project uses them.
 
 Errors: a non-2xx response is **thrown** as ``ApiError<E>`` whose ``body`` is typed as the
 union of the operation's declared error bodies (problem+json etc.) and whose ``status`` is the
@@ -59,7 +59,14 @@ def helper_names(declared: set[str], text: str) -> dict[str, tuple[str, bool]]:
     return out
 
 
-def runtime_helpers(style: TsStyle, names: dict[str, str]) -> dict[str, str]:
+TRANSPORT_OPTION = {
+    "fetch": ("fetch?: typeof fetch", None),
+    "axios": ("axios?: AxiosInstance", ("axios", "AxiosInstance", True)),
+    "ky": ("ky?: KyInstance", ("ky", "KyInstance", True)),
+}
+
+
+def runtime_helpers(style: TsStyle, names: dict[str, str], library: str = "fetch") -> dict[str, str]:
     """The ApiError class, the ClientOptions interface and readBody, under the given names."""
     st, e, i = style, style.end, style.indent
     api_error = "\n".join([
@@ -83,7 +90,7 @@ def runtime_helpers(style: TsStyle, names: dict[str, str]) -> dict[str, str]:
         f"{i}apiKey?: string{sep}",
         f"{i}headers?: Record<string, string>{sep}",
         f"{i}signal?: AbortSignal{sep}",
-        f"{i}fetch?: typeof fetch{sep}",
+        f"{i}{TRANSPORT_OPTION[library][0]}{sep}",
         "}",
     ])
     read_body = "\n".join([
@@ -161,7 +168,8 @@ def _param_access(p: Parameter, style: TsStyle) -> str:
     return f"params.{key}" if key == p.name else f"params[{key}]"
 
 
-def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, declared: set[str], text: str = "") -> Emitted:
+def generate_client(op: Operation, types: TypeEmitter, style: TsStyle, declared: set[str], text: str = "",
+                    library: str = "fetch") -> Emitted:
     st, e, i = style, style.end, style.indent
     out = Emitted()
     ptype = params_type(op, types, style)
@@ -172,9 +180,13 @@ def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, dec
     error_type, _ = response_types(op, types, success=False)
     picked = helper_names(declared, text)
     names = {key: name for key, (name, _) in picked.items()}
-    for key, code in runtime_helpers(style, names).items():
+    for key, code in runtime_helpers(style, names, library).items():
+        if key == "readBody" and library == "axios":
+            continue  # axios parses bodies itself
         if picked[key][1]:
             out.declarations[names[key]] = code
+            if key == "ClientOptions" and TRANSPORT_OPTION[library][1]:
+                out.imports.append(TRANSPORT_OPTION[library][1])
 
     args = []
     if ptype:
@@ -227,8 +239,33 @@ def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, dec
         else:
             lines.append(f"headers[{st.q('content-type')}] = {st.q(btype[1])}{e}")
             body_arg = "body, "
+    if library == "axios":
+        # axios throws on non-2xx unless told not to; the body is already parsed
+        data = "data: body, " if body_arg else ""
+        if btype and _is_json(btype[1]):
+            data = "data: JSON.stringify(body), "
+        lines += [
+            f"const response = await (options.axios ?? axios).request({{",
+            f"{i}method: {st.q(op.method)},",
+            f"{i}url: url.toString(),",
+            f"{i}headers,",
+            *([f"{i}{data.rstrip(', ')},"] if data else []),
+            f"{i}signal: options.signal,",
+            f"{i}validateStatus: () => true{',' if st.trailing_comma else ''}",
+            f"}}){e}",
+            "if (response.status < 200 || response.status >= 300) {",
+            f"{i}throw new {names['ApiError']}<{error_type}>(response.status, response.data as {error_type}){e}",
+            "}",
+        ]
+        out.imports.append(("axios", "default:axios", False))
+        lines.append(f"return response.data as {result_type}{e}" if result_type != "void" else f"return{e}")
+        return _finish(op, out, lines, args, returns, style)
+    transport = "options.ky ?? ky" if library == "ky" else "options.fetch ?? fetch"
+    extra = ", throwHttpErrors: false" if library == "ky" else ""
+    if library == "ky":
+        out.imports.append(("ky", "default:ky", False))
     lines.append(
-        f"const response = await (options.fetch ?? fetch)(url, {{ method: {st.q(op.method)}, headers, {body_arg}signal: options.signal }}){e}"
+        f"const response = await ({transport})(url, {{ method: {st.q(op.method)}, headers, {body_arg}signal: options.signal{extra} }}){e}"
     )
     lines += [
         "if (!response.ok) {",
@@ -246,6 +283,10 @@ def generate_fetch_client(op: Operation, types: TypeEmitter, style: TsStyle, dec
     else:
         lines.append(f"return (await {names['readBody']}(response)) as {result_type}{e}")
 
+    return _finish(op, out, lines, args, returns, style)
+
+
+def _finish(op: Operation, out: Emitted, lines: list[str], args: list[str], returns: str, style: TsStyle) -> Emitted:
     fn = function_name(op.id)
     doc = f"/** {op.summary or op.id} — {op.method} {op.path} */"
     signature = f"export async function {fn}(" + ", ".join(args) + f"): {returns} {{"
