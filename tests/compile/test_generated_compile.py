@@ -208,3 +208,25 @@ def test_ky_client(tmp_path):
     generate_all(ws, bundled_spec_paths(), "src/generated", targets=("client",))
     assert "(options.ky ?? ky)(url, {" in (ws / "src/generated/client-listComments.ts").read_text()
     run_tsc(ws, 7, ["src/generated/**/*.ts"])
+
+
+def test_zod_4_project(tmp_path):
+    """A project on zod 4: the same schemas and handlers must compile against its API."""
+    ws = tmp_path / "zod4-api"
+    shutil.copytree(ROOT / "examples" / "taskboard", ws)
+    manifest = json.loads((ws / "package.json").read_text())
+    manifest["dependencies"]["zod"] = "^4.1.0"
+    (ws / "package.json").write_text(json.dumps(manifest))
+    modules = ws / "node_modules"
+    modules.mkdir()
+    for entry in TOOLCHAIN.iterdir():
+        if entry.name not in ("zod", "zod4", ".bin"):
+            (modules / entry.name).symlink_to(entry)
+    (modules / "zod").symlink_to(TOOLCHAIN / "zod4")
+    generate_all(ws, bundled_spec_paths(), "src/generated", targets=("schema", "handler"))
+    config = ws / "tsconfig.generated.json"
+    config.write_text(json.dumps({"extends": "./tsconfig.json", "include": ["src/generated/**/*.ts"],
+                                  "compilerOptions": {"noEmit": True, "skipLibCheck": True}}))
+    proc = subprocess.run([str(TOOLCHAIN / ".bin" / "tsc"), "-p", str(config), "--strict", "--noUnusedLocals",
+                           "--noUnusedParameters", "--pretty", "false"], cwd=ws, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-6000:]
