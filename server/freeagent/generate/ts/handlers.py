@@ -188,7 +188,9 @@ def generate_handler(
         entries = [(p.name.lower() if location == "header" else p.name, _coerced(p, zod)) for p in params]
         out.declarations[const] = f"const {const} = {_object(entries, style)}{e}"
         inputs.append(({"path": "params", "query": "query", "header": "headers"}[location], const, fw.source(location)))
-    btype = body_type(op, types)
+    # the body is validated with zod: its TS type is only needed to tell JSON from form data,
+    # so it is computed on a scratch emitter whose declarations are dropped
+    btype = body_type(op, TypeEmitter(types.registry, style, types.existing))
     if btype is not None and btype[0] not in ("FormData", "URLSearchParams", "Blob", "string"):
         media = btype[1]
         const = f"{name}Body"
