@@ -122,3 +122,43 @@ def test_generated_express_and_client_round_trip(tmp_path):
     assert results["noToken"]["status"] == 401
     # unknown body fields are rejected where the spec says additionalProperties: false
     assert results["rawStatus"] == 400 and results["rawContentType"].startswith("application/problem+json")
+
+
+def test_type_guards_accept_and_reject_at_runtime(tmp_path):
+    """The schema target without zod: guards compiled by tsc and run by node."""
+    ws = tmp_path / "guards"
+    (ws / "src").mkdir(parents=True)
+    (ws / "package.json").write_text(json.dumps({"name": "guards", "type": "module"}))
+    (ws / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+        "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": True,
+        "outDir": "build", "rootDir": "src", "types": ["node"]}, "include": ["src"]}))
+    (ws / "node_modules").symlink_to(TOOLCHAIN)
+    ctx = WorkspaceContext(ws)
+    ctx.load()
+    registry = Registry()
+    registry.load(bundled_spec_paths())
+    generator = SpecGenerator(ctx, registry)
+    guards = ws / "src" / "guards.ts"
+    text = ""
+    for op_id in ("createComment", "createProject", "createWebhook"):
+        result = generator.generate(registry.by_id[op_id], "schema", guards, text, None)
+        text = apply_edits(text, result.edits[str(guards)])
+    guards.write_text(text)
+    (ws / "src" / "main.ts").write_text(
+        "import { isCreateCommentBody, isCreateProjectBody, isCreateWebhookBody } from './guards.js';\n"
+        "console.log(JSON.stringify([\n"
+        "  isCreateCommentBody({ author: 'a@b.co', body: 'hi' }),\n"
+        "  isCreateCommentBody({ author: 'a@b.co' }),\n"
+        "  isCreateCommentBody({ author: 'a@b.co', body: 'hi', extra: 1 }),\n"
+        "  isCreateCommentBody(null),\n"
+        "  isCreateProjectBody({ key: 'TB', name: 'Taskboard', metadata: { team: 'x' } }),\n"
+        "  isCreateProjectBody({ key: 'TB', name: 'Taskboard', metadata: { team: 1 } }),\n"
+        "  isCreateWebhookBody({ url: 'https://example.com/hook', events: ['task.created'] }),\n"
+        "  isCreateWebhookBody({ url: 'https://example.com/hook', events: ['nope'] }),\n"
+        "]));\n"
+    )
+    proc = subprocess.run([*compiler(7), "-p", "tsconfig.json", "--pretty", "false"], cwd=ws, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    run = subprocess.run(["node", "build/main.js"], cwd=ws, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [True, False, False, False, True, False, True, False]

@@ -102,3 +102,45 @@ def test_serve_answers_initialize_over_tcp(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_specs_lists_the_bundled_operations_as_json():
+    result = CliRunner().invoke(main, ["specs", str(EXAMPLE), "--json", "--no-validate"])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert len(rows) >= 30
+    assert {"id", "method", "path", "summary", "source"} <= set(rows[0])
+    assert any(r["id"] == "listComments" and r["path"] == "/tasks/{taskId}/comments" for r in rows)
+
+
+def test_generate_json_contract_and_write(tmp_path):
+    import shutil
+
+    ws = tmp_path / "taskboard"
+    shutil.copytree(EXAMPLE, ws)
+    target = ws / "src/routes/tasks.ts"
+    before = target.read_text()
+    result = CliRunner().invoke(main, ["generate", "list comments for a task", "--workspace", str(ws),
+                                       "--file", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in ("code", "edits", "source", "operation", "model", "attempts", "cost_usd", "seconds", "findings"):
+        assert key in data
+    assert data["source"] == "spec" and data["operation"] == "listComments" and data["model"] is None
+    assert data["attempts"] == 1 and data["cost_usd"] == 0.0 and data["findings"] == []
+    assert list(data["edits"]) == ["src/routes/tasks.ts"]
+    assert target.read_text() == before  # --json alone writes nothing
+    result = CliRunner().invoke(main, ["generate", "list comments for a task", "--workspace", str(ws),
+                                       "--file", str(target), "--write"])
+    assert result.exit_code == 0
+    assert "TODO: list comments" not in target.read_text() and "listCommentsImpl" in target.read_text()
+
+
+def test_generate_by_operation_and_uncovered_task():
+    result = CliRunner().invoke(main, ["generate", "--workspace", str(EXAMPLE), "--operation", "GET /tasks/{taskId}",
+                                       "--target", "types"])
+    assert result.exit_code == 0 and "GetTaskParams" in result.stdout
+    result = CliRunner().invoke(main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE)])
+    assert result.exit_code == 1 and "no spec operation covers" in result.stderr
+    result = CliRunner().invoke(main, ["generate", "--workspace", str(EXAMPLE), "--operation", "nope"])
+    assert result.exit_code == 2 and "no operation 'nope'" in result.output

@@ -86,8 +86,20 @@ def test_handler_follows_the_package_framework():
         engine.generator().generate(op, "handler", shared, shared.read_text(), None)
 
 
-def test_next_route_handlers_only_in_route_files():
-    engine = FolderEngine(ROOT / "tests" / "fixtures" / "nextjs-app")
+def test_next_route_handlers_only_in_route_files(tmp_path):
+    import json
+
+    plain = FolderEngine(ROOT / "tests" / "fixtures" / "nextjs-app")
+    plain.load()
+    with pytest.raises(GenerationError, match="zod"):  # a yup app: no zod to validate with
+        plain.generator().generate(plain.operation("listComments"), "handler",
+                                   plain.root / "src/app/api/x/route.ts", "", None)
+    ws = tmp_path / "app"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "nextjs-app", ws)
+    manifest = json.loads((ws / "package.json").read_text())
+    manifest["dependencies"]["zod"] = "^3.23.8"
+    (ws / "package.json").write_text(json.dumps(manifest))
+    engine = FolderEngine(ws)
     engine.load()
     op = engine.operation("listComments")
     route = engine.root / "src/app/api/tasks/[taskId]/comments/route.ts"

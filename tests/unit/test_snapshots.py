@@ -29,7 +29,8 @@ VARIANTS = [
     ("ts-handler-express", ROOT / "examples/taskboard", "src/routes/api.ts", "handler",
      "import { Router } from 'express';\n\nexport const router = Router();\n"),
     ("ts-handler-fastify", FIXTURES / "pnpm-monorepo", "apps/api/src/routes/api.ts", "handler", ""),
-    ("ts-handler-next", FIXTURES / "nextjs-app", "src/app/api/generated/route.ts", "handler", ""),
+    ("ts-handler-next", FIXTURES / "nextjs-app", "src/app/api/generated/route.ts", "handler", ""),  # yup app: refused
+    ("ts-schema-guards", FIXTURES / "nextjs-app", "src/lib/guards.ts", "schema", ""),  # no zod: type guards
     ("py-models", FIXTURES / "fastapi-service", "app/generated.py", "types", ""),
     ("py-client-httpx", FIXTURES / "fastapi-service", "app/generated.py", "client", ""),
     ("py-handler-fastapi", FIXTURES / "fastapi-service", "app/generated.py", "handler",

@@ -159,6 +159,12 @@ class SpecGenerator:
                 return library
         return "fetch"
 
+    def uses_zod(self, file: Path) -> bool:
+        package = self.ctx.nearest_package(file)
+        return package is None or package.declared("zod") is not None or any(
+            m.declared("zod") for m in self.ctx.packages.values() if m.path.parent == self.ctx.root
+        )
+
     def framework(self, file: Path) -> str | None:
         """The HTTP framework the file's package declares (express, fastify, hono, next …)."""
         from ..context.conventions import HTTP_FRAMEWORKS
@@ -225,6 +231,26 @@ class SpecGenerator:
                 lines.append(f"export type {pascal(op.id)}Body = {bt[0]}{style.end}")
             lines.append(f"export type {pascal(op.id)}Response = {ok}{style.end}")
             emitted.code = "\n".join(lines)
+        elif target == "schema" and not self.uses_zod(file):
+            from .naming import pascal
+            from .ts.guards import GuardEmitter
+
+            guards = GuardEmitter(types)
+            names = []
+            if op.body and op.body.content:
+                media = next((m for m in op.body.content if "json" in m), None)
+                if media:
+                    names.append(guards.guard_for(op.body.content[media], f"{op.id}Body"))
+            for r in op.success_responses():
+                media = next((m for m in r.content if "json" in m), None)
+                if media:
+                    names.append(guards.guard_for(r.content[media], f"{op.id}Response"))
+                    break
+            if not names:
+                raise GenerationError(f"{op.id} has no JSON body to check")
+            last = list(guards.decls)[-1]
+            emitted.code = guards.decls.pop(last)
+            emitted.declarations.update(guards.decls)
         elif target == "schema":
             from .naming import camel
 
@@ -250,6 +276,11 @@ class SpecGenerator:
             emitted = generate_client(op, types, style, facts.declared, text, self.http_client(file))
         else:
             framework = self.framework(file)
+            if not self.uses_zod(file):
+                raise GenerationError(
+                    f"handlers validate requests with zod, which {rel}'s package does not depend on; "
+                    "add it (npm install zod) — the schema target gives plain type guards meanwhile"
+                )
             if framework not in FRAMEWORKS:
                 raise GenerationError(
                     f"handlers are generated for Express, Fastify, Hono and Next.js; {rel} belongs to a "

@@ -245,7 +245,7 @@ def generate_client(op: Operation, types: TypeEmitter, style: TsStyle, declared:
         if btype and _is_json(btype[1]):
             data = "data: JSON.stringify(body), "
         lines += [
-            f"const response = await (options.axios ?? axios).request({{",
+            "const response = await (options.axios ?? axios).request({",
             f"{i}method: {st.q(op.method)},",
             f"{i}url: url.toString(),",
             f"{i}headers,",
