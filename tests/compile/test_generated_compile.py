@@ -37,14 +37,19 @@ def compiler(major: int) -> list[str]:
     return ["node", str(TOOLCHAIN / "typescript5" / "bin" / "tsc")]
 
 
-def generate_all(workspace: Path, specs: list[Path], subdir: str, targets=("types", "schema", "client", "handler"),
-                 handler_file: str = ROUTER_FILE, handler_name: str = "handler-{op}.ts") -> int:
+def spec_generator(workspace: Path, specs: list[Path] | None = None) -> tuple[SpecGenerator, Registry]:
+    """A generator for a workspace (indexed) over the given specs (default: the bundled registry)."""
     ctx = WorkspaceContext(workspace)
     ctx.load()
     registry = Registry()
-    registry.load(specs)
+    registry.load(specs if specs is not None else bundled_spec_paths())
+    return SpecGenerator(ctx, registry), registry
+
+
+def generate_all(workspace: Path, specs: list[Path], subdir: str, targets=("types", "schema", "client", "handler"),
+                 handler_file: str = ROUTER_FILE, handler_name: str = "handler-{op}.ts") -> int:
+    generator, registry = spec_generator(workspace, specs)
     assert registry.operations, specs
-    generator = SpecGenerator(ctx, registry)
     out = workspace / subdir
     out.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -180,11 +185,7 @@ def test_generate_all_missing_into_existing_files(tmp_path):
     """The source action's output: every missing handler into the example's tasks router and
     every missing client into its API client file, on top of their existing code."""
     ws = copy_workspace(ROOT / "examples" / "taskboard", tmp_path)
-    ctx = WorkspaceContext(ws)
-    ctx.load()
-    registry = Registry()
-    registry.load(bundled_spec_paths())
-    generator = SpecGenerator(ctx, registry)
+    generator, registry = spec_generator(ws)
     for rel, target in (("src/routes/tasks.ts", "handler"), ("src/api/client.ts", "client")):
         path = ws / rel
         text = path.read_text()

@@ -9,11 +9,9 @@ import json
 import shutil
 import subprocess
 
-from freeagent.context import WorkspaceContext
-from freeagent.generate.spec_first import SpecGenerator, apply_edits
-from freeagent.specs.registry import Registry, bundled_spec_paths
+from freeagent.generate.spec_first import apply_edits
 
-from .test_generated_compile import ROOT, TOOLCHAIN, compiler
+from .test_generated_compile import ROOT, TOOLCHAIN, compiler, spec_generator
 
 IMPLEMENTATIONS = {
     "createComment": "return { id: '6f1c0d1e-8d7e-4e0a-9f51-0a3c2b1d4e5f', taskId: _input.params.taskId, "
@@ -72,11 +70,7 @@ def test_generated_express_and_client_round_trip(tmp_path):
     ws = tmp_path / "taskboard"
     shutil.copytree(ROOT / "examples" / "taskboard", ws)
     (ws / "node_modules").symlink_to(TOOLCHAIN)
-    ctx = WorkspaceContext(ws)
-    ctx.load()
-    registry = Registry()
-    registry.load(bundled_spec_paths())
-    generator = SpecGenerator(ctx, registry)
+    generator, registry = spec_generator(ws)
     out = ws / "src" / "generated"
     out.mkdir()
     handlers = out / "handlers.ts"
@@ -133,11 +127,7 @@ def test_type_guards_accept_and_reject_at_runtime(tmp_path):
         "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": True,
         "outDir": "build", "rootDir": "src", "types": ["node"]}, "include": ["src"]}))
     (ws / "node_modules").symlink_to(TOOLCHAIN)
-    ctx = WorkspaceContext(ws)
-    ctx.load()
-    registry = Registry()
-    registry.load(bundled_spec_paths())
-    generator = SpecGenerator(ctx, registry)
+    generator, registry = spec_generator(ws)
     guards = ws / "src" / "guards.ts"
     text = ""
     for op_id in ("createComment", "createProject", "createWebhook"):
