@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .config import Settings
 from .context import WorkspaceContext
-from .context.files import SKIP_DIRS
 from .context.workspace import Change
 from .findings import Finding
 from .specs.match import Match, Matcher
@@ -72,14 +71,25 @@ class FolderEngine:
         return change
 
     def workspace_spec_paths(self) -> list[Path]:
-        found: set[Path] = set()
+        """The workspace's YAML/JSON files (found by the context's walk, which already skips
+        dependencies, build output and ignored paths) that match the spec globs."""
+        return sorted(p for p in self.context.data_files if self._matches_spec_globs(p))
+
+    def _matches_spec_globs(self, path: Path) -> bool:
+        from fnmatch import fnmatch
+
+        try:
+            rel = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
         for glob in self.settings.spec_globs:
             for pattern in expand_braces(glob):
-                for path in self.root.glob(pattern):
-                    rel = path.relative_to(self.root)
-                    if path.is_file() and not any(p in SKIP_DIRS for p in rel.parts) and not self.context.rules.ignored(rel.as_posix(), False):
-                        found.add(path)
-        return sorted(found)
+                # '**/' also matches no directory at all, as in gitignore-style globs
+                variants = {pattern, pattern.replace("/**/", "/")}
+                variants |= {v[3:] for v in variants if v.startswith("**/")}
+                if any(fnmatch(rel, v) for v in variants):
+                    return True
+        return False
 
     def load_specs(self) -> None:
         self.spec_paths = (bundled_spec_paths() if self.settings.bundled_specs else []) + self.workspace_spec_paths()
@@ -118,15 +128,7 @@ class FolderEngine:
     def _spec_candidate(self, path: Path) -> bool:
         if path.suffix not in (".yaml", ".yml", ".json"):
             return False
-        if self.is_spec_file(path):
-            return True
-        try:
-            rel = path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return False
-        from fnmatch import fnmatch
-
-        return any(fnmatch(rel, p) or fnmatch("/" + rel, "*/" + p) for g in self.settings.spec_globs for p in expand_braces(g))
+        return self.is_spec_file(path) or self._matches_spec_globs(path)
 
     def _after(self, path: Path, change: Change) -> Change:
         if self._spec_candidate(Path(path)):

@@ -206,3 +206,12 @@ def test_check_catches_a_wrong_handler(taskboard):
     assert any("GET" in f.message for f in findings) and any("299" in f.message for f in findings)
     optional = {"createCommentBody": "const createCommentBody = z.object({\n  author: z.string().optional(),\n  body: z.string(),\n});"}
     assert any("required-ness" in f.message for f in check_handler(op, "", optional, None))
+
+
+@pytest.mark.parametrize(
+    "rel, is_spec",
+    [("openapi.yaml", True), ("api/openapi.v2.json", True), ("specs/b.yaml", True), ("specs/v1/b.json", True),
+     ("config/app.yaml", False), ("openapi.txt", False)],
+)
+def test_spec_globs(taskboard, rel, is_spec):
+    assert taskboard._matches_spec_globs(taskboard.root / rel) is is_spec

@@ -52,7 +52,7 @@ LOCKFILES = {
 
 def classify(name: str) -> str | None:
     """The kind of a file by its name: source, package, tsconfig, pyproject, requirements,
-    pnpm-workspace, lockfile, gitignore — or None when the context does not care about it."""
+    pnpm-workspace, lockfile, gitignore, data (YAML/JSON) — or None when nothing cares about it."""
     if name == "package.json":
         return "package"
     if name == "pyproject.toml":
@@ -70,6 +70,8 @@ def classify(name: str) -> str | None:
     suffix = os.path.splitext(name)[1]
     if suffix in SOURCE_SUFFIXES:
         return "source"
+    if suffix in (".yaml", ".yml", ".json"):
+        return "data"  # candidates for OpenAPI documents; the engine matches them to spec globs
     return None
 
 

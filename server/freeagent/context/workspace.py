@@ -70,6 +70,7 @@ class WorkspaceContext:
         self.pnpm_workspaces: list[str] = []
         self.lockfiles: dict[Path, str] = {}
         self.tsconfig_paths: list[Path] = []
+        self.data_files: set[Path] = set()  # YAML/JSON files the walk found (spec candidates)
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
@@ -146,6 +147,7 @@ class WorkspaceContext:
             self._load_python(path, change)
         self.lockfiles = {p: LOCKFILES[p.name] for p in found.of("lockfile")}
         self.tsconfig_paths = list(found.of("tsconfig"))
+        self.data_files = set(found.of("data"))
         self._resolve_tsconfigs(change)
         sources = found.of("source")
         limit = self.settings.index.max_file_size_kb * 1024
@@ -296,6 +298,11 @@ class WorkspaceContext:
             elif not exists and path in self.tsconfig_paths:
                 self.tsconfig_paths.remove(path)
             self._resolve_tsconfigs(change)
+        elif kind == "data":
+            if exists:
+                self.data_files.add(path)
+            else:
+                self.data_files.discard(path)
         elif kind == "source":
             if exists:
                 self._index_source(path, change, self.settings.index.max_file_size_kb * 1024)
