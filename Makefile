@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# byte-compile our own modules as a regular install does (editable installs and
+	# PYTHONDONTWRITEBYTECODE=1 environments would otherwise recompile them on every start)
+	$(BIN)/python -m compileall -q server/freeagent
 	touch $(STAMP)
 
 # The real TypeScript compiler and libraries the compile tests check generated code with.
