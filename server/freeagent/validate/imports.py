@@ -1,0 +1,229 @@
+"""Imports against the project: the hallucinated-package check, and every other import error.
+
+Owns rule family 1 (codes FA1xx) for TypeScript/JavaScript and Python files:
+
+* FA101 — a bare specifier no manifest declares (nearest package.json, the workspace root's,
+  or a workspace package), that is no Node builtin, ``paths`` alias or ambient module. When it
+  is not installed either it is an error: the typical hallucinated package.
+* FA102 — a package declared only in devDependencies, imported at runtime from production
+  source (type-only imports, tests and config files are fine).
+* FA103 — a subpath the package's ``exports`` map does not export.
+* FA104 — a relative, ``#imports`` or ``paths`` import that resolves to no file under the
+  file's ``moduleResolution`` (with the extension to add under NodeNext ESM).
+* FA105 — a Python import that is neither stdlib, a workspace module, nor declared in
+  pyproject/requirements.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from rapidfuzz import process
+
+from ..context.conventions import package_root
+from ..context.manifests import is_node_builtin
+from ..context.parsing import FileSummary
+from ..context.workspace import WorkspaceContext
+from ..findings import Finding, Range, Severity
+from .resolve import (
+    exports_allow,
+    imports_allow,
+    installed_manifest,
+    installed_package,
+    match_paths,
+    resolve_relative,
+    split_package,
+)
+
+CODE_UNDECLARED = "FA101"
+CODE_DEV_ONLY = "FA102"
+CODE_NOT_EXPORTED = "FA103"
+CODE_UNRESOLVED = "FA104"
+CODE_PY_UNDECLARED = "FA105"
+
+_NON_PRODUCTION = re.compile(
+    r"(^|/)(tests?|__tests__|__mocks__|e2e|scripts?|bench|benchmarks?|stories|fixtures)/|"
+    r"\.(test|spec|stories|bench)\.[cm]?[jt]sx?$|(^|/)[^/]*\.config\.[cm]?[jt]s$|(^|/)vite\.config|(^|/)jest\.setup"
+)
+
+# import name → distribution names, where they differ (the usual hallucination traps)
+PY_IMPORT_TO_DIST = {
+    "yaml": ["pyyaml"], "PIL": ["pillow"], "sklearn": ["scikit-learn"], "cv2": ["opencv-python", "opencv-python-headless"],
+    "bs4": ["beautifulsoup4"], "dateutil": ["python-dateutil"], "jwt": ["pyjwt"], "dotenv": ["python-dotenv"],
+    "multipart": ["python-multipart"], "google": ["protobuf", "google-cloud-core", "google-api-python-client"],
+    "attr": ["attrs"], "magic": ["python-magic"], "Crypto": ["pycryptodome"], "serial": ["pyserial"],
+    "docx": ["python-docx"], "jose": ["python-jose"], "slugify": ["python-slugify"], "pkg_resources": ["setuptools"],
+    "sqlalchemy": ["sqlalchemy"], "psycopg2": ["psycopg2", "psycopg2-binary"], "MySQLdb": ["mysqlclient"],
+    "websockets": ["websockets"], "typing_extensions": ["typing-extensions"], "zmq": ["pyzmq"],
+    "uvicorn": ["uvicorn"], "starlette": ["starlette", "fastapi"], "pydantic_core": ["pydantic"],
+}
+# packages a framework brings with it (importing them without declaring them is normal)
+PY_TRANSITIVE = {"starlette": "fastapi", "pydantic": "fastapi", "anyio": "httpx", "httpcore": "httpx"}
+
+
+def _finding(path: Path, span, severity: Severity, code: str, message: str) -> Finding:
+    return Finding(str(path), Range(span.line, span.column, span.end_line, span.end_column), severity, code, message)
+
+
+class ImportRules:
+    def __init__(self, ctx: WorkspaceContext):
+        self.ctx = ctx
+
+    def check(self, path: Path, summary: FileSummary) -> list[Finding]:
+        if summary.language == "python":
+            return self._python(path, summary)
+        return self._typescript(path, summary)
+
+    # ------------------------------------------------------------------ TypeScript / JS
+
+    def _ambient(self) -> list[str]:
+        out = []
+        for s in self.ctx.index.files.values():
+            out.extend(s.ambient_modules)
+        return out
+
+    def _typescript(self, path: Path, summary: FileSummary) -> list[Finding]:
+        ctx = self.ctx
+        findings: list[Finding] = []
+        config = ctx.nearest_tsconfig(path)
+        package = ctx.nearest_package(path)
+        root_package = ctx.root_package
+        members = ctx.workspace_packages()
+        resolution = config.module_resolution if config is not None else "bundler"
+        esm = (package is not None and package.type == "module" and path.suffix not in (".cts", ".cjs")) or path.suffix in (".mts", ".mjs")
+        allow_js = bool(config.option("allowJs")) if config is not None else True
+        paths = config.option("paths") if config is not None else None
+        ambient = self._ambient()
+        rel = ctx.rel(path) if ctx.contains(path) else path.name
+        production = not _NON_PRODUCTION.search(rel)
+        for record in summary.imports:
+            spec = record.specifier
+            if not spec or "${" in spec:
+                continue
+            if spec.startswith((".", "/")):
+                res = resolve_relative(path, spec, resolution, esm and record.kind != "require", allow_js)
+                if res.path is None:
+                    findings.append(self._unresolved(path, record, spec, res))
+                continue
+            if spec.startswith("#"):
+                manifest = package.imports if package is not None else None
+                if not imports_allow(manifest, spec):
+                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
+                                             f"'{spec}' is not in the \"imports\" map of {self._rel(package.path) if package else 'package.json'}"))
+                continue
+            if is_node_builtin(spec):
+                continue
+            if spec.startswith("node:"):
+                findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
+                                         f"'{spec}' is not a Node.js builtin module"))
+                continue
+            if isinstance(paths, dict) and config.paths_base is not None:
+                targets = match_paths(spec, paths, config.paths_base)
+                if targets is not None:
+                    if not any(resolve_relative(t.parent / "x", "./" + t.name, "bundler", False, allow_js).path
+                               for t in targets):
+                        findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
+                                                 f"'{spec}' matches a tsconfig \"paths\" alias but no file exists there"))
+                    continue
+            if any(spec == a or ("*" in a and re.fullmatch(re.escape(a).replace("\\*", ".*"), spec)) for a in ambient):
+                continue
+            name, subpath = split_package(spec)
+            declared_group = package.declared(name) if package is not None else None
+            if declared_group is None and root_package is not None and root_package is not package:
+                declared_group = root_package.declared(name)
+            types_only = record.type_only or (record.kind == "static" and not record.names and False)
+            if declared_group is None and types_only and package is not None:
+                types_name = "@types/" + (name[1:].replace("/", "__") if name.startswith("@") else name)
+                if package.declared(types_name) or (root_package and root_package.declared(types_name)):
+                    continue
+            if declared_group is None and name in members:
+                continue  # a workspace package (linked by the package manager)
+            installed = installed_package(path.parent, name, ctx.root)
+            if declared_group is None:
+                where = self._rel(package.path) if package is not None else "any package.json"
+                if installed is None:
+                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNDECLARED,
+                                             f"'{name}' is not declared in {where} and is not installed: "
+                                             "a package that does not exist here"))
+                else:
+                    findings.append(_finding(path, record.span, Severity.WARNING, CODE_UNDECLARED,
+                                             f"'{name}' is installed but not declared in {where}"))
+                continue
+            if declared_group == "devDependencies" and production and not record.type_only and not name.startswith("@types/"):
+                findings.append(_finding(path, record.span, Severity.WARNING, CODE_DEV_ONLY,
+                                         f"'{name}' is only a devDependency but {rel} imports it at runtime"))
+            if subpath != "." and installed is not None:
+                manifest = installed_manifest(installed)
+                allowed = exports_allow(manifest.get("exports") if manifest else None, subpath)
+                if allowed is False:
+                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_NOT_EXPORTED,
+                                             f"'{spec}': {name} does not export '{subpath}'"))
+        return findings
+
+    def _unresolved(self, path: Path, record, spec: str, res) -> Finding:
+        if res.suggestion:
+            return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
+                            f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?")
+        target_dir = (path.parent / spec).parent
+        hint = ""
+        try:
+            names = sorted({p.name.split(".")[0] for p in target_dir.iterdir() if p.is_file() or p.is_dir()})
+        except OSError:
+            names = []
+        wanted = Path(spec).name.split(".")[0]
+        close = process.extractOne(wanted, names, score_cutoff=70) if names else None
+        if close:
+            suggestion = spec[: len(spec) - len(Path(spec).name)] + close[0] + (Path(spec).suffix if "." in Path(spec).name else "")
+            hint = f": did you mean '{suggestion}'?"
+        return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"cannot find '{spec}'{hint}")
+
+    def _rel(self, path: Path) -> str:
+        return self.ctx.rel(path) if self.ctx.contains(path) else str(path)
+
+    # ------------------------------------------------------------------ Python
+
+    def _python(self, path: Path, summary: FileSummary) -> list[Finding]:
+        ctx = self.ctx
+        findings: list[Finding] = []
+        manifest = ctx.nearest_python_manifest(path)
+        declared = {d.name for m in ctx.python.values() for d in m.dependencies}
+        stdlib = getattr(sys, "stdlib_module_names", frozenset())
+        for record in summary.imports:
+            spec = record.specifier
+            if spec.startswith("."):
+                if not self._py_relative(path, spec, record.names):
+                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
+                                             f"relative import '{spec}' resolves to no module"))
+                continue
+            top = spec.split(".")[0]
+            if top in stdlib or top == "__future__" or self._py_local(path, top):
+                continue
+            candidates = PY_IMPORT_TO_DIST.get(top, [top.lower().replace("_", "-")])
+            if any(c in declared for c in candidates) or PY_TRANSITIVE.get(top) in declared:
+                continue
+            where = self._rel(manifest.path) if manifest is not None else "pyproject.toml/requirements"
+            dist = candidates[0]
+            extra = f" (the distribution is '{dist}')" if dist != top.lower() else ""
+            findings.append(_finding(path, record.span, Severity.ERROR, CODE_PY_UNDECLARED,
+                                     f"'{top}' is not declared in {where}{extra}"))
+        return findings
+
+    def _py_local(self, path: Path, top: str) -> bool:
+        roots = {self.ctx.root, self.ctx.root / "src", path.parent}
+        for m in self.ctx.python.values():
+            roots.add(m.dir)
+            roots.add(m.dir / "src")
+        return any((r / top).is_dir() or (r / f"{top}.py").is_file() or (r / f"{top}.pyi").is_file() for r in roots)
+
+    def _py_relative(self, path: Path, spec: str, names: tuple[str, ...]) -> bool:
+        dots = len(spec) - len(spec.lstrip("."))
+        base = path.parent
+        for _ in range(dots - 1):
+            base = base.parent
+        rest = spec[dots:]
+        target = base / rest.replace(".", "/") if rest else base
+        if target.with_suffix(".py").is_file() or (target / "__init__.py").is_file() or (not rest and target.is_dir()):
+            return True
+        return False

@@ -1,0 +1,157 @@
+"""Module resolution the way TypeScript does it, for relative, aliased and package imports.
+
+Owns "which file does this specifier name?" under the file's tsconfig: relative imports with
+the extension rules of ``moduleResolution`` (node10/bundler try extensions and ``index``
+files; node16/nodenext ESM needs the extension, and ``./x.js`` names ``x.ts``), ``paths``
+aliases (with and without ``baseUrl``), package.json ``imports`` (``#x``), and packages'
+``exports`` maps for subpath imports.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TS_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".d.mts", ".d.cts")
+JS_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs")
+# what an emitted extension may stand for in the sources
+EXTENSION_MAP = {".js": (".ts", ".tsx", ".d.ts", ".js", ".jsx"), ".mjs": (".mts", ".d.mts", ".mjs"),
+                 ".cjs": (".cts", ".d.cts", ".cjs"), ".jsx": (".tsx", ".jsx")}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    path: Path | None
+    problem: str | None = None  # why it failed, when it did
+    suggestion: str | None = None  # a specifier that would work
+
+
+def _candidates(base: Path, allow_js: bool, extensionless_ok: bool) -> list[Path]:
+    name = base.name
+    ext = posixpath.splitext(name)[1]
+    out: list[Path] = []
+    if ext in EXTENSION_MAP:
+        stem = base.with_name(name[: -len(ext)])
+        out += [stem.with_name(stem.name + e) for e in EXTENSION_MAP[ext]]
+    if ext in TS_EXTENSIONS or ext in (".json",):
+        out.append(base)
+    if extensionless_ok and ext not in EXTENSION_MAP:
+        exts = TS_EXTENSIONS + (JS_EXTENSIONS if allow_js else ()) + (".json",)
+        out += [base.with_name(name + e) for e in exts]
+        out += [base / ("index" + e) for e in exts]
+    if allow_js and ext in JS_EXTENSIONS:
+        out.append(base)
+    return out
+
+
+def resolve_relative(importer: Path, specifier: str, module_resolution: str, esm: bool, allow_js: bool,
+                     exists=Path.is_file) -> Resolution:
+    base = (importer.parent / specifier)
+    strict_esm = module_resolution in ("node16", "nodenext") and esm
+    for candidate in _candidates(base, allow_js, extensionless_ok=not strict_esm):
+        if exists(candidate):
+            return Resolution(candidate)
+    if strict_esm:
+        # extensionless in ESM under NodeNext: TypeScript wants the emitted extension
+        for candidate in _candidates(base, allow_js, extensionless_ok=True):
+            if exists(candidate):
+                rel = candidate.name
+                for ts_ext, js_ext in ((".tsx", ".js"), (".ts", ".js"), (".mts", ".mjs"), (".cts", ".cjs")):
+                    if rel.endswith(ts_ext) and not rel.endswith(".d" + ts_ext):
+                        suggested = specifier.rstrip("/")
+                        if candidate.stem == "index" and candidate.parent == base:
+                            suggested += "/index"
+                        return Resolution(None, "needs an explicit file extension under NodeNext/Node16 ESM",
+                                          suggested + js_ext)
+                return Resolution(None, "needs an explicit file extension under NodeNext/Node16 ESM")
+    return Resolution(None, "no such file")
+
+
+def match_paths(specifier: str, paths: dict, base: Path) -> list[Path] | None:
+    """Targets of a tsconfig `paths` entry matching the specifier (None when no key matches)."""
+    best = None
+    for key, targets in paths.items():
+        if not isinstance(targets, list):
+            continue
+        if "*" in key:
+            prefix, _, suffix = key.partition("*")
+            if specifier.startswith(prefix) and specifier.endswith(suffix) and len(specifier) >= len(prefix) + len(suffix):
+                star = specifier[len(prefix): len(specifier) - len(suffix) if suffix else None]
+                if best is None or len(prefix) > best[0]:
+                    best = (len(prefix), [base / t.replace("*", star) for t in targets if isinstance(t, str)])
+        elif key == specifier:
+            return [base / t for t in targets if isinstance(t, str)]
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=4096)
+def _read_manifest(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def installed_package(start: Path, package: str, stop: Path | None = None) -> Path | None:
+    """node_modules/<package> found walking up from ``start`` (the directory)."""
+    directory = start
+    while True:
+        candidate = directory / "node_modules" / package
+        if (candidate / "package.json").is_file():
+            return candidate
+        if directory.parent == directory or (stop is not None and directory == stop.parent):
+            return None
+        directory = directory.parent
+
+
+def installed_manifest(package_dir: Path) -> dict | None:
+    return _read_manifest(package_dir / "package.json")
+
+
+def exports_allow(exports: object, subpath: str) -> bool | None:
+    """Whether a package's `exports` map exposes ``./subpath`` (None: no exports map at all)."""
+    if exports is None:
+        return None
+    if isinstance(exports, (str, list)) or (isinstance(exports, dict) and not any(k.startswith(".") for k in exports)):
+        return subpath == "."  # sugar: only the main entry
+    for key, value in exports.items():
+        if value is None:
+            continue
+        if key == subpath:
+            return True
+        if "*" in key:
+            prefix, _, suffix = key.partition("*")
+            if subpath.startswith(prefix) and subpath.endswith(suffix):
+                return True
+        elif key.endswith("/") and subpath.startswith(key):
+            return True
+    return False
+
+
+def imports_allow(imports: object, specifier: str) -> bool:
+    if not isinstance(imports, dict):
+        return False
+    for key in imports:
+        if key == specifier:
+            return True
+        if "*" in key:
+            prefix, _, suffix = key.partition("*")
+            if specifier.startswith(prefix) and specifier.endswith(suffix):
+                return True
+    return False
+
+
+_SEGMENT = re.compile(r"^(@[^/]+/[^/]+|[^/]+)(/.*)?$")
+
+
+def split_package(specifier: str) -> tuple[str, str]:
+    """'@scope/pkg/sub/x' → ('@scope/pkg', './sub/x'); 'pkg' → ('pkg', '.')."""
+    m = _SEGMENT.match(specifier)
+    if not m:
+        return specifier, "."
+    return m.group(1), "." + (m.group(2) or "")

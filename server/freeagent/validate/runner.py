@@ -1,0 +1,34 @@
+"""Which rule families run on a file, and the one entry point the CLI and the server share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context.workspace import WorkspaceContext
+from ..findings import Finding
+from .imports import ImportRules
+
+
+class Validator:
+    def __init__(self, ctx: WorkspaceContext):
+        self.ctx = ctx
+        self.imports = ImportRules(ctx)
+
+    def check_file(self, path: Path) -> list[Finding]:
+        """Fast families on an indexed file (its open-document text when it is open)."""
+        if not self.ctx.contains(path):
+            return []
+        summary = self.ctx.index.files.get(self.ctx.rel(path))
+        if summary is None:
+            return []
+        findings = self.imports.check(path, summary)
+        return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
+
+    def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        targets = [self.ctx.root / rel for rel in sorted(self.ctx.index.files)] if paths is None else paths
+        for path in targets:
+            findings = self.check_file(path)
+            if findings:
+                out[str(path)] = findings
+        return out

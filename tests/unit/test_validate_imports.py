@@ -1,0 +1,128 @@
+"""Imports against the project: injected faults are found, tricky-but-valid imports are not."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from freeagent.context import WorkspaceContext
+from freeagent.validate.runner import Validator
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def workspace(tmp_path: Path, name: str) -> Path:
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / name, root)
+    return root
+
+
+def check(root: Path, rel: str, source: str):
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source)
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    return [(f.code, f.severity.value, f.range.line, f.message) for f in Validator(ctx).check_file(path)]
+
+
+@pytest.mark.parametrize(
+    "source, code, severity, needle",
+    [
+        pytest.param("import _ from 'lodash';\n", "FA101", "error", "not installed", id="hallucinated-package"),
+        pytest.param("import { z } from 'zod/v9/hidden';\n", "FA101", None, None, id="ok-zod-subpath-not-installed"),
+        pytest.param("import { x } from './nope.js';\n", "FA104", "error", "cannot find", id="missing-relative"),
+        pytest.param("import { config } from './config';\n", "FA104", "error", "'./config.js'", id="nodenext-needs-extension"),
+        pytest.param("import { x } from '@/lib/nothing.js';\n", "FA104", "error", "paths", id="alias-to-nothing"),
+        pytest.param("import request from 'supertest';\n", "FA102", "warning", "devDependency", id="dev-only-in-production"),
+        pytest.param("import { x } from '#nope';\n", "FA104", "error", "imports", id="unknown-imports-key"),
+        pytest.param("import fs from 'node:fsx';\n", "FA104", "error", "builtin", id="bad-node-builtin"),
+    ],
+)
+def test_faults_in_express_app(tmp_path, source, code, severity, needle):
+    found = check(workspace(tmp_path, "express-zod-api"), "src/probe.ts", source)
+    if severity is None:  # zod is declared: its subpaths are not our business when not installed
+        assert [f for f in found if f[0] == code] == []
+        return
+    (finding,) = found
+    assert finding[0] == code and finding[1] == severity and finding[2] == 0
+    assert needle in finding[3]
+
+
+@pytest.mark.parametrize(
+    "rel, source",
+    [
+        pytest.param("src/ok.ts", "import { readFile } from 'node:fs/promises';\nimport path from 'path';\n", id="builtins"),
+        pytest.param("src/ok.ts", "import { config } from './config.js';\nimport { HttpError } from './lib/http-error.js';\n", id="js-for-ts"),
+        pytest.param("src/ok.ts", "import { config } from '#config';\n", id="imports-map"),
+        pytest.param("src/ok.ts", "import { userSchema } from '@/schemas/user.js';\n", id="paths-alias"),
+        pytest.param("src/ok.ts", "import type { Request } from 'express';\nimport express from 'express';\n", id="declared"),
+        pytest.param("test/ok.test.ts", "import request from 'supertest';\nimport { describe } from 'vitest';\n", id="dev-in-tests"),
+        pytest.param("src/ok.ts", "import type { Server } from 'node:http';\nexport type S = Server;\n", id="type-only-builtin"),
+        pytest.param("src/ok.ts", "const m = await import('./config.js');\nexport default m;\n", id="dynamic"),
+    ],
+)
+def test_valid_imports_in_express_app(tmp_path, rel, source):
+    assert check(workspace(tmp_path, "express-zod-api"), rel, source) == []
+
+
+def test_types_only_package_and_ambient_module(tmp_path):
+    root = workspace(tmp_path, "nextjs-app")
+    (root / "src/env.d.ts").write_text("declare module 'virtual:config' {\n  export const value: string;\n}\n")
+    assert check(root, "src/lib/ok.ts", "import { value } from 'virtual:config';\nimport type { Mock } from 'jest';\nexport { value };\nexport type M = Mock;\n") == []
+
+
+def test_bundler_resolution_and_alias_without_base_url(tmp_path):
+    root = workspace(tmp_path, "nextjs-app")
+    ok = "import UserCard from '@/components/UserCard';\nimport { apiClient } from '../lib/api-client';\n"
+    assert check(root, "src/hooks/ok.ts", ok) == []
+    bad = check(root, "src/hooks/bad.ts", "import { x } from '@/components/UserCrad';\n")
+    assert bad and bad[0][0] == "FA104"
+
+
+def test_workspace_packages_and_exports_maps(tmp_path):
+    root = workspace(tmp_path, "pnpm-monorepo")
+    fine = "import { formatDate } from '@acme/shared';\nimport { x } from '@acme/shared/utils';\n"
+    assert check(root, "apps/api/src/ok.ts", fine) == []
+    # an installed package whose exports map hides a subpath
+    pkg = root / "node_modules" / "fastify"
+    pkg.mkdir(parents=True)
+    (pkg / "package.json").write_text(json.dumps({"name": "fastify", "exports": {".": "./fastify.js", "./package.json": "./package.json"}}))
+    found = check(root, "apps/api/src/bad.ts", "import x from 'fastify/lib/internal.js';\n")
+    assert [(f[0], f[1]) for f in found] == [("FA103", "error")]
+
+
+def test_installed_but_undeclared_is_a_warning(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    pkg = root / "node_modules" / "chalk"
+    pkg.mkdir(parents=True)
+    (pkg / "package.json").write_text(json.dumps({"name": "chalk", "version": "5.3.0"}))
+    (finding,) = check(root, "src/probe.ts", "import chalk from 'chalk';\n")
+    assert finding[0] == "FA101" and finding[1] == "warning" and "installed but not declared" in finding[3]
+
+
+@pytest.mark.parametrize(
+    "source, bad",
+    [
+        pytest.param("import requests\n", ["requests"], id="undeclared"),
+        pytest.param("from PIL import Image\n", ["PIL"], id="pillow-trap"),
+        pytest.param("import yaml\nimport httpx\nfrom fastapi import FastAPI\nfrom starlette.requests import Request\n", [], id="declared-and-mapped"),
+        pytest.param("import os, json\nfrom typing import Any\nfrom app.models import Item\nfrom . import models\n", [], id="stdlib-and-local"),
+        pytest.param("from .nope import x\n", ["relative"], id="missing-relative"),
+    ],
+)
+def test_python_imports(tmp_path, source, bad):
+    found = check(workspace(tmp_path, "fastapi-service"), "app/probe.py", source)
+    assert len(found) == len(bad)
+    for finding, name in zip(found, bad):
+        assert name in finding[3]
+    if bad == ["PIL"]:
+        assert "pillow" in found[0][3]
+
+
+@pytest.mark.parametrize("name", ["express-zod-api", "nextjs-app", "pnpm-monorepo", "fastapi-service", "broken-config"])
+def test_no_false_positives_on_the_clean_fixtures(name):
+    ctx = WorkspaceContext(FIXTURES / name)
+    ctx.load()
+    assert Validator(ctx).check_all() == {}
