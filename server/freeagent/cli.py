@@ -174,6 +174,47 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--workspace", "-w", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The workspace folder (default: the current directory).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
+    """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
+    from .context import WorkspaceContext
+    from .validate.runner import Validator
+
+    root = (workspace or Path.cwd()).resolve()
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    targets: list[Path] | None = None
+    if paths:
+        targets = []
+        for p in paths:
+            p = p.resolve()
+            if not ctx.contains(p):
+                raise click.UsageError(f"{p} is outside the workspace {root}")
+            if p.is_dir():
+                targets += [ctx.root / rel for rel in sorted(ctx.index.files) if (ctx.root / rel).is_relative_to(p)]
+            else:
+                targets.append(p)
+    by_file = Validator(ctx).check_all(targets)
+    for file, problems in ctx.problems_by_file().items():  # broken config files count too
+        if targets is None or any(Path(file) == t or Path(file).is_relative_to(t) for t in targets):
+            by_file.setdefault(file, []).extend(problems)
+    findings = [f for file in sorted(by_file) for f in by_file[file]]
+    if fmt == "json":
+        click.echo(json.dumps([f.to_json(str(root)) for f in findings], indent=2))
+    else:
+        for f in findings:
+            data = f.to_json(str(root))
+            click.echo(f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}")
+        errors = sum(1 for f in findings if f.severity.value == "error")
+        click.echo(f"{len(findings)} findings ({errors} errors) in {len(by_file)} files", err=True)
+    if any(f.severity.value == "error" for f in findings):
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli(argv)

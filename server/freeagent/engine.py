@@ -60,6 +60,7 @@ class FolderEngine:
         self.matcher = Matcher([])
         self.spec_paths: list[Path] = []
         self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
+        self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
 
     @property
     def root(self) -> Path:
@@ -96,6 +97,22 @@ class FolderEngine:
         self.registry.load(self.spec_paths)
         self.matcher = Matcher(self.registry.operations)
 
+    def validate_file(self, path: Path) -> set[str]:
+        """Run the validators on one file; returns the files whose findings changed."""
+        from .validate.runner import Validator
+
+        key = str(path)
+        findings = Validator(self.context).check_file(path)
+        before = self.file_findings.get(key, [])
+        if findings:
+            self.file_findings[key] = findings
+        else:
+            self.file_findings.pop(key, None)
+        return {key} if before != findings else set()
+
+    def forget_file(self, path: Path) -> set[str]:
+        return {str(path)} if self.file_findings.pop(str(path), None) else set()
+
     def workspace_operations(self) -> list[Operation]:
         """Operations from the workspace's own documents (not the bundled registry)."""
         bundled = {p.resolve() for p in bundled_spec_paths()}
@@ -119,7 +136,7 @@ class FolderEngine:
     def problems_by_file(self) -> dict[str, list[Finding]]:
         """Every problem the engine knows: config files, spec parsing/$refs, spec validation."""
         out = self.context.problems_by_file()
-        for table in (self.registry.problems, self.validation):
+        for table in (self.registry.problems, self.validation, self.file_findings):
             for file, findings in table.items():
                 bucket = out.setdefault(file, [])
                 bucket.extend(f for f in findings if f not in bucket)

@@ -255,3 +255,25 @@ async def test_brief_for_uri_outside_any_folder_is_an_error(client, tmp_path):
 
 
 assert sys.version_info >= (3, 11)
+
+
+async def test_import_diagnostics_on_open_and_cleared_when_the_dependency_is_added(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    await start(client, [root])
+    source = root / "src" / "probe.ts"
+    text = "import dayjs from 'dayjs';\nexport const now = dayjs();\n"
+    source.write_text(text)
+    uri = source.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    await wait_until(lambda: client.diagnostics.get(uri))
+    (diagnostic,) = client.diagnostics[uri]
+    assert diagnostic.code == "FA101" and diagnostic.severity == types.DiagnosticSeverity.Error
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (0, 18)
+    manifest = root / "package.json"
+    data = json.loads(manifest.read_text())
+    data["dependencies"]["dayjs"] = "^1.11.0"
+    manifest.write_text(json.dumps(data, indent=2))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]))
+    await wait_until(lambda: cleared(client, uri))

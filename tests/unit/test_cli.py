@@ -144,3 +144,23 @@ def test_generate_by_operation_and_uncovered_task():
     assert result.exit_code == 1 and "no spec operation covers" in result.stderr
     result = CliRunner().invoke(main, ["generate", "--workspace", str(EXAMPLE), "--operation", "nope"])
     assert result.exit_code == 2 and "no operation 'nope'" in result.output
+
+
+def test_check_exit_codes_and_json_contract(tmp_path):
+    import shutil
+
+    ws = tmp_path / "api"
+    shutil.copytree(FIXTURES / "express-zod-api", ws)
+    clean = CliRunner().invoke(main, ["check", "--workspace", str(ws)])
+    assert clean.exit_code == 0 and "0 findings" in clean.stderr
+    (ws / "src/bad.ts").write_text("import _ from 'lodash';\nimport { x } from './nope.js';\n")
+    result = CliRunner().invoke(main, ["check", str(ws / "src"), "--workspace", str(ws), "--format", "json"])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert [(f["file"], f["line"], f["column"], f["code"]) for f in findings] == [
+        ("src/bad.ts", 1, 15, "FA101"), ("src/bad.ts", 2, 19, "FA104")]
+    for key in ("end_line", "end_column", "severity", "message", "source", "fixes"):
+        assert key in findings[0]
+    assert findings[0]["source"] == "freeagent" and findings[0]["severity"] == "error"
+    outside = CliRunner().invoke(main, ["check", str(tmp_path), "--workspace", str(ws)])
+    assert outside.exit_code == 2

@@ -159,6 +159,9 @@ class FreeAgentServer(LanguageServer):
     def after_change(self, folder: Folder, change: Change, what: str) -> None:
         if change.kinds:
             self.log("debug", f"{what}: updated {', '.join(sorted(change.kinds))} in {change.seconds * 1000:.1f} ms")
+        if change.kinds & {"packages", "tsconfig", "python", "sources"}:
+            # what other open documents import may have appeared or gone: check them again
+            self.spawn(self.revalidate_open(folder), f"revalidate open documents in {folder.path}")
         if change.problem_files:
             self.publish(folder, change.problem_files)
         if "specs" in change.kinds:
@@ -250,6 +253,13 @@ class FreeAgentServer(LanguageServer):
         )
         self.publish(folder, set(folder.engine.problems_by_file()))
         self.spawn(self.validate_specs(folder), f"validate specs in {folder.path}")
+
+    async def revalidate_open(self, folder: Folder) -> None:
+        changed: set[str] = set()
+        for path in list(folder.context.overlays):
+            changed |= await self.in_worker(folder.engine.validate_file, path)
+        if changed:
+            self.publish(folder, changed)
 
     async def validate_specs(self, folder: Folder) -> None:
         """OpenAPI schema validation is slow (jsonschema): run it after indexing, off the loop."""
@@ -461,8 +471,10 @@ class FreeAgentServer(LanguageServer):
             doc = self.workspace.text_documents.get(uri)
             if doc is None:
                 change = await self.in_worker(folder.engine.drop_overlay, path)
+                change.problem_files |= await self.in_worker(folder.engine.forget_file, path)
             else:
                 change = await self.in_worker(folder.engine.set_overlay, path, doc.source)
+                change.problem_files |= await self.in_worker(folder.engine.validate_file, path)
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
             self.after_change(folder, change, f"edit {path.name}")

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from rapidfuzz import process
 
-from ..context.conventions import package_root
 from ..context.manifests import is_node_builtin
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
@@ -133,8 +132,7 @@ class ImportRules:
             declared_group = package.declared(name) if package is not None else None
             if declared_group is None and root_package is not None and root_package is not package:
                 declared_group = root_package.declared(name)
-            types_only = record.type_only or (record.kind == "static" and not record.names and False)
-            if declared_group is None and types_only and package is not None:
+            if declared_group is None and record.type_only and package is not None:
                 types_name = "@types/" + (name[1:].replace("/", "__") if name.startswith("@") else name)
                 if package.declared(types_name) or (root_package and root_package.declared(types_name)):
                     continue
