@@ -126,3 +126,38 @@ def test_no_false_positives_on_the_clean_fixtures(name):
     ctx = WorkspaceContext(FIXTURES / name)
     ctx.load()
     assert Validator(ctx).check_all() == {}
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        pytest.param("import { userSchema, usrSchema } from './schemas/user.js';\n", [("FA201", "'userSchema'")], id="invented-name"),
+        pytest.param("import config from './config.js';\n", [("FA202", "no default export")], id="no-default"),
+        pytest.param("import { HttpError } from '@/lib/http-error.js';\n", [], id="alias-real-name"),
+        pytest.param("import type { User } from './schemas/user.js';\n", [], id="type-export"),
+    ],
+)
+def test_named_imports_against_real_exports(tmp_path, source, expected):
+    found = check(workspace(tmp_path, "express-zod-api"), "src/probe.ts", source)
+    assert [f[0] for f in found] == [code for code, _ in expected]
+    for f, (_, needle) in zip(found, expected):
+        assert needle in f[3]
+
+
+def test_exports_through_export_star_chains(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    (root / "src/lib/a.ts").write_text("export const alpha = 1;\nexport default alpha;\n")
+    (root / "src/lib/b.ts").write_text("export * from './a.js';\nexport { alpha as renamed } from './a.js';\n")
+    (root / "src/lib/index.ts").write_text("export * from './b.js';\n")
+    assert check(root, "src/probe.ts", "import { alpha, renamed } from './lib/index.js';\n") == []
+    found = check(root, "src/probe.ts", "import { beta } from './lib/index.js';\n")
+    assert [f[0] for f in found] == ["FA201"]
+    # a module that re-exports a package cannot be judged: no finding
+    (root / "src/lib/c.ts").write_text("export * from 'zod';\n")
+    assert check(root, "src/probe.ts", "import { anything } from './lib/c.js';\n") == []
+
+
+def test_python_names_from_relative_modules(tmp_path):
+    root = workspace(tmp_path, "fastapi-service")
+    found = check(root, "app/probe.py", "from .models import ItemCreate, ItemCreat\nfrom . import routers\n")
+    assert [f[0] for f in found] == ["FA201"] and "ItemCreat'" in found[0][3]

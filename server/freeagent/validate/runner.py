@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
 from ..findings import Finding
+from .exports import ExportRules
 from .imports import ImportRules
 
 
@@ -13,6 +14,7 @@ class Validator:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
         self.imports = ImportRules(ctx)
+        self.exports = ExportRules(ctx)
 
     def check_file(self, path: Path) -> list[Finding]:
         """Fast families on an indexed file (its open-document text when it is open)."""
@@ -21,7 +23,7 @@ class Validator:
         summary = self.ctx.index.files.get(self.ctx.rel(path))
         if summary is None:
             return []
-        findings = self.imports.check(path, summary)
+        findings = self.imports.check(path, summary) + self.exports.check(path, summary)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
 
     def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:

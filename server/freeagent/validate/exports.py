@@ -1,0 +1,135 @@
+"""Named imports against what the workspace file really exports (rule family 2, FA2xx).
+
+``import { foo } from './x'`` where ``./x`` — resolved exactly as the imports rules resolve it,
+through ``export *`` and ``export { a } from`` chains — has no export ``foo`` is an invented
+symbol (FA201), reported with the closest real names. ``import x from './y'`` where ``./y``
+has no default export is FA202. Python ``from .models import Item`` is checked against the
+module's top-level names (and the package's submodules). Modules whose exports cannot be known
+statically (CommonJS ``module.exports``, ``export =``) are not judged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapidfuzz import process
+
+from ..context.parsing import FileSummary
+from ..context.workspace import WorkspaceContext
+from ..findings import Finding, Range, Severity
+from .resolve import match_paths, resolve_relative
+
+CODE_NOT_EXPORTED = "FA201"
+CODE_NO_DEFAULT = "FA202"
+
+
+class ExportRules:
+    def __init__(self, ctx: WorkspaceContext):
+        self.ctx = ctx
+
+    def _summary(self, path: Path | None) -> FileSummary | None:
+        if path is None or not self.ctx.contains(path):
+            return None
+        return self.ctx.index.files.get(self.ctx.rel(path))
+
+    def _resolve(self, importer: Path, spec: str) -> Path | None:
+        config = self.ctx.nearest_tsconfig(importer)
+        resolution = config.module_resolution if config is not None else "bundler"
+        if spec.startswith("."):
+            # extension rules are the imports family's business: resolve leniently here
+            return resolve_relative(importer, spec, "bundler" if resolution not in ("node16", "nodenext") else resolution,
+                                    False, True).path
+        paths = config.option("paths") if config is not None else None
+        if isinstance(paths, dict) and config.paths_base is not None:
+            for target in match_paths(spec, paths, config.paths_base) or []:
+                found = resolve_relative(target.parent / "x", "./" + target.name, "bundler", False, True).path
+                if found is not None:
+                    return found
+        return None
+
+    def exported(self, path: Path, seen: set[Path] | None = None) -> set[str] | None:
+        """Names a module exports (None when they cannot be known statically)."""
+        seen = seen if seen is not None else set()
+        if path in seen:
+            return set()
+        seen.add(path)
+        summary = self._summary(path)
+        if summary is None:
+            return None
+        if any(e.kind == "commonjs" for e in summary.exports):
+            return None
+        names = {e.name for e in summary.exports if e.kind in ("local", "default", "reexport")}
+        for e in summary.exports:
+            if e.kind == "reexport-all" and e.source:
+                target = self._resolve(path, e.source)
+                inner = self.exported(target, seen) if target is not None else None
+                if inner is None:
+                    return None  # re-exports a package or an unknowable module: anything goes
+                names |= {n for n in inner if n != "default"}
+        return names
+
+    def check(self, path: Path, summary: FileSummary) -> list[Finding]:
+        if summary.language == "python":
+            return self._python(path, summary)
+        findings = []
+        for record in summary.imports:
+            if record.kind not in ("static", "reexport") or not record.names or "*" in record.names:
+                continue
+            target = self._resolve(path, record.specifier)
+            if target is None or target.suffix == ".json":
+                continue
+            names = self.exported(target)
+            if names is None:
+                continue
+            span = record.span
+            where = Range(span.line, span.column, span.end_line, span.end_column)
+            for name in record.names:
+                if name in names:
+                    continue
+                if name == "default":
+                    findings.append(Finding(str(path), where, Severity.ERROR, CODE_NO_DEFAULT,
+                                            f"'{record.specifier}' has no default export"))
+                    continue
+                close = [m[0] for m in process.extract(name, sorted(names - {"default"}), limit=3, score_cutoff=60)]
+                hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+                findings.append(Finding(str(path), where, Severity.ERROR, CODE_NOT_EXPORTED,
+                                        f"'{name}' is not exported by '{record.specifier}'{hint}"))
+        return findings
+
+    def _python(self, path: Path, summary: FileSummary) -> list[Finding]:
+        findings = []
+        for record in summary.imports:
+            spec = record.specifier
+            if not spec.startswith(".") or not record.names or "*" in record.names:
+                continue
+            dots = len(spec) - len(spec.lstrip("."))
+            base = path.parent
+            for _ in range(dots - 1):
+                base = base.parent
+            rest = spec[dots:]
+            target = base / rest.replace(".", "/") if rest else base
+            module = target.with_suffix(".py") if target.with_suffix(".py").is_file() else target / "__init__.py"
+            summary_target = self._summary(module)
+            if summary_target is None:
+                continue
+            available = {s.name for s in summary_target.symbols}
+            for r in summary_target.imports:
+                available.update(n for n in r.names if n != "*")
+                available.add(r.specifier.split(".")[-1])
+                if any(n == "*" for n in r.names):
+                    available = None
+                    break
+            if available is None:
+                continue
+            package_dir = module.parent if module.name == "__init__.py" else None
+            span = record.span
+            for name in record.names:
+                if name in available:
+                    continue
+                if package_dir is not None and ((package_dir / f"{name}.py").is_file() or (package_dir / name / "__init__.py").is_file()):
+                    continue
+                close = [m[0] for m in process.extract(name, sorted(available), limit=3, score_cutoff=60)]
+                hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+                findings.append(Finding(str(path), Range(span.line, span.column, span.end_line, span.end_column),
+                                        Severity.ERROR, CODE_NOT_EXPORTED, f"'{name}' is not defined in '{spec}'{hint}"))
+        return findings
