@@ -73,5 +73,5 @@ class Finding:
             "code": self.code,
             "message": self.message,
             "source": self.source,
-            "fixes": [asdict(f) if hasattr(f, "__dataclass_fields__") else f for f in self.fixes],
+            "fixes": [f.to_json() if hasattr(f, "to_json") else asdict(f) for f in self.fixes],
         }

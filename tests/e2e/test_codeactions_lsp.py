@@ -9,7 +9,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from freeagent.generate.ts.imports import TextEdit, apply_edits
+from freeagent.edits import TextEdit, apply_edits
 
 from .conftest import SERVER, folder
 

@@ -277,3 +277,41 @@ async def test_import_diagnostics_on_open_and_cleared_when_the_dependency_is_add
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]))
     await wait_until(lambda: cleared(client, uri))
+
+
+async def test_quick_fixes_add_dependency_and_fix_the_import_path(client, tmp_path):
+    from freeagent.edits import TextEdit, apply_edits
+
+    root = copy_fixture("express-zod-api", tmp_path)
+    installed = root / "node_modules" / "chalk"
+    installed.mkdir(parents=True)
+    (installed / "package.json").write_text(json.dumps({"name": "chalk", "version": "5.3.0"}))
+    await start(client, [root])
+    source = root / "src" / "probe.ts"
+    text = "import chalk from 'chalk';\nimport { config } from './confg.js';\nexport const c = [chalk, config];\n"
+    source.write_text(text)
+    uri = source.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    await wait_until(lambda: len(client.diagnostics.get(uri, [])) == 2)
+    diagnostics = sorted(client.diagnostics[uri], key=lambda d: d.range.start.line)
+    assert [d.code for d in diagnostics] == ["FA101", "FA104"]
+
+    def apply(action, path):
+        (edits,) = [e for u, e in action.edit.changes.items() if u == path.as_uri()]
+        return apply_edits(path.read_text(), [
+            TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+            for e in edits])
+
+    for diagnostic, check in ((diagnostics[0], "manifest"), (diagnostics[1], "path")):
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix])))
+        (action,) = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
+        if check == "manifest":
+            assert action.title == "Add chalk@^5.3.0 to dependencies in package.json"
+            manifest = json.loads(apply(action, root / "package.json"))
+            assert manifest["dependencies"]["chalk"] == "^5.3.0"
+        else:
+            assert action.title == "Change to './config.js'"
+            assert "from './config.js'" in apply(action, source)

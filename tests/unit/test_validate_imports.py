@@ -161,3 +161,32 @@ def test_python_names_from_relative_modules(tmp_path):
     root = workspace(tmp_path, "fastapi-service")
     found = check(root, "app/probe.py", "from .models import ItemCreate, ItemCreat\nfrom . import routers\n")
     assert [f[0] for f in found] == ["FA201"] and "ItemCreat'" in found[0][3]
+
+
+@pytest.mark.parametrize(
+    "package, text, expected",
+    [
+        pytest.param("zzz", '{\n  "dependencies": {\n    "a": "1"\n  }\n}\n', '"a": "1",\n    "zzz": "^1.2.3"\n', id="last-no-comma"),
+        pytest.param("b", '{\n  "dependencies": {\n    "a": "1",\n    "c": "2"\n  }\n}\n', '"a": "1",\n    "b": "^1.2.3",\n    "c": "2"', id="middle"),
+        pytest.param("a", '{\n  "dependencies": {}\n}\n', '"dependencies": {\n    "a": "^1.2.3"\n  }', id="empty-object"),
+        pytest.param("a", '{\n  "name": "x"\n}\n', '{\n  "dependencies": {\n    "a": "^1.2.3"\n  },\n  "name"', id="no-group"),
+    ],
+)
+def test_add_dependency_edit(package, text, expected):
+    from freeagent.edits import apply_edits
+    from freeagent.validate.fixes import add_dependency
+
+    fix = add_dependency(Path("/w/package.json"), text, "dependencies", package, "1.2.3")
+    new = apply_edits(text, fix.edits[0][1])
+    assert expected in new
+    assert json.loads(new)["dependencies"][package] == "^1.2.3"
+
+
+def test_hallucinated_package_gets_no_add_fix(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    ctx_path = root / "src/probe.ts"
+    ctx_path.write_text("import _ from 'lodash';\n")
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    (finding,) = Validator(ctx).check_file(ctx_path)
+    assert finding.code == "FA101" and finding.fixes == ()

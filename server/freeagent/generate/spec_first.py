@@ -26,7 +26,8 @@ from .check import check_client, check_handler, check_python
 from .naming import property_key
 from .ts.client import Emitted, generate_client, params_type, body_type, response_types
 from .ts.handlers import FRAMEWORKS, express_path, generate_handler
-from .ts.imports import TextEdit, apply_edits, merge_imports
+from ..edits import TextEdit, apply_edits
+from .ts.imports import merge_imports
 from .ts.schemas import TypeEmitter, ZodEmitter
 from .ts.style import TsStyle, style_for
 

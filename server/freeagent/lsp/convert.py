@@ -40,6 +40,8 @@ def to_diagnostic(finding: Finding) -> types.Diagnostic:
         severity=_SEVERITY[finding.severity],
         code=finding.code,
         source=finding.source,
+        # quick fixes travel with the diagnostic, so codeAction needs no second computation
+        data={"fixes": [f.to_json() for f in finding.fixes]} if finding.fixes else None,
     )
 
 

@@ -345,11 +345,12 @@ class FreeAgentServer(LanguageServer):
 
         path = uri_to_path(params.text_document.uri)
         folder = self.folder_for(path) if path is not None else None
-        if folder is None or path.suffix not in (".ts", ".tsx", ".mts", ".cts"):
+        if folder is None or path.suffix not in (".ts", ".tsx", ".mts", ".cts", ".py"):
             return []
         await folder.ready.wait()
         doc = self.workspace.get_text_document(params.text_document.uri)
         text = doc.source
+        quick_fixes = self.quick_fixes(folder, params)
         r = params.range
         task = find_task(text, r.start.line, r.end.line, self.settings.markers if self.settings else ("TODO",))
         if task is None and (r.start.line, r.start.character) != (r.end.line, r.end.character):
@@ -359,13 +360,13 @@ class FreeAgentServer(LanguageServer):
         only = params.context.only if params.context else None
         source_actions = await self.in_worker(self.source_actions, folder, path, text, doc.version, only)
         if task is None:
-            return source_actions
+            return quick_fixes + source_actions
         match = await self.in_worker(folder.engine.match, task.text)
         if not match.covered:
-            return source_actions
+            return quick_fixes + source_actions
         op = match.operation
         rel = folder.context.rel(path) if folder.context.contains(path) else path.name
-        return source_actions + [
+        return quick_fixes + source_actions + [
             types.CodeAction(
                 title=f"Generate {target} for {op.id} ({op.method} {op.path})",
                 kind=types.CodeActionKind.RefactorRewrite,
@@ -374,6 +375,37 @@ class FreeAgentServer(LanguageServer):
             )
             for target in targets_for(rel, text)
         ]
+
+    def quick_fixes(self, folder: Folder, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """The fixes carried by our diagnostics in the request's context, as quickfix actions."""
+        only = params.context.only if params.context else None
+        if only and not any(str(k).startswith("quickfix") for k in only):
+            return []
+        actions = []
+        for diagnostic in (params.context.diagnostics if params.context else []):
+            data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+            if diagnostic.source != "freeagent" or not data.get("fixes"):
+                continue
+            for fix in data["fixes"]:
+                changes = {}
+                for file, edits in (fix.get("edits") or {}).items():
+                    target = Path(file)
+                    if not folder.contains(target.resolve()):
+                        break  # a fix never touches files outside the workspace
+                    changes[path_to_uri(target)] = [
+                        types.TextEdit(
+                            range=types.Range(
+                                start=types.Position(**e["range"]["start"]), end=types.Position(**e["range"]["end"])),
+                            new_text=e["newText"],
+                        )
+                        for e in edits
+                    ]
+                else:
+                    actions.append(types.CodeAction(
+                        title=fix["title"], kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                        is_preferred=bool(fix.get("preferred")), edit=types.WorkspaceEdit(changes=changes),
+                    ))
+        return actions
 
     def source_actions(self, folder: Folder, path: Path, text: str, version, only) -> list[types.CodeAction]:
         """'Generate <target>s for N operations missing from this file' (runs on the worker)."""
@@ -568,7 +600,9 @@ def create_server() -> FreeAgentServer:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.Source], resolve_provider=True
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
+                               types.CodeActionKind.Source],
+            resolve_provider=True,
         ),
     )
     async def code_action(ls: FreeAgentServer, params: types.CodeActionParams):

@@ -26,6 +26,7 @@ from ..context.manifests import is_node_builtin
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
 from ..findings import Finding, Range, Severity
+from .fixes import add_dependency, locked_version, replace_specifier
 from .resolve import (
     exports_allow,
     imports_allow,
@@ -62,8 +63,9 @@ PY_IMPORT_TO_DIST = {
 PY_TRANSITIVE = {"starlette": "fastapi", "pydantic": "fastapi", "anyio": "httpx", "httpcore": "httpx"}
 
 
-def _finding(path: Path, span, severity: Severity, code: str, message: str) -> Finding:
-    return Finding(str(path), Range(span.line, span.column, span.end_line, span.end_column), severity, code, message)
+def _finding(path: Path, span, severity: Severity, code: str, message: str, fixes: tuple = ()) -> Finding:
+    return Finding(str(path), Range(span.line, span.column, span.end_line, span.end_column), severity, code, message,
+                   fixes=fixes)
 
 
 class ImportRules:
@@ -147,7 +149,8 @@ class ImportRules:
                                              "a package that does not exist here"))
                 else:
                     findings.append(_finding(path, record.span, Severity.WARNING, CODE_UNDECLARED,
-                                             f"'{name}' is installed but not declared in {where}"))
+                                             f"'{name}' is installed but not declared in {where}",
+                                             self._add_dependency_fix(package, name, production)))
                 continue
             if declared_group == "devDependencies" and production and not record.type_only and not name.startswith("@types/"):
                 findings.append(_finding(path, record.span, Severity.WARNING, CODE_DEV_ONLY,
@@ -160,10 +163,22 @@ class ImportRules:
                                              f"'{spec}': {name} does not export '{subpath}'"))
         return findings
 
+    def _add_dependency_fix(self, package, name: str, production: bool) -> tuple:
+        """Only for a package that really is installed or locked: its version, never a guess."""
+        if package is None:
+            return ()
+        version = locked_version(package.dir, name)
+        text = self.ctx.read(package.path)
+        if version is None or text is None:
+            return ()
+        fix = add_dependency(package.path, text, "dependencies" if production else "devDependencies", name, version)
+        return (fix,) if fix is not None else ()
+
     def _unresolved(self, path: Path, record, spec: str, res) -> Finding:
         if res.suggestion:
             return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
-                            f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?")
+                            f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?",
+                            (replace_specifier(path, record.span, res.suggestion),))
         target_dir = (path.parent / spec).parent
         hint = ""
         try:
@@ -172,10 +187,12 @@ class ImportRules:
             names = []
         wanted = Path(spec).name.split(".")[0]
         close = process.extractOne(wanted, names, score_cutoff=70) if names else None
+        fixes: tuple = ()
         if close:
             suggestion = spec[: len(spec) - len(Path(spec).name)] + close[0] + (Path(spec).suffix if "." in Path(spec).name else "")
             hint = f": did you mean '{suggestion}'?"
-        return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"cannot find '{spec}'{hint}")
+            fixes = (replace_specifier(path, record.span, suggestion),)
+        return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"cannot find '{spec}'{hint}", fixes)
 
     def _rel(self, path: Path) -> str:
         return self.ctx.rel(path) if self.ctx.contains(path) else str(path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...context.parsing import Parsers
-from ..ts.imports import TextEdit
+from ...edits import TextEdit
 
 
 def merge_python_imports(text: str, wanted: list[tuple[str, str]], parsers: Parsers | None = None) -> list[TextEdit]:

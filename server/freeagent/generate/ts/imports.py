@@ -12,23 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...context.parsing import Parsers
+from ...edits import TextEdit
 from .style import TsStyle
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    line: int
-    character: int
-    end_line: int
-    end_character: int
-    new_text: str
-
-    def to_json(self) -> dict:
-        return {
-            "range": {"start": {"line": self.line, "character": self.character},
-                      "end": {"line": self.end_line, "character": self.end_character}},
-            "newText": self.new_text,
-        }
 
 
 @dataclass
@@ -154,22 +139,3 @@ def _insert_names(target: _Existing, specs: list[str], style: TsStyle) -> TextEd
         insertion = (", " if before is not None and before.type != "," else " ") + ", ".join(specs)
     row, col = before.end_point if before is not None else closing.start_point
     return TextEdit(row, col, row, col, insertion)
-
-
-def apply_edits(text: str, edits: list[TextEdit]) -> str:
-    """Apply non-overlapping edits (any order) to text — what an editor does with a WorkspaceEdit."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-
-    def offset(line: int, character: int) -> int:
-        if line >= len(lines):
-            return len(text)
-        return min(offsets[line] + character, offsets[line] + len(lines[line]))
-
-    out = text
-    for edit in sorted(edits, key=lambda ed: (ed.line, ed.character), reverse=True):
-        start, end = offset(edit.line, edit.character), offset(edit.end_line, edit.end_character)
-        out = out[:start] + edit.new_text + out[end:]
-    return out

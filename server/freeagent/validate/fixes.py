@@ -1,0 +1,83 @@
+"""Quick fixes for findings: edits that change the workspace's files, never anything outside.
+
+Owns building the edits: adding a dependency to a package.json (at its alphabetical place, in
+the file's indentation, with the version that is installed or locked — never a guessed one),
+and replacing an import specifier with the one that resolves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..edits import Fix, TextEdit
+
+
+def locked_version(manifest_dir: Path, package: str) -> str | None:
+    """The version node_modules or package-lock.json has for ``package`` (walking up)."""
+    directory = manifest_dir
+    while True:
+        installed = directory / "node_modules" / package / "package.json"
+        try:
+            version = json.loads(installed.read_text(encoding="utf-8")).get("version")
+            if isinstance(version, str):
+                return version
+        except (OSError, ValueError):
+            pass
+        lock = directory / "package-lock.json"
+        try:
+            packages = json.loads(lock.read_text(encoding="utf-8")).get("packages", {})
+            version = (packages.get(f"node_modules/{package}") or {}).get("version")
+            if isinstance(version, str):
+                return version
+        except (OSError, ValueError):
+            pass
+        if directory.parent == directory:
+            return None
+        directory = directory.parent
+
+
+def add_dependency(manifest: Path, text: str, group: str, package: str, version: str) -> Fix | None:
+    """A fix inserting `"package": "^version"` into ``group`` of the manifest's text."""
+    lines = text.split("\n")
+    entry_value = f'"^{version}"' if re.match(r"^\d", version) else json.dumps(version)
+    indent_unit = re.match(r"^(\s*)\"", next((l for l in lines[1:] if l.strip().startswith('"')), '  "')).group(1) or "  "
+    start = next((i for i, l in enumerate(lines) if re.match(rf'^\s*"{re.escape(group)}"\s*:\s*\{{', l)), None)
+    title = f"Add {package}@^{version} to {group} in {manifest.name}" if entry_value.startswith('"^') else \
+        f"Add {package} to {group} in {manifest.name}"
+    if start is None:
+        # no such group yet: add it after the opening brace
+        body = f'{indent_unit}"{group}": {{\n{indent_unit * 2}"{package}": {entry_value}\n{indent_unit}}},'
+        return Fix(title, ((str(manifest), (TextEdit(0, len(lines[0]), 0, len(lines[0]), "\n" + body),)),), True)
+    if lines[start].rstrip().endswith("{}") or lines[start].rstrip().endswith("{},"):
+        inner = indent_unit * 2
+        head = lines[start][: lines[start].index("{") + 1]
+        tail = lines[start][lines[start].rindex("}"):]
+        new = f'{head}\n{inner}"{package}": {entry_value}\n{lines[start][: len(lines[start]) - len(lines[start].lstrip())]}{tail}'
+        return Fix(title, ((str(manifest), (TextEdit(start, 0, start, len(lines[start]), new),)),), True)
+    entries = []
+    row = start + 1
+    while row < len(lines) and not lines[row].strip().startswith("}"):
+        m = re.match(r'^(\s*)"([^"]+)"\s*:', lines[row])
+        if m:
+            entries.append((row, m.group(2), m.group(1)))
+        row += 1
+    inner = entries[0][2] if entries else indent_unit * 2
+    after = [e for e in entries if e[1] < package]
+    new_line = f'{inner}"{package}": {entry_value}'
+    if after:
+        anchor = after[-1][0]
+        has_comma = lines[anchor].rstrip().endswith(",")
+        insert = ("" if has_comma else ",") + "\n" + new_line + ("," if has_comma else "")
+        if not has_comma:
+            return Fix(title, ((str(manifest), (TextEdit(anchor, len(lines[anchor]), anchor, len(lines[anchor]), insert),)),), True)
+        return Fix(title, ((str(manifest), (TextEdit(anchor, len(lines[anchor]), anchor, len(lines[anchor]), "\n" + new_line + ","),)),), True)
+    first = entries[0][0] if entries else start + 1
+    return Fix(title, ((str(manifest), (TextEdit(first, 0, first, 0, new_line + ",\n"),)),), True)
+
+
+def replace_specifier(file: Path, span, new_specifier: str) -> Fix:
+    """Replace the text inside an import's quotes."""
+    edit = TextEdit(span.line, span.column + 1, span.end_line, span.end_column - 1, new_specifier)
+    return Fix(f"Change to '{new_specifier}'", ((str(file), (edit,)),), True)
