@@ -45,6 +45,7 @@ e2e: $(STAMP) $(TOOLSTAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/context_bench.py
 	$(BIN)/python bench/codeaction_bench.py
+	$(BIN)/python bench/validate_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info .pytest_cache

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from freeagent.context.parsing import Parsers
@@ -120,3 +122,25 @@ def test_syntax_errors_are_flagged_not_fatal():
     summary = ts("import { from 'x';\nexport const ok = 1;\n")
     assert summary.has_errors
     assert any(e.name == "ok" for e in summary.exports)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_incremental_reparse_matches_a_full_parse(seed):
+    """Open documents re-parse incrementally; the summary must equal a from-scratch parse."""
+    import random
+
+    rng = random.Random(seed)
+    source = (Path(__file__).resolve().parents[2] / "examples/taskboard/src/routes/tasks.ts").read_bytes()
+    snippets = [b"import z from 'zod';\n", b"const q = require('x');\n", b"export const k = 1;\n",
+                b"fetch('/a');\n", b"}", b"'", b"\n\n", b"export * from './y.js';\n", b""]
+    previous = None
+    current = source
+    for _ in range(6):
+        summary, tree = PARSERS.summarize_tree("src/t.ts", "typescript", current, previous)
+        full = PARSERS.summarize("src/t.ts", "typescript", current)
+        assert (summary.imports, summary.exports, summary.symbols, summary.style, summary.has_errors) == \
+            (full.imports, full.exports, full.symbols, full.style, full.has_errors)
+        previous = (current, tree)
+        at = rng.randrange(len(current) + 1)
+        cut = rng.randrange(0, 40)
+        current = current[:at] + rng.choice(snippets) + current[at + cut:]

@@ -34,6 +34,7 @@ class CodeIndex:
     def __init__(self, parsers: Parsers | None = None):
         self.parsers = parsers or Parsers()
         self.files: dict[str, FileSummary] = {}
+        self.trees: dict[str, tuple[bytes, object]] = {}  # open documents only: (source, tree)
         self._keys: dict[str, str] | None = None
 
     def __len__(self) -> int:
@@ -43,9 +44,14 @@ class CodeIndex:
     def total_bytes(self) -> int:
         return sum(f.size for f in self.files.values())
 
-    def update(self, rel_path: str, source: bytes) -> FileSummary:
+    def update(self, rel_path: str, source: bytes, keep_tree: bool = False) -> FileSummary:
+        """Re-index one file. ``keep_tree`` (open documents) keeps its syntax tree so the next
+        edit re-parses incrementally; other files keep no tree (memory stays small)."""
         language = SOURCE_SUFFIXES[posixpath.splitext(rel_path)[1]]
-        summary = self.parsers.summarize(rel_path, language, source)
+        previous = self.trees.pop(rel_path, None)
+        summary, tree = self.parsers.summarize_tree(rel_path, language, source, previous)
+        if keep_tree:
+            self.trees[rel_path] = (source, tree)
         if rel_path not in self.files:
             self._keys = None
         self.files[rel_path] = summary
@@ -53,6 +59,7 @@ class CodeIndex:
 
     def remove(self, rel_path: str) -> bool:
         self._keys = None
+        self.trees.pop(rel_path, None)
         return self.files.pop(rel_path, None) is not None
 
     def lookup_module(self, key: str) -> str | None:

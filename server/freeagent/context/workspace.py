@@ -229,7 +229,7 @@ class WorkspaceContext:
                 if self.index.remove(rel):
                     change.kinds.add("sources")
                 return
-        self.index.update(rel, data)
+        self.index.update(rel, data, keep_tree=path in self.overlays)
         change.kinds.add("sources")
 
     # ------------------------------------------------------------------ keeping current
