@@ -178,7 +178,8 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--workspace", "-w", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The workspace folder (default: the current directory).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="sarif: SARIF 2.1.0 for GitHub code scanning.")
 def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
     from .context import WorkspaceContext
@@ -205,6 +206,10 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
     findings = [f for file in sorted(by_file) for f in by_file[file]]
     if fmt == "json":
         click.echo(json.dumps([f.to_json(str(root)) for f in findings], indent=2))
+    elif fmt == "sarif":
+        from .sarif import to_sarif
+
+        click.echo(json.dumps(to_sarif(findings, root), indent=2))
     else:
         for f in findings:
             data = f.to_json(str(root))

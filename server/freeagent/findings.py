@@ -26,6 +26,7 @@ CODE_TSCONFIG_EXTENDS = "FA004"
 CODE_BAD_PYPROJECT = "FA005"
 CODE_BAD_WORKSPACE_FILE = "FA006"
 
+# Every stable code with a one-line title (the README's table, SARIF rule descriptions).
 CODE_TITLES = {
     CODE_BAD_PACKAGE_JSON: "package.json is not valid JSON",
     CODE_BAD_TSCONFIG: "tsconfig/jsconfig could not be parsed",
@@ -33,7 +34,19 @@ CODE_TITLES = {
     CODE_TSCONFIG_EXTENDS: "tsconfig `extends` target not found or circular",
     CODE_BAD_PYPROJECT: "pyproject.toml or requirements file could not be parsed",
     CODE_BAD_WORKSPACE_FILE: "pnpm-workspace.yaml could not be parsed",
+    "FA010": "OpenAPI document is not valid YAML/JSON",
+    "FA011": "OpenAPI document does not validate, or an operationId repeats",
+    "FA012": "$ref points to nothing, is circular or is remote",
+    "FA020": "generated code does not match its operation",
+    "FA101": "package not declared in package.json (hallucinated when not installed either)",
+    "FA102": "devDependency imported at runtime from production source",
+    "FA103": "subpath not exported by the package's exports map",
+    "FA104": "import resolves to no file",
+    "FA105": "Python import neither stdlib, local nor declared",
+    "FA201": "named import not exported by the workspace module",
+    "FA202": "default import from a module without a default export",
 }
+
 
 
 @dataclass(frozen=True, slots=True)

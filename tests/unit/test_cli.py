@@ -164,3 +164,22 @@ def test_check_exit_codes_and_json_contract(tmp_path):
     assert findings[0]["source"] == "freeagent" and findings[0]["severity"] == "error"
     outside = CliRunner().invoke(main, ["check", str(tmp_path), "--workspace", str(ws)])
     assert outside.exit_code == 2
+
+
+def test_check_sarif(tmp_path):
+    import shutil
+
+    ws = tmp_path / "api"
+    shutil.copytree(FIXTURES / "express-zod-api", ws)
+    (ws / "src/bad.ts").write_text("import _ from 'lodash';\n")
+    result = CliRunner().invoke(main, ["check", "--workspace", str(ws), "--format", "sarif"])
+    assert result.exit_code == 1
+    sarif = json.loads(result.stdout)
+    assert sarif["version"] == "2.1.0"
+    (run,) = sarif["runs"]
+    (res,) = run["results"]
+    rules = run["tool"]["driver"]["rules"]
+    assert res["ruleId"] == "FA101" and rules[res["ruleIndex"]]["id"] == "FA101" and res["level"] == "error"
+    location = res["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "src/bad.ts", "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 1 and location["region"]["startColumn"] == 15
