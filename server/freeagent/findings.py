@@ -45,6 +45,8 @@ CODE_TITLES = {
     "FA105": "Python import neither stdlib, local nor declared",
     "FA201": "named import not exported by the workspace module",
     "FA202": "default import from a module without a default export",
+    "FA401": "name or file name differs from the project's clear majority case",
+    "FA402": "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
 }
 
 

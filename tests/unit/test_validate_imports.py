@@ -190,3 +190,19 @@ def test_hallucinated_package_gets_no_add_fix(tmp_path):
     ctx.load()
     (finding,) = Validator(ctx).check_file(ctx_path)
     assert finding.code == "FA101" and finding.fixes == ()
+
+
+def test_convention_drift_is_information_only(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    found = check(root, "src/lib/probe.ts", "export function get_user_by_id(id: string) {\n  return id;\n}\n")
+    assert [(f[0], f[1]) for f in found] == [("FA401", "information")]
+    assert "'getUserById'" in found[0][3]
+    found = check(root, "src/lib/probe2.ts", "const fs = require('fs');\nimport { z } from 'zod';\nexport const a = [fs, z];\n")
+    assert [(f[0], f[1]) for f in found] == [("FA402", "information")]
+
+
+def test_convention_needs_strong_evidence(tmp_path):
+    # the monorepo's worker is CommonJS TypeScript with require: TS compiles it, no complaint;
+    # a lone odd name where the vote is weak is not reported
+    root = workspace(tmp_path, "pnpm-monorepo")
+    assert check(root, "apps/worker/src/probe.ts", "import x = require('bullmq');\nexport const Y = x;\n") == []

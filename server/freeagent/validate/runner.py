@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
 from ..findings import Finding
+from .conventions import ConventionRules
 from .exports import ExportRules
 from .imports import ImportRules
 
@@ -15,6 +16,7 @@ class Validator:
         self.ctx = ctx
         self.imports = ImportRules(ctx)
         self.exports = ExportRules(ctx)
+        self.conventions = ConventionRules(ctx)
 
     def check_file(self, path: Path) -> list[Finding]:
         """Fast families on an indexed file (its open-document text when it is open)."""
@@ -23,7 +25,8 @@ class Validator:
         summary = self.ctx.index.files.get(self.ctx.rel(path))
         if summary is None:
             return []
-        findings = self.imports.check(path, summary) + self.exports.check(path, summary)
+        findings = self.imports.check(path, summary) + self.exports.check(path, summary) \
+            + self.conventions.check(path, summary)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
 
     def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:
