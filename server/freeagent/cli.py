@@ -182,12 +182,12 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
               help="sarif: SARIF 2.1.0 for GitHub code scanning.")
 def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
-    from .context import WorkspaceContext
-    from .validate.runner import Validator
+    from .engine import FolderEngine
 
     root = (workspace or Path.cwd()).resolve()
-    ctx = WorkspaceContext(root)
-    ctx.load()
+    engine = FolderEngine(root)
+    engine.load()
+    ctx = engine.context
     targets: list[Path] | None = None
     if paths:
         targets = []
@@ -199,8 +199,8 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
                 targets += [ctx.root / rel for rel in sorted(ctx.index.files) if (ctx.root / rel).is_relative_to(p)]
             else:
                 targets.append(p)
-    by_file = Validator(ctx).check_all(targets)
-    for file, problems in ctx.problems_by_file().items():  # broken config files count too
+    by_file = engine.validator().check_all(targets)
+    for file, problems in engine.problems_by_file().items():  # broken config and spec files count too
         if targets is None or any(Path(file) == t or Path(file).is_relative_to(t) for t in targets):
             by_file.setdefault(file, []).extend(problems)
     findings = [f for file in sorted(by_file) for f in by_file[file]]

@@ -99,16 +99,21 @@ class FolderEngine:
 
     def validate_file(self, path: Path) -> set[str]:
         """Run the validators on one file; returns the files whose findings changed."""
-        from .validate.runner import Validator
-
         key = str(path)
-        findings = Validator(self.context).check_file(path)
+        findings = self.validator().check_file(path)
         before = self.file_findings.get(key, [])
         if findings:
             self.file_findings[key] = findings
         else:
             self.file_findings.pop(key, None)
         return {key} if before != findings else set()
+
+    def validator(self):
+        """Validators over this folder, with API calls checked against its specs."""
+        from .validate.runner import Validator
+
+        own = self.workspace_operations()
+        return Validator(self.context, own or self.registry.operations, workspace_specs=bool(own))
 
     def forget_file(self, path: Path) -> set[str]:
         return {str(path)} if self.file_findings.pop(str(path), None) else set()

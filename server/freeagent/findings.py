@@ -45,6 +45,10 @@ CODE_TITLES = {
     "FA105": "Python import neither stdlib, local nor declared",
     "FA201": "named import not exported by the workspace module",
     "FA202": "default import from a module without a default export",
+    "FA301": "HTTP call to a path no operation in the specs has",
+    "FA302": "HTTP call with a method the path does not have",
+    "FA303": "request body with fields the operation does not have, or without required ones",
+    "FA304": "query parameter the operation does not define",
     "FA401": "name or file name differs from the project's clear majority case",
     "FA402": "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
 }

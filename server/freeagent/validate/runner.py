@@ -6,17 +6,21 @@ from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
 from ..findings import Finding
+from .api import ApiRules
 from .conventions import ConventionRules
 from .exports import ExportRules
 from .imports import ImportRules
 
 
 class Validator:
-    def __init__(self, ctx: WorkspaceContext):
+    def __init__(self, ctx: WorkspaceContext, operations=None, workspace_specs: bool = False):
+        """``operations``: the spec registry's (API calls are checked against them when given);
+        ``workspace_specs``: whether they are the workspace's own (else only the bundled ones)."""
         self.ctx = ctx
         self.imports = ImportRules(ctx)
         self.exports = ExportRules(ctx)
         self.conventions = ConventionRules(ctx)
+        self.api = ApiRules(ctx, operations or [], workspace_specs)
 
     def check_file(self, path: Path) -> list[Finding]:
         """Fast families on an indexed file (its open-document text when it is open)."""
@@ -26,7 +30,7 @@ class Validator:
         if summary is None:
             return []
         findings = self.imports.check(path, summary) + self.exports.check(path, summary) \
-            + self.conventions.check(path, summary)
+            + self.conventions.check(path, summary) + self.api.check(path, summary)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
 
     def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:
