@@ -62,6 +62,10 @@ class Settings(_Model):
         ],
         description="Where the workspace's own OpenAPI documents live.",
     )
+    ignore_codes: list[str] = Field(
+        default_factory=list,
+        description="Diagnostic codes never reported (e.g. ['FA401']); one line: `// freeagent-ignore FA301`.",
+    )
     bundled_specs: bool = Field(
         default=True, description="Also offer the operations of the bundled example registry (specs/)."
     )

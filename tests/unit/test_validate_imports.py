@@ -206,3 +206,18 @@ def test_convention_needs_strong_evidence(tmp_path):
     # a lone odd name where the vote is weak is not reported
     root = workspace(tmp_path, "pnpm-monorepo")
     assert check(root, "apps/worker/src/probe.ts", "import x = require('bullmq');\nexport const Y = x;\n") == []
+
+
+def test_suppression_by_comment_and_setting(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    source = ("// freeagent-ignore FA101\nimport _ from 'lodash';\n"
+              "import dayjs from 'dayjs'; // freeagent-ignore\n"
+              "import { x } from './nope.js'; // freeagent-ignore FA101\n")
+    found = check(root, "src/probe.ts", source)
+    assert [(f[0], f[2]) for f in found] == [("FA104", 3)]  # a comment for another code does not silence it
+    from freeagent.config import Settings
+
+    path = root / "src/probe.ts"
+    ctx = WorkspaceContext(root, Settings(ignore_codes=["FA104"]))
+    ctx.load()
+    assert Validator(ctx).check_file(path) == []

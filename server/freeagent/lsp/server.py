@@ -201,6 +201,7 @@ class FreeAgentServer(LanguageServer):
                 await folder.ready.wait()
                 change = await self.in_worker(folder.engine.update_settings, settings)
                 self.after_change(folder, change, "settings")
+                await self.revalidate_open(folder)  # ignored codes and the like may have changed
         for problem in problems:
             self.log("warning", problem)
         if problems:

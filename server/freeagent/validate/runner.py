@@ -1,6 +1,14 @@
-"""Which rule families run on a file, and the one entry point the CLI and the server share."""
+"""Which rule families run on a file, suppressions, and the one entry point the CLI and the
+server share.
+
+Suppression: codes listed in the ``ignoreCodes`` setting are never reported; a comment
+``freeagent-ignore FA301`` (any comment style, several codes allowed, none meaning all) at the
+end of a line silences that line; on a line of its own, the line after it.
+"""
 
 from __future__ import annotations
+
+import re
 
 from pathlib import Path
 
@@ -10,6 +18,9 @@ from .api import ApiRules
 from .conventions import ConventionRules
 from .exports import ExportRules
 from .imports import ImportRules
+
+
+_IGNORE = re.compile(r"(?://|#|/\*)\s*freeagent-ignore\b([^\n]*)")
 
 
 class Validator:
@@ -31,7 +42,35 @@ class Validator:
             return []
         findings = self.imports.check(path, summary) + self.exports.check(path, summary) \
             + self.conventions.check(path, summary) + self.api.check(path, summary)
+        findings = self.unsuppressed(path, findings)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
+
+    def unsuppressed(self, path: Path, findings: list[Finding]) -> list[Finding]:
+        ignored = set(self.ctx.settings.ignore_codes)
+        findings = [f for f in findings if f.code not in ignored]
+        if not findings:
+            return findings
+        text = self.ctx.read(path) or ""
+        if "freeagent-ignore" not in text:
+            return findings
+        silenced: dict[int, set[str] | None] = {}
+        for number, line in enumerate(text.split("\n")):
+            m = _IGNORE.search(line)
+            if m:
+                codes = set(re.findall(r"FA\d{3}", m.group(1) or "")) or None
+                # a trailing comment silences its own line; a comment line, the line after it
+                targets = (number,) if line[: m.start()].strip() else (number, number + 1)
+                for target in targets:
+                    previous = silenced.get(target, set())
+                    silenced[target] = None if codes is None or previous is None else previous | codes
+        out = []
+        for f in findings:
+            if f.range.line in silenced:
+                codes = silenced[f.range.line]
+                if codes is None or f.code in codes:
+                    continue
+            out.append(f)
+        return out
 
     def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
