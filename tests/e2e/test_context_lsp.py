@@ -315,3 +315,22 @@ async def test_quick_fixes_add_dependency_and_fix_the_import_path(client, tmp_pa
         else:
             assert action.title == "Change to './config.js'"
             assert "from './config.js'" in apply(action, source)
+
+
+async def test_pull_diagnostics_when_the_client_asks_for_them(client, tmp_path):
+    root = copy_fixture("express-zod-api", tmp_path)
+    caps = client_capabilities("visual-studio-code")
+    caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=False)
+    await client.initialize_session(types.InitializeParams(capabilities=caps, workspace_folders=[folder(root)]))
+    source = root / "src" / "probe.ts"
+    text = "import _ from 'lodash';\n"
+    source.write_text(text)
+    uri = source.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert [d.code for d in report.items] == ["FA101"]
+    workspace = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    assert any(item.uri == uri and item.items for item in workspace.items)
+    assert uri not in client.diagnostics, "pull mode: nothing is pushed"

@@ -139,7 +139,18 @@ class FreeAgentServer(LanguageServer):
 
     # ------------------------------------------------------------------ diagnostics
 
+    def pull_mode(self) -> bool:
+        """The client pulls diagnostics (LSP 3.17 textDocument/diagnostic): never push then."""
+        td = self.client_capabilities.text_document
+        return bool(td and td.diagnostic)
+
     def publish(self, folder: Folder, files: set[str]) -> None:
+        if self.pull_mode():
+            if files:
+                ws = self.client_capabilities.workspace
+                if ws and ws.diagnostics and ws.diagnostics.refresh_support:
+                    self.spawn(self.workspace_diagnostic_refresh_async(None), "diagnostic refresh")
+            return
         by_file = folder.engine.problems_by_file()
         for file in sorted(files):
             findings = by_file.get(file, [])
@@ -612,6 +623,36 @@ def create_server() -> FreeAgentServer:
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAction:
         return await ls.resolve_code_action(action)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="freeagent", inter_file_dependencies=True, workspace_diagnostics=True),
+    )
+    async def document_diagnostic(ls: FreeAgentServer, params: types.DocumentDiagnosticParams):
+        path = uri_to_path(params.text_document.uri)
+        folder = ls.folder_for(path) if path is not None else None
+        if folder is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        await folder.ready.wait()
+        pending = ls.pending.get(params.text_document.uri)
+        if pending is not None:
+            await asyncio.wait([pending])  # the debounced update of this document first
+        if path.suffix in (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py"):
+            await ls.in_worker(folder.engine.validate_file, path)
+        findings = folder.engine.problems_by_file().get(str(path), [])
+        return types.RelatedFullDocumentDiagnosticReport(items=[to_diagnostic(f) for f in findings])
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostic(ls: FreeAgentServer, params: types.WorkspaceDiagnosticParams):
+        items = []
+        for folder in list(ls.folders.values()):
+            await folder.ready.wait()
+            for file, findings in sorted(folder.engine.problems_by_file().items()):
+                doc = ls.workspace.text_documents.get(path_to_uri(file))
+                items.append(types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=path_to_uri(file), items=[to_diagnostic(f) for f in findings],
+                    version=doc.version if doc is not None else None))
+        return types.WorkspaceDiagnosticReport(items=items)
 
     @server.feature(PROJECT_BRIEF)
     async def project_brief(ls: FreeAgentServer, params: Any) -> dict:
