@@ -180,7 +180,8 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
               help="The workspace folder (default: the current directory).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
               help="sarif: SARIF 2.1.0 for GitHub code scanning.")
-def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
+@click.option("--typecheck", is_flag=True, help="Also run the workspace's own tsc on each TypeScript file (slow).")
+def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: bool) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
     from .engine import FolderEngine
 
@@ -200,6 +201,17 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str) -> None:
             else:
                 targets.append(p)
     by_file = engine.validator().check_all(targets)
+    if typecheck:
+        from .validate.typecheck import TypeCheck
+
+        checker = TypeCheck(ctx)
+        for rel in sorted(ctx.index.files):
+            file = ctx.root / rel
+            if file.suffix in (".ts", ".tsx", ".mts", ".cts") and not rel.endswith(".d.ts") and \
+                    (targets is None or file in targets):
+                found = checker.run(file, ctx.read(file) or "")
+                if found:
+                    by_file.setdefault(str(file), []).extend(found)
     for file, problems in engine.problems_by_file().items():  # broken config and spec files count too
         if targets is None or any(Path(file) == t or Path(file).is_relative_to(t) for t in targets):
             by_file.setdefault(file, []).extend(problems)

@@ -62,6 +62,10 @@ class Settings(_Model):
         ],
         description="Where the workspace's own OpenAPI documents live.",
     )
+    typecheck_on_save: bool = Field(
+        default=False, description="Run the workspace's own tsc on a TypeScript document when it is saved (FA501).",
+    )
+    typecheck_timeout_ms: int = Field(default=60000, ge=1000, le=600000, description="Time limit of one type check.")
     ignore_codes: list[str] = Field(
         default_factory=list,
         description="Diagnostic codes never reported (e.g. ['FA401']); one line: `// freeagent-ignore FA301`.",

@@ -61,6 +61,7 @@ class FolderEngine:
         self.spec_paths: list[Path] = []
         self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
         self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
+        self.type_findings: dict[str, list[Finding]] = {}  # the deep check's, until the file changes
 
     @property
     def root(self) -> Path:
@@ -141,7 +142,7 @@ class FolderEngine:
     def problems_by_file(self) -> dict[str, list[Finding]]:
         """Every problem the engine knows: config files, spec parsing/$refs, spec validation."""
         out = self.context.problems_by_file()
-        for table in (self.registry.problems, self.validation, self.file_findings):
+        for table in (self.registry.problems, self.validation, self.file_findings, self.type_findings):
             for file, findings in table.items():
                 bucket = out.setdefault(file, [])
                 bucket.extend(f for f in findings if f not in bucket)

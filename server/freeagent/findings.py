@@ -49,6 +49,7 @@ CODE_TITLES = {
     "FA302": "HTTP call with a method the path does not have",
     "FA303": "request body with fields the operation does not have, or without required ones",
     "FA304": "query parameter the operation does not define",
+    "FA501": "the workspace's TypeScript compiler reports an error in the file",
     "FA401": "name or file name differs from the project's clear majority case",
     "FA402": "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
 }

@@ -152,3 +152,20 @@ def test_type_guards_accept_and_reject_at_runtime(tmp_path):
     run = subprocess.run(["node", "build/main.js"], cwd=ws, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [True, False, False, False, True, False, True, False]
+
+
+def test_deep_type_check_maps_tsc_errors_and_cleans_up(tmp_path):
+    from freeagent.context import WorkspaceContext
+    from freeagent.validate.typecheck import TypeCheck
+
+    ws = tmp_path / "taskboard"
+    shutil.copytree(ROOT / "examples" / "taskboard", ws)
+    (ws / "node_modules").symlink_to(TOOLCHAIN)
+    ctx = WorkspaceContext(ws)
+    ctx.load()
+    path = ws / "src" / "probe.ts"
+    text = "import { db } from './lib/store.js';\nexport const n: number = 'x';\nexport const d = db;\n"
+    findings = TypeCheck(ctx).run(path, text)  # the overlay: the file need not exist on disk
+    assert [(f.code, f.range.line, f.message.split(':')[0]) for f in findings] == [("FA501", 1, "TS2322")]
+    assert not path.exists() and not [p for p in ws.rglob("*freeagent-*")]
+    assert TypeCheck(ctx).run(ws / "src" / "ok.ts", "export const ok = 1;\n") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -334,3 +335,27 @@ async def test_pull_diagnostics_when_the_client_asks_for_them(client, tmp_path):
     workspace = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
     assert any(item.uri == uri and item.items for item in workspace.items)
     assert uri not in client.diagnostics, "pull mode: nothing is pushed"
+
+
+async def test_type_check_on_save_when_enabled(client, tmp_path):
+    toolchain = Path(__file__).resolve().parents[1] / "toolchain" / "node_modules"
+    root = tmp_path / "taskboard"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "taskboard", root)
+    (root / "node_modules").symlink_to(toolchain)
+    client.set_configuration({"typecheckOnSave": True}, section="freeagent")
+    await start(client, [root])
+    source = root / "src" / "probe.ts"
+    text = "export const n: number = 'x';\n"
+    source.write_text(text)
+    uri = source.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await wait_until(lambda: any(d.code == "FA501" for d in client.diagnostics.get(uri, [])), timeout=60)
+    fixed = "export const n: number = 1;\n"
+    source.write_text(fixed)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))
+    await wait_until(lambda: cleared(client, uri))  # stale type errors go with the edit
+    assert not [p for p in root.rglob("*freeagent-*")]

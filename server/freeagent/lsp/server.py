@@ -266,6 +266,47 @@ class FreeAgentServer(LanguageServer):
         self.publish(folder, set(folder.engine.problems_by_file()))
         self.spawn(self.validate_specs(folder), f"validate specs in {folder.path}")
 
+    async def typecheck(self, path: Path, uri: str) -> None:
+        """The deep check on save: the workspace's tsc in a subprocess, time-bounded, cancellable."""
+        from ..validate.typecheck import TypeCheck
+
+        folder = self.folder_for(path)
+        if folder is None:
+            return
+        await folder.ready.wait()  # settings are known once the folder is indexed
+        if self.settings is None or not self.settings.typecheck_on_save:
+            return
+        pending = self.pending.get(uri)
+        if pending is not None:
+            await asyncio.wait([pending])
+        doc = self.workspace.text_documents.get(uri)
+        version = doc.version if doc is not None else None
+        text = doc.source if doc is not None else (folder.context.read(path) or "")
+        checker = TypeCheck(folder.context)
+        prepared = await self.in_worker(checker.prepare, path, text)
+        if prepared is None:
+            self.log("info", f"no TypeScript compiler or tsconfig for {path.name}: type check skipped")
+            return
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *prepared.command, cwd=prepared.cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            try:
+                timeout = (self.settings.typecheck_timeout_ms if self.settings else 60000) / 1000
+                output, _ = await asyncio.wait_for(proc.communicate(), timeout)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                proc.kill()
+                await proc.wait()
+                self.log("warning", f"type check of {path.name} stopped (time limit or cancelled)")
+                return
+        finally:
+            prepared.cleanup()
+        doc = self.workspace.text_documents.get(uri)
+        if doc is not None and doc.version != version:
+            return  # the document moved on: these results are stale
+        findings = checker.parse(prepared, output.decode("utf-8", "replace"))
+        folder.engine.type_findings[str(path)] = findings
+        self.publish(folder, {str(path)})
+
     async def revalidate_open(self, folder: Folder) -> None:
         changed: set[str] = set()
         for path in list(folder.context.overlays):
@@ -519,6 +560,8 @@ class FreeAgentServer(LanguageServer):
             else:
                 change = await self.in_worker(folder.engine.set_overlay, path, doc.source)
                 change.problem_files |= await self.in_worker(folder.engine.validate_file, path)
+                if folder.engine.type_findings.pop(str(path), None) is not None:
+                    change.problem_files.add(str(path))  # type errors of the old text are stale
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
             self.after_change(folder, change, f"edit {path.name}")
@@ -604,6 +647,9 @@ def create_server() -> FreeAgentServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FreeAgentServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.schedule_document(params.text_document.uri, 0)
+        path = uri_to_path(params.text_document.uri)
+        if path is not None and path.suffix in (".ts", ".tsx", ".mts", ".cts"):
+            ls.spawn(ls.typecheck(path, params.text_document.uri), f"type check {path.name}")
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FreeAgentServer, params: types.DidCloseTextDocumentParams) -> None:
