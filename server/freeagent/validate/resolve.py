@@ -10,6 +10,7 @@ aliases (with and without ``baseUrl``), package.json ``imports`` (``#x``), and p
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ def _candidates(base: Path, allow_js: bool, extensionless_ok: bool) -> list[Path
 
 def resolve_relative(importer: Path, specifier: str, module_resolution: str, esm: bool, allow_js: bool,
                      exists=Path.is_file) -> Resolution:
-    base = (importer.parent / specifier)
+    base = Path(os.path.normpath(importer.parent / specifier))  # '../x' must name the indexed file
     strict_esm = module_resolution in ("node16", "nodenext") and esm
     for candidate in _candidates(base, allow_js, extensionless_ok=not strict_esm):
         if exists(candidate):
