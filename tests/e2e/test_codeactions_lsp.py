@@ -11,7 +11,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from freeagent.edits import TextEdit, apply_edits
 
-from .conftest import SERVER, folder
+from .conftest import SERVER, folder, open_document
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
 
@@ -123,10 +123,7 @@ async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
     )
     source = root / "src" / "widgets.ts"
     text = "// TODO: get a widget\n"
-    source.write_text(text)
-    uri = source.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    uri = open_document(client, source, text)
     actions = await client.text_document_code_action_async(at_line(uri, 0))
     assert any("getWidget (GET /widgets/{widgetId})" in a.title for a in actions)
 

@@ -14,7 +14,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import SERVER, copy_fixture, folder, wait_until
+from .conftest import SERVER, copy_fixture, folder, open_document, wait_until
 
 BRIEF = "freeagent/projectBrief"
 
@@ -263,10 +263,7 @@ async def test_import_diagnostics_on_open_and_cleared_when_the_dependency_is_add
     await start(client, [root])
     source = root / "src" / "probe.ts"
     text = "import dayjs from 'dayjs';\nexport const now = dayjs();\n"
-    source.write_text(text)
-    uri = source.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    uri = open_document(client, source, text)
     await wait_until(lambda: client.diagnostics.get(uri))
     (diagnostic,) = client.diagnostics[uri]
     assert diagnostic.code == "FA101" and diagnostic.severity == types.DiagnosticSeverity.Error
@@ -290,10 +287,7 @@ async def test_quick_fixes_add_dependency_and_fix_the_import_path(client, tmp_pa
     await start(client, [root])
     source = root / "src" / "probe.ts"
     text = "import chalk from 'chalk';\nimport { config } from './confg.js';\nexport const c = [chalk, config];\n"
-    source.write_text(text)
-    uri = source.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    uri = open_document(client, source, text)
     await wait_until(lambda: len(client.diagnostics.get(uri, [])) == 2)
     diagnostics = sorted(client.diagnostics[uri], key=lambda d: d.range.start.line)
     assert [d.code for d in diagnostics] == ["FA101", "FA104"]
@@ -325,10 +319,7 @@ async def test_pull_diagnostics_when_the_client_asks_for_them(client, tmp_path):
     await client.initialize_session(types.InitializeParams(capabilities=caps, workspace_folders=[folder(root)]))
     source = root / "src" / "probe.ts"
     text = "import _ from 'lodash';\n"
-    source.write_text(text)
-    uri = source.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    uri = open_document(client, source, text)
     report = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     assert [d.code for d in report.items] == ["FA101"]
@@ -346,10 +337,7 @@ async def test_type_check_on_save_when_enabled(client, tmp_path):
     await start(client, [root])
     source = root / "src" / "probe.ts"
     text = "export const n: number = 'x';\n"
-    source.write_text(text)
-    uri = source.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+    uri = open_document(client, source, text)
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     await wait_until(lambda: any(d.code == "FA501" for d in client.diagnostics.get(uri, [])), timeout=60)
     fixed = "export const n: number = 1;\n"

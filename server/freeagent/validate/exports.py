@@ -17,7 +17,7 @@ from rapidfuzz import process
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
 from ..findings import Finding, Range, Severity
-from .resolve import match_paths, resolve_relative
+from .resolve import match_paths, resolve_python_relative, resolve_relative
 
 CODE_NOT_EXPORTED = "FA201"
 CODE_NO_DEFAULT = "FA202"
@@ -102,13 +102,9 @@ class ExportRules:
             spec = record.specifier
             if not spec.startswith(".") or not record.names or "*" in record.names:
                 continue
-            dots = len(spec) - len(spec.lstrip("."))
-            base = path.parent
-            for _ in range(dots - 1):
-                base = base.parent
-            rest = spec[dots:]
-            target = base / rest.replace(".", "/") if rest else base
-            module = target.with_suffix(".py") if target.with_suffix(".py").is_file() else target / "__init__.py"
+            module = resolve_python_relative(path, spec)
+            if module is not None and module.is_dir():
+                module = module / "__init__.py"
             summary_target = self._summary(module)
             if summary_target is None:
                 continue

@@ -33,6 +33,7 @@ from .resolve import (
     installed_manifest,
     installed_package,
     match_paths,
+    resolve_python_relative,
     resolve_relative,
     split_package,
 )
@@ -208,7 +209,7 @@ class ImportRules:
         for record in summary.imports:
             spec = record.specifier
             if spec.startswith("."):
-                if not self._py_relative(path, spec, record.names):
+                if resolve_python_relative(path, spec) is None:
                     findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
                                              f"relative import '{spec}' resolves to no module"))
                 continue
@@ -231,14 +232,3 @@ class ImportRules:
             roots.add(m.dir)
             roots.add(m.dir / "src")
         return any((r / top).is_dir() or (r / f"{top}.py").is_file() or (r / f"{top}.pyi").is_file() for r in roots)
-
-    def _py_relative(self, path: Path, spec: str, names: tuple[str, ...]) -> bool:
-        dots = len(spec) - len(spec.lstrip("."))
-        base = path.parent
-        for _ in range(dots - 1):
-            base = base.parent
-        rest = spec[dots:]
-        target = base / rest.replace(".", "/") if rest else base
-        if target.with_suffix(".py").is_file() or (target / "__init__.py").is_file() or (not rest and target.is_dir()):
-            return True
-        return False

@@ -72,6 +72,22 @@ def resolve_relative(importer: Path, specifier: str, module_resolution: str, esm
     return Resolution(None, "no such file")
 
 
+def resolve_python_relative(importer: Path, specifier: str) -> Path | None:
+    """'.models' from app/routers/x.py → app/routers/models.py (or its package's __init__.py,
+    or the package directory for a bare '.'); None when nothing is there."""
+    dots = len(specifier) - len(specifier.lstrip("."))
+    base = importer.parent
+    for _ in range(dots - 1):
+        base = base.parent
+    rest = specifier[dots:]
+    target = base / rest.replace(".", "/") if rest else base
+    if target.with_suffix(".py").is_file():
+        return target.with_suffix(".py")
+    if (target / "__init__.py").is_file():
+        return target / "__init__.py"
+    return target if not rest and target.is_dir() else None
+
+
 def match_paths(specifier: str, paths: dict, base: Path) -> list[Path] | None:
     """Targets of a tsconfig `paths` entry matching the specifier (None when no key matches)."""
     best = None
