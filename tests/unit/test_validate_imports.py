@@ -221,3 +221,19 @@ def test_suppression_by_comment_and_setting(tmp_path):
     ctx = WorkspaceContext(root, Settings(ignore_codes=["FA104"]))
     ctx.load()
     assert Validator(ctx).check_file(path) == []
+
+
+def test_runtime_specifiers_deno_scopes_and_test_dirs(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    assert check(root, "src/probe.ts", "import { x } from 'npm:left-pad';\nimport { test } from 'bun:test';\n") == []
+    (root / "deno-tests").mkdir()
+    (root / "deno-tests/deno.json").write_text('{"imports": {"@std/assert": "jsr:@std/assert@1"}}')
+    assert check(root, "deno-tests/a.test.ts", "import { assert } from '@std/assert';\n") == []
+    # a *-tests directory is test code: devDependencies are fine there
+    assert check(root, "runtime-tests/mock.ts", "import { vi } from 'vitest';\nexport const m = vi;\n") == []
+
+
+def test_modules_that_do_not_parse_cleanly_are_not_judged(tmp_path):
+    root = workspace(tmp_path, "express-zod-api")
+    (root / "src/odd.ts").write_text("export const a = 1;\nexport type T = <<<broken;\nexport const b = 2;\n")
+    assert check(root, "src/probe.ts", "import { b, zzz } from './odd.js';\n") == []

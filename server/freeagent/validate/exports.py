@@ -56,8 +56,8 @@ class ExportRules:
         summary = self._summary(path)
         if summary is None:
             return None
-        if any(e.kind == "commonjs" for e in summary.exports):
-            return None
+        if any(e.kind == "commonjs" for e in summary.exports) or summary.has_errors:
+            return None  # not statically known, or a parse that cannot be trusted to be complete
         names = {e.name for e in summary.exports if e.kind in ("local", "default", "reexport")}
         for e in summary.exports:
             if e.kind == "reexport-all" and e.source:

@@ -43,9 +43,10 @@ CODE_DEV_ONLY = "FA102"
 CODE_NOT_EXPORTED = "FA103"
 CODE_UNRESOLVED = "FA104"
 CODE_PY_UNDECLARED = "FA105"
+_RUNTIME_PREFIXES = ("npm:", "jsr:", "bun:", "deno:", "https:", "http:", "data:", "virtual:")
 
 _NON_PRODUCTION = re.compile(
-    r"(^|/)(tests?|__tests__|__mocks__|e2e|scripts?|bench|benchmarks?|stories|fixtures)/|"
+    r"(^|/)(tests?|__tests__|__mocks__|e2e|scripts?|bench|benchmarks?|stories|fixtures)/|(^|/)[^/]*\btests?\b[^/]*/|"
     r"\.(test|spec|stories|bench)\.[cm]?[jt]sx?$|(^|/)[^/]*\.config\.[cm]?[jt]s$|(^|/)vite\.config|(^|/)jest\.setup"
 )
 
@@ -115,8 +116,8 @@ class ImportRules:
                     findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
                                              f"'{spec}' is not in the \"imports\" map of {self._rel(package.path) if package else 'package.json'}"))
                 continue
-            if is_node_builtin(spec):
-                continue
+            if is_node_builtin(spec) or spec.startswith(_RUNTIME_PREFIXES):
+                continue  # Node builtins; Deno/Bun specifiers (npm:, jsr:, bun:) are their runtime's business
             if spec.startswith("node:"):
                 findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
                                          f"'{spec}' is not a Node.js builtin module"))
@@ -131,6 +132,8 @@ class ImportRules:
                     continue
             if any(spec == a or ("*" in a and re.fullmatch(re.escape(a).replace("\\*", ".*"), spec)) for a in ambient):
                 continue
+            if self._deno_scope(path, package):
+                continue  # a Deno project inside the workspace: its deno.json import map decides
             name, subpath = split_package(spec)
             declared_group = package.declared(name) if package is not None else None
             if declared_group is None and root_package is not None and root_package is not package:
@@ -163,6 +166,17 @@ class ImportRules:
                     findings.append(_finding(path, record.span, Severity.ERROR, CODE_NOT_EXPORTED,
                                              f"'{spec}': {name} does not export '{subpath}'"))
         return findings
+
+    def _deno_scope(self, path: Path, package) -> bool:
+        """A deno.json(c) between the file and its package.json: Deno resolves these imports."""
+        stop = package.dir if package is not None else self.ctx.root
+        directory = path.parent
+        while True:
+            if (directory / "import_map.json").is_file() or any(directory.glob("deno*.json*")):
+                return True  # deno.json, deno.jsonc, or configs passed with --config (deno.react.json …)
+            if directory == stop or directory == self.ctx.root or directory.parent == directory:
+                return False
+            directory = directory.parent
 
     def _add_dependency_fix(self, package, name: str, production: bool) -> tuple:
         """Only for a package that really is installed or locked: its version, never a guess."""
