@@ -9,6 +9,7 @@ thread-safe: the language server runs every call on one worker thread.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -71,6 +72,10 @@ class WorkspaceContext:
         self.lockfiles: dict[Path, str] = {}
         self.tsconfig_paths: list[Path] = []
         self.data_files: set[Path] = set()  # YAML/JSON files the walk found (spec candidates)
+        self.known_files: set[str] = set()  # every file the walk classified (resolution without stat calls)
+        # directory -> (config path, config) for nearest-manifest/tsconfig lookups; an entry is
+        # trusted only while the table still maps that path to that very object
+        self._nearest_cache: dict = {}
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
@@ -92,6 +97,11 @@ class WorkspaceContext:
             return path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
+
+    def file_exists(self, path: str) -> bool:
+        """Whether a file exists: the walk's record first (no syscall), else the disk — files
+        the walk skips (ignored, generated, too large) can still be imported."""
+        return path in self.known_files or os.path.isfile(path)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -148,6 +158,7 @@ class WorkspaceContext:
         self.lockfiles = {p: LOCKFILES[p.name] for p in found.of("lockfile")}
         self.tsconfig_paths = list(found.of("tsconfig"))
         self.data_files = set(found.of("data"))
+        self.known_files = {str(p) for paths in found.by_kind.values() for p in paths}
         self._resolve_tsconfigs(change)
         sources = found.of("source")
         limit = self.settings.index.max_file_size_kb * 1024
@@ -164,6 +175,7 @@ class WorkspaceContext:
 
     def _load_manifest(self, table: dict, path: Path, parse, prefix: str, kind: str, change: Change) -> None:
         """Parse one manifest into ``table``; a file that fails to read or parse leaves it out."""
+        self._nearest_cache.clear()
         text = self.read(path)
         if text is None:
             table.pop(path, None)
@@ -179,6 +191,7 @@ class WorkspaceContext:
         change.kinds.add(kind)
 
     def _forget_manifest(self, table: dict, path: Path, prefix: str, kind: str, change: Change) -> None:
+        self._nearest_cache.clear()
         table.pop(path, None)
         self._set_problems(f"{prefix}:{path}", [], change)
         self._set_problems(f"read:{path}", [], change)
@@ -198,6 +211,7 @@ class WorkspaceContext:
         self._load_manifest(self.python, path, parse, "python", "python", change)
 
     def _resolve_tsconfigs(self, change: Change) -> None:
+        self._nearest_cache.clear()
         self.tsconfigs = {}
         new_problems: dict[str, list[Finding]] = {}
         for path in self.tsconfig_paths:
@@ -261,6 +275,10 @@ class WorkspaceContext:
         kind = classify(path.name)
         exists = path in self.overlays or path.is_file()
         rel = self.rel(path)
+        if exists:
+            self.known_files.add(str(path))
+        else:
+            self.known_files.discard(str(path))
         if kind == "gitignore":
             self.rules.forget(posixpath_dir(rel))
             return self.reload()
@@ -356,15 +374,26 @@ class WorkspaceContext:
         return members
 
     def _nearest(self, path: Path, table: dict[Path, object], names: tuple[str, ...]):
-        directory = path if path.is_dir() else path.parent
-        while self.contains(directory):
-            for name in names:
-                if (candidate := directory / name) in table:
-                    return table[candidate]
-            if directory == self.root:
+        # sources are files; only a path without a suffix may be a directory worth a stat call
+        directory = path if (not path.suffix and path.is_dir()) else path.parent
+        key = (directory, names, id(table), len(table))
+        cached = self._nearest_cache.get(key, _MISSING)
+        if cached is not _MISSING and table.get(cached[0]) is cached[1]:
+            return cached[1]
+        found = (None, None)
+        probe = directory
+        while self.contains(probe):
+            hit = next((probe / name for name in names if probe / name in table), None)
+            if hit is not None:
+                found = (hit, table[hit])
                 break
-            directory = directory.parent
-        return None
+            if probe == self.root:
+                break
+            probe = probe.parent
+        if len(self._nearest_cache) > 50_000:
+            self._nearest_cache.clear()
+        self._nearest_cache[key] = found
+        return found[1]
 
     def nearest_package(self, path: Path) -> PackageManifest | None:
         return self._nearest(Path(path), self.packages, ("package.json",))
@@ -407,6 +436,9 @@ class WorkspaceContext:
         if self._brief_cache is None:
             self._brief_cache = build_brief(self)
         return self._brief_cache
+
+
+_MISSING = object()
 
 
 def posixpath_dir(rel: str) -> str:

@@ -26,6 +26,9 @@ CODE_NO_DEFAULT = "FA202"
 class ExportRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
+        # one Validator serves one check: resolutions and export sets hold for its duration
+        self._resolved: dict[tuple[Path, str], Path | None] = {}
+        self._exported: dict[Path, set[str] | None] = {}
 
     def _summary(self, path: Path | None) -> FileSummary | None:
         if path is None or not self.ctx.contains(path):
@@ -33,23 +36,36 @@ class ExportRules:
         return self.ctx.index.files.get(self.ctx.rel(path))
 
     def _resolve(self, importer: Path, spec: str) -> Path | None:
+        key = (importer.parent, spec)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_uncached(importer, spec)
+        return self._resolved[key]
+
+    def _resolve_uncached(self, importer: Path, spec: str) -> Path | None:
         config = self.ctx.nearest_tsconfig(importer)
         resolution = config.module_resolution if config is not None else "bundler"
         if spec.startswith("."):
             # extension rules are the imports family's business: resolve leniently here
             return resolve_relative(importer, spec, "bundler" if resolution not in ("node16", "nodenext") else resolution,
-                                    False, True).path
+                                    False, True, self.ctx.file_exists).path
         paths = config.option("paths") if config is not None else None
         if isinstance(paths, dict) and config.paths_base is not None:
             for target in match_paths(spec, paths, config.paths_base) or []:
-                found = resolve_relative(target.parent / "x", "./" + target.name, "bundler", False, True).path
+                found = resolve_relative(target.parent / "x", "./" + target.name, "bundler", False, True,
+                                         self.ctx.file_exists).path
                 if found is not None:
                     return found
         return None
 
     def exported(self, path: Path, seen: set[Path] | None = None) -> set[str] | None:
         """Names a module exports (None when they cannot be known statically)."""
-        seen = seen if seen is not None else set()
+        if seen is None:
+            if path not in self._exported:
+                self._exported[path] = self._exported_uncached(path, set())
+            return self._exported[path]
+        return self._exported_uncached(path, seen)
+
+    def _exported_uncached(self, path: Path, seen: set[Path]) -> set[str] | None:
         if path in seen:
             return set()
         seen.add(path)

@@ -106,7 +106,8 @@ class ImportRules:
             if not spec or "${" in spec:
                 continue
             if spec.startswith((".", "/")):
-                res = resolve_relative(path, spec, resolution, esm and record.kind != "require", allow_js)
+                res = resolve_relative(path, spec, resolution, esm and record.kind != "require", allow_js,
+                                       ctx.file_exists)
                 if res.path is None:
                     findings.append(self._unresolved(path, record, spec, res))
                 continue
@@ -125,7 +126,8 @@ class ImportRules:
             if isinstance(paths, dict) and config.paths_base is not None:
                 targets = match_paths(spec, paths, config.paths_base)
                 if targets is not None:
-                    if not any(resolve_relative(t.parent / "x", "./" + t.name, "bundler", False, allow_js).path
+                    if not any(resolve_relative(t.parent / "x", "./" + t.name, "bundler", False, allow_js,
+                                                ctx.file_exists).path
                                for t in targets):
                         findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
                                                  f"'{spec}' matches a tsconfig \"paths\" alias but no file exists there"))

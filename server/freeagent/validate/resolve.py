@@ -31,40 +31,45 @@ class Resolution:
     suggestion: str | None = None  # a specifier that would work
 
 
-def _candidates(base: Path, allow_js: bool, extensionless_ok: bool) -> list[Path]:
-    name = base.name
-    ext = posixpath.splitext(name)[1]
-    out: list[Path] = []
+def _candidates(base: str, allow_js: bool, extensionless_ok: bool) -> list[str]:
+    """Files a specifier may name, most likely first (strings: this runs for every import)."""
+    ext = posixpath.splitext(base)[1]
+    out: list[str] = []
     if ext in EXTENSION_MAP:
-        stem = base.with_name(name[: -len(ext)])
-        out += [stem.with_name(stem.name + e) for e in EXTENSION_MAP[ext]]
-    if ext in TS_EXTENSIONS or ext in (".json",):
+        stem = base[: -len(ext)]
+        out += [stem + e for e in EXTENSION_MAP[ext]]
+    if ext in TS_EXTENSIONS or ext == ".json":
         out.append(base)
     if extensionless_ok and ext not in EXTENSION_MAP:
         exts = TS_EXTENSIONS + (JS_EXTENSIONS if allow_js else ()) + (".json",)
-        out += [base.with_name(name + e) for e in exts]
-        out += [base / ("index" + e) for e in exts]
+        out += [base + e for e in exts]
+        out += [base + os.sep + "index" + e for e in exts]
     if allow_js and ext in JS_EXTENSIONS:
         out.append(base)
     return out
 
 
+def _is_file(path: str) -> bool:
+    return os.path.isfile(path)
+
+
 def resolve_relative(importer: Path, specifier: str, module_resolution: str, esm: bool, allow_js: bool,
-                     exists=Path.is_file) -> Resolution:
-    base = Path(os.path.normpath(importer.parent / specifier))  # '../x' must name the indexed file
+                     exists=_is_file) -> Resolution:
+    """``exists(path: str)``: callers with a known file set pass a set lookup (no stat calls)."""
+    base = os.path.normpath(os.path.join(os.path.dirname(importer), specifier))  # '../x' names the indexed file
     strict_esm = module_resolution in ("node16", "nodenext") and esm
     for candidate in _candidates(base, allow_js, extensionless_ok=not strict_esm):
         if exists(candidate):
-            return Resolution(candidate)
+            return Resolution(Path(candidate))
     if strict_esm:
         # extensionless in ESM under NodeNext: TypeScript wants the emitted extension
         for candidate in _candidates(base, allow_js, extensionless_ok=True):
             if exists(candidate):
-                rel = candidate.name
+                rel = os.path.basename(candidate)
                 for ts_ext, js_ext in ((".tsx", ".js"), (".ts", ".js"), (".mts", ".mjs"), (".cts", ".cjs")):
                     if rel.endswith(ts_ext) and not rel.endswith(".d" + ts_ext):
                         suggested = specifier.rstrip("/")
-                        if candidate.stem == "index" and candidate.parent == base:
+                        if rel.startswith("index.") and os.path.dirname(candidate) == base:
                             suggested += "/index"
                         return Resolution(None, "needs an explicit file extension under NodeNext/Node16 ESM",
                                           suggested + js_ext)
