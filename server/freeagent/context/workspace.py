@@ -76,6 +76,7 @@ class WorkspaceContext:
         # directory -> (config path, config) for nearest-manifest/tsconfig lookups; an entry is
         # trusted only while the table still maps that path to that very object
         self._nearest_cache: dict = {}
+        self._conventions_cache = None
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
@@ -146,6 +147,7 @@ class WorkspaceContext:
         ``cancelled()`` returning True stops early (the context stays usable, just partial)."""
         started = time.perf_counter()
         self.rules = self._make_rules()
+        self._conventions_cache = None
         change = Change(kinds={"packages", "python", "tsconfig", "sources", "lockfiles"})
         found = scan(self.root, self.rules)
         for path in found.of("package"):
@@ -176,6 +178,7 @@ class WorkspaceContext:
     def _load_manifest(self, table: dict, path: Path, parse, prefix: str, kind: str, change: Change) -> None:
         """Parse one manifest into ``table``; a file that fails to read or parse leaves it out."""
         self._nearest_cache.clear()
+        self._conventions_cache = None
         text = self.read(path)
         if text is None:
             table.pop(path, None)
@@ -192,6 +195,7 @@ class WorkspaceContext:
 
     def _forget_manifest(self, table: dict, path: Path, prefix: str, kind: str, change: Change) -> None:
         self._nearest_cache.clear()
+        self._conventions_cache = None
         table.pop(path, None)
         self._set_problems(f"{prefix}:{path}", [], change)
         self._set_problems(f"read:{path}", [], change)
@@ -212,6 +216,7 @@ class WorkspaceContext:
 
     def _resolve_tsconfigs(self, change: Change) -> None:
         self._nearest_cache.clear()
+        self._conventions_cache = None
         self.tsconfigs = {}
         new_problems: dict[str, list[Finding]] = {}
         for path in self.tsconfig_paths:
@@ -236,13 +241,17 @@ class WorkspaceContext:
         else:
             try:
                 if path.stat().st_size > limit:
-                    self.index.remove(rel)
+                    if self.index.remove(rel):
+                        self._conventions_cache = None
                     return
                 data = path.read_bytes()
             except OSError:
                 if self.index.remove(rel):
+                    self._conventions_cache = None
                     change.kinds.add("sources")
                 return
+        if rel not in self.index.files:
+            self._conventions_cache = None
         self.index.update(rel, data, keep_tree=path in self.overlays)
         change.kinds.add("sources")
 
@@ -325,6 +334,7 @@ class WorkspaceContext:
             if exists:
                 self._index_source(path, change, self.settings.index.max_file_size_kb * 1024)
             elif self.index.remove(rel):
+                self._conventions_cache = None
                 change.kinds.add("sources")
         if change.kinds or change.problem_files:
             self._brief_cache = None
@@ -426,9 +436,14 @@ class WorkspaceContext:
         return sorted(p for p in prefixes if p)
 
     def conventions(self):
-        return conventions_mod.infer(
-            list(self.index.files.values()), self.declared_packages(), self.alias_prefixes()
-        )
+        """The majority votes. Cached: they are statistics over the whole workspace, so an edit
+        inside one existing file does not recompute them; files appearing or going, and
+        manifest or tsconfig changes, do."""
+        if self._conventions_cache is None:
+            self._conventions_cache = conventions_mod.infer(
+                list(self.index.files.values()), self.declared_packages(), self.alias_prefixes()
+            )
+        return self._conventions_cache
 
     def brief(self):
         from .brief import build_brief

@@ -49,15 +49,9 @@ def convert(name: str, case: str) -> str:
 class ConventionRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
-        self._votes = None
-        self._votes_key = None
 
     def _conventions(self):
-        key = (len(self.ctx.index), id(self.ctx.index))
-        if self._votes is None or self._votes_key != key:
-            self._votes = self.ctx.conventions()
-            self._votes_key = key
-        return self._votes
+        return self.ctx.conventions()  # cached by the context
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         family = "python" if summary.language == "python" else "typescript"
