@@ -135,37 +135,28 @@ def installed_manifest(package_dir: Path) -> dict | None:
     return _read_manifest(package_dir / "package.json")
 
 
+def _key_matches(key: str, specifier: str) -> bool:
+    """A package.json exports/imports key: exact, `*` pattern, or a legacy trailing-slash folder."""
+    if key == specifier:
+        return True
+    if "*" in key:
+        prefix, _, suffix = key.partition("*")
+        return specifier.startswith(prefix) and specifier.endswith(suffix)
+    return key.endswith("/") and specifier.startswith(key)
+
+
 def exports_allow(exports: object, subpath: str) -> bool | None:
     """Whether a package's `exports` map exposes ``./subpath`` (None: no exports map at all)."""
     if exports is None:
         return None
     if isinstance(exports, (str, list)) or (isinstance(exports, dict) and not any(k.startswith(".") for k in exports)):
         return subpath == "."  # sugar: only the main entry
-    for key, value in exports.items():
-        if value is None:
-            continue
-        if key == subpath:
-            return True
-        if "*" in key:
-            prefix, _, suffix = key.partition("*")
-            if subpath.startswith(prefix) and subpath.endswith(suffix):
-                return True
-        elif key.endswith("/") and subpath.startswith(key):
-            return True
-    return False
+    return any(value is not None and _key_matches(key, subpath) for key, value in exports.items())
 
 
 def imports_allow(imports: object, specifier: str) -> bool:
-    if not isinstance(imports, dict):
-        return False
-    for key in imports:
-        if key == specifier:
-            return True
-        if "*" in key:
-            prefix, _, suffix = key.partition("*")
-            if specifier.startswith(prefix) and specifier.endswith(suffix):
-                return True
-    return False
+    """Whether a package.json `imports` map has a key for a `#specifier`."""
+    return isinstance(imports, dict) and any(_key_matches(key, specifier) for key in imports)
 
 
 _SEGMENT = re.compile(r"^(@[^/]+/[^/]+|[^/]+)(/.*)?$")
