@@ -167,12 +167,13 @@ class FreeAgentServer(LanguageServer):
             )
             self.published[file] = len(findings)
 
-    def after_change(self, folder: Folder, change: Change, what: str) -> None:
+    def after_change(self, folder: Folder, change: Change, what: str, validated: Path | None = None) -> None:
+        """``validated``: a document the caller has just validated (not checked a second time)."""
         if change.kinds:
             self.log("debug", f"{what}: updated {', '.join(sorted(change.kinds))} in {change.seconds * 1000:.1f} ms")
         if change.kinds & {"packages", "tsconfig", "python", "sources"}:
             # what other open documents import may have appeared or gone: check them again
-            self.spawn(self.revalidate_open(folder), f"revalidate open documents in {folder.path}")
+            self.spawn(self.revalidate_open(folder, skip=validated), f"revalidate open documents in {folder.path}")
         if change.problem_files:
             self.publish(folder, change.problem_files)
         if "specs" in change.kinds:
@@ -307,9 +308,11 @@ class FreeAgentServer(LanguageServer):
         folder.engine.type_findings[str(path)] = findings
         self.publish(folder, {str(path)})
 
-    async def revalidate_open(self, folder: Folder) -> None:
+    async def revalidate_open(self, folder: Folder, skip: Path | None = None) -> None:
         changed: set[str] = set()
         for path in list(folder.context.overlays):
+            if path == skip:
+                continue
             changed |= await self.in_worker(folder.engine.validate_file, path)
         if changed:
             self.publish(folder, changed)
@@ -564,7 +567,7 @@ class FreeAgentServer(LanguageServer):
                     change.problem_files.add(str(path))  # type errors of the old text are stale
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
-            self.after_change(folder, change, f"edit {path.name}")
+            self.after_change(folder, change, f"edit {path.name}", validated=path if doc is not None else None)
 
         self.pending[uri] = self.spawn(run(), f"update {uri}")
 

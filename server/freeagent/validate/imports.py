@@ -73,6 +73,7 @@ def _finding(path: Path, span, severity: Severity, code: str, message: str, fixe
 class ImportRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
+        self._ambient_modules: list[str] | None = None  # one Validator serves one check
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -82,10 +83,10 @@ class ImportRules:
     # ------------------------------------------------------------------ TypeScript / JS
 
     def _ambient(self) -> list[str]:
-        out = []
-        for s in self.ctx.index.files.values():
-            out.extend(s.ambient_modules)
-        return out
+        """`declare module '…'` names across the workspace (once per check, not once per file)."""
+        if self._ambient_modules is None:
+            self._ambient_modules = [m for s in self.ctx.index.files.values() for m in s.ambient_modules]
+        return self._ambient_modules
 
     def _typescript(self, path: Path, summary: FileSummary) -> list[Finding]:
         ctx = self.ctx

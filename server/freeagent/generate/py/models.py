@@ -13,7 +13,6 @@ need an extra package the project may not have).
 from __future__ import annotations
 
 import keyword
-import re
 
 from ...specs.model import Node
 from ...specs.registry import Registry
@@ -209,5 +208,3 @@ def import_lines(imports: set[tuple[str, str]]) -> list[tuple[str, str]]:
     order = {"__future__": 0, "datetime": 1, "typing": 1, "uuid": 1}
     return sorted(imports, key=lambda mn: (order.get(mn[0], 2), mn[0], mn[1]))
 
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
