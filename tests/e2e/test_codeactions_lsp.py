@@ -157,3 +157,33 @@ async def test_source_action_generates_every_missing_client(client, tmp_path):
     assert new.startswith(text.split("\n")[0])  # the file's own code is kept
     again = await client.text_document_code_action_async(params)
     assert any(a.title == action.title for a in again)  # the document is unchanged until the client applies
+
+
+async def test_quick_fix_for_an_unknown_api_path_clears_the_diagnostic(client, tmp_path):
+    """FA301's fixes ride on the diagnostic's data; the preferred one rewrites only the path."""
+    from .conftest import wait_until
+
+    root = tmp_path / "taskboard"
+    shutil.copytree(EXAMPLE, root)
+    await client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
+    )
+    text = "declare const base: string, id: string;\nexport const r = fetch(`${base}/tasks/${id}/coments?limit=5`);\n"
+    uri = open_document(client, root / "src" / "probe.ts", text)
+    await wait_until(lambda: any(d.code == "FA301" for d in client.diagnostics.get(uri, [])))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "FA301"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix])))
+    (action,) = [a for a in actions if a.is_preferred]
+    assert action.kind == types.CodeActionKind.QuickFix and action.title == "Change path to '/tasks/{taskId}/comments'"
+    fixed = apply_edits(text, [
+        TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+        for e in action.edit.changes[uri]
+    ])
+    assert fixed.endswith("fetch(`${base}/tasks/${id}/comments?limit=5`);\n")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+    ))
+    await wait_until(lambda: uri in client.diagnostics and not [d for d in client.diagnostics[uri] if d.source == "freeagent"])

@@ -16,6 +16,13 @@ taken off. The path is matched against the operations' templates (``${id}`` fill
 Calls are only judged against an API the project plainly talks to: its own specs' operations,
 or — with only the bundled registry — paths whose first segment the registry knows. Third-party
 URLs (another host) are never judged.
+
+Quick fixes edit only inside the literal or the object key at fault: FA301 swaps the path part
+for a suggested one (host, ``${base}``, server base path, query and hash kept; ``${…}``
+substitutions fill the suggestion's ``{param}`` slots in order, so only same-count suggestions
+qualify, and a plain string only gets suggestions without slots); FA303 and FA304 rename the
+key (quoting kept, ``{ titel }`` becomes ``{ title: titel }``) or the query name in the URL.
+Literals with escape sequences get no fix: an edit could change what they mean.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from ..context.parsing import FileSummary, Parsers
 from ..context.workspace import WorkspaceContext
 from ..findings import Finding, Range, Severity
 from ..specs.model import Operation
+from .fixes import lsp_position, replace_bytes
 
 CODE_UNKNOWN_PATH = "FA301"
 CODE_METHOD = "FA302"
@@ -48,6 +56,54 @@ def _text(node) -> str:
 
 def _strip_quotes(raw: str) -> str:
     return raw[1:-1] if len(raw) >= 2 and raw[0] in "'\"`" else raw
+
+
+def _range(source: bytes, start: int, end: int) -> Range:
+    return Range(*lsp_position(source, start), *lsp_position(source, end))
+
+
+def _node_range(source: bytes, node) -> Range:
+    return _range(source, node.start_byte, node.end_byte)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+_QUERY_NAME = re.compile(r"[\w.~\[\]-]+")
+_PLACEHOLDER = re.compile(r"\{[^}/]+\}")
+
+
+def _units(node) -> list[tuple[str | None, int, int]] | None:
+    """A URL literal's content as (character, start byte, end byte) — character None for a whole
+    ``${…}`` — or None when it has escape sequences (or anything else unexpected)."""
+    units: list[tuple[str | None, int, int]] = []
+    for child in node.children[1:-1]:
+        if child.type == "string_fragment":
+            at = child.start_byte
+            for ch in _text(child):
+                width = len(ch.encode("utf-8"))
+                units.append((ch, at, at + width))
+                at += width
+        elif child.type == "template_substitution":
+            units.append((None, child.start_byte, child.end_byte))
+        else:
+            return None
+    return units
+
+
+class _UrlSpans:
+    """Where, in the source, a URL literal's API path and literal query names are (byte offsets)."""
+
+    def __init__(self, node, units, path_start: int, path_end: int, queries: list[tuple[str, int, int]]):
+        self.node = node
+        self.units = units
+        self.path_start, self.path_end = path_start, path_end  # unit indexes
+        self.queries = queries  # (name, start unit, end unit), in the URL's order; a ${…} in a name is "\0"
+
+    def byte(self, index: int) -> int:
+        """Byte offset where unit ``index`` starts (the closing delimiter's for the end)."""
+        return self.units[index][1] if index < len(self.units) else self.node.end_byte - 1
+
+    def delimiter(self) -> str:
+        return _text(self.node)[0]
 
 
 class ApiRules:
@@ -94,7 +150,7 @@ class ApiRules:
             fn, args = _text(caps["fn"][0]), caps["args"][0]
             call = self._describe(fn, args, instances)
             if call is not None:
-                findings += self._judge(path, *call)
+                findings += self._judge(path, source, summary, *call)
         return findings
 
     def _describe(self, fn: str, args, instances: set[str]):
@@ -207,7 +263,82 @@ class ApiRules:
                 break
         return raw_path, query
 
-    def _judge(self, path: Path, url_node, method: str, body, query_pairs) -> list[Finding]:
+    def _spans(self, node, api_path: str, url_query: list[str]) -> _UrlSpans | None:
+        """The source spans behind ``_url_path``'s answer, or None when they cannot be told apart
+        safely; re-derives the path and query names and gives up unless they agree with it."""
+        units = _units(node)
+        if units is None:
+            return None
+        flat = "".join("\0" if ch is None else ch for ch, _, _ in units)
+        start = len(flat) - len(flat.lstrip("\0"))  # leading ${base}s are not part of the path
+        host = re.match(r"https?://[^/?#]*", flat[start:])
+        start += host.end() if host else 0
+        end = next((i for i in range(start, len(flat)) if flat[i] in "?#"), len(flat))
+        for base in self.bases:
+            if flat[start:end] == base or flat[start:end].startswith(base + "/"):
+                start += len(base)
+                break
+        queries = []
+        if end < len(flat) and flat[end] == "?":
+            stop = flat.find("#", end)
+            stop = len(flat) if stop < 0 else stop
+            at = end + 1
+            for item in flat[end + 1:stop].split("&"):
+                if item:
+                    name = item.split("=", 1)[0]
+                    queries.append((name, at, at + len(name)))
+                at += len(item) + 1
+        if (flat[start:end].replace("\0", "{}") or "/") != api_path \
+                or [q[0].replace("\0", "{}") for q in queries] != url_query:
+            return None
+        return _UrlSpans(node, units, start, end, queries)
+
+    def _path_fixes(self, path: Path, source: bytes, spans: _UrlSpans | None, close) -> tuple:
+        """FA301: one fix per suggested path that can stand in the literal as it is."""
+        if spans is None:
+            return ()
+        substitutions = [source[a:b].decode("utf-8") for ch, a, b in spans.units[spans.path_start:spans.path_end] if ch is None]
+        quote = spans.delimiter()
+        fixes = []
+        for rank, (candidate, _score, _index) in enumerate(close):
+            if any(bad in candidate for bad in (quote, "\\", "\n", "\r", "${", "?", "#")):
+                continue
+            slots = _PLACEHOLDER.findall(candidate)
+            if len(slots) != len(substitutions) or (quote != "`" and slots):
+                continue
+            filled = iter(substitutions)
+            new = _PLACEHOLDER.sub(lambda _m: next(filled), candidate)
+            fixes.append(replace_bytes(path, source, spans.byte(spans.path_start), spans.byte(spans.path_end), new,
+                                       f"Change path to '{candidate}'", rank == 0))
+        return tuple(fixes)
+
+    @staticmethod
+    def _key_node(pair):
+        return pair if pair.type == "shorthand_property_identifier" else pair.child_by_field_name("key")
+
+    def _rename_key(self, path: Path, source: bytes, pair, new: str, quote: str, title: str, taken: set[str]):
+        """A fix renaming an object literal's key to ``new``: same quoting, shorthand expanded."""
+        if new in taken:
+            return None  # the object already has that key: renaming would duplicate it
+        bare = _IDENTIFIER.fullmatch(new) is not None
+        if not bare and any(c in new for c in (quote, "\\", "\n", "\r")):
+            return None
+        spelled = new if bare else f"{quote}{new}{quote}"
+        if pair.type == "shorthand_property_identifier":
+            return replace_bytes(path, source, pair.start_byte, pair.end_byte, f"{spelled}: {_text(pair)}", title, True)
+        key = pair.child_by_field_name("key")
+        if key is None:
+            return None
+        if key.type == "property_identifier":
+            return replace_bytes(path, source, key.start_byte, key.end_byte, spelled, title, True)
+        if key.type == "string" and _units(key) is not None:
+            own = _text(key)[0]
+            if any(c in new for c in (own, "\\", "\n", "\r")):
+                return None
+            return replace_bytes(path, source, key.start_byte + 1, key.end_byte - 1, new, title, True)
+        return None  # computed or numeric keys are left alone
+
+    def _judge(self, path: Path, source: bytes, summary: FileSummary, url_node, method: str, body, query_pairs) -> list[Finding]:
         described = self._url_path(url_node)
         if described is None:
             return []
@@ -215,14 +346,17 @@ class ApiRules:
         first = api_path.strip("/").split("/")[0]
         if not self.workspace_specs and first not in self.first_segments:
             return []
-        where = Range(url_node.start_point[0], url_node.start_point[1], url_node.end_point[0], url_node.end_point[1])
+        where = _node_range(source, url_node)
+        spans = self._spans(url_node, api_path, url_query)
+        quote = '"' if summary.style.double_quotes > summary.style.single_quotes else "'"
         concrete = api_path.replace("{}", "x")
         candidates = [op for regex, op in self.templates if regex.match(concrete.rstrip("/") or "/")]
         if not candidates:
             close = process.extract(api_path, sorted({op.path for op in self.operations}), limit=2, score_cutoff=60)
             hint = f"; did you mean {' or '.join(repr(c[0]) for c in close)}?" if close else ""
             return [Finding(str(path), where, Severity.ERROR, CODE_UNKNOWN_PATH,
-                            f"no operation in the specs has the path '{api_path.replace('{}', '{…}')}'{hint}")]
+                            f"no operation in the specs has the path '{api_path.replace('{}', '{…}')}'{hint}",
+                            fixes=self._path_fixes(path, source, spans, close))]
         op = next((o for o in candidates if o.method == method), None)
         if op is None:
             allowed = ", ".join(sorted({o.method for o in candidates}))
@@ -230,25 +364,46 @@ class ApiRules:
                             f"{method} is not an operation on {candidates[0].path} (it has {allowed})")]
         findings = []
         defined = {p.name for p in op.params("query")}
-        for name in url_query + [k for k, _ in query_pairs]:
-            if name not in defined:
-                close = process.extractOne(name, sorted(defined), score_cutoff=60) if defined else None
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                findings.append(Finding(str(path), where, Severity.WARNING, CODE_QUERY,
-                                        f"{op.id} ({op.method} {op.path}) has no query parameter '{name}'{hint}"))
+        given_query = set(url_query) | {k for k, _ in query_pairs}
+        named = [(name, None, index) for index, name in enumerate(url_query)] + [(k, pair, None) for k, pair in query_pairs]
+        for name, pair, index in named:
+            if name in defined:
+                continue
+            close = process.extractOne(name, sorted(defined), score_cutoff=60) if defined else None
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            spot, fix = where, None
+            title = f"Change query parameter '{name}' to '{close[0]}'" if close else ""
+            if pair is not None:
+                spot = _node_range(source, self._key_node(pair))
+                if close:
+                    fix = self._rename_key(path, source, pair, close[0], quote, title, given_query)
+            elif spans is not None:
+                literal, a, b = spans.queries[index]
+                spot = _range(source, spans.byte(a), spans.byte(b))
+                if close and "\0" not in literal and close[0] not in given_query and _QUERY_NAME.fullmatch(close[0]):
+                    fix = replace_bytes(path, source, spans.byte(a), spans.byte(b), close[0], title, True)
+            findings.append(Finding(str(path), spot, Severity.WARNING, CODE_QUERY,
+                                    f"{op.id} ({op.method} {op.path}) has no query parameter '{name}'{hint}",
+                                    fixes=(fix,) if fix else ()))
         if body is not None and op.body is not None:
             media = next((m for m in op.body.content if "json" in m), None)
             schema = op.body.content[media].value if media else None
             if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and "allOf" not in schema:
                 props = set(schema["properties"])
-                given = {k for k, _ in self._keys(body)}
+                pairs: dict[str, object] = {}
+                for key, pair in self._keys(body):
+                    pairs.setdefault(key, pair)
+                given = set(pairs)
                 spread = any(c.type == "spread_element" for c in body.named_children)
-                bwhere = Range(body.start_point[0], body.start_point[1], body.end_point[0], body.end_point[1])
+                bwhere = _node_range(source, body)
                 for key in sorted(given - props):
                     close = process.extractOne(key, sorted(props), score_cutoff=60)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
-                    findings.append(Finding(str(path), bwhere, Severity.ERROR, CODE_BODY,
-                                            f"{op.id} ({op.method} {op.path}) has no body field '{key}'{hint}"))
+                    fix = self._rename_key(path, source, pairs[key], close[0], quote,
+                                           f"Rename field '{key}' to '{close[0]}'", given) if close else None
+                    findings.append(Finding(str(path), _node_range(source, self._key_node(pairs[key])), Severity.ERROR,
+                                            CODE_BODY, f"{op.id} ({op.method} {op.path}) has no body field '{key}'{hint}",
+                                            fixes=(fix,) if fix else ()))
                 missing = sorted(set(schema.get("required") or []) - given)
                 if missing and not spread:
                     findings.append(Finding(str(path), bwhere, Severity.ERROR, CODE_BODY,

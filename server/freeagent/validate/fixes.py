@@ -2,7 +2,8 @@
 
 Owns building the edits: adding a dependency to a package.json (at its alphabetical place, in
 the file's indentation, with the version that is installed or locked — never a guessed one),
-and replacing an import specifier with the one that resolves.
+replacing an import specifier with the one that resolves, and replacing a span of source text
+given as byte offsets (what tree-sitter nodes carry).
 """
 
 from __future__ import annotations
@@ -81,3 +82,20 @@ def replace_specifier(file: Path, span, new_specifier: str) -> Fix:
     """Replace the text inside an import's quotes."""
     edit = TextEdit(span.line, span.column + 1, span.end_line, span.end_column - 1, new_specifier)
     return Fix(f"Change to '{new_specifier}'", ((str(file), (edit,)),), True)
+
+
+def lsp_position(source: bytes, offset: int) -> tuple[int, int]:
+    """(line, character) of a byte offset in ``source``, the character in UTF-16 units as LSP counts.
+
+    tree-sitter's ``start_point`` columns count bytes; they differ from characters on a line with
+    non-ASCII text before the spot, where an edit at the byte column would cut into the wrong text.
+    """
+    line = source.count(b"\n", 0, offset)
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return line, len(source[line_start:offset].decode("utf-8", "replace").encode("utf-16-le")) // 2
+
+
+def replace_bytes(file: Path, source: bytes, start: int, end: int, new_text: str, title: str, preferred: bool) -> Fix:
+    """A fix replacing ``source[start:end]`` (byte offsets, e.g. a node's start_byte/end_byte)."""
+    edit = TextEdit(*lsp_position(source, start), *lsp_position(source, end), new_text)
+    return Fix(title, ((str(file), (edit,)),), preferred)
