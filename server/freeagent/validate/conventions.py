@@ -3,7 +3,11 @@
 Only where the evidence is strong — a clear majority (at least 80% of at least 8 names of that
 kind, or 5 files) — and never as more than information/hint, because conventions are advice:
 
-* FA401 — a function, type or file name whose case differs from the project's majority;
+* FA401 — a function, type or file name whose case differs from the project's majority. A
+  PascalCase function in a project that uses JSX (its tsconfig sets ``jsx`` or
+  ``jsxImportSource``, or the workspace has .tsx/.jsx files) is a component, not a drifted
+  function name: hono's ``export const Fragment = …`` in a .ts file is fine. A drifted name of a
+  declaration gets a quick fix renaming it (see :class:`Rename`);
 * FA402 — ``require`` in an ES-module package file, or ``import``/``export`` statements in a
   CommonJS ``.js``/``.cjs`` file that Node will run as is (TypeScript files compile either way).
 """
@@ -15,9 +19,14 @@ import re
 from pathlib import Path
 
 from ..context.conventions import name_case
+from ..context.index import module_key
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
+from ..edits import Fix, TextEdit
 from ..findings import Finding, Range, Severity
+from .exports import ExportRules
+from .fixes import lsp_position
+from .resolve import resolve_python_relative
 
 CODE_NAMING = "FA401"
 CODE_MODULE_STYLE = "FA402"
@@ -49,9 +58,20 @@ def convert(name: str, case: str) -> str:
 class ConventionRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
+        self._workspace_jsx: bool | None = None  # one Validator serves one check
+        self._exports: ExportRules | None = None  # its resolver (and cache) serves the renames
 
     def _conventions(self):
         return self.ctx.conventions()  # cached by the context
+
+    def uses_jsx(self, path: Path) -> bool:
+        """Whether PascalCase functions in this file may be JSX components."""
+        config = self.ctx.nearest_tsconfig(path)
+        if config is not None and (config.option("jsx") or config.option("jsxImportSource")):
+            return True
+        if self._workspace_jsx is None:
+            self._workspace_jsx = any(rel.endswith((".tsx", ".jsx")) for rel in self.ctx.index.files)
+        return self._workspace_jsx
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         family = "python" if summary.language == "python" else "typescript"
@@ -62,12 +82,20 @@ class ConventionRules:
             if vote is None or vote.share < MIN_SHARE or vote.total < MIN_NAMES:
                 continue
             case = name_case(symbol.name)
-            if case is not None and case != vote.value:
-                findings.append(Finding(
-                    str(path), Range(symbol.line, 0, symbol.line, 0), Severity.INFORMATION, CODE_NAMING,
-                    f"'{symbol.name}' is {case}; this project names {_KIND_VOTE[symbol.kind].split('.')[1]} in "
-                    f"{vote.value} ({round(vote.share * 100)}% of {vote.total}): '{convert(symbol.name, vote.value)}'",
-                ))
+            if case is None or case == vote.value:
+                continue
+            if symbol.kind == "function" and case == "PascalCase" and family == "typescript" and self.uses_jsx(path):
+                continue  # a component written in a .ts/.js file
+            wanted = convert(symbol.name, vote.value)
+            if self._exports is None:
+                self._exports = ExportRules(self.ctx)
+            fix = Rename(self.ctx, self._exports, path, summary, symbol, wanted).fix()
+            findings.append(Finding(
+                str(path), Range(symbol.line, 0, symbol.line, 0), Severity.INFORMATION, CODE_NAMING,
+                f"'{symbol.name}' is {case}; this project names {_KIND_VOTE[symbol.kind].split('.')[1]} in "
+                f"{vote.value} ({round(vote.share * 100)}% of {vote.total}): '{wanted}'",
+                fixes=(fix,) if fix is not None else (),
+            ))
         files_vote = votes.get("naming.files")
         base = posixpath.basename(self.ctx.rel(path)).split(".", 1)[0]
         is_component = summary.language == "tsx" and any(s.kind == "component" for s in summary.symbols)
@@ -112,3 +140,318 @@ class ConventionRules:
         """Bundler-based apps (Next.js, Vite …) transpile .js modules: no CommonJS complaint there."""
         declared = self.ctx.declared_packages()
         return bool(declared & {"next", "vite", "webpack", "react-scripts", "@remix-run/dev", "nuxt", "astro", "parcel"})
+
+
+# ---------------------------------------------------------------------- the rename quick fix
+
+_TS_NAMES = ("identifier", "type_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern")
+_TS_SHORTHAND = ("shorthand_property_identifier", "shorthand_property_identifier_pattern")
+
+
+class Declined(Exception):
+    """The rename cannot be done safely (a collision, or a use it cannot see): no fix."""
+
+
+class Rename:
+    """The quick fix renaming one top-level declaration to the conventional name.
+
+    Syntactic, not scope-aware: in the declaring file every reference node with the old text is
+    renamed — identifiers and type identifiers, ``{ name }`` shorthands become ``{ name: New }``
+    so the object's key stays — but never a property after a dot, a string or a comment.
+    Renaming every same-named binding in a file keeps its meaning as long as the new name is
+    not already in use there, so a file where it is gets no fix. Files importing the name from
+    a module that exposes it (the declaring file, barrels re-exporting it, ``export *``) get
+    the imported name changed, and, unless the import has an ``as`` alias, their references
+    too. Python: the same within the file (``__all__`` strings included, attributes, keyword
+    arguments and methods excluded), and ``from module import name`` importers, relative or
+    absolute from the workspace's source roots. The fix is withheld when a use cannot be
+    rewritten by name: a namespace import, ``require``, dynamic ``import()`` or a Python
+    ``import module`` of an exposing module; and for a symbol that is only a default export.
+    """
+
+    def __init__(self, ctx: WorkspaceContext, exports: ExportRules, path: Path, summary: FileSummary, symbol, new: str):
+        self.ctx, self.exports, self.summary = ctx, exports, summary
+        self.path = ctx.root / ctx.rel(path)  # the form the resolver returns, for comparisons
+        self.old, self.new = symbol.name, new
+        self.symbol = symbol
+        self.python = summary.language == "python"
+        self.edits: dict[Path, list[TextEdit]] = {}
+
+    def fix(self) -> Fix | None:
+        try:
+            self._plan()
+        except Declined:
+            return None
+        if not self.edits.get(self.path):
+            return None
+        files = [self.path] + sorted(p for p in self.edits if p != self.path)
+        return Fix(f"Rename '{self.old}' to '{self.new}'",
+                   tuple((str(p), tuple(sorted(self.edits[p], key=lambda e: (e.line, e.character))))
+                         for p in files if self.edits.get(p)))
+
+    # -------------------------------------------------------------- planning
+
+    def _plan(self) -> None:
+        source, tree = self._parse(self.path, self.summary)
+        if self._default_only(tree.root_node):
+            raise Declined
+        self._rename_all(self.path, source, tree)
+        if self.python:
+            exposing = [self.path]  # any top-level name can be imported
+        else:
+            exposing = [self.path] if self._exports_by_name(self.summary) else []
+        exposed = set(exposing)
+        while exposing:
+            module = exposing.pop()
+            if not self.python and any(e.name == self.new for e in self._summary(module).exports):
+                raise Declined  # the module would export the new name twice
+            for importer, summary in self._importers(module):
+                # a file importing from two exposing modules is visited for each (edits dedupe)
+                if self._rename_importer(importer, summary, module) and importer not in exposed:
+                    exposed.add(importer)
+                    exposing.append(importer)
+
+    def _summary(self, path: Path) -> FileSummary:
+        return self.ctx.index.files[self.ctx.rel(path)]
+
+    def _exports_by_name(self, summary: FileSummary) -> bool:
+        return any(e.name == self.old and e.kind in ("local", "reexport") for e in summary.exports)
+
+    def _default_only(self, root) -> bool:
+        if self.python or self._exports_by_name(self.summary):
+            return False
+        if self.symbol.exported:
+            return True  # export default function name()
+        for node in root.named_children:
+            if node.type == "export_statement" and any(c.type == "default" for c in node.children):
+                value = node.child_by_field_name("value")
+                if value is not None and value.type == "identifier" and _text(value) == self.old:
+                    return True
+        return False
+
+    def _parse(self, path: Path, summary: FileSummary):
+        """(source bytes, tree) of a file as the editor has it (its open-document tree when kept)."""
+        text = self.ctx.read(path)
+        if text is None:
+            raise Declined
+        source = text.encode("utf-8")
+        rel = self.ctx.rel(path)
+        kept = self.ctx.index.trees.get(rel)
+        if kept is not None and kept[0] == source:
+            return source, kept[1]
+        return source, self.ctx.index.parsers.summarize_tree(rel, summary.language, source)[1]
+
+    # -------------------------------------------------------------- finding importers
+
+    def _importers(self, module: Path):
+        """(path, summary) of indexed files with an import record that may name ``module``;
+        records are resolved only when their last segment could name it (cheap on big trees)."""
+        stem = posixpath.basename(module_key(self.ctx.rel(module)))
+        if self.python:
+            stem = module.parent.name if module.name == "__init__.py" else module.stem
+        for rel, summary in self.ctx.index.files.items():
+            if (summary.language == "python") != self.python or rel == self.ctx.rel(module):
+                continue
+            for record in summary.imports:
+                if self._may_name(record, stem):
+                    yield self.ctx.root / rel, summary
+                    break
+
+    def _may_name(self, record, stem: str) -> bool:
+        spec = record.specifier
+        if self.python:
+            last = spec.rsplit(".", 1)[-1]
+            return last in ("", stem) or stem in record.names
+        last = posixpath.basename(module_key(spec.rstrip("/")))
+        return last in (stem, ".", "..", "")
+
+    def _resolve(self, importer: Path, spec: str) -> Path | None:
+        if not self.python:
+            return self.exports._resolve(importer, spec)
+        if spec.startswith("."):
+            found = resolve_python_relative(importer, spec)
+            return found / "__init__.py" if found is not None and found.is_dir() else found
+        rel = spec.replace(".", "/")
+        roots = [importer.parent, self.ctx.root, self.ctx.root / "src"]
+        for manifest in self.ctx.python.values():
+            roots += [manifest.dir, manifest.dir / "src"]
+        for base in roots:
+            for candidate in (base / f"{rel}.py", base / rel / "__init__.py"):
+                if self.ctx.file_exists(str(candidate)):
+                    return candidate
+        return None
+
+    # -------------------------------------------------------------- rewriting an importer
+
+    def _rename_importer(self, path: Path, summary: FileSummary, module: Path) -> bool:
+        """Rename the uses in one importer of ``module``; True when it now exposes the name too."""
+        records = []
+        for record in summary.imports:
+            if self._resolve(path, record.specifier) == module:
+                if record.kind not in ("static", "reexport", "python") or (record.kind != "reexport" and "*" in record.names):
+                    # require(), import(), import x = require(), import * as ns, Python `import
+                    # module` or `from module import *`: the uses are not found by name
+                    raise Declined
+                records.append(record)
+            elif self.python and any(self._resolve(path, _submodule(record.specifier, n)) == module
+                                     for n in record.names if n != "*"):
+                raise Declined  # `from package import module`: its uses are attributes
+        if not records:
+            return False
+        source, tree = self._parse(path, summary)
+        full, exposes = False, False
+        for record in records:
+            statement = _statement_at(tree.root_node, record.span)
+            if statement is None:
+                raise Declined
+            if self.python:
+                full |= self._python_import(path, source, statement)
+            elif statement.type == "import_statement":
+                full |= self._ts_specifiers(path, source, statement, "import_specifier")
+            elif any(c.type == "namespace_export" for c in statement.named_children):
+                raise Declined  # export * as ns from: the uses are properties
+            elif "*" in record.names:
+                exposes = True  # export * from: the name passes through unchanged
+            elif self._ts_specifiers(path, source, statement, "export_specifier"):
+                exposes = True  # export { name } from: the barrel exports the new name
+        if full:
+            self._rename_all(path, source, tree)
+            exposes = exposes or self.python or self._exports_by_name(summary)
+        return exposes
+
+    def _ts_specifiers(self, path: Path, source: bytes, statement, kind: str) -> bool:
+        """Rename ``{ old }`` / ``{ old as x }`` in one statement; True when one has no alias."""
+        unaliased = False
+        stack = [statement]
+        while stack:
+            node = stack.pop()
+            if node.type == kind:
+                name = node.child_by_field_name("name")
+                if name is not None and _text(name) == self.old:
+                    self._edit(path, source, name, self.new)
+                    unaliased |= node.child_by_field_name("alias") is None
+                continue
+            stack.extend(node.named_children)
+        return unaliased
+
+    def _python_import(self, path: Path, source: bytes, statement) -> bool:
+        """Rename ``from m import old`` / ``old as x``; True when one has no alias."""
+        unaliased = False
+        for name in statement.children_by_field_name("name"):
+            target = name.child_by_field_name("name") if name.type == "aliased_import" else name
+            if target is not None and _text(target) == self.old:
+                self._edit(path, source, target, self.new)
+                unaliased |= name.type != "aliased_import"
+        return unaliased
+
+    # -------------------------------------------------------------- renaming inside one file
+
+    def _rename_all(self, path: Path, source: bytes, tree) -> None:
+        """Every reference to the name in the file, after making sure the new name is free."""
+        if any(True for _ in self._references(tree.root_node, self.new, with_imports=True)):
+            raise Declined
+        for node in self._references(tree.root_node, self.old, with_imports=False):
+            shorthand = node.type in _TS_SHORTHAND  # { old } → { old: New }: the key stays
+            self._edit(path, source, node, f"{self.old}: {self.new}" if shorthand else self.new)
+
+    def _references(self, root, text: str, with_imports: bool):
+        """Nodes naming ``text`` as a binding or reference (not properties, strings, comments).
+        Import statements (and TypeScript ``export … from``) name other modules' exports:
+        included only when checking that a name is free."""
+        encoded = text.encode("utf-8")
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind == "future_import_statement" or not with_imports and (
+                    kind in ("import_statement", "import_from_statement")
+                    or (kind == "export_statement" and node.child_by_field_name("source") is not None)):
+                continue
+            if self.python:
+                if kind in ("import_statement", "import_from_statement"):
+                    stack.extend(_python_bindings(node))  # not the module path: `from .x import y`
+                    continue
+                if kind == "identifier" and node.text == encoded and not self._python_excluded(node):
+                    yield node
+                elif kind == "expression_statement" and _is_all(node):
+                    yield from (s for s in _all_strings(node) if s.text == encoded)
+                    continue
+            elif kind in _TS_NAMES and node.text == encoded:
+                parent = node.parent
+                if not (parent is not None and parent.type == "export_specifier" and node == parent.child_by_field_name("alias")):
+                    yield node  # (an export alias is the exported name, not a reference)
+                continue
+            stack.extend(node.named_children)
+
+    @staticmethod
+    def _python_excluded(node) -> bool:
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "attribute" and node == parent.child_by_field_name("attribute"):
+            return True  # obj.name
+        if parent.type == "keyword_argument" and node == parent.child_by_field_name("name"):
+            return True  # f(name=…) names a parameter
+        if parent.type in ("function_definition", "class_definition") and node == parent.child_by_field_name("name"):
+            holder = parent.parent if parent.parent is not None and parent.parent.type == "decorated_definition" else parent
+            return _in_class_body(holder)  # a method
+        if parent.type == "assignment" and node == parent.child_by_field_name("left"):
+            return _in_class_body(parent.parent)  # a class attribute
+        return False
+
+    def _edit(self, path: Path, source: bytes, node, text: str) -> None:
+        """A TextEdit over the node (tree-sitter columns are bytes; edits count UTF-16 units)."""
+        edit = TextEdit(*lsp_position(source, node.start_byte), *lsp_position(source, node.end_byte), text)
+        edits = self.edits.setdefault(path, [])
+        if edit not in edits:
+            edits.append(edit)
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+def _statement_at(root, span):
+    """The import/export statement whose specifier (or Python module name) is at ``span``."""
+    node = root.named_descendant_for_point_range((span.line, span.column), (span.end_line, span.end_column))
+    while node is not None and node.type not in ("import_statement", "export_statement", "import_from_statement"):
+        node = node.parent
+    return node
+
+
+def _in_class_body(statement) -> bool:
+    block = statement.parent if statement is not None else None
+    return block is not None and block.type == "block" and block.parent is not None and block.parent.type == "class_definition"
+
+
+def _python_bindings(statement):
+    """The identifiers a Python import statement binds in the importing file."""
+    for name in statement.children_by_field_name("name"):
+        if name.type == "aliased_import":
+            alias = name.child_by_field_name("alias")
+            if alias is not None:
+                yield alias
+        elif name.named_children:  # dotted_name: `import a.b` binds a; `from m import a` binds a
+            yield name.named_children[0]
+
+
+def _submodule(specifier: str, name: str) -> str:
+    return specifier + name if specifier.endswith(".") else f"{specifier}.{name}"
+
+
+def _is_all(node) -> bool:
+    """A module-level ``__all__ = [...]`` statement."""
+    assign = node.named_children[0] if node.named_child_count else None
+    if assign is None or assign.type != "assignment" or node.parent is None or node.parent.type != "module":
+        return False
+    left = assign.child_by_field_name("left")
+    return left is not None and left.text == b"__all__"
+
+
+def _all_strings(node):
+    right = node.named_children[0].child_by_field_name("right")
+    if right is None or right.type not in ("list", "tuple"):
+        return
+    for item in right.named_children:
+        if item.type == "string":
+            yield from (c for c in item.named_children if c.type == "string_content")
