@@ -17,66 +17,125 @@ layer below, and returns a message naming the key and the problem so the caller 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic.alias_generators import to_camel
+# The settings are plain dataclasses: the CLI and the engine read them without importing
+# pydantic (~120 ms of a `freeagent check`). pydantic validates the layers in merge_settings,
+# against models derived from these classes; a field's bounds and description live in its
+# metadata (`ge`, `le`, `description`).
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", validate_assignment=True
+def _setting(default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.MISSING, description: str,
+             ge: int | None = None, le: int | None = None) -> Any:
+    metadata = {"description": description, "ge": ge, "le": le}
+    if factory is not dataclasses.MISSING:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass
+class IndexSettings:
+    exclude: list[str] = _setting(factory=list, description="Extra gitignore-style globs to leave out of the code index.")
+    max_file_size_kb: int = _setting(1024, ge=1, le=65536, description="Source files larger than this are not indexed.")
+    respect_gitignore: bool = _setting(True, description="Skip what .gitignore ignores.")
+    cache: bool = _setting(
+        True, description="Keep file summaries in the user's cache directory, so the next start re-parses only changed files.",
     )
 
 
-class IndexSettings(_Model):
-    exclude: list[str] = Field(
-        default_factory=list,
-        description="Extra gitignore-style globs to leave out of the code index.",
-    )
-    max_file_size_kb: int = Field(
-        default=1024, ge=1, le=65536, description="Source files larger than this are not indexed."
-    )
-    respect_gitignore: bool = Field(default=True, description="Skip what .gitignore ignores.")
-
-
-class Settings(_Model):
-    index: IndexSettings = Field(default_factory=IndexSettings)
-    watch: Literal["auto", "client", "server", "off"] = Field(
-        default="auto",
+@dataclass
+class Settings:
+    index: IndexSettings = _setting(factory=IndexSettings, description="What the code index covers.")
+    watch: Literal["auto", "client", "server", "off"] = _setting(
+        "auto",
         description="Who watches files: the client (dynamic registration), the server "
         "(watchfiles), 'auto' (client when it supports it, else server) or nobody.",
     )
-    log_level: Literal["error", "warning", "info", "debug"] = Field(
-        default="info", description="What the server logs to the client's output."
+    log_level: Literal["error", "warning", "info", "debug"] = _setting(
+        "info", description="What the server logs to the client's output."
     )
-    change_debounce_ms: int = Field(
-        default=150, ge=0, le=5000, description="Delay before re-indexing a document being typed in."
-    )
-    spec_globs: list[str] = Field(
-        default_factory=lambda: [
+    change_debounce_ms: int = _setting(150, ge=0, le=5000, description="Delay before re-indexing a document being typed in.")
+    spec_globs: list[str] = _setting(
+        factory=lambda: [
             "openapi.{yaml,yml,json}",
             "**/openapi*.{yaml,yml,json}",
             "specs/**/*.{yaml,yml,json}",
         ],
         description="Where the workspace's own OpenAPI documents live.",
     )
-    typecheck_on_save: bool = Field(
-        default=False, description="Run the workspace's own tsc on a TypeScript document when it is saved (FA501).",
+    typecheck_on_save: bool = _setting(
+        False, description="Run the workspace's own tsc on a TypeScript document when it is saved (FA501).",
     )
-    typecheck_timeout_ms: int = Field(default=60000, ge=1000, le=600000, description="Time limit of one type check.")
-    ignore_codes: list[str] = Field(
-        default_factory=list,
+    typecheck_timeout_ms: int = _setting(60000, ge=1000, le=600000, description="Time limit of one type check.")
+    ignore_codes: list[str] = _setting(
+        factory=list,
         description="Diagnostic codes never reported (e.g. ['FA401']); one line: `// freeagent-ignore FA301`.",
     )
-    bundled_specs: bool = Field(
-        default=True, description="Also offer the operations of the bundled example registry (specs/)."
+    bundled_specs: bool = _setting(
+        True, description="Also offer the operations of the bundled example registry (specs/)."
     )
-    markers: list[str] = Field(
-        default_factory=lambda: ["TODO", "FIXME", "@generate"],
+    markers: list[str] = _setting(
+        factory=lambda: ["TODO", "FIXME", "@generate"],
         description="Comment markers that introduce a generation task.",
     )
+
+
+def to_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+class _Validator:
+    """pydantic models mirroring the dataclasses (built on first use), and the conversion back."""
+
+    def __init__(self) -> None:
+        import typing
+
+        from pydantic import BaseModel, ConfigDict, Field, create_model
+
+        def model_for(cls):
+            hints = typing.get_type_hints(cls)
+            fields = {}
+            for f in dataclasses.fields(cls):
+                kind = hints[f.name]
+                if dataclasses.is_dataclass(kind):
+                    kind = model_for(kind)
+                    fields[f.name] = (kind, Field(default_factory=kind))
+                    continue
+                bounds = {k: f.metadata[k] for k in ("ge", "le") if f.metadata.get(k) is not None}
+                if f.default_factory is not dataclasses.MISSING:
+                    fields[f.name] = (kind, Field(default_factory=f.default_factory, **bounds))
+                else:
+                    fields[f.name] = (kind, Field(default=f.default, **bounds))
+            config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+            return create_model(cls.__name__, __config__=config, **fields)
+
+        self.model = model_for(Settings)
+        self.base = BaseModel
+
+    def validate(self, data: dict) -> Settings:
+        return self._convert(self.model.model_validate(data), Settings)
+
+    def _convert(self, value, cls):
+        hints = {f.name: f for f in dataclasses.fields(cls)}
+        out = {}
+        for name in hints:
+            item = getattr(value, name)
+            out[name] = self._convert(item, type(getattr(cls(), name))) if isinstance(item, self.base) else item
+        return cls(**out)
+
+
+_validator: _Validator | None = None
+
+
+def _validation():
+    global _validator
+    if _validator is None:
+        _validator = _Validator()
+    return _validator
 
 
 SECTION = "freeagent"
@@ -140,13 +199,16 @@ def merge_settings(*layers: Any) -> tuple[Settings, list[str]]:
     Each layer is validated on its own after merging onto the ones below, so a bad key in a
     higher layer falls back to the lower layer's value rather than to the default.
     """
+    from pydantic import ValidationError
+
+    validator = _validation()
     problems: list[str] = []
     merged: dict = {}
     for layer in layers:
         candidate = _deep_merge(copy.deepcopy(merged), _unwrap(layer))
         for _ in range(50):  # each pass removes at least one bad key
             try:
-                Settings.model_validate(candidate)
+                validator.validate(candidate)
                 break
             except ValidationError as exc:
                 removed = False
@@ -160,4 +222,4 @@ def merge_settings(*layers: Any) -> tuple[Settings, list[str]]:
                     candidate = dict(merged)
                     break
         merged = candidate
-    return Settings.model_validate(merged), problems
+    return validator.validate(merged), problems

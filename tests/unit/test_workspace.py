@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from freeagent.config import Settings
+from freeagent.config import IndexSettings, Settings
 from freeagent.context import WorkspaceContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -140,7 +140,7 @@ def test_ignored_paths_are_not_indexed(tmp_path):
     (root / ".gitignore").write_text((root / ".gitignore").read_text() + "generated/\n")
     (root / "src/.gitignore").write_text("generated/*\n!generated/keep.ts\n")
     (root / "src/big.ts").write_text("export const x = 1;\n" * 200)
-    ctx = WorkspaceContext(root, Settings(index={"exclude": ["**/*.test.ts"], "max_file_size_kb": 2}))
+    ctx = WorkspaceContext(root, Settings(index=IndexSettings(exclude=["**/*.test.ts"], max_file_size_kb=2)))
     ctx.load()
     files = set(ctx.index.files)
     assert not any(f.startswith(("node_modules/", "dist/", "coverage/", "generated/")) for f in files)
