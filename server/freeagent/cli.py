@@ -7,6 +7,7 @@ Every command maps its flags onto the same engine calls the language server make
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def serve(ctx: click.Context) -> None:
     serve_main(ctx.args)
 
 
+def _tune(ctx, cache: bool, location: Path | None, jobs: int | None) -> None:
+    """Every core for the first scan, and the summary cache unless turned off."""
+    from .context.summary_cache import default_cache_dir
+
+    ctx.jobs = jobs or os.cpu_count() or 1
+    ctx.cache_dir = (location or default_cache_dir()) if cache else None
+
+
 @cli.command()
 @click.argument(
     "workspace", required=False, default=".",
@@ -45,6 +54,7 @@ def context(workspace: Path, as_json: bool) -> None:
     from .context import WorkspaceContext
 
     ctx = WorkspaceContext(workspace)
+    _tune(ctx, True, None, None)
     ctx.load()
     brief = ctx.brief()
     if as_json:
@@ -181,13 +191,20 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
               help="sarif: SARIF 2.1.0 for GitHub code scanning.")
 @click.option("--typecheck", is_flag=True, help="Also run the workspace's own tsc on each TypeScript file (slow).")
-def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: bool) -> None:
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse the summaries of unchanged files from the last run (kept in the user cache directory).")
+@click.option("--cache-location", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the summary cache (default: $XDG_CACHE_HOME/freeagent/index).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes that parse files (default: one per core).")
+def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: bool, cache: bool,
+          cache_location: Path | None, jobs: int | None) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
     from .engine import FolderEngine
 
     root = (workspace or Path.cwd()).resolve()
     engine = FolderEngine(root)
-    engine.load()
+    _tune(engine.context, cache, cache_location, jobs)
+    engine.load(lazy_specs=True)
     ctx = engine.context
     targets: list[Path] | None = None
     if paths:

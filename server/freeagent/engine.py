@@ -56,8 +56,9 @@ class FolderEngine:
     def __init__(self, root: Path | str, settings: Settings | None = None):
         self.settings = settings or Settings()
         self.context = WorkspaceContext(root, self.settings)
-        self.registry = Registry(self.context.read)
-        self.matcher = Matcher([])
+        self._registry = Registry(self.context.read)
+        self._matcher = Matcher([])
+        self._specs_pending = False  # bundled specs not loaded yet (see load(lazy_specs=True))
         self.spec_paths: list[Path] = []
         self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
         self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
@@ -67,10 +68,27 @@ class FolderEngine:
     def root(self) -> Path:
         return self.context.root
 
-    def load(self, progress=None, cancelled=None):
+    def load(self, progress=None, cancelled=None, lazy_specs: bool = False):
+        """``lazy_specs``: with no spec files of the workspace's own, leave loading the bundled
+        ones until something asks for them (a one-shot check of a project without HTTP calls)."""
         change = self.context.load(progress, cancelled)
-        self.load_specs()
+        if lazy_specs and not self.workspace_spec_paths():
+            self._specs_pending = True
+        else:
+            self.load_specs()
         return change
+
+    @property
+    def registry(self) -> Registry:
+        if self._specs_pending:
+            self.load_specs()
+        return self._registry
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._specs_pending:
+            self.load_specs()
+        return self._matcher
 
     def workspace_spec_paths(self) -> list[Path]:
         """The workspace's YAML/JSON files (found by the context's walk, which already skips
@@ -94,9 +112,10 @@ class FolderEngine:
         return False
 
     def load_specs(self) -> None:
+        self._specs_pending = False
         self.spec_paths = (bundled_spec_paths() if self.settings.bundled_specs else []) + self.workspace_spec_paths()
-        self.registry.load(self.spec_paths)
-        self.matcher = Matcher(self.registry.operations)
+        self._registry.load(self.spec_paths)
+        self._matcher = Matcher(self._registry.operations)
 
     def validate_file(self, path: Path) -> set[str]:
         """Run the validators on one file; returns the files whose findings changed."""
@@ -113,6 +132,8 @@ class FolderEngine:
         """Validators over this folder, with API calls checked against its specs."""
         from .validate.runner import Validator
 
+        if self._specs_pending:  # no specs of the workspace's own: the bundled ones, when needed
+            return Validator(self.context, lambda: self.registry.operations, workspace_specs=False)
         own = self.workspace_operations()
         return Validator(self.context, own or self.registry.operations, workspace_specs=bool(own))
 
@@ -142,7 +163,7 @@ class FolderEngine:
     def problems_by_file(self) -> dict[str, list[Finding]]:
         """Every problem the engine knows: config files, spec parsing/$refs, spec validation."""
         out = self.context.problems_by_file()
-        for table in (self.registry.problems, self.validation, self.file_findings, self.type_findings):
+        for table in (self._registry.problems, self.validation, self.file_findings, self.type_findings):
             for file, findings in table.items():
                 bucket = out.setdefault(file, [])
                 bucket.extend(f for f in findings if f not in bucket)

@@ -78,6 +78,10 @@ def classify(name: str) -> str | None:
 @dataclass
 class ScanResult:
     by_kind: dict[str, list[Path]] = field(default_factory=dict)
+    # every directory the walk listed, and the files of a known kind in them that the ignore
+    # rules left out: together with by_kind they say which such files exist there, no stat needed
+    listed_dirs: set[str] = field(default_factory=set)
+    ignored_files: list[str] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Path]:
         return self.by_kind.get(kind, [])
@@ -136,10 +140,12 @@ def scan(root: Path, rules: IgnoreRules) -> ScanResult:
     stack = [""]
     while stack:
         rel_dir = stack.pop()
+        directory = os.path.join(root, rel_dir) if rel_dir else str(root)
         try:
-            entries = list(os.scandir(root / rel_dir if rel_dir else root))
+            entries = list(os.scandir(directory))
         except OSError:
             continue
+        result.listed_dirs.add(directory)
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
@@ -155,6 +161,7 @@ def scan(root: Path, rules: IgnoreRules) -> ScanResult:
             if kind is None:
                 continue
             if kind != "gitignore" and rules.ignored(rel, False):
+                result.ignored_files.append(entry.path)
                 continue
             result.by_kind.setdefault(kind, []).append(Path(entry.path))
     for paths in result.by_kind.values():

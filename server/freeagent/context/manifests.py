@@ -14,9 +14,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+# yaml and packaging are imported where they are needed: a TypeScript-only `freeagent check`
+# pays for neither (~30 ms)
 
 from ..findings import (
     CODE_BAD_PACKAGE_JSON,
@@ -140,6 +139,8 @@ def parse_package_json(path: Path, text: str) -> tuple[PackageManifest | None, l
 
 
 def parse_pnpm_workspace(path: Path, text: str) -> tuple[list[str], list[Finding]]:
+    import yaml
+
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -181,6 +182,9 @@ class PythonManifest:
 
 
 def _requirement(text: str, group: str) -> PythonDependency | None:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     try:
         req = Requirement(text)
     except InvalidRequirement:
@@ -193,6 +197,8 @@ def _requirement(text: str, group: str) -> PythonDependency | None:
 def _poetry_dependency(name: str, spec: object, group: str) -> PythonDependency | None:
     if name.lower() == "python":
         return None
+    from packaging.utils import canonicalize_name
+
     if isinstance(spec, dict):
         spec = spec.get("version", "")
     return PythonDependency(canonicalize_name(name), str(spec or ""), group)

@@ -72,7 +72,8 @@ class WorkspaceContext:
         self.lockfiles: dict[Path, str] = {}
         self.tsconfig_paths: list[Path] = []
         self.data_files: set[Path] = set()  # YAML/JSON files the walk found (spec candidates)
-        self.known_files: set[str] = set()  # every file the walk classified (resolution without stat calls)
+        self.known_files: set[str] = set()  # every file of a known kind the walk saw (resolution without stat calls)
+        self.listed_dirs: set[str] = set()  # the directories it listed
         # directory -> (config path, config) for nearest-manifest/tsconfig lookups; an entry is
         # trusted only while the table still maps that path to that very object
         self._nearest_cache: dict = {}
@@ -82,6 +83,8 @@ class WorkspaceContext:
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
         self.loaded = False
         self._brief_cache = None
+        self.jobs = 1  # processes for the first scan's parsing (the CLI and server use every core)
+        self.cache_dir: Path | None = None  # where the summary cache lives; None: no cache
 
     # ------------------------------------------------------------------ reading
 
@@ -102,7 +105,11 @@ class WorkspaceContext:
     def file_exists(self, path: str) -> bool:
         """Whether a file exists: the walk's record first (no syscall), else the disk — files
         the walk skips (ignored, generated, too large) can still be imported."""
-        return path in self.known_files or os.path.isfile(path)
+        if path in self.known_files:
+            return True
+        if os.path.dirname(path) in self.listed_dirs and classify(os.path.basename(path)) is not None:
+            return False  # the walk listed that directory and the watchers report such files
+        return os.path.isfile(path)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -161,15 +168,25 @@ class WorkspaceContext:
         self.tsconfig_paths = list(found.of("tsconfig"))
         self.data_files = set(found.of("data"))
         self.known_files = {str(p) for paths in found.by_kind.values() for p in paths}
+        self.known_files.update(found.ignored_files)
+        self.listed_dirs = found.listed_dirs
         self._resolve_tsconfigs(change)
         sources = found.of("source")
         limit = self.settings.index.max_file_size_kb * 1024
-        for number, path in enumerate(sources):
-            if cancelled is not None and number % 64 == 0 and cancelled():
-                break
-            self._index_source(path, change, limit)
-            if progress is not None and (number % 100 == 0 or number == len(sources) - 1):
-                progress(number + 1, len(sources))
+        cache = None
+        if self.cache_dir is not None:
+            from .summary_cache import SummaryCache
+
+            cache = SummaryCache(self.root, self.cache_dir).load()
+        on_disk = [(self.rel(p), p) for p in sources if p not in self.overlays]
+        status = self.index.index_many(on_disk, limit, self.jobs, cache, progress, cancelled)
+        for path in sources:
+            if path in self.overlays:  # open documents: their text, not the disk's
+                self._index_source(path, change, limit)
+        self._conventions_cache = None
+        if cache is not None and len(status) == len(on_disk):  # a cancelled load saves nothing
+            cache.keep_only(set(status))
+            cache.save()
         self.loaded = True
         self._brief_cache = None
         change.seconds = time.perf_counter() - started

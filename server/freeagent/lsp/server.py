@@ -253,6 +253,14 @@ class FreeAgentServer(LanguageServer):
                     types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=pct),
                 )
 
+        context = folder.context
+        context.jobs = os.cpu_count() or 1
+        if self.settings is not None and self.settings.index.cache:
+            from ..context.summary_cache import default_cache_dir
+
+            context.cache_dir = default_cache_dir()
+        else:
+            context.cache_dir = None
         change = await self.in_worker(lambda: folder.engine.load(report, lambda: self.shutting_down))
         folder.ready.set()
         if progress:

@@ -28,6 +28,7 @@ Literals with escape sequences get no fix: an edit could change what they mean.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -107,19 +108,43 @@ class _UrlSpans:
 
 
 class ApiRules:
-    def __init__(self, ctx: WorkspaceContext, operations: list[Operation], workspace_specs: bool):
+    def __init__(self, ctx: WorkspaceContext, operations, workspace_specs: bool):
+        """``operations``: a list, or a function returning one — called only when a file makes
+        an HTTP call (so a check of a project without any pays nothing for loading specs)."""
         self.ctx = ctx
-        self.operations = operations
+        self._operations = operations
         self.workspace_specs = workspace_specs
-        self.bases = sorted({urlparse(s).path.rstrip("/") for op in operations for s in op.servers if urlparse(s).path.strip("/")},
-                            key=len, reverse=True)
-        self.hosts = {urlparse(s).netloc for op in operations for s in op.servers if urlparse(s).netloc}
-        self.templates = []
-        for op in operations:
-            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(op.path.rstrip("/") or "/")) + "/?$"
-            self.templates.append((re.compile(pattern), op))
-        self.first_segments = {op.path.strip("/").split("/")[0] for op in operations}
         self._query = None
+
+    @cached_property
+    def operations(self) -> list[Operation]:
+        ops = self._operations() if callable(self._operations) else self._operations
+        return list(ops or [])
+
+    @cached_property
+    def bases(self) -> list[str]:
+        return sorted({urlparse(s).path.rstrip("/") for op in self.operations for s in op.servers
+                       if urlparse(s).path.strip("/")}, key=len, reverse=True)
+
+    @cached_property
+    def hosts(self) -> set[str]:
+        return {urlparse(s).netloc for op in self.operations for s in op.servers if urlparse(s).netloc}
+
+    @cached_property
+    def templates(self) -> list:
+        out = []
+        for op in self.operations:
+            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(op.path.rstrip("/") or "/")) + "/?$"
+            out.append((re.compile(pattern), op))
+        return out
+
+    @cached_property
+    def first_segments(self) -> set[str]:
+        return {op.path.strip("/").split("/")[0] for op in self.operations}
+
+    def _mentions_api(self, text: str) -> bool:
+        """Cheap test before parsing: an HTTP call to one of our paths has '/<first segment>' in it."""
+        return any("/" + segment in text for segment in self.first_segments)
 
     # ------------------------------------------------------------------ finding calls
 
@@ -127,13 +152,15 @@ class ApiRules:
         return self.ctx.index.parsers
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
-        if summary.language == "python" or not self.operations:
+        if summary.language == "python":
             return []
         clients = {r.specifier for r in summary.imports}
         if not summary.style.fetch_calls and not clients & {"axios", "ky", "ky-universal"}:
             return []
+        if not self.operations:
+            return []
         text = self.ctx.read(path)
-        if text is None:
+        if text is None or not self._mentions_api(text):
             return []
         source = text.encode("utf-8")
         lang = self._parsers()._tsx if summary.language == "tsx" else self._parsers()._ts

@@ -74,6 +74,9 @@ class ImportRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
         self._ambient_modules: list[str] | None = None  # one Validator serves one check
+        # memos for the walks up the directory tree, which every bare import would repeat
+        self._installed: dict[tuple[str, str], Path | None] = {}
+        self._deno: dict[tuple[Path, Path], bool] = {}
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -147,7 +150,10 @@ class ImportRules:
                     continue
             if declared_group is None and name in members:
                 continue  # a workspace package (linked by the package manager)
-            installed = installed_package(path.parent, name, ctx.root)
+            key = (str(path.parent), name)
+            if key not in self._installed:
+                self._installed[key] = installed_package(path.parent, name, ctx.root)
+            installed = self._installed[key]
             if declared_group is None:
                 where = self._rel(package.path) if package is not None else "any package.json"
                 if installed is None:
@@ -173,7 +179,12 @@ class ImportRules:
     def _deno_scope(self, path: Path, package) -> bool:
         """A deno.json(c) between the file and its package.json: Deno resolves these imports."""
         stop = package.dir if package is not None else self.ctx.root
-        directory = path.parent
+        key = (path.parent, stop)
+        if key not in self._deno:
+            self._deno[key] = self._deno_walk(path.parent, stop)
+        return self._deno[key]
+
+    def _deno_walk(self, directory: Path, stop: Path) -> bool:
         while True:
             if (directory / "import_map.json").is_file() or any(directory.glob("deno*.json*")):
                 return True  # deno.json, deno.jsonc, or configs passed with --config (deno.react.json …)
