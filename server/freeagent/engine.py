@@ -63,6 +63,7 @@ class FolderEngine:
         self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
         self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
         self.type_findings: dict[str, list[Finding]] = {}  # the deep check's, until the file changes
+        self.validated_text: dict[str, str | None] = {}  # file -> the open-document text its findings are of
 
     @property
     def root(self) -> Path:
@@ -120,6 +121,7 @@ class FolderEngine:
     def validate_file(self, path: Path) -> set[str]:
         """Run the validators on one file; returns the files whose findings changed."""
         key = str(path)
+        self.validated_text[key] = self.context.overlays.get(path)  # None: the disk's text
         findings = self.validator().check_file(path)
         before = self.file_findings.get(key, [])
         if findings:
@@ -138,7 +140,12 @@ class FolderEngine:
         return Validator(self.context, own or self.registry.operations, workspace_specs=bool(own))
 
     def forget_file(self, path: Path) -> set[str]:
+        self.validated_text.pop(str(path), None)
         return {str(path)} if self.file_findings.pop(str(path), None) else set()
+
+    def current(self, path: str, text: str) -> bool:
+        """Whether the findings held for ``path`` are of ``text`` (the editor's document now)."""
+        return path not in self.validated_text or self.validated_text[path] == text
 
     def workspace_operations(self) -> list[Operation]:
         """Operations from the workspace's own documents (not the bundled registry)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import sys
@@ -347,3 +348,51 @@ async def test_type_check_on_save_when_enabled(client, tmp_path):
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))
     await wait_until(lambda: cleared(client, uri))  # stale type errors go with the edit
     assert not [p for p in root.rglob("*freeagent-*")]
+
+
+async def test_diagnostics_are_never_published_for_an_older_version(client, tmp_path):
+    """A document edited while something else re-validates it (here: package.json changing on
+    disk, during the edit's debounce, so the document's findings change): every publishDiagnostics must describe the very text of
+    the version it names (each version imports a missing package of its own), and the last one
+    the final text."""
+    root = copy_fixture("express-zod-api", tmp_path)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)],
+        initialization_options={"changeDebounceMs": 60}))
+    published: list[tuple[int | None, list[str]]] = []
+    features = client.protocol.fm.features
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def recording(params: types.PublishDiagnosticsParams):
+        if params.uri == uri:
+            published.append((params.version, sorted(d.message.split("'")[1] for d in params.diagnostics
+                                                     if d.code == "FA101" and "missing-pkg" in d.message)))
+        return original(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
+    source = root / "src" / "probe.ts"
+    manifest = root / "package.json"
+
+    def text(version: int) -> str:
+        return f"import x from 'missing-pkg-{version}';\nimport dayjs from 'dayjs';\nexport const y = [x, dayjs];\n"
+
+    uri = open_document(client, source, text(1))
+    await wait_until(lambda: published)
+    final = 12
+    for version in range(2, final + 1):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text(version))]))
+        data = json.loads(manifest.read_text())
+        if version % 2:  # dayjs declared, then not: the re-validation's findings change each time
+            data["dependencies"]["dayjs"] = "^1.11.0"
+        else:
+            data["dependencies"].pop("dayjs", None)
+        manifest.write_text(json.dumps(data, indent=2))
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]))
+        await asyncio.sleep(0.03)  # the manifest's re-validation lands inside the edit's debounce
+    await wait_until(lambda: published and published[-1][0] == final)
+    assert published[-1] == (final, [f"missing-pkg-{final}"])
+    for version, packages in published:
+        assert packages == [f"missing-pkg-{version}"], f"version {version} published with {packages}"

@@ -158,6 +158,8 @@ class FreeAgentServer(LanguageServer):
                 continue
             uri = path_to_uri(file)
             doc = self.workspace.text_documents.get(uri)
+            if doc is not None and not folder.engine.current(file, doc.source):
+                continue  # of an older version: the pending update of this document publishes
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(
                     uri=uri,
