@@ -2,7 +2,8 @@
 
 A Finding is what the LSP adapter turns into a ``Diagnostic`` and what ``freeagent check``
 prints; it carries no pygls types. Positions are 0-based (LSP style); the CLI converts to
-1-based when it prints. Codes are stable and documented in the README.
+1-based when it prints. Codes are stable, listed in the README and explained one by one in
+``docs/diagnostics.md``, which :func:`docs_url` links to (an editor shows the link on the code).
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ CODE_TITLES = {
     "FA402": "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
 }
 
+# Where docs/diagnostics.md is published (the same URL as pyproject.toml's [project.urls]).
+DOCS_URL = "https://github.com/free-agent-dev/free-agent/blob/main/docs/diagnostics.md"
+
+
+def docs_url(code: str) -> str:
+    """The page section explaining ``code``: its heading is the bare code, so GitHub's anchor is
+    the code in lower case ('## FA101' → '#fa101')."""
+    return f"{DOCS_URL}#{code.lower()}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,7 @@ async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
     await wait_until(lambda: client.diagnostics.get(spec.as_uri()))
     (diagnostic,) = client.diagnostics[spec.as_uri()]
     assert diagnostic.code == "FA010" and diagnostic.range.start.line >= 6
+    assert diagnostic.code_description.href.endswith("/docs/diagnostics.md#fa010")  # the code links to its docs
     actions = await client.text_document_code_action_async(at_line(uri, 0))
     assert not any("getWidget" in a.title for a in actions or [])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..findings import Finding, Severity
+from ..findings import CODE_TITLES, Finding, Severity, docs_url
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -39,6 +39,7 @@ def to_diagnostic(finding: Finding) -> types.Diagnostic:
         message=finding.message,
         severity=_SEVERITY[finding.severity],
         code=finding.code,
+        code_description=types.CodeDescription(href=docs_url(finding.code)) if finding.code in CODE_TITLES else None,
         source=finding.source,
         # quick fixes travel with the diagnostic, so codeAction needs no second computation
         data={"fixes": [f.to_json() for f in finding.fixes]} if finding.fixes else None,
