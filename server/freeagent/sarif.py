@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import __version__
-from .findings import CODE_TITLES, Finding
+from .findings import CODE_TITLES, Finding, docs_url
 
 _LEVELS = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
 
@@ -18,6 +18,7 @@ def to_sarif(findings: list[Finding], root: Path) -> dict:
             "name": code,
             "shortDescription": {"text": CODE_TITLES.get(code, code)},
             "defaultConfiguration": {"level": "error"},
+            **({"helpUri": docs_url(code)} if code in CODE_TITLES else {}),
         }
         for code in used
     ]

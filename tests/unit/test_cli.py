@@ -180,6 +180,7 @@ def test_check_sarif(tmp_path):
     (res,) = run["results"]
     rules = run["tool"]["driver"]["rules"]
     assert res["ruleId"] == "FA101" and rules[res["ruleIndex"]]["id"] == "FA101" and res["level"] == "error"
+    assert rules[res["ruleIndex"]]["helpUri"].endswith("docs/diagnostics.md#fa101")
     location = res["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "src/bad.ts", "uriBaseId": "%SRCROOT%"}
     assert location["region"]["startLine"] == 1 and location["region"]["startColumn"] == 15

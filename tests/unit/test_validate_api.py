@@ -80,6 +80,9 @@ def test_workspace_spec_is_authoritative(tmp_path):
     # with the workspace's own spec, any relative path is judged (not just known first segments)
     found = check(tmp_path, "await fetch('/weather/today');\nawait fetch('/widgets?color=red');\n", spec)
     assert [f[0] for f in found] == ["FA301"]
+    # a typo in the first segment is still judged (no file of ours mentions '/widgets' here)
+    found = check(tmp_path, "await fetch('/widget?color=red');\n", spec)
+    assert [f[0] for f in found] == ["FA301"] and "'/widgets'" in found[0][2]
 
 
 PRELUDE = "import axios from 'axios';\nimport ky from 'ky';\ndeclare const id: string, base: string, c: string, titel: string, limt: number;\n"

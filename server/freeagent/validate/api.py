@@ -143,8 +143,10 @@ class ApiRules:
         return {op.path.strip("/").split("/")[0] for op in self.operations}
 
     def _mentions_api(self, text: str) -> bool:
-        """Cheap test before parsing: an HTTP call to one of our paths has '/<first segment>' in it."""
-        return any("/" + segment in text for segment in self.first_segments)
+        """Cheap test before parsing. With the workspace's own specs every call is judged (a
+        typo in the first segment is exactly what FA301 is for); with only the bundled registry,
+        only calls whose first segment it knows are, so '/<first segment>' must be in the text."""
+        return self.workspace_specs or any("/" + segment in text for segment in self.first_segments)
 
     # ------------------------------------------------------------------ finding calls
 
