@@ -62,6 +62,7 @@ class Change:
 class WorkspaceContext:
     def __init__(self, root: Path | str, settings: Settings | None = None):
         self.root = Path(root).resolve()
+        self._root_prefix = os.path.join(str(self.root), "")  # '/ws/' — what paths inside start with
         self.settings = settings or Settings()
         self.overlays: dict[Path, str] = {}
         self.rules = self._make_rules()
@@ -112,14 +113,14 @@ class WorkspaceContext:
         return os.path.isfile(path)
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        text, root = str(path), self._root_prefix
+        if text.startswith(root):  # the common case, without building Path objects (hot in check)
+            return text[len(root):].replace(os.sep, "/")
+        return path.relative_to(self.root).as_posix()  # the root itself, or ValueError outside it
 
     def contains(self, path: Path) -> bool:
-        try:
-            path.relative_to(self.root)
-            return True
-        except ValueError:
-            return False
+        text = str(path)
+        return text.startswith(self._root_prefix) or text == str(self.root)
 
     def _set_problems(self, key: str, findings: list[Finding], change: Change) -> None:
         before = self.problems.get(key, [])
