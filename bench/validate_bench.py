@@ -46,9 +46,17 @@ def main() -> None:
             "}}",
             "",
         ]
+        # every fifth function also calls the API (family 3 parses the file and judges each call)
+        api_block = [
+            "export async function load{n}(id: string): Promise<unknown> {{",
+            "  const res = await fetch(`/tasks/${{id}}/comments?cursor=a{n}`);",
+            "  return res.json();",
+            "}}",
+            "",
+        ]
         body, n = [], 0
         while len(head) + len(body) < args.lines:
-            body += [line.format(n=n) for line in block]
+            body += [line.format(n=n) for line in (api_block if n % 5 == 4 else block)]
             n += 1
         text = "\n".join(head + body) + "\n"
         path = root / "src" / "big.ts"
@@ -66,7 +74,7 @@ def main() -> None:
         findings = engine.file_findings.get(str(path), [])
         print(f"file: {len(text.splitlines())} lines, {len(text) / 1024:.0f} KB; findings per run: {len(findings)} "
               f"({', '.join(sorted({f.code for f in findings}))})")
-        print(f"re-index + imports/exports rules after an edit ({args.runs} runs): p50 {statistics.median(timings):.1f} ms, "
+        print(f"re-index + the four fast families (imports, exports, API calls, conventions) after an edit ({args.runs} runs): p50 {statistics.median(timings):.1f} ms, "
               f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms, max {timings[-1]:.1f} ms   target p95 <= 30 ms")
 
 

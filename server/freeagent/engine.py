@@ -59,6 +59,7 @@ class FolderEngine:
         self._registry = Registry(self.context.read)
         self._matcher = Matcher([])
         self._specs_pending = False  # bundled specs not loaded yet (see load(lazy_specs=True))
+        self._own_operations: tuple | None = None  # (registry.operations it was computed from, result)
         self.spec_paths: list[Path] = []
         self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
         self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
@@ -148,9 +149,14 @@ class FolderEngine:
         return path not in self.validated_text or self.validated_text[path] == text
 
     def workspace_operations(self) -> list[Operation]:
-        """Operations from the workspace's own documents (not the bundled registry)."""
-        bundled = {p.resolve() for p in bundled_spec_paths()}
-        return [op for op in self.registry.operations if op.doc.path.resolve() not in bundled]
+        """Operations from the workspace's own documents (not the bundled registry); computed
+        once per registry load — every validation of a document asks."""
+        registry = self.registry
+        if self._own_operations is None or self._own_operations[0] is not registry.operations:
+            bundled = {p.resolve() for p in bundled_spec_paths()}
+            self._own_operations = (registry.operations,
+                                    [op for op in registry.operations if op.doc.path.resolve() not in bundled])
+        return self._own_operations[1]
 
     def is_spec_file(self, path: Path) -> bool:
         path = path.resolve()

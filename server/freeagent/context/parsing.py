@@ -180,6 +180,9 @@ def _edited(previous, source: bytes):
 class Parsers:
     """The tree-sitter languages, parsers and compiled queries (built once per process)."""
 
+    def __init__(self) -> None:
+        self._queries: dict[tuple[str, str], Query] = {}
+
     @cached_property
     def _ts(self):
         lang = Language(tree_sitter_typescript.language_typescript())
@@ -194,6 +197,15 @@ class Parsers:
     def _py(self):
         lang = Language(tree_sitter_python.language())
         return lang, Parser(lang), Query(lang, _PY_QUERY)
+
+    def query(self, language: str, source: str) -> Query:
+        """A compiled query for a language's grammar, compiled once per process."""
+        key = (language, source)
+        compiled = self._queries.get(key)
+        if compiled is None:
+            lang = {"python": self._py, "typescript": self._ts}.get(language, self._tsx)[0]
+            compiled = self._queries[key] = Query(lang, source)
+        return compiled
 
     def summarize(self, rel_path: str, language: str, source: bytes) -> FileSummary:
         return self.summarize_tree(rel_path, language, source)[0]

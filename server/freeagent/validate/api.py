@@ -114,7 +114,6 @@ class ApiRules:
         self.ctx = ctx
         self._operations = operations
         self.workspace_specs = workspace_specs
-        self._query = None
 
     @cached_property
     def operations(self) -> list[Operation]:
@@ -165,17 +164,16 @@ class ApiRules:
         if text is None or not self._mentions_api(text):
             return []
         source = text.encode("utf-8")
-        lang = self._parsers()._tsx if summary.language == "tsx" else self._parsers()._ts
-        tree = lang[1].parse(source)
-        if self._query is None or self._query[0] is not lang[0]:
-            from tree_sitter import Query
-
-            self._query = (lang[0], Query(lang[0], _CALLS))
+        parsers = self._parsers()
+        lang = parsers._tsx if summary.language == "tsx" else parsers._ts
+        kept = self.ctx.index.trees.get(summary.path)  # an open document's tree, already current
+        tree = kept[1] if kept is not None and kept[0] == source else lang[1].parse(source)
+        query = parsers.query(summary.language, _CALLS)
         from tree_sitter import QueryCursor
 
         instances = set(re.findall(r"(?:const|let|var)\s+(\w+)\s*=\s*(?:axios|ky)\.(?:create|extend)\(", text))
         findings: list[Finding] = []
-        for _, caps in QueryCursor(self._query[1]).matches(tree.root_node):
+        for _, caps in QueryCursor(query).matches(tree.root_node):
             fn, args = _text(caps["fn"][0]), caps["args"][0]
             call = self._describe(fn, args, instances)
             if call is not None:
@@ -376,7 +374,13 @@ class ApiRules:
         if not self.workspace_specs and first not in self.first_segments:
             return []
         where = _node_range(source, url_node)
-        spans = self._spans(url_node, api_path, url_query)
+        found_spans: list = []
+
+        def spans():  # where the path and query names sit in the literal: only a fix needs it
+            if not found_spans:
+                found_spans.append(self._spans(url_node, api_path, url_query))
+            return found_spans[0]
+
         quote = '"' if summary.style.double_quotes > summary.style.single_quotes else "'"
         concrete = api_path.replace("{}", "x")
         candidates = [op for regex, op in self.templates if regex.match(concrete.rstrip("/") or "/")]
@@ -385,7 +389,7 @@ class ApiRules:
             hint = f"; did you mean {' or '.join(repr(c[0]) for c in close)}?" if close else ""
             return [Finding(str(path), where, Severity.ERROR, CODE_UNKNOWN_PATH,
                             f"no operation in the specs has the path '{api_path.replace('{}', '{…}')}'{hint}",
-                            fixes=self._path_fixes(path, source, spans, close))]
+                            fixes=self._path_fixes(path, source, spans(), close))]
         op = next((o for o in candidates if o.method == method), None)
         if op is None:
             allowed = ", ".join(sorted({o.method for o in candidates}))
@@ -406,11 +410,11 @@ class ApiRules:
                 spot = _node_range(source, self._key_node(pair))
                 if close:
                     fix = self._rename_key(path, source, pair, close[0], quote, title, given_query)
-            elif spans is not None:
-                literal, a, b = spans.queries[index]
-                spot = _range(source, spans.byte(a), spans.byte(b))
+            elif spans() is not None:
+                literal, a, b = spans().queries[index]
+                spot = _range(source, spans().byte(a), spans().byte(b))
                 if close and "\0" not in literal and close[0] not in given_query and _QUERY_NAME.fullmatch(close[0]):
-                    fix = replace_bytes(path, source, spans.byte(a), spans.byte(b), close[0], title, True)
+                    fix = replace_bytes(path, source, spans().byte(a), spans().byte(b), close[0], title, True)
             findings.append(Finding(str(path), spot, Severity.WARNING, CODE_QUERY,
                                     f"{op.id} ({op.method} {op.path}) has no query parameter '{name}'{hint}",
                                     fixes=(fix,) if fix else ()))

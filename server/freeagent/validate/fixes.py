@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
+from functools import lru_cache
 from pathlib import Path
 
 from ..edits import Fix, TextEdit
@@ -84,15 +86,29 @@ def replace_specifier(file: Path, span, new_specifier: str) -> Fix:
     return Fix(f"Change to '{new_specifier}'", ((str(file), (edit,)),), True)
 
 
+@lru_cache(maxsize=8)
+def _line_starts(source: bytes) -> list[int]:
+    """Byte offsets where each line starts (bytes cache their hash: later lookups cost nothing)."""
+    starts, find = [0], source.find
+    at = find(b"\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = find(b"\n", at + 1)
+    return starts
+
+
 def lsp_position(source: bytes, offset: int) -> tuple[int, int]:
     """(line, character) of a byte offset in ``source``, the character in UTF-16 units as LSP counts.
 
     tree-sitter's ``start_point`` columns count bytes; they differ from characters on a line with
     non-ASCII text before the spot, where an edit at the byte column would cut into the wrong text.
     """
-    line = source.count(b"\n", 0, offset)
-    line_start = source.rfind(b"\n", 0, offset) + 1
-    return line, len(source[line_start:offset].decode("utf-8", "replace").encode("utf-16-le")) // 2
+    starts = _line_starts(source)
+    line = bisect_right(starts, offset) - 1
+    before = source[starts[line]:offset]
+    if before.isascii():
+        return line, len(before)
+    return line, len(before.decode("utf-8", "replace").encode("utf-16-le")) // 2
 
 
 def replace_bytes(file: Path, source: bytes, start: int, end: int, new_text: str, title: str, preferred: bool) -> Fix:
