@@ -126,30 +126,45 @@ def _relative(path: str, root: Path) -> str:
               help="Target file: edits replace the TASK's marker comment there (else they append).")
 @click.option("--operation", "-o", help='An operationId or "METHOD /path" (skips matching).')
 @click.option("--target", "-t", type=click.Choice(["types", "schema", "client", "handler"]),
-              help="What to generate (default: what fits the file).")
+              help="What to generate from a spec (default: what fits the file).")
+@click.option("--strategy", type=click.Choice(["auto", "spec", "llm"]), default="auto", show_default=True,
+              help="auto: from the specs when one covers the task, else with a model.")
+@click.option("--provider", type=click.Choice(["anthropic", "openai", "ollama"]),
+              help="The model provider (default: anthropic; keys from ANTHROPIC_API_KEY / OPENAI_API_KEY).")
+@click.option("--model", help="The model (default: the provider's, e.g. claude-sonnet-5-5, gpt-4o, qwen2.5-coder:7b).")
+@click.option("--base-url", help="The provider's URL (an OpenAI-compatible server, a proxy, a remote Ollama).")
+@click.option("--cost-sensitive", is_flag=True, help="Start with the local model; escalate to the premium one only when "
+              "its code fails the checks.")
+@click.option("--budget", type=click.FloatRange(min=0), help="Most the task may spend, USD (default 0.50).")
+@click.option("--max-attempts", type=click.IntRange(1, 10), help="Attempts, the first included (default 3).")
 @click.option("--write", is_flag=True, help="Apply the edits to --file on disk.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result object (code, edits, source, …).")
 def generate(task: str, workspace: Path, file: Path | None, operation: str | None, target: str | None,
-             write: bool, as_json: bool) -> None:
-    """Generate code for TASK (or --operation) from the spec registry."""
+             strategy: str, provider: str | None, model: str | None, base_url: str | None, cost_sensitive: bool,
+             budget: float | None, max_attempts: int | None, write: bool, as_json: bool) -> None:
+    """Generate code for TASK: from the spec registry, or with a model where no spec covers it."""
     from .engine import find_task
     from .generate.spec_first import GenerationError, apply_edits, targets_for
 
     if not task and not operation:
         raise click.UsageError("give a TASK or --operation")
+    if operation and strategy == "llm":
+        raise click.UsageError("--operation generates from the spec; it does not go with --strategy llm")
     engine = _engine(workspace)
+    op, confidence = None, 0.0
     if operation:
         op = engine.operation(operation)
         if op is None:
             raise click.UsageError(f"no operation '{operation}' in the registry (see `freeagent specs`)")
         confidence = 1.0
-    else:
+    elif strategy != "llm":
         match = engine.match(task)
-        if not match.covered:
+        if match.covered:
+            op, confidence = match.operation, match.confidence
+        elif strategy == "spec":
             best = f" (closest: {match.operation.id}, confidence {match.confidence:.2f})" if match.operation else ""
-            click.echo(f"no spec operation covers '{task}'{best}; the LLM fallback is not available yet", err=True)
+            click.echo(f"no spec operation covers '{task}'{best}", err=True)
             sys.exit(1)
-        op, confidence = match.operation, match.confidence
     path = (file if file is None or file.is_absolute() else (Path.cwd() / file)).resolve() if file else None
     if path is None:
         path = engine.root / "src" / "generated.ts"
@@ -164,24 +179,58 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
                 marker_line = number
                 break
     rel = engine.context.rel(path) if engine.context.contains(path) else path.name
-    chosen = target or targets_for(rel, text)[0]
-    try:
-        result = engine.generator().generate(op, chosen, path, text, marker_line)
-    except GenerationError as exc:
-        raise click.UsageError(str(exc)) from None
-    if write and file is not None:
+    if op is not None:
+        chosen = target or targets_for(rel, text)[0]
+        try:
+            result = engine.generator().generate(op, chosen, path, text, marker_line)
+        except GenerationError as exc:
+            raise click.UsageError(str(exc)) from None
+    else:
+        result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url,
+                                      cost_sensitive, budget, max_attempts)
+    if write and file is not None and result.edits:
         path.write_text(apply_edits(text, result.edits[str(path)]), encoding="utf-8")
     if as_json:
         data = result.to_json(engine.root)
         data["confidence"] = confidence
         click.echo(json.dumps(data, indent=2))
     else:
-        click.echo(f"// {result.title} — confidence {confidence:.2f}" + (f", written to {rel}" if write and file else ""), err=True)
+        where = f", written to {rel}" if write and file and result.edits else ""
+        how = f"confidence {confidence:.2f}" if result.source == "spec" else _llm_summary(result)
+        click.echo(f"// {result.title} — {how}{where}", err=True)
         click.echo(result.code, nl=False)
     for f in result.findings:
         click.echo(f"check: {f.code} {f.message}", err=True)
-    if result.findings:
+    if result.findings or not result.edits:
         sys.exit(1)
+
+
+def _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url, cost_sensitive, budget,
+                         max_attempts):
+    import asyncio
+    import dataclasses
+
+    from .generate.llm import LlmPipeline
+    from .providers.base import ProviderError
+
+    changes = {"mode": "cost-sensitive" if cost_sensitive else engine.settings.llm.mode}
+    if budget is not None:
+        changes["budget_usd"] = budget
+    if max_attempts is not None:
+        changes["max_attempts"] = max_attempts
+    llm = dataclasses.replace(engine.settings.llm, **changes)
+    pipeline = LlmPipeline(engine, llm)
+    try:
+        plan = pipeline.plan(provider, model, base_url)
+        return asyncio.run(pipeline.run(task, path, text, marker_line, plan=plan,
+                                        progress=lambda message, _pct: click.echo(f"… {message}", err=True)))
+    except ProviderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _llm_summary(result) -> str:
+    cost = "unknown cost" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    return f"{result.attempts} attempt(s), {cost}, {result.seconds:.1f} s"
 
 
 @cli.command()

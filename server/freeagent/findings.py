@@ -39,6 +39,7 @@ CODE_TITLES = {
     "FA011": "OpenAPI document does not validate, or an operationId repeats",
     "FA012": "$ref points to nothing, is circular or is remote",
     "FA020": "generated code does not match its operation",
+    "FA021": "a model's answer has no code, or its code does not parse",
     "FA101": "package not declared in package.json (hallucinated when not installed either)",
     "FA102": "devDependency imported at runtime from production source",
     "FA103": "subpath not exported by the package's exports map",

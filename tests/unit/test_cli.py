@@ -136,12 +136,17 @@ def test_generate_json_contract_and_write(tmp_path):
     assert "TODO: list comments" not in target.read_text() and "listCommentsImpl" in target.read_text()
 
 
-def test_generate_by_operation_and_uncovered_task():
+def test_generate_by_operation_and_uncovered_task(monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     result = CliRunner().invoke(main, ["generate", "--workspace", str(EXAMPLE), "--operation", "GET /tasks/{taskId}",
                                        "--target", "types"])
     assert result.exit_code == 0 and "GetTaskParams" in result.stdout
-    result = CliRunner().invoke(main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE)])
+    result = CliRunner().invoke(main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE),
+                                       "--strategy", "spec"])
     assert result.exit_code == 1 and "no spec operation covers" in result.stderr
+    # auto: no spec covers it, so a model would; without a key the message says which variable to set
+    result = CliRunner().invoke(main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE)])
+    assert result.exit_code == 1 and "ANTHROPIC_API_KEY" in result.stderr
     result = CliRunner().invoke(main, ["generate", "--workspace", str(EXAMPLE), "--operation", "nope"])
     assert result.exit_code == 2 and "no operation 'nope'" in result.output
 
@@ -184,3 +189,29 @@ def test_check_sarif(tmp_path):
     location = res["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "src/bad.ts", "uriBaseId": "%SRCROOT%"}
     assert location["region"]["startLine"] == 1 and location["region"]["startColumn"] == 15
+
+
+def test_generate_with_a_model_through_the_real_sdk(tmp_path, monkeypatch):
+    import shutil
+
+    from tests.fakes.llm_server import FakeLLMServer, Reply
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    ws = tmp_path / "taskboard"
+    shutil.copytree(EXAMPLE, ws)
+    target = ws / "src" / "lib" / "slug.ts"
+    target.write_text("// TODO: slugify a task title\n")
+    code = "export function slugify(title: string): string {\n  return title.toLowerCase().replace(/\\s+/g, '-');\n}"
+    with FakeLLMServer() as server:
+        server.script("/v1/chat/completions", Reply(text=f"```ts\nimport _ from 'lodash';\n{code}\n```"),
+                      Reply(text=f"```ts\n{code}\n```", input_tokens=2000, output_tokens=50))
+        result = CliRunner().invoke(main, ["generate", "slugify a task title", "--workspace", str(ws), "--file", str(target),
+                                           "--strategy", "llm", "--provider", "openai", "--model", "gpt-4o",
+                                           "--base-url", server.url + "/v1", "--json", "--write"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["source"] == "llm" and data["model"] == "gpt-4o" and data["attempts"] == 2 and data["findings"] == []
+    assert [h["cause"] for h in data["history"]] == ["hallucinated_package", None]
+    assert data["cost_usd"] == pytest.approx((100 * 2.5 + 20 * 10 + 2000 * 2.5 + 50 * 10) / 1e6)
+    assert data["seconds"] > 0 and data["prompt_tokens"] > 0
+    assert target.read_text().startswith("export function slugify(title: string): string {")

@@ -49,10 +49,12 @@ class Generation:
     file: str | None
     model: str | None = None
     attempts: int = 1
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0  # None: a model of unknown price was used (never reported as $0)
     seconds: float = 0.0
     findings: list[Finding] = field(default_factory=list)
     title: str = ""
+    history: list[dict] = field(default_factory=list)  # LLM: every attempt's model, tokens, cost, findings
+    prompt_tokens: int | None = None
 
     def to_json(self, workspace: Path | None = None) -> dict:
         def rel(p: str) -> str:
@@ -71,6 +73,8 @@ class Generation:
             "seconds": round(self.seconds, 4),
             "findings": [f.to_json(str(workspace) if workspace else None) for f in self.findings],
             "title": self.title,
+            "history": self.history,
+            "prompt_tokens": self.prompt_tokens,
         }
 
 

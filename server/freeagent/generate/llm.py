@@ -1,0 +1,446 @@
+"""The LLM fallback: prompt a model with the project's context, take one code block out of its
+answer, check it in place with the same validators as hand-written code, and retry with the
+failure's root cause until it passes, the attempts run out or the budget does.
+
+Owns the attempt loop (which model each attempt uses — in cost-sensitive mode the local model
+first, escalating to the premium one only when validation fails or the local one is down),
+extracting code from an answer (prose-only answers are rejected), placing it (the code replaces
+the task's marker line; its imports join the file's import block), judging it (new findings
+against the file as it was, a parse check, and the workspace's tsc when asked), classifying why
+it failed and writing the targeted correction, the budget, and the result with its provenance:
+every attempt's model, tokens, cost, seconds and findings.
+
+Engine work (prompt, overlays, validators) goes through ``run_sync`` so the language server can
+keep it on its worker thread; provider calls are awaited directly, so cancelling the task
+cancels the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from ..edits import TextEdit, apply_edits
+from ..findings import Finding, Range, Severity
+from ..providers.base import Message, ProviderError, ProviderOptions, Request, Usage
+from .prompt import PromptBuilder, language_of
+from .spec_first import Generation
+from .tokens import TokenCounter
+
+CODE_SYNTAX = "FA021"
+_FENCE = re.compile(r"^(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
+_LANG_TAGS = {
+    "typescript": {"ts", "typescript", "tsx", "mts", "cts", "js", "javascript", "jsx", ""},
+    "javascript": {"js", "javascript", "jsx", "mjs", "cjs", "ts", "typescript", ""},
+    "python": {"py", "python", "python3", ""},
+}
+FAILING = (Severity.ERROR, Severity.WARNING)
+
+
+def extract_code(answer: str, language: str) -> str | None:
+    """The code in a model's answer: the longest fenced block in the file's language (or an
+    untagged one); an unfenced answer only if it is entirely code (it parses). None: prose."""
+    blocks = [(tag.lower(), body) for _, tag, body in _FENCE.findall(answer)]
+    wanted = [body for tag, body in blocks if tag in _LANG_TAGS[language]]
+    if wanted:
+        return max(wanted, key=len).strip("\n") + "\n"
+    if blocks:
+        return None  # only blocks in another language (a shell command, JSON …)
+    text = answer.strip()
+    if not text:
+        return None
+    from ..context.parsing import Parsers
+
+    parsers = Parsers()
+    lang = parsers._py if language == "python" else parsers._ts
+    tree = lang[1].parse(text.encode("utf-8"))
+    if tree.root_node.has_error or not tree.root_node.named_children:
+        return None
+    if all(c.type in ("expression_statement", "comment") for c in tree.root_node.named_children):
+        return None  # "Here is the code." parses as an expression: still prose
+    return text + "\n"
+
+
+@dataclass
+class Placed:
+    body: str
+    imports: list[str]
+    edits: list[TextEdit]
+    new_text: str
+    inserted: tuple[int, int]  # first and last line of the inserted body in new_text
+
+
+def place(text: str, code: str, marker_line: int | None, language: str) -> Placed:
+    """The candidate's imports merged into the file's import block (those already there left
+    out), its body in place of the marker line (or at the end)."""
+    from ..context.parsing import Parsers
+
+    parsers = Parsers()
+    lang = parsers._py if language == "python" else parsers._ts
+    import_types = ("import_statement", "import_from_statement", "future_import_statement") if language == "python" \
+        else ("import_statement",)
+    tree = lang[1].parse(code.encode("utf-8"))
+    code_lines = code.split("\n")
+    import_rows: set[int] = set()
+    imports: list[str] = []
+    for node in tree.root_node.named_children:
+        if node.type in import_types:
+            imports.append(node.text.decode("utf-8"))
+            import_rows.update(range(node.start_point[0], node.end_point[0] + 1))
+    body = "\n".join(line for row, line in enumerate(code_lines) if row not in import_rows).strip("\n")
+
+    lines = text.split("\n") if text else [""]
+    existing = {" ".join(line.split()) for line in lines}
+    new_imports = [imp for imp in imports if " ".join(imp.split()) not in existing]
+    file_tree = lang[1].parse(text.encode("utf-8"))
+    last_import = max((n.end_point[0] for n in file_tree.root_node.named_children if n.type in import_types), default=-1)
+    edits: list[TextEdit] = []
+    on_marker = marker_line is not None and 0 <= marker_line < len(lines)
+    lead = ""  # imports for a file that has none, when the code goes on its first line: one edit, not two
+    if new_imports:
+        block = "\n".join(new_imports)
+        if last_import >= 0:
+            end = len(lines[last_import])
+            edits.append(TextEdit(last_import, end, last_import, end, "\n" + block))
+        elif (on_marker and marker_line == 0) or not text.strip():
+            lead = block + "\n\n"
+        else:
+            edits.append(TextEdit(0, 0, 0, 0, block + "\n\n"))
+    if on_marker:
+        indent = re.match(r"[ \t]*", lines[marker_line]).group(0)
+        indented = "\n".join((indent + line) if line.strip() else line for line in body.split("\n"))
+        edits.append(TextEdit(marker_line, 0, marker_line, len(lines[marker_line]), lead + indented))
+    elif not text.strip():
+        last = len(lines) - 1
+        edits.append(TextEdit(0, 0, last, len(lines[last]), lead + body + "\n"))
+    else:
+        last = len(lines) - 1
+        sep = "\n" if lines[last].strip() else ""
+        edits.append(TextEdit(last, len(lines[last]), last, len(lines[last]), sep + "\n" + body + "\n"))
+    new_text = apply_edits(text, edits)
+    added = len(new_imports) + sum(imp.count("\n") for imp in new_imports)
+    if new_imports and last_import < 0:
+        added += 1  # and the blank line after them
+    if on_marker:
+        first = marker_line + added
+    elif not text.strip():
+        first = added
+    else:
+        first = len(lines) + added + 1
+    return Placed(body, new_imports, edits, new_text, (first, first + body.count("\n")))
+
+
+# ---------------------------------------------------------------------- why a candidate failed
+
+_CAUSES = [
+    ("hallucinated_package", ("FA101", "FA102", "FA103", "FA105")),
+    ("invented_export", ("FA201", "FA202")),
+    ("unresolved_import", ("FA104",)),
+    ("unknown_endpoint", ("FA301", "FA302", "FA303", "FA304")),
+    ("syntax_error", (CODE_SYNTAX,)),
+    ("type_error", ("FA501",)),
+    ("style", ("FA401", "FA402")),
+]
+
+
+def root_cause(findings: list[Finding]) -> str | None:
+    codes = {f.code for f in findings}
+    for cause, members in _CAUSES:
+        if codes & set(members):
+            return cause
+    return "other" if findings else None
+
+
+def correction(findings: list[Finding], installed: list[str], language: str) -> str:
+    """What to tell the model: each problem in its own words, plus the facts it got wrong."""
+    cause = root_cause(findings)
+    lines = ["Your code does not pass this project's checks:"]
+    for f in findings[:12]:
+        lines.append(f"- line {f.range.line + 1}: {f.message} [{f.code}]")
+    if cause == "hallucinated_package":
+        names = sorted({m.group(1) for f in findings if (m := re.search(r"'([^']+)'", f.message))})
+        lines.append(f"{', '.join(f'`{n}`' for n in names)} cannot be used here. The installed packages are: "
+                     f"{', '.join(installed) or 'none'}. Use only those (or the standard library), or write the code "
+                     "without a package.")
+    elif cause == "invented_export":
+        lines.append("Import only names those modules really export (the messages list the closest real ones).")
+    elif cause == "unresolved_import":
+        lines.append("Import only files that exist in this project, with the extension rules of its tsconfig.")
+    elif cause == "unknown_endpoint":
+        lines.append("Call only the API's real paths, methods, fields and query parameters (see the suggestions).")
+    elif cause == "syntax_error":
+        lines.append("The code must parse: check brackets, quotes and that nothing is left unfinished.")
+    elif cause == "type_error":
+        lines.append("Fix the type errors the compiler reports.")
+    fence = {"python": "python", "javascript": "js"}.get(language, "ts")
+    lines.append(f"Answer again with exactly one ```{fence} code block holding the whole corrected code.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- attempts and results
+
+@dataclass
+class Attempt:
+    number: int
+    provider: str
+    model: str
+    seconds: float = 0.0
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = 0.0
+    findings: list[Finding] = field(default_factory=list)
+    cause: str | None = None
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not any(f.severity in FAILING for f in self.findings)
+
+    def to_json(self, workspace: str | None = None) -> dict:
+        return {"attempt": self.number, "provider": self.provider, "model": self.model,
+                "seconds": round(self.seconds, 3), "tokens": self.usage.to_json(), "cost_usd": self.cost_usd,
+                "passed": self.passed, "cause": self.cause, "error": self.error,
+                "findings": [f.to_json(workspace) for f in self.findings]}
+
+
+class LlmPipeline:
+    def __init__(self, engine, llm_settings, *, make_provider=None, counter: TokenCounter | None = None,
+                 run_sync: Callable[..., Awaitable[Any]] | None = None, typecheck: bool | None = None):
+        from ..providers import make_provider as default_factory
+
+        self.engine = engine
+        self.settings = llm_settings
+        self.make_provider = make_provider or default_factory
+        self.counter = counter or TokenCounter()
+        self.run_sync = run_sync or _inline
+        self.typecheck = llm_settings.typecheck if typecheck is None else typecheck
+        self._providers: dict[tuple, Any] = {}
+
+    # ------------------------------------------------------------------ plan
+
+    def plan(self, provider: str | None = None, model: str | None = None, base_url: str | None = None) -> list[ProviderOptions]:
+        s = self.settings
+        premium = ProviderOptions(provider or s.provider, model or s.model, base_url=base_url or s.base_url or None,
+                                  api_key=_key(s, provider or s.provider), timeout_s=s.timeout_s,
+                                  max_retries=s.max_retries, context_tokens=s.context_tokens)
+        if provider or model or s.mode != "cost-sensitive":
+            return [premium] * s.max_attempts
+        local = ProviderOptions(s.fallback_provider, s.fallback_model, base_url=s.fallback_base_url or None,
+                                api_key=_key(s, s.fallback_provider), timeout_s=s.timeout_s,
+                                max_retries=s.max_retries, context_tokens=s.context_tokens)
+        return [local] + [premium] * max(s.max_attempts - 1, 1)
+
+    def _provider(self, options: ProviderOptions):
+        key = (options.provider, options.model, options.base_url)
+        if key not in self._providers:
+            self._providers[key] = self.make_provider(options)
+        return self._providers[key]
+
+    # ------------------------------------------------------------------ run
+
+    async def run(self, task: str, path: Path, text: str, marker_line: int | None, *, plan: list[ProviderOptions] | None = None,
+                  operation_hint: str | None = None, progress: Callable[[str, int], None] | None = None) -> Generation:
+        started = time.perf_counter()
+        steps = plan or self.plan()
+        language = language_of(path)
+        builder = PromptBuilder(self.engine.context, self.counter)
+        prompt = await self.run_sync(builder.build, task, path, text, marker_line, self.settings.prompt_tokens,
+                                     operation_hint)
+        installed = await self.run_sync(builder.installed_packages, path)
+        baseline = await self.run_sync(self._findings, path, text, False)
+        messages: list[Message] = [Message("user", prompt.user)]
+        attempts: list[Attempt] = []
+        best: tuple[Attempt, Placed] | None = None
+        spent = 0.0
+        cost_known = True
+        number = 0
+        escalate_from_down: set[str] = set()
+        budget_stop = False
+        for options in steps:
+            if options.provider in escalate_from_down:
+                continue
+            if cost_known and spent >= self.settings.budget_usd:
+                budget_stop = True
+                break
+            number += 1
+            attempt = Attempt(number, options.provider, options.model or "")
+            attempts.append(attempt)
+            if progress:
+                progress(f"attempt {number}: asking {options.provider} {options.model or ''}".strip(),
+                         int(100 * (number - 1) / max(len(steps), 1)))
+            try:
+                provider = self._provider(options)
+                attempt.model = provider.model
+                from ..providers.retry import generate_with_retries
+
+                completion = await generate_with_retries(
+                    provider, Request(prompt.system, tuple(messages), self.settings.max_output_tokens, 0.0),
+                    max_retries=options.max_retries, prices=_prices(self.settings))
+            except ProviderError as error:
+                attempt.error = str(error)
+                attempt.cause = f"provider_{error.kind}"
+                if error.kind in ("missing_key", "connection", "not_found", "auth"):
+                    escalate_from_down.add(options.provider)  # that provider is not usable: go on with the next
+                continue
+            attempt.seconds, attempt.usage, attempt.cost_usd = completion.seconds, completion.usage, completion.cost_usd
+            attempt.model = completion.model or attempt.model
+            if completion.cost_usd is None:
+                cost_known = False
+            else:
+                spent += completion.cost_usd
+            messages.append(Message("assistant", completion.text))
+            code = extract_code(completion.text, language)
+            if code is None:
+                attempt.cause = "no_code"
+                attempt.findings = [Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_SYNTAX,
+                                            "the answer holds no code block in the file's language")]
+                messages.append(Message("user", correction(attempt.findings, installed, language)))
+                continue
+            placed = place(text, code, marker_line, language)
+            if progress:
+                progress(f"attempt {number}: checking the code", int(100 * (number - 0.5) / max(len(steps), 1)))
+            findings = await self.run_sync(self._findings, path, placed.new_text, True)
+            if self.typecheck and not any(f.severity in FAILING for f in findings) and language != "python":
+                findings += await self._tsc(path, text, placed.new_text)
+            attempt.findings = _new(findings, baseline)
+            attempt.cause = root_cause([f for f in attempt.findings if f.severity in FAILING])
+            if best is None or _score(attempt) < _score(best[0]):
+                best = (attempt, placed)
+            if attempt.passed:
+                break
+            messages.append(Message("user", correction([f for f in attempt.findings if f.severity in FAILING]
+                                                       or attempt.findings, installed, language)))
+        total_cost = round(sum(a.cost_usd or 0.0 for a in attempts), 8) if cost_known else None
+        seconds = time.perf_counter() - started
+        if best is None:
+            reasons = "; ".join(a.error or a.cause or "?" for a in attempts) or "no attempt was made"
+            if budget_stop:
+                reasons += f"; budget of ${self.settings.budget_usd:g} spent"
+            result = Generation("", {}, "llm", None, "llm", str(path), attempts[-1].model if attempts else None,
+                                len(attempts), total_cost, seconds, [], f"LLM generation failed: {reasons}")
+            result.history = [a.to_json(str(self.engine.root)) for a in attempts]
+            result.prompt_tokens = prompt.tokens
+            return result
+        attempt, placed = best
+        failing = [f for f in attempt.findings if f.severity in FAILING]
+        title = f"Generate with {attempt.model}: {task}"
+        if failing:
+            codes = ", ".join(sorted({f.code for f in failing}))
+            spent_note = ", budget spent" if budget_stop else ""
+            title = f"Generate with {attempt.model} (fails checks: {codes}{spent_note}): {task}"
+        result = Generation(("\n".join(placed.imports) + "\n\n" if placed.imports else "") + placed.body + "\n",
+                            {str(path): placed.edits}, "llm", None, "llm", str(path), attempt.model, len(attempts),
+                            total_cost, seconds, attempt.findings, title)
+        result.history = [a.to_json(str(self.engine.root)) for a in attempts]
+        result.prompt_tokens = prompt.tokens
+        return result
+
+    # ------------------------------------------------------------------ checking
+
+    def _findings(self, path: Path, new_text: str, candidate: bool) -> list[Finding]:
+        """The fast validators and a parse check on ``new_text`` as the file's text; the
+        context's own view of the file is put back afterwards."""
+        ctx = self.engine.context
+        previous = ctx.overlays.get(path)
+        try:
+            ctx.set_overlay(path, new_text)
+            findings = self.engine.validator().check_file(path)
+            findings += self._syntax(path, new_text)
+        finally:
+            if previous is not None:
+                ctx.set_overlay(path, previous)
+            else:
+                ctx.drop_overlay(path)
+        return findings
+
+    def _syntax(self, path: Path, text: str) -> list[Finding]:
+        summary = self.engine.context.index.files.get(self.engine.context.rel(path)) if self.engine.context.contains(path) else None
+        if summary is None or not summary.has_errors:
+            return []
+        tree_entry = self.engine.context.index.trees.get(summary.path)
+        line = 0
+        if tree_entry is not None:
+            node = _first_error(tree_entry[1].root_node)
+            line = node.start_point[0] if node is not None else 0
+        return [Finding(str(path), Range.at(line, 0), Severity.ERROR, CODE_SYNTAX, "the code does not parse here")]
+
+    async def _tsc(self, path: Path, before: str, after: str) -> list[Finding]:
+        from ..validate.typecheck import TypeCheck
+
+        checker = TypeCheck(self.engine.context)
+        results = []
+        for text in (before, after):
+            prepared = await self.run_sync(checker.prepare, path, text)
+            if prepared is None:
+                return []
+            try:
+                proc = await asyncio.create_subprocess_exec(*prepared.command, cwd=prepared.cwd,
+                                                            stdout=asyncio.subprocess.PIPE,
+                                                            stderr=asyncio.subprocess.STDOUT)
+                try:
+                    output, _ = await asyncio.wait_for(proc.communicate(), self.settings.typecheck_timeout_s)
+                except (asyncio.TimeoutError, asyncio.CancelledError):
+                    proc.kill()
+                    await proc.wait()
+                    raise
+                results.append(checker.parse(prepared, output.decode("utf-8", "replace")))
+            except asyncio.TimeoutError:
+                return []
+            finally:
+                prepared.cleanup()
+        return _new(results[1], results[0])
+
+
+def _first_error(node):
+    if node.type == "ERROR" or node.is_missing:
+        return node
+    for child in node.children:
+        if child.has_error:
+            found = _first_error(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _new(after: list[Finding], before: list[Finding]) -> list[Finding]:
+    """Findings the candidate brought (matched by code and message, not position: lines move)."""
+    seen: dict[tuple[str, str], int] = {}
+    for f in before:
+        seen[(f.code, f.message)] = seen.get((f.code, f.message), 0) + 1
+    out = []
+    for f in after:
+        key = (f.code, f.message)
+        if seen.get(key):
+            seen[key] -= 1
+            continue
+        out.append(f)
+    return out
+
+
+def _score(attempt: Attempt) -> tuple[int, int]:
+    failing = [f for f in attempt.findings if f.severity in FAILING]
+    return (len([f for f in failing if f.severity == Severity.ERROR]), len(failing))
+
+
+def _key(settings, provider: str) -> str | None:
+    return {"anthropic": settings.anthropic_api_key, "openai": settings.openai_api_key}.get(provider) or None
+
+
+def _prices(settings):
+    from ..providers.pricing import Price
+
+    table = {}
+    for model, row in (settings.prices or {}).items():
+        try:
+            table[model] = Price(float(row["input"]), float(row["output"]),
+                                 float(row["cached_input"]) if row.get("cached_input") is not None else None)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return table
+
+
+async def _inline(fn, *args):
+    return fn(*args)
