@@ -6,6 +6,7 @@ import asyncio
 import shutil
 import sys
 from pathlib import Path
+from typing import Union
 
 import pytest
 from lsprotocol import types
@@ -49,3 +50,17 @@ def open_document(client, path: Path, text: str, language: str = "typescript") -
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
     return uri
+
+
+def read_code_actions_as_lsp_says(client) -> None:
+    """lsprotocol's client-side hook reads any item with a "command" key as a Command, so a
+    CodeAction carrying a command (as LSP allows, and VS Code and Neovim read) would lose its
+    title and kind in the test client: tell them apart the way the spec does (a Command's
+    ``command`` is a string)."""
+    converter = client.protocol._converter
+
+    def command_or_action(item, _type):
+        kind = types.Command if isinstance(item.get("command"), str) else types.CodeAction
+        return converter.structure(item, kind)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)

@@ -11,13 +11,15 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from freeagent.edits import TextEdit, apply_edits
 
-from .conftest import SERVER, folder, open_document
+from .conftest import SERVER, folder, open_document, read_code_actions_as_lsp_says
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
 async def client(lsp_client: LanguageClient):
+    read_code_actions_as_lsp_says(lsp_client)
+
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def on_register(params: types.RegistrationParams):
         return None  # accept the file watchers, as VS Code does
@@ -63,6 +65,7 @@ async def test_list_resolve_apply_handler(client, tmp_path):
     actions = await client.text_document_code_action_async(at_line(uri, line))
     titles = [a.title for a in actions]
     assert titles[0] == "Generate handler for listComments (GET /tasks/{taskId}/comments)"
+    assert titles[-1] == "Generate with claude-sonnet-5-5 instead: list comments for a task"
     assert all(a.edit is None for a in actions), "edits are computed lazily in codeAction/resolve"
     resolved = await client.code_action_resolve_async(actions[0])
     (change,) = resolved.edit.document_changes
@@ -82,7 +85,10 @@ async def test_no_actions_away_from_a_marker_or_without_a_spec_match(client, tmp
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))],
     ))
-    assert await client.text_document_code_action_async(at_line(uri, 1)) in (None, [], ())
+    # no spec covers it: the only action is the model's
+    (action,) = await client.text_document_code_action_async(at_line(uri, 1))
+    assert action.title == "Generate with claude-sonnet-5-5: compute fibonacci numbers"
+    assert action.command.command == "freeagent.generate" and action.edit is None
 
 
 async def test_resolve_after_an_edit_uses_the_current_document(client, tmp_path):

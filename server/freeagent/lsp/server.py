@@ -24,6 +24,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from .convert import LOG_ORDER, log_type, path_to_uri, to_diagnostic, uri_to_path
+from . import llm_actions
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -95,6 +96,15 @@ class FreeAgentServer(LanguageServer):
         self.published: dict[str, int] = {}  # path -> number of diagnostics last published
         self.shutting_down = False
         self.progress_count = 0
+        self._token_counter = None  # the LLM prompt's tokenizer, loaded on first generation
+
+    @property
+    def token_counter(self):
+        if self._token_counter is None:
+            from ..generate.tokens import TokenCounter
+
+            self._token_counter = TokenCounter()
+        return self._token_counter
 
     # ------------------------------------------------------------------ helpers
 
@@ -428,8 +438,11 @@ class FreeAgentServer(LanguageServer):
         if task is None:
             return quick_fixes + source_actions
         match = await self.in_worker(folder.engine.match, task.text)
+        wants_refactor = not only or any(str(k).startswith("refactor") for k in only)
+        llm = llm_actions.actions(self, params.text_document.uri, doc.version, task, match.covered) \
+            if wants_refactor else []
         if not match.covered:
-            return quick_fixes + source_actions
+            return quick_fixes + source_actions + llm
         op = match.operation
         rel = folder.context.rel(path) if folder.context.contains(path) else path.name
         return quick_fixes + source_actions + [
@@ -440,7 +453,7 @@ class FreeAgentServer(LanguageServer):
                       "target": target, "line": task.line, "task": task.text},
             )
             for target in targets_for(rel, text)
-        ]
+        ] + llm  # the spec's actions first: correct by construction; the model's "instead" last
 
     def quick_fixes(self, folder: Folder, params: types.CodeActionParams) -> list[types.CodeAction]:
         """The fixes carried by our diagnostics in the request's context, as quickfix actions."""
@@ -682,6 +695,10 @@ def create_server() -> FreeAgentServer:
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAction:
         return await ls.resolve_code_action(action)
+
+    @server.command(llm_actions.COMMAND)
+    async def generate_command(ls: FreeAgentServer, *args):
+        return await llm_actions.run(ls, args)
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
