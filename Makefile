@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/context_bench.py
 	$(BIN)/python bench/codeaction_bench.py
 	$(BIN)/python bench/validate_bench.py
+	$(BIN)/python bench/llm_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info .pytest_cache

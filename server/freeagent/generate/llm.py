@@ -218,6 +218,7 @@ class LlmPipeline:
         self.run_sync = run_sync or _inline
         self.typecheck = llm_settings.typecheck if typecheck is None else typecheck
         self._providers: dict[tuple, Any] = {}
+        self._tsc_baseline: dict[tuple, list[Finding]] = {}
 
     # ------------------------------------------------------------------ plan
 
@@ -368,11 +369,15 @@ class LlmPipeline:
         return [Finding(str(path), Range.at(line, 0), Severity.ERROR, CODE_SYNTAX, "the code does not parse here")]
 
     async def _tsc(self, path: Path, before: str, after: str) -> list[Finding]:
+        """tsc's errors the candidate adds (the file as it was is checked once per run)."""
         from ..validate.typecheck import TypeCheck
 
         checker = TypeCheck(self.engine.context)
         results = []
-        for text in (before, after):
+        cached = self._tsc_baseline.get((path, before))
+        if cached is not None:
+            results.append(cached)
+        for text in ((after,) if cached is not None else (before, after)):
             prepared = await self.run_sync(checker.prepare, path, text)
             if prepared is None:
                 return []
@@ -391,6 +396,7 @@ class LlmPipeline:
                 return []
             finally:
                 prepared.cleanup()
+        self._tsc_baseline[(path, before)] = results[0]
         return _new(results[1], results[0])
 
 
