@@ -227,3 +227,23 @@ def test_place_into_a_file_without_imports(text, marker):
     assert "export const s = z.string();" in placed.new_text and "TODO" not in placed.new_text
     first, last = placed.inserted
     assert placed.new_text.split("\n")[first] == "export const s = z.string();" and first == last
+
+
+def test_a_related_operation_constrains_the_prompt(server, workspace):
+    from freeagent.generate.llm import operation_hint
+
+    engine, _ = workspace
+    hint = operation_hint(engine, "count the comments of a task")  # related, but no spec covers it
+    assert hint.startswith("POST /tasks/{taskId}/comments (operationId createComment)")
+    assert "`author`" in hint and "no others" in hint
+    assert operation_hint(engine, "list comments for a task") is None  # covered: spec-first does it
+    assert operation_hint(engine, "slugify a title") is None  # unrelated
+
+
+async def test_the_hint_reaches_the_model(server, workspace):
+    engine, target = workspace
+    server.script("/v1/messages", Reply(text=GOOD))
+    text = target.read_text()
+    await LlmPipeline(engine, settings(server), counter=byte_counter()).run("count the comments of a task", target, text, 2)
+    prompt = server.bodies("/v1/messages")[0]["messages"][0]["content"]
+    assert "## A related API operation" in prompt and "operationId createComment" in prompt

@@ -134,6 +134,36 @@ def place(text: str, code: str, marker_line: int | None, language: str) -> Place
     return Placed(body, new_imports, edits, new_text, (first, first + body.count("\n")))
 
 
+# ---------------------------------------------------------------------- a partly relevant operation
+
+HINT_MIN_CONFIDENCE = 0.2  # below the spec-first threshold, but related enough to constrain the model
+
+
+def operation_hint(engine, task: str) -> str | None:
+    """The exact signature of the operation the task is closest to, when it is related but not
+    covered — so a model that needs that endpoint calls it as it really is."""
+    match = engine.match(task)
+    op = match.operation
+    if op is None or match.covered or match.confidence < HINT_MIN_CONFIDENCE:
+        return None
+    lines = [f"{op.method} {op.path} (operationId {op.id})" + (f" — {op.summary}" if op.summary else "")]
+    for param in op.parameters:
+        schema = param.schema.value if param.schema is not None and isinstance(param.schema.value, dict) else {}
+        kind = schema.get("type", "value")
+        lines.append(f"- {param.location} parameter `{param.name}`: {kind}{'' if param.required else ' (optional)'}")
+    if op.body is not None:
+        media = next((m for m in op.body.content if "json" in m), None)
+        schema = op.body.content[media].value if media else None
+        if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
+            required = set(schema.get("required") or [])
+            fields = ", ".join(f"`{name}`{'' if name in required else '?'}" for name in schema["properties"])
+            lines.append(f"- JSON body fields: {fields} (? = optional); no others")
+    ok = [r.status for r in op.responses if r.status.startswith("2")]
+    if ok:
+        lines.append(f"- success status: {', '.join(ok)}")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------- why a candidate failed
 
 _CAUSES = [
@@ -248,6 +278,8 @@ class LlmPipeline:
         steps = plan or self.plan()
         language = language_of(path)
         builder = PromptBuilder(self.engine.context, self.counter)
+        if operation_hint is None:
+            operation_hint = await self.run_sync(_hint, self.engine, task)
         prompt = await self.run_sync(builder.build, task, path, text, marker_line, self.settings.prompt_tokens,
                                      operation_hint)
         installed = await self.run_sync(builder.installed_packages, path)
@@ -446,6 +478,10 @@ def _prices(settings):
         except (KeyError, TypeError, ValueError):
             continue
     return table
+
+
+def _hint(engine, task: str) -> str | None:
+    return operation_hint(engine, task)
 
 
 async def _inline(fn, *args):
