@@ -9,20 +9,7 @@ policy (:mod:`.retry`) retries every provider alike.
 
 from __future__ import annotations
 
-import os
-
-from .base import (
-    Completion,
-    OnText,
-    ProviderError,
-    ProviderOptions,
-    Request,
-    Stopwatch,
-    Usage,
-    emit,
-    kind_for_status,
-    retry_after_seconds,
-)
+from .base import Completion, OnText, ProviderError, ProviderOptions, Request, Stopwatch, Usage, api_key, emit, sdk_error
 
 ENV_KEY = "ANTHROPIC_API_KEY"
 
@@ -33,10 +20,7 @@ class AnthropicProvider:
     def __init__(self, options: ProviderOptions):
         self.model = options.model
         self.options = options
-        key = options.api_key or os.environ.get(ENV_KEY)
-        if not key:
-            raise ProviderError("missing_key", f"no API key: set {ENV_KEY} (or the setting freeagent.llm.anthropicApiKey)",
-                                self.name)
+        key = api_key(options, ENV_KEY, "anthropicApiKey", self.name)
         import anthropic
 
         self._sdk = anthropic
@@ -60,17 +44,11 @@ class AnthropicProvider:
                 return Completion(text, self._usage(message.usage), self.name, message.model, watch.seconds,
                                   message.stop_reason)
             return await self._stream(params, on_text, watch)
-        except self._sdk.APIStatusError as exc:
-            raise ProviderError(kind_for_status(exc.status_code), _message(exc), self.name, exc.status_code,
-                                retry_after_seconds(exc.response.headers)) from None
-        except self._sdk.APITimeoutError:
-            raise ProviderError("timeout", f"no answer within {self.options.timeout_s:g} s", self.name) from None
-        except self._sdk.APIConnectionError as exc:
-            raise ProviderError("connection", f"cannot reach the API: {exc}", self.name) from None
-        except self._sdk.APIResponseValidationError as exc:
-            raise ProviderError("bad_response", f"malformed response: {exc}", self.name) from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a body the SDK could not read
-            raise ProviderError("bad_response", f"malformed response: {exc}", self.name) from None
+        except Exception as exc:  # noqa: BLE001 - mapped when it is the SDK's, re-raised otherwise
+            error = sdk_error(self._sdk, exc, self.name, self.options.timeout_s)
+            if error is None:
+                raise
+            raise error from None
 
     async def _stream(self, params: dict, on_text: OnText, watch: Stopwatch) -> Completion:
         stream = await self._client.messages.create(stream=True, **params)
@@ -99,11 +77,3 @@ class AnthropicProvider:
         write = getattr(usage, "cache_creation_input_tokens", None) or 0
         return Usage(usage.input_tokens + read + write, read, usage.output_tokens or 0, write)
 
-
-def _message(exc) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(getattr(exc, "message", exc))

@@ -161,3 +161,37 @@ async def emit(on_text: OnText | None, text: str) -> None:
     result = on_text(text)
     if hasattr(result, "__await__"):
         await result
+
+
+def api_key(options: ProviderOptions, variable: str, setting: str, provider: str, required: bool = True) -> str | None:
+    """The key from the options (a setting) or the SDK's own variable; a clear error without one."""
+    import os
+
+    key = options.api_key or os.environ.get(variable)
+    if not key and required:
+        raise ProviderError("missing_key", f"no API key: set {variable} (or the setting freeagent.llm.{setting})", provider)
+    return key
+
+
+def sdk_error(sdk, exc: BaseException, provider: str, timeout_s: float) -> ProviderError | None:
+    """An Anthropic/OpenAI SDK exception as a ProviderError (the two SDKs share one exception
+    hierarchy); None for anything else, which the caller re-raises."""
+    if isinstance(exc, sdk.APIStatusError):
+        return ProviderError(kind_for_status(exc.status_code), _sdk_message(exc), provider, exc.status_code,
+                             retry_after_seconds(exc.response.headers))
+    if isinstance(exc, sdk.APITimeoutError):
+        return ProviderError("timeout", f"no answer within {timeout_s:g} s", provider)
+    if isinstance(exc, sdk.APIConnectionError):
+        return ProviderError("connection", f"cannot reach the API: {exc}", provider)
+    if isinstance(exc, (sdk.APIResponseValidationError, ValueError, KeyError, TypeError, AttributeError)):
+        return ProviderError("bad_response", f"malformed response: {exc}", provider)  # a body the SDK could not read
+    return None
+
+
+def _sdk_message(exc) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return str(getattr(exc, "message", exc))

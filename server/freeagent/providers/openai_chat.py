@@ -9,20 +9,7 @@ the SDK's exceptions as :class:`ProviderError`. SDK retries off; see :mod:`.retr
 
 from __future__ import annotations
 
-import os
-
-from .base import (
-    Completion,
-    OnText,
-    ProviderError,
-    ProviderOptions,
-    Request,
-    Stopwatch,
-    Usage,
-    emit,
-    kind_for_status,
-    retry_after_seconds,
-)
+from .base import Completion, OnText, ProviderError, ProviderOptions, Request, Stopwatch, Usage, api_key, emit, sdk_error
 
 ENV_KEY = "OPENAI_API_KEY"
 
@@ -33,10 +20,8 @@ class OpenAIProvider:
     def __init__(self, options: ProviderOptions):
         self.model = options.model
         self.options = options
-        key = options.api_key or os.environ.get(ENV_KEY)
-        if not key and options.base_url is None:
-            raise ProviderError("missing_key", f"no API key: set {ENV_KEY} (or the setting freeagent.llm.openaiApiKey)",
-                                self.name)
+        # a local OpenAI-compatible server (base_url given) usually needs no key
+        key = api_key(options, ENV_KEY, "openaiApiKey", self.name, required=options.base_url is None)
         import openai
 
         self._sdk = openai
@@ -61,17 +46,11 @@ class OpenAIProvider:
                 return Completion(choice.message.content or "", self._usage(response.usage), self.name,
                                   response.model or self.model, watch.seconds, choice.finish_reason)
             return await self._stream(params, on_text, watch)
-        except self._sdk.APIStatusError as exc:
-            raise ProviderError(kind_for_status(exc.status_code), _message(exc), self.name, exc.status_code,
-                                retry_after_seconds(exc.response.headers)) from None
-        except self._sdk.APITimeoutError:
-            raise ProviderError("timeout", f"no answer within {self.options.timeout_s:g} s", self.name) from None
-        except self._sdk.APIConnectionError as exc:
-            raise ProviderError("connection", f"cannot reach the API: {exc}", self.name) from None
-        except self._sdk.APIResponseValidationError as exc:
-            raise ProviderError("bad_response", f"malformed response: {exc}", self.name) from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ProviderError("bad_response", f"malformed response: {exc}", self.name) from None
+        except Exception as exc:  # noqa: BLE001 - mapped when it is the SDK's, re-raised otherwise
+            error = sdk_error(self._sdk, exc, self.name, self.options.timeout_s)
+            if error is None:
+                raise
+            raise error from None
 
     async def _stream(self, params: dict, on_text: OnText, watch: Stopwatch) -> Completion:
         stream = await self._client.chat.completions.create(stream=True, stream_options={"include_usage": True},
@@ -98,11 +77,3 @@ class OpenAIProvider:
         cached = (getattr(details, "cached_tokens", None) or 0) if details is not None else 0
         return Usage(usage.prompt_tokens or 0, cached, usage.completion_tokens or 0)
 
-
-def _message(exc) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(getattr(exc, "message", exc))
