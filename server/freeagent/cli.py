@@ -298,6 +298,102 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: 
         sys.exit(1)
 
 
+@cli.group("eval", invoke_without_command=True)
+@click.option("--suite", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The task suite (default: bench/tasks of this checkout).")
+@click.option("--tasks", "patterns", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
+@click.option("--strategy", "strategies", multiple=True, type=click.Choice(["spec", "llm", "auto", "reference"]),
+              help="Repeatable (default: spec). reference: the tasks' own reference answers, to check the suite.")
+@click.option("--model", "models", multiple=True,
+              help="For llm/auto, repeatable: PROVIDER/MODEL (anthropic/claude-sonnet-5-5, openai/gpt-4o, "
+                   "ollama/qwen2.5-coder:7b) or a model of the default provider.")
+@click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Order of the runs (recorded in the report).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Runs at once.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the JSON report here (runs are also appended to OUT.jsonl as they finish; "
+                   "running again resumes).")
+@click.option("--report", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the self-contained HTML report here.")
+@click.option("--fresh", is_flag=True, help="Ignore the results of an earlier, interrupted run.")
+@click.pass_context
+def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out, html_out, fresh) -> None:
+    """Measure success rate, cost and time per task, per strategy and model (decided by tsc and
+    hidden tests). Exit 1 when a spec-covered task fails the spec strategy."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import asyncio
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .eval.report import report_json, table, write_html
+    from .eval.runner import SKIPPED, Evaluation, parse_strategies
+    from .eval.tasks import TaskError, load_suite
+
+    suite = (suite or Path(__file__).resolve().parents[2] / "bench" / "tasks").resolve()
+    try:
+        tasks = load_suite(suite, patterns)
+    except TaskError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not tasks:
+        raise click.UsageError(f"no tasks in {suite}" + (f" matching {', '.join(patterns)}" if patterns else ""))
+    plan = parse_strategies(strategies, models)
+    toolchain = Path(__file__).resolve().parents[2] / "tests" / "toolchain" / "node_modules"
+    results_path = json_out.with_suffix(".jsonl") if json_out else None
+    if fresh and results_path is not None and results_path.exists():
+        results_path.unlink()
+    console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    with Progress(TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        bar = progress.add_task("", total=len(tasks) * len(plan) * repeat)
+
+        def on_result(result) -> None:
+            key = "skipped" if result.category == SKIPPED else "passed" if result.success else "failed"
+            counts[key] += 1
+            progress.update(bar, advance=1, description=f"passed {counts['passed']} · failed {counts['failed']} · "
+                                                        f"skipped {counts['skipped']}")
+
+        evaluation = Evaluation(tasks, plan, repeat=repeat, seed=seed, jobs=jobs, results=results_path,
+                                node_modules=toolchain if toolchain.is_dir() else None, on_result=on_result)
+        interrupted = False
+        try:
+            asyncio.run(evaluation.run())
+        except KeyboardInterrupt:
+            interrupted = True  # the finished runs are in the JSONL; report what there is
+    data = report_json(evaluation.results, str(suite), seed, repeat)
+    from .eval.stats import Aggregate
+
+    console.print(table([Aggregate(**a) for a in data["aggregates"]]))
+    if interrupted:
+        console.print("[yellow]interrupted: the report covers the runs that finished; run again to resume[/]")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    if html_out:
+        write_html(data, html_out)
+        console.print(f"HTML report: {html_out}")
+    failed_spec = [r for r in evaluation.results if r.strategy == "spec" and "spec-covered" in r.tags and not r.success]
+    if failed_spec:
+        for r in failed_spec:
+            console.print(f"[red]spec-covered task failed the spec strategy: {r.task} — {r.category}: {r.reason[:300]}[/]")
+        sys.exit(1)
+    if interrupted:
+        sys.exit(130)
+
+
+@eval_.command("compare")
+@click.argument("before", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("after", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def eval_compare(before: Path, after: Path) -> None:
+    """Differences between two JSON reports, per task and in aggregate (changes within the
+    95% intervals are flagged as noise)."""
+    from .eval.compare import compare, render
+
+    click.echo(render(compare(json.loads(before.read_text(encoding="utf-8")), json.loads(after.read_text(encoding="utf-8")))))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli(argv)

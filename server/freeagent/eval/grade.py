@@ -1,0 +1,90 @@
+"""Grading one run: the project's own compiler and the task's hidden tests, on the workspace
+copy after the edit. The first failing check names the failure category.
+
+Owns preparing the copy (the workspace without its node_modules/.git, the task's setup files,
+``node_modules`` linked to the toolchain when the workspace has none) and running the checks
+as subprocesses with a time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .tasks import EvalTask
+
+DID_NOT_COMPILE = "did not compile"
+TESTS_FAILED = "tests failed"
+
+
+@dataclass
+class Grade:
+    passed: bool
+    category: str | None  # None when passed
+    detail: str = ""
+
+
+def prepare(task: EvalTask, destination: Path, node_modules: Path | None) -> Path:
+    """A fresh copy of the task's workspace with its setup applied; returns the root."""
+    root = destination / task.workspace.name
+    shutil.copytree(task.workspace, root, symlinks=True,
+                    ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__", ".venv", "dist"))
+    for rel, content in task.setup.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    if node_modules is not None and node_modules.is_dir() and not (root / "node_modules").exists():
+        (root / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    return root
+
+
+async def _run(command: list[str] | str, cwd: Path, timeout: float) -> tuple[int, str]:
+    env = dict(os.environ, CI="1", NO_COLOR="1", FORCE_COLOR="0")
+    if isinstance(command, str):
+        proc = await asyncio.create_subprocess_shell(command, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
+                                                     stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+    else:
+        proc = await asyncio.create_subprocess_exec(*command, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        try:
+            os.killpg(proc.pid, 9)  # the shell and whatever it started (node, tsc …)
+        except ProcessLookupError:
+            pass
+        await proc.wait()
+        raise
+    return proc.returncode, output.decode("utf-8", "replace")
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+async def grade(task: EvalTask, root: Path, timeout: float) -> Grade:
+    """tsc (when asked), then the hidden tests, copied in only now."""
+    if task.tsc:
+        tsc = root / "node_modules" / ".bin" / "tsc"
+        if not tsc.exists():
+            found = shutil.which("tsc")
+            if found is None:
+                return Grade(False, DID_NOT_COMPILE, "no TypeScript compiler for the workspace (install tests/toolchain)")
+            tsc = Path(found)
+        config = root / "tsconfig.json"
+        command = [str(tsc), "--noEmit", "--pretty", "false"] + (["-p", str(config)] if config.exists() else [task.file])
+        code, output = await _run(command, root, timeout)
+        if code != 0:
+            return Grade(False, DID_NOT_COMPILE, _tail(output))
+    if task.test:
+        if task.grade_dir.is_dir():
+            shutil.copytree(task.grade_dir, root / "grade", dirs_exist_ok=True)
+        command = task.test.replace("{python}", sys.executable)
+        code, output = await _run(command, root, timeout)
+        if code != 0:
+            return Grade(False, TESTS_FAILED, _tail(output))
+    return Grade(True, None)
