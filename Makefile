@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TOOLCHAIN := tests/toolchain
 TOOLSTAMP := $(TOOLCHAIN)/node_modules/.installed
 
-.PHONY: demo test unit e2e bench clean
+.PHONY: demo test unit e2e bench eval chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,18 @@ demo: $(STAMP)
 	cd examples/taskboard && ../../$(BIN)/freeagent generate "list comments for a task" --file src/routes/tasks.ts
 
 ## Install everything the tests need, then run every suite.
-test: $(STAMP) $(TOOLSTAMP)
+test: $(STAMP) $(TOOLSTAMP) chromium
 	$(BIN)/python -m pytest -q tests
+
+# Debian's chromium renders the evaluation's HTML report in a test (CI runs as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    else echo "chromium is missing: sudo apt-get install chromium (the HTML report test needs it)"; fi; }
+
+## The evaluation suite, offline: spec-first and the tasks' reference answers (no API key).
+eval: $(STAMP) $(TOOLSTAMP)
+	$(BIN)/freeagent eval --strategy spec --strategy reference --jobs 2 --report eval-report.html
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

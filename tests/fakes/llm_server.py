@@ -47,6 +47,7 @@ class Seen:
 class FakeLLMServer:
     def __init__(self) -> None:
         self.scripts: dict[str, list[Reply]] = {}
+        self.responder = None
         self.seen: list[Seen] = []
         app = Starlette(routes=[
             Route("/v1/messages", self._anthropic, methods=["POST"]),
@@ -82,6 +83,11 @@ class FakeLLMServer:
     def script(self, path: str, *replies: Reply) -> None:
         self.scripts.setdefault(path, []).extend(replies)
 
+    def respond_with(self, responder) -> None:
+        """``responder(path, body) -> Reply`` answers every request (instead of the scripts): for
+        concurrent callers, a reply chosen by what was asked rather than by arrival order."""
+        self.responder = responder
+
     def bodies(self, path: str) -> list[dict]:
         return [s.body for s in self.seen if s.path == path]
 
@@ -91,8 +97,11 @@ class FakeLLMServer:
         body = json.loads(await request.body() or b"{}")
         seen = Seen(request.url.path, body, dict(request.headers))
         self.seen.append(seen)
-        queue = self.scripts.get(request.url.path) or []
-        reply = queue.pop(0) if queue else Reply(status=500, error="no scripted reply left")
+        if self.responder is not None:
+            reply = self.responder(request.url.path, body)
+        else:
+            queue = self.scripts.get(request.url.path) or []
+            reply = queue.pop(0) if queue else Reply(status=500, error="no scripted reply left")
         waited = 0.0
         while waited < reply.delay:  # wait like a slow model, noticing a client that hangs up
             if await request.is_disconnected():

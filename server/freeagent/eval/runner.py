@@ -94,8 +94,8 @@ def availability(strategy: Strategy, llm_settings) -> str | None:
     provider = strategy.provider or llm_settings.provider
     if provider == "anthropic" and not (os.environ.get("ANTHROPIC_API_KEY") or llm_settings.anthropic_api_key):
         return "ANTHROPIC_API_KEY is not set"
-    if provider == "openai" and not (os.environ.get("OPENAI_API_KEY") or llm_settings.openai_api_key
-                                     or llm_settings.base_url):
+    own_url = llm_settings.base_url if provider == llm_settings.provider else ""  # a compatible server needs no key
+    if provider == "openai" and not (os.environ.get("OPENAI_API_KEY") or llm_settings.openai_api_key or own_url):
         return "OPENAI_API_KEY is not set"
     if provider == "ollama":
         import httpx
@@ -255,8 +255,10 @@ class Evaluation:
                 result.reason = f"no spec operation covers it (best {match.operation.id if match.operation else '-'} " \
                                 f"at {match.confidence:.2f})"
                 return None
-        llm = dataclasses.replace(self.llm, provider=strategy.provider or self.llm.provider,
-                                  model=strategy.model or "", mode="premium")
+        provider = strategy.provider or self.llm.provider
+        # the configured URL belongs to the configured provider; another one uses its default
+        llm = dataclasses.replace(self.llm, provider=provider, model=strategy.model or "", mode="premium",
+                                  base_url=self.llm.base_url if provider == self.llm.provider else "")
         pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=_to_thread)
         generation = await pipeline.run(instruction, path, text, marker_line)
         history = generation.history
