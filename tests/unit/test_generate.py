@@ -48,6 +48,14 @@ def test_handler_replaces_the_marker_in_a_routes_file(taskboard):
     assert "// Business logic for listComments" in new
 
 
+def test_handler_at_the_routers_root_path_passes_its_check(taskboard):
+    # GET /projects on a router mounted at /projects is the router's '/', not ''
+    text = (taskboard.root / "src/routes/projects.ts").read_text() + "\n// TODO: list projects\n"
+    result, new = generate(taskboard, "src/routes/projects.ts", "list projects", text=text)
+    assert result.operation == "listProjects" and result.findings == []
+    assert "projectsRouter.get('/', async (req, res, next) => {" in new
+
+
 def test_client_inside_a_class_goes_after_the_class(taskboard):
     result, new = generate(taskboard, "src/api/client.ts", "create a comment on a task", target="client")
     assert result.findings == []

@@ -62,6 +62,19 @@ async def _run(command: list[str] | str, cwd: Path, timeout: float) -> tuple[int
     return proc.returncode, output.decode("utf-8", "replace")
 
 
+def _nearest_tsconfig(file: Path, root: Path) -> Path | None:
+    """The project the target file belongs to: the nearest tsconfig.json above it (a monorepo
+    package's own), within the workspace."""
+    directory = file.parent
+    while True:
+        candidate = directory / "tsconfig.json"
+        if candidate.is_file():
+            return candidate
+        if directory == root or root not in directory.parents:
+            return None
+        directory = directory.parent
+
+
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
@@ -75,8 +88,8 @@ async def grade(task: EvalTask, root: Path, timeout: float) -> Grade:
             if found is None:
                 return Grade(False, DID_NOT_COMPILE, "no TypeScript compiler for the workspace (install tests/toolchain)")
             tsc = Path(found)
-        config = root / "tsconfig.json"
-        command = [str(tsc), "--noEmit", "--pretty", "false"] + (["-p", str(config)] if config.exists() else [task.file])
+        config = _nearest_tsconfig(root / task.file, root)
+        command = [str(tsc), "--noEmit", "--pretty", "false"] + (["-p", str(config)] if config else [task.file])
         code, output = await _run(command, root, timeout)
         if code != 0:
             return Grade(False, DID_NOT_COMPILE, _tail(output))

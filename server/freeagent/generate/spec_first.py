@@ -301,7 +301,7 @@ class SpecGenerator:
             emitted = generate_handler(op, framework, types, zod, style, facts.declared, app, prefix)
             if app:
                 route = express_path(op.path)
-                route = route[len(prefix):] if prefix and route.startswith(prefix) else route
+                route = (route[len(prefix):] or "/") if prefix and route.startswith(prefix) else route
         # declarations: component types, then zod schemas, then the operation's own pieces
         uses_zod = bool(zod.decls.code) or any("z." in d for d in emitted.declarations.values()) or "z." in emitted.code
         if uses_zod and ("zod", "z", False) not in emitted.imports:

@@ -1,0 +1,114 @@
+// Hidden grading test for spec-handler-create-label: the generated route exists where the spec puts it,
+// checks the bearer token, validates parameters and body as the spec says, and answers errors as
+// RFC 9457 problem documents; the business logic stays the project's to write.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+
+import { createApp } from '../src/app.ts';
+
+let base = '';
+let close: () => void;
+
+before(async () => {
+  const server = createApp().listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+});
+after(() => close());
+
+interface CallOptions {
+  body?: unknown;
+  authorization?: string | null; // null: no Authorization header
+}
+
+function call(method: string, path: string, { body, authorization = 'Bearer test-token' }: CallOptions = {}) {
+  const headers: Record<string, string> = {};
+  if (authorization !== null) headers.authorization = authorization;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** An RFC 9457 problem document with this status; for 400s, one field error naming `field`. */
+async function assertProblem(res: Response, status: number, field?: string): Promise<void> {
+  assert.equal(res.status, status);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const problem = await res.json();
+  assert.equal(problem.status, status);
+  assert.equal(typeof problem.type, 'string');
+  assert.equal(typeof problem.title, 'string');
+  if (status === 400) {
+    assert.ok(Array.isArray(problem.errors) && problem.errors.length > 0, 'a validation problem lists its errors');
+    for (const error of problem.errors) {
+      assert.equal(typeof error.path, 'string');
+      assert.equal(typeof error.message, 'string');
+    }
+    if (field) {
+      assert.ok(
+        problem.errors.some((error: { path: string }) => error.path.includes(field)),
+        `no error names ${field}: ${JSON.stringify(problem.errors)}`,
+      );
+    }
+  }
+}
+
+/**
+ * The request got through routing, authentication and validation to the operation itself.
+ * The business logic is the project's to write: the generated stub throws "not implemented",
+ * which the app answers with a 5xx. An implementation may instead answer the spec's success
+ * status, or a 404 problem for the unknown id; never the app's "no such route" 404, a 400 or a 401.
+ */
+async function assertReachesOperation(res: Response, success: number): Promise<void> {
+  if (res.status >= 500) return;
+  if (res.status === 404) {
+    assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/, 'no route answered');
+    return;
+  }
+  assert.equal(res.status, success, `unexpected ${res.status}: ${await res.text()}`);
+}
+
+const PROJECT = '0b8e8f5e-6a1c-4f0e-9b7d-2f1d3c4b5a69';
+const labels = `/projects/${PROJECT}/labels`;
+
+test('creating a label requires a bearer token', async () => {
+  await assertProblem(await call('POST', labels, { body: { name: 'bug' }, authorization: null }), 401);
+  await assertProblem(await call('POST', labels, { body: { name: 'bug' }, authorization: 'Basic dXNlcjpwYXNz' }), 401);
+});
+
+test('an invalid project id is a 400 problem', async () => {
+  await assertProblem(await call('POST', '/projects/not-a-uuid/labels', { body: { name: 'bug' } }), 400, 'projectId');
+});
+
+test('the body is required and needs a name', async () => {
+  await assertProblem(await call('POST', labels), 400);
+  await assertProblem(await call('POST', labels, { body: { color: '#d73a4a' } }), 400, 'name');
+});
+
+test('the name is a string of 1 to 50 characters', async () => {
+  await assertProblem(await call('POST', labels, { body: { name: '' } }), 400, 'name');
+  await assertProblem(await call('POST', labels, { body: { name: 'x'.repeat(51) } }), 400, 'name');
+  await assertProblem(await call('POST', labels, { body: { name: 42 } }), 400, 'name');
+});
+
+test('the color is a #rrggbb hex color', async () => {
+  await assertProblem(await call('POST', labels, { body: { name: 'bug', color: 'red' } }), 400, 'color');
+  await assertProblem(await call('POST', labels, { body: { name: 'bug', color: '#d73a4' } }), 400, 'color');
+});
+
+test('unknown fields are rejected', async () => {
+  await assertProblem(await call('POST', labels, { body: { name: 'bug', projectId: PROJECT } }), 400);
+});
+
+test('a valid label reaches the operation', async () => {
+  await assertReachesOperation(await call('POST', labels, { body: { name: 'bug', color: '#d73a4a' } }), 201);
+  await assertReachesOperation(await call('POST', labels, { body: { name: 'x'.repeat(50) } }), 201);
+});
+
+test('the existing project routes still answer', async () => {
+  const res = await call('GET', '/projects');
+  assert.equal(res.status, 200);
+});

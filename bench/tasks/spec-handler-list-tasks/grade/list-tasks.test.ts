@@ -1,0 +1,123 @@
+// Hidden grading test for spec-handler-list-tasks: the generated route exists where the spec puts it,
+// checks the bearer token, validates parameters and body as the spec says, and answers errors as
+// RFC 9457 problem documents; the business logic stays the project's to write.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+
+import { createApp } from '../src/app.ts';
+
+let base = '';
+let close: () => void;
+
+before(async () => {
+  const server = createApp().listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+});
+after(() => close());
+
+interface CallOptions {
+  body?: unknown;
+  authorization?: string | null; // null: no Authorization header
+}
+
+function call(method: string, path: string, { body, authorization = 'Bearer test-token' }: CallOptions = {}) {
+  const headers: Record<string, string> = {};
+  if (authorization !== null) headers.authorization = authorization;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** An RFC 9457 problem document with this status; for 400s, one field error naming `field`. */
+async function assertProblem(res: Response, status: number, field?: string): Promise<void> {
+  assert.equal(res.status, status);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const problem = await res.json();
+  assert.equal(problem.status, status);
+  assert.equal(typeof problem.type, 'string');
+  assert.equal(typeof problem.title, 'string');
+  if (status === 400) {
+    assert.ok(Array.isArray(problem.errors) && problem.errors.length > 0, 'a validation problem lists its errors');
+    for (const error of problem.errors) {
+      assert.equal(typeof error.path, 'string');
+      assert.equal(typeof error.message, 'string');
+    }
+    if (field) {
+      assert.ok(
+        problem.errors.some((error: { path: string }) => error.path.includes(field)),
+        `no error names ${field}: ${JSON.stringify(problem.errors)}`,
+      );
+    }
+  }
+}
+
+/**
+ * The request got through routing, authentication and validation to the operation itself.
+ * The business logic is the project's to write: the generated stub throws "not implemented",
+ * which the app answers with a 5xx. An implementation may instead answer the spec's success
+ * status, or a 404 problem for the unknown id; never the app's "no such route" 404, a 400 or a 401.
+ */
+async function assertReachesOperation(res: Response, success: number): Promise<void> {
+  if (res.status >= 500) return;
+  if (res.status === 404) {
+    assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/, 'no route answered');
+    return;
+  }
+  assert.equal(res.status, success, `unexpected ${res.status}: ${await res.text()}`);
+}
+
+const PROJECT = '0b8e8f5e-6a1c-4f0e-9b7d-2f1d3c4b5a69';
+const tasks = `/projects/${PROJECT}/tasks`;
+
+test("listing a project's tasks requires a bearer token", async () => {
+  await assertProblem(await call('GET', tasks, { authorization: null }), 401);
+  await assertProblem(await call('GET', tasks, { authorization: 'Token test-token' }), 401);
+});
+
+test('an invalid project id is a 400 problem', async () => {
+  await assertProblem(await call('GET', '/projects/not-a-uuid/tasks'), 400, 'projectId');
+});
+
+test('status, priority and sort only take the values the spec lists', async () => {
+  await assertProblem(await call('GET', `${tasks}?status=blocked`), 400, 'status');
+  await assertProblem(await call('GET', `${tasks}?priority=urgent`), 400, 'priority');
+  await assertProblem(await call('GET', `${tasks}?sort=title`), 400, 'sort');
+});
+
+test('the assignee filter is an email address', async () => {
+  await assertProblem(await call('GET', `${tasks}?assignee=alice`), 400, 'assignee');
+});
+
+test('limit is an integer from 1 to 100', async () => {
+  await assertProblem(await call('GET', `${tasks}?limit=0`), 400, 'limit');
+  await assertProblem(await call('GET', `${tasks}?limit=101`), 400, 'limit');
+  await assertProblem(await call('GET', `${tasks}?limit=ten`), 400, 'limit');
+  await assertProblem(await call('GET', `${tasks}?limit=2.5`), 400, 'limit');
+});
+
+test('offset is a non-negative integer', async () => {
+  await assertProblem(await call('GET', `${tasks}?offset=-1`), 400, 'offset');
+});
+
+test('a request without filters reaches the operation', async () => {
+  await assertReachesOperation(await call('GET', tasks), 200);
+});
+
+test('every filter, the sort key and the page bounds are accepted', async () => {
+  const query = 'status=in_progress&priority=high&assignee=alice%40example.com&sort=-dueDate&limit=100&offset=0';
+  await assertReachesOperation(await call('GET', `${tasks}?${query}`), 200);
+  await assertReachesOperation(await call('GET', `${tasks}?status=done&sort=priority&limit=1&offset=40`), 200);
+});
+
+test('creating a task is still the existing route', async () => {
+  const res = await call('POST', tasks, { body: { title: 'Write the spec' } });
+  // the hand-written route answers for an unknown project with the app's own error format
+  assert.equal(res.status, 404);
+  const body = await res.json();
+  assert.equal(body.error.code, 'not_found');
+});
