@@ -34,6 +34,13 @@ async def client(lsp_client: LanguageClient):
     def on_register(params: types.RegistrationParams):
         return None
 
+    lsp_client.session_costs = []
+
+    @lsp_client.feature("freeagent/sessionCost")
+    def on_cost(params):
+        lsp_client.session_costs.append(params if isinstance(params, dict) else {k: getattr(params, k) for k in
+                                        ("model", "lastCostUsd", "sessionCostUsd", "generations", "state")})
+
     @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
     def on_apply(params: types.ApplyWorkspaceEditParams):
         lsp_client.applied_edits.append(params)
@@ -81,6 +88,9 @@ async def test_generate_with_a_model_applies_the_checked_code(client, tmp_path, 
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command=action.command.command, arguments=action.command.arguments))
     assert result["applied"] is True and result["attempts"] == 2 and result["findings"] == []
+    # the session's running cost, for the editor's status bar
+    notices = [n for n in client.session_costs if n["state"] == "finished"]
+    assert notices[-1]["sessionCostUsd"] == pytest.approx(result["cost_usd"]) and notices[-1]["generations"] == 1
     assert result["cost_usd"] == pytest.approx((100 * 2 + 20 * 10 + 4000 * 2 + 60 * 10) / 1e6)
     (applied,) = client.applied_edits
     (change,) = applied.edit.document_changes

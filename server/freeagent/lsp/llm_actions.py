@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from .server import FreeAgentServer
 
 COMMAND = "freeagent.generate"
+SESSION_COST = "freeagent/sessionCost"  # notification: what generating has cost this session
+
+
+def _cost_notice(ls, state: str, model: str | None, last: float | None) -> None:
+    """``{"model", "lastCostUsd", "sessionCostUsd", "generations", "state"}``; a null cost is
+    unknown (a model with no known price was used), never $0."""
+    try:
+        ls.protocol.notify(SESSION_COST, {"model": model, "lastCostUsd": last, "sessionCostUsd": ls.session_cost,
+                                          "generations": ls.generations, "state": state})
+    except Exception:  # noqa: BLE001 - a client that went away
+        pass
 
 
 def model_label(llm) -> str:
@@ -97,7 +108,8 @@ async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
                                       types.WorkDoneProgressReport(message=message, percentage=percentage))
 
     pipeline = LlmPipeline(folder.engine, ls.settings.llm, counter=ls.token_counter, run_sync=ls.in_worker)
-    job = asyncio.ensure_future(pipeline.run(task, path, text, line, progress=report))
+    _cost_notice(ls, "started", model_label(ls.settings.llm), None)
+    job = asyncio.ensure_future(_counted(ls, pipeline.run(task, path, text, line, progress=report)))
     cancel = ls.work_done_progress.tokens.get(token) if progress else None
     if cancel is not None:
         cancel.add_done_callback(lambda _f: loop.call_soon_threadsafe(job.cancel))
@@ -138,6 +150,22 @@ async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
     applied = bool(response and response.applied)
     return {"applied": applied, "reason": None if applied else (response.failure_reason or "the client refused"),
             **summary}
+
+
+async def _counted(ls, run):
+    """The pipeline's result, its cost added to the session's (unknown once any price is)."""
+    try:
+        result = await run
+    except BaseException:
+        _cost_notice(ls, "finished", None, 0.0)
+        raise
+    ls.generations += 1
+    if result.cost_usd is None or ls.session_cost is None:
+        ls.session_cost = None
+    else:
+        ls.session_cost = round(ls.session_cost + result.cost_usd, 8)
+    _cost_notice(ls, "finished", result.model, result.cost_usd)
+    return result
 
 
 def _summary(result) -> dict:

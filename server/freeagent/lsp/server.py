@@ -97,6 +97,8 @@ class FreeAgentServer(LanguageServer):
         self.shutting_down = False
         self.progress_count = 0
         self._token_counter = None  # the LLM prompt's tokenizer, loaded on first generation
+        self.session_cost: float | None = 0.0  # what generating has cost since the server started (None: unknown)
+        self.generations = 0
 
     @property
     def token_counter(self):
