@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TOOLCHAIN := tests/toolchain
 TOOLSTAMP := $(TOOLCHAIN)/node_modules/.installed
 
-.PHONY: demo test unit e2e bench eval chromium clean
+.PHONY: demo test unit e2e bench eval debian-packages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +32,17 @@ demo: $(STAMP)
 	cd examples/taskboard && ../../$(BIN)/freeagent generate "list comments for a task" --file src/routes/tasks.ts
 
 ## Install everything the tests need, then run every suite.
-test: $(STAMP) $(TOOLSTAMP) chromium
+test: $(STAMP) $(TOOLSTAMP) debian-packages
 	$(BIN)/python -m pytest -q tests
 
-# Debian's chromium renders the evaluation's HTML report in a test (CI runs as root).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
-	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	    else echo "chromium is missing: sudo apt-get install chromium (the HTML report test needs it)"; fi; }
+# From Debian (CI runs as root): chromium renders the evaluation's HTML report in a test,
+# neovim (0.7.2) runs the Neovim end-to-end test.
+debian-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v nvim >/dev/null 2>&1 || missing="$$missing neovim"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "missing Debian packages:$$missing (sudo apt-get install$$missing); their tests will fail"; fi; fi
 
 ## The evaluation suite, offline: spec-first and the tasks' reference answers (no API key).
 eval: $(STAMP) $(TOOLSTAMP)
@@ -48,7 +51,7 @@ eval: $(STAMP) $(TOOLSTAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
-e2e: $(STAMP) $(TOOLSTAMP)
+e2e: $(STAMP) $(TOOLSTAMP) debian-packages
 	$(BIN)/python -m pytest -q tests/e2e
 
 ## Benchmarks (not tests): print the figures the issues name.

@@ -28,3 +28,10 @@ def test_docs_url_names_the_github_anchor_of_the_heading():
     # GitHub's anchor for '## FA101' is the heading text lower-cased: '#fa101'
     assert docs_url("FA101").endswith("/docs/diagnostics.md#fa101")
     assert all(docs_url(code).rsplit("#", 1)[1] == code.lower() for code in CODE_TITLES)
+
+
+def test_readme_shows_the_neovim_setup_the_test_uses():
+    """The README's Neovim section is the very file the end-to-end test starts Neovim with."""
+    root = Path(__file__).resolve().parents[2]
+    init = (root / "editors" / "neovim" / "init.lua").read_text()
+    assert "```lua\n" + init + "```" in (root / "README.md").read_text()

@@ -62,6 +62,31 @@ async def _run(command: list[str] | str, cwd: Path, timeout: float) -> tuple[int
     return proc.returncode, output.decode("utf-8", "replace")
 
 
+def _compiler(root: Path) -> list[str] | None:
+    """The TypeScript the workspace declares: a toolchain can carry other majors as
+    ``typescript<N>`` aliases (tests/toolchain has typescript5 beside TypeScript 7, which
+    rejects options 5.x still takes, such as ``baseUrl``)."""
+    import json
+    import re
+
+    modules = root / "node_modules"
+    try:
+        manifest = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    declared = {**(manifest.get("dependencies") or {}), **(manifest.get("devDependencies") or {})}.get("typescript", "")
+    major = re.search(r"\d+", declared) if isinstance(declared, str) else None
+    if major:
+        alias = modules / f"typescript{major.group(0)}" / "bin" / "tsc"
+        if alias.exists():
+            return ["node", str(alias)]
+    own = modules / ".bin" / "tsc"
+    if own.exists():
+        return [str(own)]
+    found = shutil.which("tsc")
+    return [found] if found else None
+
+
 def _nearest_tsconfig(file: Path, root: Path) -> Path | None:
     """The project the target file belongs to: the nearest tsconfig.json above it (a monorepo
     package's own), within the workspace."""
@@ -82,14 +107,11 @@ def _tail(text: str, lines: int = 15) -> str:
 async def grade(task: EvalTask, root: Path, timeout: float) -> Grade:
     """tsc (when asked), then the hidden tests, copied in only now."""
     if task.tsc:
-        tsc = root / "node_modules" / ".bin" / "tsc"
-        if not tsc.exists():
-            found = shutil.which("tsc")
-            if found is None:
-                return Grade(False, DID_NOT_COMPILE, "no TypeScript compiler for the workspace (install tests/toolchain)")
-            tsc = Path(found)
+        tsc = _compiler(root)
+        if tsc is None:
+            return Grade(False, DID_NOT_COMPILE, "no TypeScript compiler for the workspace (install tests/toolchain)")
         config = _nearest_tsconfig(root / task.file, root)
-        command = [str(tsc), "--noEmit", "--pretty", "false"] + (["-p", str(config)] if config else [task.file])
+        command = tsc + ["--noEmit", "--pretty", "false"] + (["-p", str(config)] if config else [task.file])
         code, output = await _run(command, root, timeout)
         if code != 0:
             return Grade(False, DID_NOT_COMPILE, _tail(output))
