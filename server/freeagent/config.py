@@ -179,12 +179,18 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+# Keys of the `freeagent` section that belong to the editor's client, not to the server
+# (the VS Code extension's `freeagent.server.*` and `freeagent.trace.server`): not warned about.
+CLIENT_ONLY_KEYS = ("server", "trace")
+
+
 def _unwrap(layer: Any) -> dict:
     """The layer's settings object with snake_case keys (so layers merge key by key)."""
     if not isinstance(layer, dict):
         return {}
     inner = layer.get(SECTION)
-    return _normalise(inner if isinstance(inner, dict) else layer)
+    data = _normalise(inner if isinstance(inner, dict) else layer)
+    return {k: v for k, v in data.items() if k not in CLIENT_ONLY_KEYS}
 
 
 def _deep_merge(base: dict, top: dict) -> dict:

@@ -396,3 +396,15 @@ async def test_diagnostics_are_never_published_for_an_older_version(client, tmp_
     assert published[-1] == (final, [f"missing-pkg-{final}"])
     for version, packages in published:
         assert packages == [f"missing-pkg-{version}"], f"version {version} published with {packages}"
+
+
+async def test_configuration_change_right_after_initialized_is_harmless(client, tmp_path):
+    """VS Code sends didChangeConfiguration as soon as it has sent `initialized`, while the server
+    is still asking for the settings: no error, and the settings still arrive."""
+    root = copy_fixture("express-zod-api", tmp_path)
+    await start(client, [root])
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"freeagent": {}}))
+    assert (await brief(client, root))["data"]  # a round trip: the notification has been handled
+    errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
+    errors += [m.message for m in client.log_messages if m.type == types.MessageType.Error]
+    assert errors == []

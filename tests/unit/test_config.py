@@ -40,3 +40,10 @@ def test_snake_case_and_camel_case_keys_are_the_same_setting():
 def test_non_dict_layers_are_ignored():
     settings, problems = merge_settings(None, "nonsense", [1, 2])
     assert settings == Settings() and problems == []
+
+
+def test_client_only_keys_are_not_warned_about():
+    # VS Code sends its whole `freeagent` section, the extension's own keys included
+    settings, problems = merge_settings({"freeagent": {"server": {"pythonPath": "/x"}, "trace": {"server": "verbose"},
+                                                       "logLevel": "debug"}})
+    assert problems == [] and settings.log_level == "debug"

@@ -630,6 +630,8 @@ def create_server() -> FreeAgentServer:
     async def did_change_configuration(ls: FreeAgentServer, params: types.DidChangeConfigurationParams) -> None:
         if not ls.supports_configuration():
             ls.global_settings_raw = params.settings
+        if ls.settings is None:
+            return  # before `initialized` has read the settings (VS Code sends one right away): it will
         old_watch = ls.settings.watch
         await ls.refresh_settings()
         if ls.settings.watch != old_watch:

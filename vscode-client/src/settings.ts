@@ -1,0 +1,83 @@
+/**
+ * What the client hands the server besides LSP messages: the `freeagent` settings section
+ * (less the client's own keys), the API keys as environment variables, and which documents
+ * are synchronised.
+ *
+ * The server validates its section strictly (an unknown key is ignored with a warning), so
+ * `freeagent.server.*` and `freeagent.trace.*`, which only this extension reads, are taken out
+ * before the section is sent. API keys live in VS Code's SecretStorage and reach the server
+ * only through its process environment, never through settings. Pure: no `vscode` import.
+ */
+
+export const SECTION = 'freeagent';
+
+/** Keys of the `freeagent` section that belong to the client, not the server. */
+export const CLIENT_ONLY_KEYS = ['server', 'trace'] as const;
+
+/** The section as the server should see it. */
+export function serverSection(section: unknown): unknown {
+  if (section === null || typeof section !== 'object' || Array.isArray(section)) {
+    return section;
+  }
+  const out: Record<string, unknown> = { ...(section as Record<string, unknown>) };
+  for (const key of CLIENT_ONLY_KEYS) {
+    delete out[key];
+  }
+  return out;
+}
+
+export interface ApiKeyProvider {
+  id: 'anthropic' | 'openai';
+  label: string;
+  envVar: string;
+  /** The SecretStorage key. */
+  secret: string;
+}
+
+export const API_KEY_PROVIDERS: readonly ApiKeyProvider[] = [
+  { id: 'anthropic', label: 'Anthropic', envVar: 'ANTHROPIC_API_KEY', secret: 'freeagent.apiKey.anthropic' },
+  { id: 'openai', label: 'OpenAI', envVar: 'OPENAI_API_KEY', secret: 'freeagent.apiKey.openai' },
+];
+
+/**
+ * The server's environment: the extension host's, with each stored key set. A stored key
+ * wins over a variable inherited from the shell (the user set it here on purpose); with no
+ * stored key the inherited variable, if any, stays.
+ */
+export function serverEnv(
+  base: Record<string, string | undefined>,
+  keys: Partial<Record<ApiKeyProvider['id'], string | undefined>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined) {
+      env[name] = value;
+    }
+  }
+  for (const provider of API_KEY_PROVIDERS) {
+    const key = keys[provider.id]?.trim();
+    if (key) {
+      env[provider.envVar] = key;
+    }
+  }
+  return env;
+}
+
+/** The languages whose documents the server checks. */
+export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'] as const;
+
+/**
+ * Glob patterns of the other files whose open-document text the server reads (manifests,
+ * configs, OpenAPI documents): edits show in the brief and diagnostics before they are saved.
+ */
+export function documentPatterns(specGlobs: readonly string[] | undefined): string[] {
+  const configs = [
+    '**/package.json',
+    '**/{tsconfig,jsconfig}*.json',
+    '**/pyproject.toml',
+    '**/requirements*.txt',
+    '**/pnpm-workspace.yaml',
+  ];
+  const specs = (specGlobs ?? []).filter((g) => g.trim() !== '').map((g) => (g.startsWith('**/') || g.startsWith('/') ? g : `**/${g}`));
+  return [...new Set([...configs, ...specs])];
+}

@@ -1,0 +1,62 @@
+// Unit tests of settings.ts: the section the server sees, the spawn environment, the synced documents.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { documentPatterns, serverEnv, serverSection } from '../src/settings';
+
+describe('serverSection', () => {
+  it("drops the client's own keys and keeps the server's", () => {
+    const section = {
+      server: { pythonPath: '/py', command: [] },
+      trace: { server: 'verbose' },
+      llm: { provider: 'openai', model: 'gpt-4o', budgetUsd: 0.2 },
+      specGlobs: ['api/*.yaml'],
+      logLevel: 'debug',
+    };
+    assert.deepEqual(serverSection(section), {
+      llm: { provider: 'openai', model: 'gpt-4o', budgetUsd: 0.2 },
+      specGlobs: ['api/*.yaml'],
+      logLevel: 'debug',
+    });
+    assert.ok('server' in section, 'the input is not modified');
+  });
+  it('passes through what is not an object', () => {
+    assert.equal(serverSection(null), null);
+    assert.equal(serverSection(undefined), undefined);
+    assert.deepEqual(serverSection([1]), [1]);
+  });
+});
+
+describe('serverEnv', () => {
+  it('sets stored keys as the variables the providers read', () => {
+    const env = serverEnv({ PATH: '/usr/bin' }, { anthropic: 'sk-ant-1', openai: 'sk-2' });
+    assert.deepEqual(env, { PATH: '/usr/bin', ANTHROPIC_API_KEY: 'sk-ant-1', OPENAI_API_KEY: 'sk-2' });
+  });
+  it('a stored key wins over an inherited variable', () => {
+    assert.equal(serverEnv({ ANTHROPIC_API_KEY: 'old' }, { anthropic: 'new' }).ANTHROPIC_API_KEY, 'new');
+  });
+  it('without a stored key the inherited variable stays', () => {
+    assert.equal(serverEnv({ OPENAI_API_KEY: 'from-shell' }, { openai: undefined }).OPENAI_API_KEY, 'from-shell');
+  });
+  it('an empty or blank stored key is no key, and keys are trimmed', () => {
+    const env = serverEnv({}, { anthropic: '  ', openai: ' sk-3\n' });
+    assert.equal('ANTHROPIC_API_KEY' in env, false);
+    assert.equal(env.OPENAI_API_KEY, 'sk-3');
+  });
+  it('drops undefined values of the base environment', () => {
+    assert.deepEqual(serverEnv({ A: undefined, B: 'b' }, {}), { B: 'b' });
+  });
+});
+
+describe('documentPatterns', () => {
+  it('covers manifests and configs, and anchors the spec globs anywhere', () => {
+    const patterns = documentPatterns(['openapi.{yaml,yml,json}', '**/openapi*.{yaml,yml,json}', 'specs/**/*.yaml']);
+    assert.ok(patterns.includes('**/package.json'));
+    assert.ok(patterns.includes('**/{tsconfig,jsconfig}*.json'));
+    assert.ok(patterns.includes('**/openapi.{yaml,yml,json}'));
+    assert.ok(patterns.includes('**/specs/**/*.yaml'));
+    assert.equal(patterns.filter((p) => p === '**/openapi*.{yaml,yml,json}').length, 1);
+  });
+  it('ignores empty globs and a missing setting', () => {
+    assert.deepEqual(documentPatterns(['', ' ']), documentPatterns(undefined));
+  });
+});
