@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TOOLCHAIN := tests/toolchain
 TOOLSTAMP := $(TOOLCHAIN)/node_modules/.installed
 
-.PHONY: demo test unit e2e bench eval debian-packages clean
+.PHONY: demo test unit e2e bench eval debian-packages vscode clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,12 @@ demo: $(STAMP)
 	cd examples/taskboard && ../../$(BIN)/freeagent generate "list comments for a task" --file src/routes/tasks.ts
 
 ## Install everything the tests need, then run every suite.
-test: $(STAMP) $(TOOLSTAMP) debian-packages
+test: $(STAMP) $(TOOLSTAMP) debian-packages vscode
 	$(BIN)/python -m pytest -q tests
+
+# The VS Code extension: install (lockfile), build, lint, its unit tests, and the .vsix.
+vscode:
+	cd vscode-client && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm run lint && npm test && npm run package
 
 # From Debian (CI runs as root): chromium renders the evaluation's HTML report in a test,
 # neovim (0.7.2) runs the Neovim end-to-end test.
