@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TOOLCHAIN := tests/toolchain
 TOOLSTAMP := $(TOOLCHAIN)/node_modules/.installed
 
-.PHONY: demo test unit e2e bench eval debian-packages vscode clean
+.PHONY: demo test unit e2e bench eval debian-packages vscode vscode-e2e-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,15 @@ demo: $(STAMP)
 	cd examples/taskboard && ../../$(BIN)/freeagent generate "list comments for a task" --file src/routes/tasks.ts
 
 ## Install everything the tests need, then run every suite.
-test: $(STAMP) $(TOOLSTAMP) debian-packages vscode
+test: $(STAMP) $(TOOLSTAMP) debian-packages vscode vscode-e2e-deps
 	$(BIN)/python -m pytest -q tests
+
+VSCODE_E2E := tests/e2e/vscode
+
+## Real VS Code for tests/e2e/vscode: code-server + Node 24 + playwright-core (npm), and the Debian
+## packages its native modules build with (apt-get as root). About 2 min once; a no-op afterwards.
+vscode-e2e-deps:
+	bash $(VSCODE_E2E)/install.sh
 
 # The VS Code extension: install (lockfile), build, lint, its unit tests, and the .vsix.
 vscode:
@@ -55,7 +62,7 @@ eval: $(STAMP) $(TOOLSTAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
-e2e: $(STAMP) $(TOOLSTAMP) debian-packages
+e2e: $(STAMP) $(TOOLSTAMP) debian-packages vscode vscode-e2e-deps
 	$(BIN)/python -m pytest -q tests/e2e
 
 ## Benchmarks (not tests): print the figures the issues name.
@@ -66,4 +73,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/llm_bench.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info server/*.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info server/*.egg-info .pytest_cache $(VSCODE_E2E)/node_modules $(VSCODE_E2E)/results
