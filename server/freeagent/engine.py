@@ -52,6 +52,14 @@ def find_task(text: str, line: int, end_line: int | None = None, markers=DEFAULT
     return None
 
 
+def find_task_near(text: str, task: str, line: int, markers=DEFAULT_MARKERS) -> int | None:
+    """The line of the marker comment carrying exactly ``task`` closest to ``line`` (the
+    document may have moved since an action was listed), or None when it is gone."""
+    count = len(text.split("\n"))
+    return next((n for n in sorted(range(count), key=lambda n: abs(n - line))
+                 if (t := find_task(text, n, markers=markers)) is not None and t.text == task), None)
+
+
 class FolderEngine:
     def __init__(self, root: Path | str, settings: Settings | None = None):
         self.settings = settings or Settings()

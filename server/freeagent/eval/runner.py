@@ -259,7 +259,7 @@ class Evaluation:
         # the configured URL belongs to the configured provider; another one uses its default
         llm = dataclasses.replace(self.llm, provider=provider, model=strategy.model or "", mode="premium",
                                   base_url=self.llm.base_url if provider == self.llm.provider else "")
-        pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=_to_thread)
+        pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=asyncio.to_thread)
         generation = await pipeline.run(instruction, path, text, marker_line)
         history = generation.history
         result.source, result.model, result.attempts = "llm", generation.model, len(history)
@@ -279,7 +279,3 @@ class Evaluation:
             result.reason = "; ".join(f"{f.code} {f.message}" for f in generation.findings[:3])
             return None
         return generation
-
-
-async def _to_thread(fn, *args):
-    return await asyncio.to_thread(fn, *args)

@@ -73,7 +73,7 @@ def _arguments(arguments: Any) -> dict:
 
 
 async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
-    from ..engine import find_task
+    from ..engine import find_task_near
     from ..generate.llm import LlmPipeline
 
     try:
@@ -91,10 +91,7 @@ async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
     text, version = doc.source, doc.version
     line = data.get("line")
     if line is not None:  # the marker may have moved since the action was listed: find it again
-        lines = text.split("\n")
-        line = next((n for n in sorted(range(len(lines)), key=lambda n: abs(n - line))
-                     if (t := find_task(text, n, markers=tuple(ls.settings.markers))) is not None and t.text == task),
-                    None)
+        line = find_task_near(text, task, line, tuple(ls.settings.markers))
         if line is None:
             return _refuse(ls, f"the task '{task}' is no longer in {Path(path).name}")
 

@@ -513,7 +513,7 @@ class FreeAgentServer(LanguageServer):
         return actions
 
     async def resolve_code_action(self, action: types.CodeAction) -> types.CodeAction:
-        from ..engine import find_task
+        from ..engine import find_task_near
 
         data = action.data if isinstance(action.data, dict) else {}
         uri = data.get("uri")
@@ -527,9 +527,7 @@ class FreeAgentServer(LanguageServer):
         line = data.get("line")
         if doc.version != data.get("version") and line is not None:
             # the document moved on since the list was computed: find the marker again
-            lines = text.split("\n")
-            line = next((n for n in sorted(range(len(lines)), key=lambda n: abs(n - line))
-                         if (t := find_task(text, n)) is not None and t.text == data.get("task")), None)
+            line = find_task_near(text, data.get("task"), line)
         generator = folder.engine.generator()
         if data.get("all"):
             operations = folder.engine.workspace_operations() or folder.engine.registry.operations
