@@ -66,21 +66,30 @@ async def code_actions(runs: int) -> tuple[list[float], list[float], list[float]
             workspace=types.WorkspaceClientCapabilities(configuration=True),
             text_document=types.TextDocumentClientCapabilities(
                 code_action=types.CodeActionClientCapabilities(
-                    resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]))),
+                    resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+                )
+            ),
         )
-        await client.initialize_async(types.InitializeParams(
-            capabilities=caps, workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="taskboard")]))
+        await client.initialize_async(
+            types.InitializeParams(
+                capabilities=caps, workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="taskboard")]
+            )
+        )
         client.initialized(types.InitializedParams())
         path = root / "src" / "routes" / "tasks.ts"
         text = path.read_text()
         uri = path.as_uri()
-        client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)))
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
+            )
+        )
         line = next(i for i, l in enumerate(text.split("\n")) if "TODO" in l)
         params = types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             range=types.Range(start=types.Position(line=line, character=3), end=types.Position(line=line, character=3)),
-            context=types.CodeActionContext(diagnostics=[]))
+            context=types.CodeActionContext(diagnostics=[]),
+        )
         await client.text_document_code_action_async(params)  # warm-up: waits for indexing
         lists, resolves, totals = [], [], []
         for _ in range(runs):
@@ -103,8 +112,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
     loads, count = registry_load_ms(20)
-    print(f"registry load ({count} operations, bundled specs/): p50 {statistics.median(loads):.1f} ms, "
-          f"max {max(loads):.1f} ms   target <= 100 ms")
+    print(
+        f"registry load ({count} operations, bundled specs/): p50 {statistics.median(loads):.1f} ms, "
+        f"max {max(loads):.1f} ms   target <= 100 ms"
+    )
     lists, resolves, totals = asyncio.run(code_actions(args.runs))
     print(f"codeAction list ({args.runs} runs): p50 {statistics.median(lists):.1f} ms, p95 {pct(lists, 95):.1f} ms")
     print(f"codeAction/resolve: p50 {statistics.median(resolves):.1f} ms, p95 {pct(resolves, 95):.1f} ms")

@@ -72,12 +72,20 @@ def child_index(workspace: str) -> None:
         ctx.file_changed(path)
         timings.append((time.perf_counter() - t) * 1000)
     timings.sort()
-    print(json.dumps({
-        "files": len(ctx.index), "bytes": ctx.index.total_bytes, "seconds": seconds, "cpu_seconds": cpu_seconds,
-        "rss_mb": rss_mb,
-        "reindex_ms_p50": statistics.median(timings), "reindex_ms_p95": timings[int(len(timings) * 0.95) - 1],
-        "reindex_ms_max": timings[-1],
-    }))
+    print(
+        json.dumps(
+            {
+                "files": len(ctx.index),
+                "bytes": ctx.index.total_bytes,
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "rss_mb": rss_mb,
+                "reindex_ms_p50": statistics.median(timings),
+                "reindex_ms_p95": timings[int(len(timings) * 0.95) - 1],
+                "reindex_ms_max": timings[-1],
+            }
+        )
+    )
 
 
 def spawn_ms(cmd: list[str], runs: int) -> list[float]:
@@ -94,14 +102,22 @@ def serve_initialize_ms(runs: int) -> tuple[list[float], list[float]]:
 
     Also returns the CPU time the server process used up to that point (less sensitive to a
     busy or throttled machine than wall time)."""
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                       "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {"processId": None, "rootUri": None, "capabilities": {}},
+        }
+    ).encode()
     message = b"Content-Length: %d\r\n\r\n" % len(body) + body
     exe = shutil.which("freeagent", path=str(Path(sys.executable).parent)) or "freeagent"
     out, cpu = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        proc = subprocess.Popen([exe, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [exe, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
         proc.stdin.write(message)
         proc.stdin.flush()
         header = b""
@@ -133,20 +149,28 @@ def main() -> None:
         r = json.loads(result.stdout)
     mb = r["bytes"] / 1e6
     print(f"workspace: {r['files']} TypeScript files, {mb:.2f} MB (replicated fixtures)")
-    print(f"index (scan + parse + summarise, 1 core): {r['seconds']:.2f} s wall = {mb / r['seconds']:.2f} MB/s; "
-          f"{r['cpu_seconds']:.2f} s CPU = {mb / r['cpu_seconds']:.2f} MB/s   target >= 2 MB/s")
+    print(
+        f"index (scan + parse + summarise, 1 core): {r['seconds']:.2f} s wall = {mb / r['seconds']:.2f} MB/s; "
+        f"{r['cpu_seconds']:.2f} s CPU = {mb / r['cpu_seconds']:.2f} MB/s   target >= 2 MB/s"
+    )
     print(f"peak RSS after indexing + brief: {r['rss_mb']:.0f} MB   target <= 200 MB")
-    print(f"re-index one changed file: p50 {r['reindex_ms_p50']:.2f} ms, p95 {r['reindex_ms_p95']:.2f} ms, "
-          f"max {r['reindex_ms_max']:.2f} ms   target <= 10 ms")
+    print(
+        f"re-index one changed file: p50 {r['reindex_ms_p50']:.2f} ms, p95 {r['reindex_ms_p95']:.2f} ms, "
+        f"max {r['reindex_ms_max']:.2f} ms   target <= 10 ms"
+    )
     init, cpu = serve_initialize_ms(args.serve_runs)
     init.sort()
-    print(f"`freeagent serve` spawn -> initialize answered ({len(init)} runs): p50 {statistics.median(init):.0f} ms, "
-          f"min {init[0]:.0f} ms, max {init[-1]:.0f} ms wall; CPU used by then p50 {statistics.median(cpu):.0f} ms"
-          f"   target <= 400 ms")
+    print(
+        f"`freeagent serve` spawn -> initialize answered ({len(init)} runs): p50 {statistics.median(init):.0f} ms, "
+        f"min {init[0]:.0f} ms, max {init[-1]:.0f} ms wall; CPU used by then p50 {statistics.median(cpu):.0f} ms"
+        f"   target <= 400 ms"
+    )
     # The floor on this machine right now: a bare interpreter importing pygls (no Free Agent code).
     floor = spawn_ms([sys.executable, "-c", "import pygls.lsp.server"], args.serve_runs)
-    print(f"  for scale, `python -c 'import pygls.lsp.server'` alone: p50 {statistics.median(floor):.0f} ms, "
-          f"min {floor[0]:.0f} ms")
+    print(
+        f"  for scale, `python -c 'import pygls.lsp.server'` alone: p50 {statistics.median(floor):.0f} ms, "
+        f"min {floor[0]:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

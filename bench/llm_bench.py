@@ -21,9 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-HALLUCINATED = "```ts\nimport kebabCase from 'lodash/kebabCase';\nexport const slugify = (s: string): string => kebabCase(s);\n```"
-GOOD = ("```ts\nexport function slugify(title: string): string {\n"
-        "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-');\n}\n```")
+HALLUCINATED = (
+    "```ts\nimport kebabCase from 'lodash/kebabCase';\nexport const slugify = (s: string): string => kebabCase(s);\n```"
+)
+GOOD = (
+    "```ts\nexport function slugify(title: string): string {\n"
+    "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-');\n}\n```"
+)
 
 
 class InstantProvider:
@@ -48,8 +52,11 @@ def counter():
 
     from freeagent.generate.tokens import TokenCounter
 
-    return TokenCounter(tiktoken.Encoding("bytes", pat_str=r"\S+|\s+",
-                                          mergeable_ranks={bytes([i]): i for i in range(256)}, special_tokens={}))
+    return TokenCounter(
+        tiktoken.Encoding(
+            "bytes", pat_str=r"\S+|\s+", mergeable_ranks={bytes([i]): i for i in range(256)}, special_tokens={}
+        )
+    )
 
 
 async def measure(engine, target, text, runs: int, typecheck: bool) -> list[float]:
@@ -58,8 +65,9 @@ async def measure(engine, target, text, runs: int, typecheck: bool) -> list[floa
 
     per_attempt = []
     for _ in range(runs):
-        pipeline = LlmPipeline(engine, LlmSettings(typecheck=typecheck), make_provider=InstantProvider,
-                               counter=counter())
+        pipeline = LlmPipeline(
+            engine, LlmSettings(typecheck=typecheck), make_provider=InstantProvider, counter=counter()
+        )
         started = time.perf_counter()
         result = await pipeline.run("slugify a task title for URLs", target, text, 2)
         elapsed = time.perf_counter() - started
@@ -84,13 +92,17 @@ def main() -> None:
         engine = FolderEngine(root)
         engine.load()
         fast = asyncio.run(measure(engine, target, text, args.runs, typecheck=False))
-        print(f"pipeline overhead per attempt (prompt + extract + place + validate; {args.runs} runs x 2 attempts): "
-              f"p50 {statistics.median(fast):.1f} ms, p95 {fast[int(len(fast) * 0.95) - 1]:.1f} ms   target <= 150 ms")
+        print(
+            f"pipeline overhead per attempt (prompt + extract + place + validate; {args.runs} runs x 2 attempts): "
+            f"p50 {statistics.median(fast):.1f} ms, p95 {fast[int(len(fast) * 0.95) - 1]:.1f} ms   target <= 150 ms"
+        )
         if (toolchain / "tsc").exists():
             os.environ["PATH"] = f"{toolchain}{os.pathsep}{os.environ['PATH']}"
             gated = asyncio.run(measure(engine, target, text, max(args.runs // 4, 3), typecheck=True))
-            print(f"with the tsc gate (TypeScript from tests/toolchain; it runs on candidates that pass the fast "
-                  f"checks, and once on the file as it was): p50 {statistics.median(gated):.0f} ms per attempt")
+            print(
+                f"with the tsc gate (TypeScript from tests/toolchain; it runs on candidates that pass the fast "
+                f"checks, and once on the file as it was): p50 {statistics.median(gated):.0f} ms per attempt"
+            )
         else:
             print("tsc gate: skipped (run `make test` once to install tests/toolchain)")
 

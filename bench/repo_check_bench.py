@@ -33,8 +33,11 @@ def ensure_tools(directory: Path) -> Path:
     bin_dir = directory / "node_modules" / ".bin"
     if not (bin_dir / "knip").exists() or not (bin_dir / "depcheck").exists():
         directory.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(directory), "knip", "depcheck"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(directory), "knip", "depcheck"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return bin_dir
 
 
@@ -79,7 +82,12 @@ def main() -> None:
         ("freeagent check (cold, --no-cache)", freeagent + ["--no-cache"], count_freeagent, None),
         ("freeagent check (warm cache)", freeagent + ["--cache-location", str(cache)], count_freeagent, "prime"),
         ("knip", [str(tools / "knip"), "--reporter", "json", "--no-progress"], count_knip, None),
-        ("knip --cache (warm)", [str(tools / "knip"), "--reporter", "json", "--no-progress", "--cache"], count_knip, "prime"),
+        (
+            "knip --cache (warm)",
+            [str(tools / "knip"), "--reporter", "json", "--no-progress", "--cache"],
+            count_knip,
+            "prime",
+        ),
         ("depcheck", [str(tools / "depcheck"), "--json"], count_depcheck, None),
     ]
     print(f"repo: {repo}  ({args.runs} runs each, median wall time)")

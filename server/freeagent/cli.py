@@ -45,7 +45,9 @@ def _tune(ctx, cache: bool, location: Path | None, jobs: int | None) -> None:
 
 @cli.command()
 @click.argument(
-    "workspace", required=False, default=".",
+    "workspace",
+    required=False,
+    default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the brief as JSON instead of markdown.")
@@ -79,24 +81,39 @@ def _engine(workspace: Path):
 
 @cli.command()
 @click.argument(
-    "workspace", required=False, default=".",
+    "workspace",
+    required=False,
+    default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @click.option("--json", "as_json", is_flag=True, help="Print operations as a JSON array.")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Validate each document against the OpenAPI schema (slower).")
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Validate each document against the OpenAPI schema (slower).",
+)
 def specs(workspace: Path, as_json: bool, validate: bool) -> None:
     """List the operations of the spec registry (bundled specs/ plus the workspace's own)."""
     engine = _engine(workspace)
     if validate:
         engine.validate_specs()
     rows = [
-        {"id": op.id, "method": op.method, "path": op.path, "summary": op.summary,
-         "source": _relative(op.source, engine.root)}
+        {
+            "id": op.id,
+            "method": op.method,
+            "path": op.path,
+            "summary": op.summary,
+            "source": _relative(op.source, engine.root),
+        }
         for op in engine.registry.operations
     ]
-    problems = [f for findings in engine.problems_by_file().values() for f in findings
-                if engine.is_spec_file(Path(f.file)) or f.code.startswith("FA01")]
+    problems = [
+        f
+        for findings in engine.problems_by_file().values()
+        for f in findings
+        if engine.is_spec_file(Path(f.file)) or f.code.startswith("FA01")
+    ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
@@ -105,8 +122,11 @@ def specs(workspace: Path, as_json: bool, validate: bool) -> None:
             click.echo(f"{r['id']:<{width}}  {r['method']:<6} {r['path']:<40} {r['summary']}  [{r['source']}]")
         click.echo(f"{len(rows)} operations from {len(engine.registry.roots)} documents", err=True)
     for f in problems:
-        click.echo(f"{_relative(f.file, engine.root)}:{f.range.line + 1}:{f.range.character + 1}: "
-                   f"{f.severity.value} {f.code}: {f.message}", err=True)
+        click.echo(
+            f"{_relative(f.file, engine.root)}:{f.range.line + 1}:{f.range.character + 1}: "
+            f"{f.severity.value} {f.code}: {f.message}",
+            err=True,
+        )
 
 
 def _relative(path: str, root: Path) -> str:
@@ -120,28 +140,67 @@ def _relative(path: str, root: Path) -> str:
 
 @cli.command()
 @click.argument("task", required=False, default="")
-@click.option("--workspace", "-w", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The workspace folder.", show_default=True)
-@click.option("--file", "-f", "file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Target file: edits replace the TASK's marker comment there (else they append).")
+@click.option(
+    "--workspace",
+    "-w",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The workspace folder.",
+    show_default=True,
+)
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Target file: edits replace the TASK's marker comment there (else they append).",
+)
 @click.option("--operation", "-o", help='An operationId or "METHOD /path" (skips matching).')
-@click.option("--target", "-t", type=click.Choice(["types", "schema", "client", "handler"]),
-              help="What to generate from a spec (default: what fits the file).")
-@click.option("--strategy", type=click.Choice(["auto", "spec", "llm"]), default="auto", show_default=True,
-              help="auto: from the specs when one covers the task, else with a model.")
-@click.option("--provider", type=click.Choice(["anthropic", "openai", "ollama"]),
-              help="The model provider (default: anthropic; keys from ANTHROPIC_API_KEY / OPENAI_API_KEY).")
+@click.option(
+    "--target",
+    "-t",
+    type=click.Choice(["types", "schema", "client", "handler"]),
+    help="What to generate from a spec (default: what fits the file).",
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(["auto", "spec", "llm"]),
+    default="auto",
+    show_default=True,
+    help="auto: from the specs when one covers the task, else with a model.",
+)
+@click.option(
+    "--provider",
+    type=click.Choice(["anthropic", "openai", "ollama"]),
+    help="The model provider (default: anthropic; keys from ANTHROPIC_API_KEY / OPENAI_API_KEY).",
+)
 @click.option("--model", help="The model (default: the provider's, e.g. claude-sonnet-5-5, gpt-4o, qwen2.5-coder:7b).")
 @click.option("--base-url", help="The provider's URL (an OpenAI-compatible server, a proxy, a remote Ollama).")
-@click.option("--cost-sensitive", is_flag=True, help="Start with the local model; escalate to the premium one only when "
-              "its code fails the checks.")
+@click.option(
+    "--cost-sensitive",
+    is_flag=True,
+    help="Start with the local model; escalate to the premium one only when its code fails the checks.",
+)
 @click.option("--budget", type=click.FloatRange(min=0), help="Most the task may spend, USD (default 0.50).")
 @click.option("--max-attempts", type=click.IntRange(1, 10), help="Attempts, the first included (default 3).")
 @click.option("--write", is_flag=True, help="Apply the edits to --file on disk.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result object (code, edits, source, …).")
-def generate(task: str, workspace: Path, file: Path | None, operation: str | None, target: str | None,
-             strategy: str, provider: str | None, model: str | None, base_url: str | None, cost_sensitive: bool,
-             budget: float | None, max_attempts: int | None, write: bool, as_json: bool) -> None:
+def generate(
+    task: str,
+    workspace: Path,
+    file: Path | None,
+    operation: str | None,
+    target: str | None,
+    strategy: str,
+    provider: str | None,
+    model: str | None,
+    base_url: str | None,
+    cost_sensitive: bool,
+    budget: float | None,
+    max_attempts: int | None,
+    write: bool,
+    as_json: bool,
+) -> None:
     """Generate code for TASK: from the spec registry, or with a model where no spec covers it."""
     from .engine import find_task
     from .generate.spec_first import GenerationError, apply_edits, targets_for
@@ -186,8 +245,9 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
         except GenerationError as exc:
             raise click.UsageError(str(exc)) from None
     else:
-        result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url,
-                                      cost_sensitive, budget, max_attempts)
+        result = _generate_with_model(
+            engine, task, path, text, marker_line, provider, model, base_url, cost_sensitive, budget, max_attempts
+        )
     if write and file is not None and result.edits:
         path.write_text(apply_edits(text, result.edits[str(path)]), encoding="utf-8")
     if as_json:
@@ -205,8 +265,9 @@ def generate(task: str, workspace: Path, file: Path | None, operation: str | Non
         sys.exit(1)
 
 
-def _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url, cost_sensitive, budget,
-                         max_attempts):
+def _generate_with_model(
+    engine, task, path, text, marker_line, provider, model, base_url, cost_sensitive, budget, max_attempts
+):
     import asyncio
     import dataclasses
 
@@ -222,8 +283,16 @@ def _generate_with_model(engine, task, path, text, marker_line, provider, model,
     pipeline = LlmPipeline(engine, llm)
     try:
         plan = pipeline.plan(provider, model, base_url)
-        return asyncio.run(pipeline.run(task, path, text, marker_line, plan=plan,
-                                        progress=lambda message, _pct: click.echo(f"… {message}", err=True)))
+        return asyncio.run(
+            pipeline.run(
+                task,
+                path,
+                text,
+                marker_line,
+                plan=plan,
+                progress=lambda message, _pct: click.echo(f"… {message}", err=True),
+            )
+        )
     except ProviderError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -235,18 +304,42 @@ def _llm_summary(result) -> str:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--workspace", "-w", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The workspace folder (default: the current directory).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="sarif: SARIF 2.1.0 for GitHub code scanning.")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The workspace folder (default: the current directory).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="sarif: SARIF 2.1.0 for GitHub code scanning.",
+)
 @click.option("--typecheck", is_flag=True, help="Also run the workspace's own tsc on each TypeScript file (slow).")
-@click.option("--cache/--no-cache", default=True, show_default=True,
-              help="Reuse the summaries of unchanged files from the last run (kept in the user cache directory).")
-@click.option("--cache-location", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for the summary cache (default: $XDG_CACHE_HOME/freeagent/index).")
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse the summaries of unchanged files from the last run (kept in the user cache directory).",
+)
+@click.option(
+    "--cache-location",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the summary cache (default: $XDG_CACHE_HOME/freeagent/index).",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes that parse files (default: one per core).")
-def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: bool, cache: bool,
-          cache_location: Path | None, jobs: int | None) -> None:
+def check(
+    paths: tuple[Path, ...],
+    workspace: Path | None,
+    fmt: str,
+    typecheck: bool,
+    cache: bool,
+    cache_location: Path | None,
+    jobs: int | None,
+) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
     from .engine import FolderEngine
 
@@ -273,8 +366,11 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: 
         checker = TypeCheck(ctx)
         for rel in sorted(ctx.index.files):
             file = ctx.root / rel
-            if file.suffix in (".ts", ".tsx", ".mts", ".cts") and not rel.endswith(".d.ts") and \
-                    (targets is None or file in targets):
+            if (
+                file.suffix in (".ts", ".tsx", ".mts", ".cts")
+                and not rel.endswith(".d.ts")
+                and (targets is None or file in targets)
+            ):
                 found = checker.run(file, ctx.read(file) or "")
                 if found:
                     by_file.setdefault(str(file), []).extend(found)
@@ -291,7 +387,9 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: 
     else:
         for f in findings:
             data = f.to_json(str(root))
-            click.echo(f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}")
+            click.echo(
+                f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}"
+            )
         errors = sum(1 for f in findings if f.severity.value == "error")
         click.echo(f"{len(findings)} findings ({errors} errors) in {len(by_file)} files", err=True)
     if any(f.severity.value == "error" for f in findings):
@@ -299,22 +397,41 @@ def check(paths: tuple[Path, ...], workspace: Path | None, fmt: str, typecheck: 
 
 
 @cli.group("eval", invoke_without_command=True)
-@click.option("--suite", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The task suite (default: bench/tasks of this checkout).")
+@click.option(
+    "--suite",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The task suite (default: bench/tasks of this checkout).",
+)
 @click.option("--tasks", "patterns", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
-@click.option("--strategy", "strategies", multiple=True, type=click.Choice(["spec", "llm", "auto", "reference"]),
-              help="Repeatable (default: spec). reference: the tasks' own reference answers, to check the suite.")
-@click.option("--model", "models", multiple=True,
-              help="For llm/auto, repeatable: PROVIDER/MODEL (anthropic/claude-sonnet-5-5, openai/gpt-4o, "
-                   "ollama/qwen2.5-coder:7b) or a model of the default provider.")
+@click.option(
+    "--strategy",
+    "strategies",
+    multiple=True,
+    type=click.Choice(["spec", "llm", "auto", "reference"]),
+    help="Repeatable (default: spec). reference: the tasks' own reference answers, to check the suite.",
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    help="For llm/auto, repeatable: PROVIDER/MODEL (anthropic/claude-sonnet-5-5, openai/gpt-4o, "
+    "ollama/qwen2.5-coder:7b) or a model of the default provider.",
+)
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Order of the runs (recorded in the report).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Runs at once.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the JSON report here (runs are also appended to OUT.jsonl as they finish; "
-                   "running again resumes).")
-@click.option("--report", "html_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the self-contained HTML report here.")
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON report here (runs are also appended to OUT.jsonl as they finish; running again resumes).",
+)
+@click.option(
+    "--report",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the self-contained HTML report here.",
+)
 @click.option("--fresh", is_flag=True, help="Ignore the results of an earlier, interrupted run.")
 @click.pass_context
 def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out, html_out, fresh) -> None:
@@ -345,18 +462,36 @@ def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out
         results_path.unlink()
     console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
     counts = {"passed": 0, "failed": 0, "skipped": 0}
-    with Progress(TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=console, transient=False) as progress:
+    with Progress(
+        TextColumn("[bold]eval"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         bar = progress.add_task("", total=len(tasks) * len(plan) * repeat)
 
         def on_result(result) -> None:
             key = "skipped" if result.category == SKIPPED else "passed" if result.success else "failed"
             counts[key] += 1
-            progress.update(bar, advance=1, description=f"passed {counts['passed']} · failed {counts['failed']} · "
-                                                        f"skipped {counts['skipped']}")
+            progress.update(
+                bar,
+                advance=1,
+                description=f"passed {counts['passed']} · failed {counts['failed']} · skipped {counts['skipped']}",
+            )
 
-        evaluation = Evaluation(tasks, plan, repeat=repeat, seed=seed, jobs=jobs, results=results_path,
-                                node_modules=toolchain if toolchain.is_dir() else None, on_result=on_result)
+        evaluation = Evaluation(
+            tasks,
+            plan,
+            repeat=repeat,
+            seed=seed,
+            jobs=jobs,
+            results=results_path,
+            node_modules=toolchain if toolchain.is_dir() else None,
+            on_result=on_result,
+        )
         interrupted = False
         try:
             asyncio.run(evaluation.run())
@@ -377,7 +512,9 @@ def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out
     failed_spec = [r for r in evaluation.results if r.strategy == "spec" and "spec-covered" in r.tags and not r.success]
     if failed_spec:
         for r in failed_spec:
-            console.print(f"[red]spec-covered task failed the spec strategy: {r.task} — {r.category}: {r.reason[:300]}[/]")
+            console.print(
+                f"[red]spec-covered task failed the spec strategy: {r.task} — {r.category}: {r.reason[:300]}[/]"
+            )
         sys.exit(1)
     if interrupted:
         sys.exit(130)
@@ -391,7 +528,9 @@ def eval_compare(before: Path, after: Path) -> None:
     95% intervals are flagged as noise)."""
     from .eval.compare import compare, render
 
-    click.echo(render(compare(json.loads(before.read_text(encoding="utf-8")), json.loads(after.read_text(encoding="utf-8")))))
+    click.echo(
+        render(compare(json.loads(before.read_text(encoding="utf-8")), json.loads(after.read_text(encoding="utf-8"))))
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,8 +28,14 @@ from typing import Any, Literal
 # metadata (`ge`, `le`, `description`).
 
 
-def _setting(default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.MISSING, description: str,
-             ge: int | None = None, le: int | None = None) -> Any:
+def _setting(
+    default: Any = dataclasses.MISSING,
+    *,
+    factory: Any = dataclasses.MISSING,
+    description: str,
+    ge: int | None = None,
+    le: int | None = None,
+) -> Any:
     metadata = {"description": description, "ge": ge, "le": le}
     if factory is not dataclasses.MISSING:
         return field(default_factory=factory, metadata=metadata)
@@ -38,39 +44,65 @@ def _setting(default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.M
 
 @dataclass
 class IndexSettings:
-    exclude: list[str] = _setting(factory=list, description="Extra gitignore-style globs to leave out of the code index.")
+    exclude: list[str] = _setting(
+        factory=list, description="Extra gitignore-style globs to leave out of the code index."
+    )
     max_file_size_kb: int = _setting(1024, ge=1, le=65536, description="Source files larger than this are not indexed.")
     respect_gitignore: bool = _setting(True, description="Skip what .gitignore ignores.")
     cache: bool = _setting(
-        True, description="Keep file summaries in the user's cache directory, so the next start re-parses only changed files.",
+        True,
+        description="Keep file summaries in the user's cache directory, so the next start re-parses only changed files.",
     )
 
 
 @dataclass
 class LlmSettings:
     provider: Literal["anthropic", "openai", "ollama"] = _setting(
-        "anthropic", description="The premium provider: anthropic (Claude), openai (GPT-4o or any OpenAI-compatible server) or ollama.")
-    model: str = _setting("", description="The premium model (empty: the provider's default, e.g. claude-sonnet-5-5, gpt-4o).")
-    base_url: str = _setting("", description="The premium provider's API URL (empty: the SDK's default or its *_BASE_URL variable).")
+        "anthropic",
+        description="The premium provider: anthropic (Claude), openai (GPT-4o or any OpenAI-compatible server) or ollama.",
+    )
+    model: str = _setting(
+        "", description="The premium model (empty: the provider's default, e.g. claude-sonnet-5-5, gpt-4o)."
+    )
+    base_url: str = _setting(
+        "", description="The premium provider's API URL (empty: the SDK's default or its *_BASE_URL variable)."
+    )
     fallback_provider: Literal["anthropic", "openai", "ollama"] = _setting(
-        "ollama", description="The local/cheap provider tried first in cost-sensitive mode.")
+        "ollama", description="The local/cheap provider tried first in cost-sensitive mode."
+    )
     fallback_model: str = _setting("", description="The fallback model (empty: qwen2.5-coder:7b for Ollama).")
     fallback_base_url: str = _setting("", description="The fallback's URL (empty: OLLAMA_HOST or 127.0.0.1:11434).")
     mode: Literal["premium", "cost-sensitive"] = _setting(
-        "premium", description="cost-sensitive: start with the fallback and escalate to premium only when its code fails the checks.")
+        "premium",
+        description="cost-sensitive: start with the fallback and escalate to premium only when its code fails the checks.",
+    )
     budget_usd: float = _setting(0.50, ge=0, description="Most a task may spend across attempts (USD).")
-    max_attempts: int = _setting(3, ge=1, le=10, description="Attempts per task (the first plus retries with corrections).")
+    max_attempts: int = _setting(
+        3, ge=1, le=10, description="Attempts per task (the first plus retries with corrections)."
+    )
     timeout_s: float = _setting(120.0, ge=1, le=1800, description="Time limit of one model call.")
-    max_retries: int = _setting(2, ge=0, le=10, description="Retries of one call on 429/5xx/timeouts/dropped connections.")
-    prompt_tokens: int = _setting(12000, ge=1000, le=400000, description="Token budget of the prompt (context is cut to fit).")
+    max_retries: int = _setting(
+        2, ge=0, le=10, description="Retries of one call on 429/5xx/timeouts/dropped connections."
+    )
+    prompt_tokens: int = _setting(
+        12000, ge=1000, le=400000, description="Token budget of the prompt (context is cut to fit)."
+    )
     max_output_tokens: int = _setting(4096, ge=256, le=128000, description="Most tokens one answer may have.")
-    context_tokens: int = _setting(32768, ge=2048, le=1048576, description="Ollama's context window (num_ctx) for these prompts.")
-    typecheck: bool = _setting(True, description="Also run the workspace's tsc on each TypeScript candidate (when it has one).")
+    context_tokens: int = _setting(
+        32768, ge=2048, le=1048576, description="Ollama's context window (num_ctx) for these prompts."
+    )
+    typecheck: bool = _setting(
+        True, description="Also run the workspace's tsc on each TypeScript candidate (when it has one)."
+    )
     typecheck_timeout_s: float = _setting(60.0, ge=1, le=600, description="Time limit of that tsc run.")
-    anthropic_api_key: str = _setting("", description="Prefer the ANTHROPIC_API_KEY variable; this setting is for clients that cannot set it.")
+    anthropic_api_key: str = _setting(
+        "", description="Prefer the ANTHROPIC_API_KEY variable; this setting is for clients that cannot set it."
+    )
     openai_api_key: str = _setting("", description="Prefer the OPENAI_API_KEY variable.")
     prices: dict[str, dict[str, float]] = _setting(
-        factory=dict, description="Extra or corrected prices, $ per million tokens: {model: {input, output, cached_input}}.")
+        factory=dict,
+        description="Extra or corrected prices, $ per million tokens: {model: {input, output, cached_input}}.",
+    )
 
 
 @dataclass
@@ -84,7 +116,9 @@ class Settings:
     log_level: Literal["error", "warning", "info", "debug"] = _setting(
         "info", description="What the server logs to the client's output."
     )
-    change_debounce_ms: int = _setting(150, ge=0, le=5000, description="Delay before re-indexing a document being typed in.")
+    change_debounce_ms: int = _setting(
+        150, ge=0, le=5000, description="Delay before re-indexing a document being typed in."
+    )
     spec_globs: list[str] = _setting(
         factory=lambda: [
             "openapi.{yaml,yml,json}",
@@ -94,7 +128,8 @@ class Settings:
         description="Where the workspace's own OpenAPI documents live.",
     )
     typecheck_on_save: bool = _setting(
-        False, description="Run the workspace's own tsc on a TypeScript document when it is saved (FA501).",
+        False,
+        description="Run the workspace's own tsc on a TypeScript document when it is saved (FA501).",
     )
     typecheck_timeout_ms: int = _setting(60000, ge=1000, le=600000, description="Time limit of one type check.")
     ignore_codes: list[str] = _setting(

@@ -20,8 +20,10 @@ class TextEdit:
 
     def to_json(self) -> dict:
         return {
-            "range": {"start": {"line": self.line, "character": self.character},
-                      "end": {"line": self.end_line, "character": self.end_character}},
+            "range": {
+                "start": {"line": self.line, "character": self.character},
+                "end": {"line": self.end_line, "character": self.end_character},
+            },
             "newText": self.new_text,
         }
 
@@ -33,8 +35,11 @@ class Fix:
     preferred: bool = False
 
     def to_json(self) -> dict:
-        return {"title": self.title, "preferred": self.preferred,
-                "edits": {file: [e.to_json() for e in edits] for file, edits in self.edits}}
+        return {
+            "title": self.title,
+            "preferred": self.preferred,
+            "edits": {file: [e.to_json() for e in edits] for file, edits in self.edits},
+        }
 
 
 def apply_edits(text: str, edits) -> str:

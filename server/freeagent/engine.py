@@ -32,7 +32,9 @@ def expand_braces(pattern: str) -> list[str]:
     m = re.search(r"\{([^{}]*)\}", pattern)
     if not m:
         return [pattern]
-    return [x for option in m.group(1).split(",") for x in expand_braces(pattern[: m.start()] + option + pattern[m.end():])]
+    return [
+        x for option in m.group(1).split(",") for x in expand_braces(pattern[: m.start()] + option + pattern[m.end() :])
+    ]
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,14 @@ def find_task_near(text: str, task: str, line: int, markers=DEFAULT_MARKERS) -> 
     """The line of the marker comment carrying exactly ``task`` closest to ``line`` (the
     document may have moved since an action was listed), or None when it is gone."""
     count = len(text.split("\n"))
-    return next((n for n in sorted(range(count), key=lambda n: abs(n - line))
-                 if (t := find_task(text, n, markers=markers)) is not None and t.text == task), None)
+    return next(
+        (
+            n
+            for n in sorted(range(count), key=lambda n: abs(n - line))
+            if (t := find_task(text, n, markers=markers)) is not None and t.text == task
+        ),
+        None,
+    )
 
 
 class FolderEngine:
@@ -162,8 +170,10 @@ class FolderEngine:
         registry = self.registry
         if self._own_operations is None or self._own_operations[0] is not registry.operations:
             bundled = {p.resolve() for p in bundled_spec_paths()}
-            self._own_operations = (registry.operations,
-                                    [op for op in registry.operations if op.doc.path.resolve() not in bundled])
+            self._own_operations = (
+                registry.operations,
+                [op for op in registry.operations if op.doc.path.resolve() not in bundled],
+            )
         return self._own_operations[1]
 
     def is_spec_file(self, path: Path) -> bool:
@@ -231,8 +241,14 @@ class FolderEngine:
             match = self.matcher.match(f"{m.group(1).upper()} {m.group(2)}")
             return match.operation if match.confidence == 1.0 else None
         lowered = ref.lower()
-        return next((op for op in self.registry.operations
-                     if op.id.lower() == lowered or (op.declared_id or "").lower() == lowered), None)
+        return next(
+            (
+                op
+                for op in self.registry.operations
+                if op.id.lower() == lowered or (op.declared_id or "").lower() == lowered
+            ),
+            None,
+        )
 
     def match(self, task: str) -> Match:
         return self.matcher.match(task)

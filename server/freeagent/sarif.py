@@ -26,25 +26,35 @@ def to_sarif(findings: list[Finding], root: Path) -> dict:
     results = []
     for f in findings:
         data = f.to_json(str(root))
-        results.append({
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": _LEVELS[f.severity.value],
-            "message": {"text": f.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": data["file"], "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": data["line"], "startColumn": data["column"],
-                               "endLine": data["end_line"], "endColumn": data["end_column"]},
-                }
-            }],
-        })
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": _LEVELS[f.severity.value],
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": data["file"], "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": data["line"],
+                                "startColumn": data["column"],
+                                "endLine": data["end_line"],
+                                "endColumn": data["end_column"],
+                            },
+                        }
+                    }
+                ],
+            }
+        )
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "freeagent", "version": __version__, "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "freeagent", "version": __version__, "rules": rules}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "results": results,
+            }
+        ],
     }

@@ -19,12 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def suite(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "examples" / "taskboard", tmp_path / "ws")
     base = tmp_path / "suite"
-    for name, command in (("fast", "node -e 0"), ("slow", "node -e \"setTimeout(() => {}, 60000)\"")):
+    for name, command in (("fast", "node -e 0"), ("slow", 'node -e "setTimeout(() => {}, 60000)"')):
         folder = base / name
         folder.mkdir(parents=True)
-        (folder / "task.yaml").write_text(json.dumps({
-            "workspace": "../ws", "file": f"src/lib/{name}.ts", "setup": {f"src/lib/{name}.ts": "// TODO: x\n"},
-            "checks": {"tsc": False, "test": command}, "reference": "reference.ts", "timeout": 120}))
+        (folder / "task.yaml").write_text(
+            json.dumps(
+                {
+                    "workspace": "../ws",
+                    "file": f"src/lib/{name}.ts",
+                    "setup": {f"src/lib/{name}.ts": "// TODO: x\n"},
+                    "checks": {"tsc": False, "test": command},
+                    "reference": "reference.ts",
+                    "timeout": 120,
+                }
+            )
+        )
         (folder / "reference.ts").write_text(f"export const {name} = 1;\n")
     return base
 
@@ -33,8 +42,20 @@ def test_ctrl_c_leaves_a_valid_partial_report_and_resumes(tmp_path):
     if not (ROOT / "tests" / "toolchain" / "node_modules").is_dir():
         pytest.fail("tests/toolchain is not installed: run `make test`")
     out = tmp_path / "run.json"
-    command = [sys.executable, "-m", "freeagent", "eval", "--suite", str(suite(tmp_path)), "--strategy", "reference",
-               "--jobs", "2", "--json", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "freeagent",
+        "eval",
+        "--suite",
+        str(suite(tmp_path)),
+        "--strategy",
+        "reference",
+        "--jobs",
+        "2",
+        "--json",
+        str(out),
+    ]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     rows = out.with_suffix(".jsonl")
     deadline = time.time() + 60
@@ -49,7 +70,7 @@ def test_ctrl_c_leaves_a_valid_partial_report_and_resumes(tmp_path):
     assert "interrupted" in stderr.decode()
     # resume: only the slow one is left; make it quick and run again
     slow = tmp_path / "suite" / "slow" / "task.yaml"
-    slow.write_text(slow.read_text().replace('setTimeout(() => {}, 60000)', '0'))
+    slow.write_text(slow.read_text().replace("setTimeout(() => {}, 60000)", "0"))
     done = subprocess.run(command, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     report = json.loads(out.read_text())

@@ -22,18 +22,26 @@ ROOT = Path(__file__).resolve().parents[2]
 TOOLCHAIN = ROOT / "tests" / "toolchain" / "node_modules"
 
 TASKS = {  # id: (TODO text, hidden test body, the fake model's answer)
-    "good": ("export function double(n: number): number that doubles n",
-             "assert.equal(double(2), 4); assert.equal(double(-3), -6);",
-             "export function double(n: number): number {\n  return n * 2;\n}"),
-    "wrong": ("export function triple(n: number): number that triples n",
-              "assert.equal(triple(2), 6);",
-              "export function triple(n: number): number {\n  return n * 2;\n}"),
-    "nocompile": ("export function negate(n: number): number that negates n",
-                  "assert.equal(negate(2), -2);",
-                  "export function negate(n: number): number {\n  return String(-n);\n}"),
-    "halluc": ("export function half(n: number): number that halves n",
-               "assert.equal(half(4), 2);",
-               "import divide from 'lodash/divide';\n\nexport function half(n: number): number {\n  return divide(n, 2);\n}"),
+    "good": (
+        "export function double(n: number): number that doubles n",
+        "assert.equal(double(2), 4); assert.equal(double(-3), -6);",
+        "export function double(n: number): number {\n  return n * 2;\n}",
+    ),
+    "wrong": (
+        "export function triple(n: number): number that triples n",
+        "assert.equal(triple(2), 6);",
+        "export function triple(n: number): number {\n  return n * 2;\n}",
+    ),
+    "nocompile": (
+        "export function negate(n: number): number that negates n",
+        "assert.equal(negate(2), -2);",
+        "export function negate(n: number): number {\n  return String(-n);\n}",
+    ),
+    "halluc": (
+        "export function half(n: number): number that halves n",
+        "assert.equal(half(4), 2);",
+        "import divide from 'lodash/divide';\n\nexport function half(n: number): number {\n  return divide(n, 2);\n}",
+    ),
 }
 
 
@@ -44,15 +52,23 @@ def make_suite(tmp_path: Path) -> Path:
         name = todo.split("(")[0].split()[-1]
         folder = suite / task_id
         (folder / "grade").mkdir(parents=True)
-        (folder / "task.yaml").write_text(json.dumps({
-            "workspace": "../ws", "file": f"src/lib/{task_id}.ts",
-            "setup": {f"src/lib/{task_id}.ts": f"// TODO: {todo}\n"},
-            "tags": ["not-covered"], "checks": {"tsc": True, "test": "node --import tsx --test grade/*.test.ts"},
-            "reference": "reference.ts"}))
+        (folder / "task.yaml").write_text(
+            json.dumps(
+                {
+                    "workspace": "../ws",
+                    "file": f"src/lib/{task_id}.ts",
+                    "setup": {f"src/lib/{task_id}.ts": f"// TODO: {todo}\n"},
+                    "tags": ["not-covered"],
+                    "checks": {"tsc": True, "test": "node --import tsx --test grade/*.test.ts"},
+                    "reference": "reference.ts",
+                }
+            )
+        )
         (folder / "reference.ts").write_text(answer + "\n")
         (folder / "grade" / "t.test.ts").write_text(
             "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n"
-            f"import {{ {name} }} from '../src/lib/{task_id}.ts';\n\ntest('{name}', () => {{ {test} }});\n")
+            f"import {{ {name} }} from '../src/lib/{task_id}.ts';\n\ntest('{name}', () => {{ {test} }});\n"
+        )
     return suite
 
 
@@ -79,9 +95,14 @@ async def test_aggregates_match_the_hand_computed_values(tmp_path, toolchain, mo
     with FakeLLMServer() as server:
         server.respond_with(responder)
         llm = LlmSettings(base_url=server.url, typecheck=False, max_retries=0)
-        evaluation = Evaluation(tasks, [Strategy("llm", "anthropic", "claude-sonnet-5-5"), Strategy("spec"),
-                                        Strategy("llm", "openai", "gpt-4o")],
-                                jobs=2, node_modules=toolchain, llm_settings=llm, results=tmp_path / "r.jsonl")
+        evaluation = Evaluation(
+            tasks,
+            [Strategy("llm", "anthropic", "claude-sonnet-5-5"), Strategy("spec"), Strategy("llm", "openai", "gpt-4o")],
+            jobs=2,
+            node_modules=toolchain,
+            llm_settings=llm,
+            results=tmp_path / "r.jsonl",
+        )
         results = await evaluation.run()
     by = {(r.task, r.strategy): r for r in results}
     label = "llm:anthropic/claude-sonnet-5-5"
@@ -111,19 +132,26 @@ async def test_aggregates_match_the_hand_computed_values(tmp_path, toolchain, mo
     # resuming: every run is in the JSONL, so nothing runs again (no request reaches a server)
     rows = (tmp_path / "r.jsonl").read_text().splitlines()
     assert len(rows) == 12
-    (tmp_path / "r.jsonl").write_text("\n".join(rows) + "\n{\"task\": \"cut sh")  # an interrupted last line
-    again = Evaluation(tasks, [Strategy("llm", "anthropic", "claude-sonnet-5-5"), Strategy("spec")],
-                       node_modules=toolchain, llm_settings=LlmSettings(base_url="http://127.0.0.1:9"),
-                       results=tmp_path / "r.jsonl")
+    (tmp_path / "r.jsonl").write_text("\n".join(rows) + '\n{"task": "cut sh')  # an interrupted last line
+    again = Evaluation(
+        tasks,
+        [Strategy("llm", "anthropic", "claude-sonnet-5-5"), Strategy("spec")],
+        node_modules=toolchain,
+        llm_settings=LlmSettings(base_url="http://127.0.0.1:9"),
+        results=tmp_path / "r.jsonl",
+    )
     resumed = await again.run()
     assert len(resumed) == 8 and sum(r.success for r in resumed) == 1
 
 
-@pytest.mark.parametrize("answer, category", [
-    pytest.param("export function double(n: number): number {\n  return n * 2;\n}", None, id="right"),
-    pytest.param("export function double(n: number): number {\n  return n + 2;\n}", "tests failed", id="wrong"),
-    pytest.param("export function double(n: number): string {\n  return n;\n}", "did not compile", id="type-error"),
-])
+@pytest.mark.parametrize(
+    "answer, category",
+    [
+        pytest.param("export function double(n: number): number {\n  return n * 2;\n}", None, id="right"),
+        pytest.param("export function double(n: number): number {\n  return n + 2;\n}", "tests failed", id="wrong"),
+        pytest.param("export function double(n: number): string {\n  return n;\n}", "did not compile", id="type-error"),
+    ],
+)
 async def test_grading_marks_a_wrong_edit_failed(tmp_path, toolchain, answer, category):
     suite = make_suite(tmp_path)
     (suite / "good" / "reference.ts").write_text(answer + "\n")

@@ -46,8 +46,14 @@ def spec_generator(workspace: Path, specs: list[Path] | None = None) -> tuple[Sp
     return SpecGenerator(ctx, registry), registry
 
 
-def generate_all(workspace: Path, specs: list[Path], subdir: str, targets=("types", "schema", "client", "handler"),
-                 handler_file: str = ROUTER_FILE, handler_name: str = "handler-{op}.ts") -> int:
+def generate_all(
+    workspace: Path,
+    specs: list[Path],
+    subdir: str,
+    targets=("types", "schema", "client", "handler"),
+    handler_file: str = ROUTER_FILE,
+    handler_name: str = "handler-{op}.ts",
+) -> int:
     generator, registry = spec_generator(workspace, specs)
     assert registry.operations, specs
     out = workspace / subdir
@@ -66,7 +72,9 @@ def generate_all(workspace: Path, specs: list[Path], subdir: str, targets=("type
             except GenerationError as exc:
                 # the only refusals: nothing to validate, a Next.js handler outside a route.ts,
                 # or a handler in a package without zod
-                assert target == "schema" or "route.ts" in str(exc) or "zod" in str(exc), f"{target} {op.id} refused: {exc}"
+                assert target == "schema" or "route.ts" in str(exc) or "zod" in str(exc), (
+                    f"{target} {op.id} refused: {exc}"
+                )
                 continue
             assert result.findings == [], f"{target} {op.id}: {[f.message for f in result.findings]}"
             file.write_text(apply_edits(text, result.edits[str(file)]))
@@ -77,11 +85,30 @@ def generate_all(workspace: Path, specs: list[Path], subdir: str, targets=("type
 def run_tsc(workspace: Path, major: int, include: list[str]) -> None:
     config = workspace / "tsconfig.generated.json"
     # skipLibCheck: the libraries' own .d.ts files are not what is under test
-    config.write_text(json.dumps({"extends": "./tsconfig.json", "include": include,
-                                  "compilerOptions": {"noEmit": True, "skipLibCheck": True}}))
+    config.write_text(
+        json.dumps(
+            {
+                "extends": "./tsconfig.json",
+                "include": include,
+                "compilerOptions": {"noEmit": True, "skipLibCheck": True},
+            }
+        )
+    )
     proc = subprocess.run(
-        [*compiler(major), "-p", str(config), "--strict", "--noUnusedLocals", "--noUnusedParameters", "--pretty", "false"],
-        cwd=workspace, capture_output=True, text=True, timeout=300,
+        [
+            *compiler(major),
+            "-p",
+            str(config),
+            "--strict",
+            "--noUnusedLocals",
+            "--noUnusedParameters",
+            "--pretty",
+            "false",
+        ],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
 
@@ -100,8 +127,9 @@ def test_bundled_registry_into_the_example(tmp_path):
     run_tsc(ws, 7, ["src/**/*.ts"])
 
 
-@pytest.mark.parametrize("name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids",
-                                  "duplicate-names", "recursive"])
+@pytest.mark.parametrize(
+    "name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids", "duplicate-names", "recursive"]
+)
 def test_foreign_specs(tmp_path, name):
     ws = copy_workspace(ROOT / "examples" / "taskboard", tmp_path)
     generate_all(ws, [next((FOREIGN / name).glob("openapi.*"))], "src/generated")
@@ -121,7 +149,9 @@ def test_commonjs_package_in_a_monorepo(tmp_path):
     shutil.copytree(FIXTURES / "pnpm-monorepo", root)
     (root / "node_modules").symlink_to(TOOLCHAIN)
     worker = root / "apps" / "worker"
-    ctx_generated = generate_all(root, bundled_spec_paths(), "apps/worker/src/generated", targets=("types", "client", "schema"))
+    ctx_generated = generate_all(
+        root, bundled_spec_paths(), "apps/worker/src/generated", targets=("types", "client", "schema")
+    )
     assert ctx_generated
     run_tsc(worker, 5, ["src/generated/**/*.ts"])
 
@@ -133,7 +163,9 @@ def test_nextjs_bundler_fixture_double_quotes_no_semicolons(tmp_path):
     sample = (ws / "src/lib/generated/client-createComment.ts").read_text()
     assert '"POST"' in sample and "'POST'" not in sample
     assert "(options.axios ?? axios).request({" in sample  # the project's HTTP client
-    assert not any(line.rstrip().endswith(";") for line in sample.splitlines() if line.strip().startswith(("const ", "return ")))
+    assert not any(
+        line.rstrip().endswith(";") for line in sample.splitlines() if line.strip().startswith(("const ", "return "))
+    )
     assert not list((ws / "src/lib/generated").glob("handler-*.ts")), "handlers only in route.ts files"
     run_tsc(ws, 5, ["src/lib/generated/**/*.ts"])
 
@@ -143,8 +175,14 @@ def test_nextjs_route_handlers(tmp_path):
     manifest = json.loads((ws / "package.json").read_text())
     manifest["dependencies"]["zod"] = "^3.23.8"  # handlers validate with zod: the app adds it
     (ws / "package.json").write_text(json.dumps(manifest))
-    count = generate_all(ws, bundled_spec_paths(), "src/app/generated", targets=("handler",),
-                         handler_file="", handler_name="{op}/route.ts")
+    count = generate_all(
+        ws,
+        bundled_spec_paths(),
+        "src/app/generated",
+        targets=("handler",),
+        handler_file="",
+        handler_name="{op}/route.ts",
+    )
     assert count >= 30
     run_tsc(ws, 5, ["src/app/generated/**/*.ts", "next-env.d.ts"])
 
@@ -156,8 +194,13 @@ def test_fastify_app_in_the_monorepo(tmp_path):
     # what `pnpm install` does for a workspace dependency: link it into the app's node_modules
     (root / "apps/api/node_modules/@acme").mkdir(parents=True)
     (root / "apps/api/node_modules/@acme/tsconfig").symlink_to(root / "packages/tsconfig")
-    count = generate_all(root, bundled_spec_paths(), "apps/api/src/generated", targets=("handler", "client"),
-                         handler_file="// TODO: routes\n")
+    count = generate_all(
+        root,
+        bundled_spec_paths(),
+        "apps/api/src/generated",
+        targets=("handler", "client"),
+        handler_file="// TODO: routes\n",
+    )
     assert count >= 60
     sample = (root / "apps/api/src/generated/handler-createComment.ts").read_text()
     assert "app.post('/tasks/:taskId/comments', async (request, reply) => {" in sample
@@ -167,11 +210,24 @@ def test_fastify_app_in_the_monorepo(tmp_path):
 def test_hono_app(tmp_path):
     ws = tmp_path / "hono-api"
     (ws / "src").mkdir(parents=True)
-    (ws / "package.json").write_text(json.dumps({"name": "hono-api", "type": "module",
-                                                 "dependencies": {"hono": "^4.6.0", "zod": "^3.23.8"}}))
-    (ws / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
-        "target": "ES2022", "module": "ESNext", "moduleResolution": "Bundler", "strict": True,
-        "skipLibCheck": True, "types": ["node"], "lib": ["ES2022", "DOM"]}}))
+    (ws / "package.json").write_text(
+        json.dumps({"name": "hono-api", "type": "module", "dependencies": {"hono": "^4.6.0", "zod": "^3.23.8"}})
+    )
+    (ws / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "target": "ES2022",
+                    "module": "ESNext",
+                    "moduleResolution": "Bundler",
+                    "strict": True,
+                    "skipLibCheck": True,
+                    "types": ["node"],
+                    "lib": ["ES2022", "DOM"],
+                }
+            }
+        )
+    )
     (ws / "node_modules").symlink_to(TOOLCHAIN)
     hono_file = "import { Hono } from 'hono';\n\nexport const app = new Hono();\n\n// TODO: generated route\n"
     count = generate_all(ws, bundled_spec_paths(), "src/generated", targets=("handler",), handler_file=hono_file)
@@ -207,8 +263,19 @@ def test_ky_client(tmp_path):
     (ws / "src").mkdir(parents=True)
     (ws / "package.json").write_text(json.dumps({"name": "ky-app", "type": "module", "dependencies": {"ky": "^1.7.0"}}))
     (ws / "src/api.ts").write_text("import ky from 'ky';\n\nexport const api = ky.create({ prefixUrl: '/api' });\n")
-    (ws / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
-        "target": "ES2022", "module": "ESNext", "moduleResolution": "Bundler", "strict": True, "lib": ["ES2022", "DOM"]}}))
+    (ws / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "target": "ES2022",
+                    "module": "ESNext",
+                    "moduleResolution": "Bundler",
+                    "strict": True,
+                    "lib": ["ES2022", "DOM"],
+                }
+            }
+        )
+    )
     (ws / "node_modules").symlink_to(TOOLCHAIN)
     generate_all(ws, bundled_spec_paths(), "src/generated", targets=("client",))
     assert "(options.ky ?? ky)(url, {" in (ws / "src/generated/client-listComments.ts").read_text()
@@ -230,8 +297,29 @@ def test_zod_4_project(tmp_path):
     (modules / "zod").symlink_to(TOOLCHAIN / "zod4")
     generate_all(ws, bundled_spec_paths(), "src/generated", targets=("schema", "handler"))
     config = ws / "tsconfig.generated.json"
-    config.write_text(json.dumps({"extends": "./tsconfig.json", "include": ["src/generated/**/*.ts"],
-                                  "compilerOptions": {"noEmit": True, "skipLibCheck": True}}))
-    proc = subprocess.run([str(TOOLCHAIN / ".bin" / "tsc"), "-p", str(config), "--strict", "--noUnusedLocals",
-                           "--noUnusedParameters", "--pretty", "false"], cwd=ws, capture_output=True, text=True, timeout=300)
+    config.write_text(
+        json.dumps(
+            {
+                "extends": "./tsconfig.json",
+                "include": ["src/generated/**/*.ts"],
+                "compilerOptions": {"noEmit": True, "skipLibCheck": True},
+            }
+        )
+    )
+    proc = subprocess.run(
+        [
+            str(TOOLCHAIN / ".bin" / "tsc"),
+            "-p",
+            str(config),
+            "--strict",
+            "--noUnusedLocals",
+            "--noUnusedParameters",
+            "--pretty",
+            "false",
+        ],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-6000:]

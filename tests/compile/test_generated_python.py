@@ -39,8 +39,10 @@ def engine_for(tmp_path: Path, specs: list[Path]) -> FolderEngine:
     return engine
 
 
-@pytest.mark.parametrize("spec", ["bundled", "petstore-allof", "payments-oneof", "recursive", "no-operation-ids",
-                                  "duplicate-names", "multifile"])
+@pytest.mark.parametrize(
+    "spec",
+    ["bundled", "petstore-allof", "payments-oneof", "recursive", "no-operation-ids", "duplicate-names", "multifile"],
+)
 def test_every_python_target_imports(tmp_path, spec):
     paths = bundled_spec_paths() if spec == "bundled" else [next((FOREIGN / spec).glob("openapi.*"))]
     engine = engine_for(tmp_path, paths)
@@ -82,16 +84,23 @@ def test_fastapi_route_and_httpx_client_round_trip(tmp_path):
         result = generator.generate(op, "client", client_file, client_text, None)
         client_text = apply_edits(client_text, result.edits[str(client_file)])
     assert server_text.count("def install_problem_details") == 1 and client_text.count("class ApiError") == 1
-    server_text = server_text.replace(
-        'raise NotImplementedError("createComment is not implemented")',
-        'return Comment(id=uuid4(), task_id=task_id, author=body.author, body=body.body, created_at=datetime(2024, 1, 1))',
-    ).replace(
-        'raise NotImplementedError("listComments is not implemented")',
-        'return CommentPage(items=[], next_cursor=cursor)',
-    ).replace('raise NotImplementedError("deleteComment is not implemented")', "return None")
+    server_text = (
+        server_text.replace(
+            'raise NotImplementedError("createComment is not implemented")',
+            "return Comment(id=uuid4(), task_id=task_id, author=body.author, body=body.body, created_at=datetime(2024, 1, 1))",
+        )
+        .replace(
+            'raise NotImplementedError("listComments is not implemented")',
+            "return CommentPage(items=[], next_cursor=cursor)",
+        )
+        .replace('raise NotImplementedError("deleteComment is not implemented")', "return None")
+    )
     assert server_text.startswith("from __future__ import annotations\n")
-    server_file.write_text(server_text.replace("from __future__ import annotations\n",
-                                               "from __future__ import annotations\nfrom uuid import uuid4\n", 1))
+    server_file.write_text(
+        server_text.replace(
+            "from __future__ import annotations\n", "from __future__ import annotations\nfrom uuid import uuid4\n", 1
+        )
+    )
     client_file.write_text(client_text)
     routes = load_module(server_file, "gen_routes")
     client = load_module(client_file, "gen_client")
@@ -103,12 +112,18 @@ def test_fastapi_route_and_httpx_client_round_trip(tmp_path):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             task_id = "0b7e3c36-8f8e-4c45-9a1e-2f6f3b5e8a11"
-            created = await client.create_comment(http, task_id, client.CreateCommentRequest(author="ada@example.com", body="hi"), token="t")
+            created = await client.create_comment(
+                http, task_id, client.CreateCommentRequest(author="ada@example.com", body="hi"), token="t"
+            )
             listed = await client.list_comments(http, task_id, cursor="abc", limit=5, token="t")
             deleted = await client.delete_comment(http, task_id, token="t")
             failures = {}
             for name, call in {
-                "bad_body": lambda: http.post(f"/tasks/{task_id}/comments", json={"author": "x", "body": "y", "extra": 1}, headers={"Authorization": "Bearer t"}),
+                "bad_body": lambda: http.post(
+                    f"/tasks/{task_id}/comments",
+                    json={"author": "x", "body": "y", "extra": 1},
+                    headers={"Authorization": "Bearer t"},
+                ),
                 "bad_path": lambda: http.get("/tasks/not-a-uuid/comments", headers={"Authorization": "Bearer t"}),
                 "no_token": lambda: http.get(f"/tasks/{task_id}/comments"),
             }.items():

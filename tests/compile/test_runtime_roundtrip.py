@@ -15,7 +15,7 @@ from .test_generated_compile import ROOT, TOOLCHAIN, compiler, spec_generator
 
 IMPLEMENTATIONS = {
     "createComment": "return { id: '6f1c0d1e-8d7e-4e0a-9f51-0a3c2b1d4e5f', taskId: _input.params.taskId, "
-                     "author: _input.body.author, body: _input.body.body, createdAt: new Date(0).toISOString() };",
+    "author: _input.body.author, body: _input.body.body, createdAt: new Date(0).toISOString() };",
     "listComments": "return { items: [], nextCursor: _input.query.cursor ?? null };",
     "deleteComment": "void _input;",
 }
@@ -92,14 +92,34 @@ def test_generated_express_and_client_round_trip(tmp_path):
     handlers.write_text(handler_text)
     clients.write_text(client_text)
     if "HttpApiError" not in client_text:
-        (out / "main.ts").write_text(MAIN.replace("HttpApiError, ", "").replace("typeof HttpApiError !== 'undefined' ? HttpApiError : ApiError", "ApiError"))
+        (out / "main.ts").write_text(
+            MAIN.replace("HttpApiError, ", "").replace(
+                "typeof HttpApiError !== 'undefined' ? HttpApiError : ApiError", "ApiError"
+            )
+        )
     else:
-        (out / "main.ts").write_text(MAIN.replace(", ApiError }", " }").replace("typeof HttpApiError !== 'undefined' ? HttpApiError : ApiError", "HttpApiError"))
+        (out / "main.ts").write_text(
+            MAIN.replace(", ApiError }", " }").replace(
+                "typeof HttpApiError !== 'undefined' ? HttpApiError : ApiError", "HttpApiError"
+            )
+        )
     config = ws / "tsconfig.run.json"
-    config.write_text(json.dumps({"extends": "./tsconfig.json", "include": ["src/generated/**/*.ts"],
-                                  "compilerOptions": {"outDir": "build", "rootDir": "src", "noEmit": False}}))
-    proc = subprocess.run([*compiler(7), "-p", str(config), "--strict", "--noUnusedLocals", "--noUnusedParameters", "--pretty", "false"],
-                          cwd=ws, capture_output=True, text=True, timeout=300)
+    config.write_text(
+        json.dumps(
+            {
+                "extends": "./tsconfig.json",
+                "include": ["src/generated/**/*.ts"],
+                "compilerOptions": {"outDir": "build", "rootDir": "src", "noEmit": False},
+            }
+        )
+    )
+    proc = subprocess.run(
+        [*compiler(7), "-p", str(config), "--strict", "--noUnusedLocals", "--noUnusedParameters", "--pretty", "false"],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-4000:]
     run = subprocess.run(["node", "build/generated/main.js"], cwd=ws, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr[-4000:]
@@ -123,9 +143,22 @@ def test_type_guards_accept_and_reject_at_runtime(tmp_path):
     ws = tmp_path / "guards"
     (ws / "src").mkdir(parents=True)
     (ws / "package.json").write_text(json.dumps({"name": "guards", "type": "module"}))
-    (ws / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
-        "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": True,
-        "outDir": "build", "rootDir": "src", "types": ["node"]}, "include": ["src"]}))
+    (ws / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "target": "ES2022",
+                    "module": "NodeNext",
+                    "moduleResolution": "NodeNext",
+                    "strict": True,
+                    "outDir": "build",
+                    "rootDir": "src",
+                    "types": ["node"],
+                },
+                "include": ["src"],
+            }
+        )
+    )
     (ws / "node_modules").symlink_to(TOOLCHAIN)
     generator, registry = spec_generator(ws)
     guards = ws / "src" / "guards.ts"
@@ -147,7 +180,9 @@ def test_type_guards_accept_and_reject_at_runtime(tmp_path):
         "  isCreateWebhookBody({ url: 'https://example.com/hook', events: ['nope'] }),\n"
         "]));\n"
     )
-    proc = subprocess.run([*compiler(7), "-p", "tsconfig.json", "--pretty", "false"], cwd=ws, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*compiler(7), "-p", "tsconfig.json", "--pretty", "false"], cwd=ws, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stdout[-4000:]
     run = subprocess.run(["node", "build/main.js"], cwd=ws, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
@@ -166,6 +201,6 @@ def test_deep_type_check_maps_tsc_errors_and_cleans_up(tmp_path):
     path = ws / "src" / "probe.ts"
     text = "import { db } from './lib/store.js';\nexport const n: number = 'x';\nexport const d = db;\n"
     findings = TypeCheck(ctx).run(path, text)  # the overlay: the file need not exist on disk
-    assert [(f.code, f.range.line, f.message.split(':')[0]) for f in findings] == [("FA501", 1, "TS2322")]
+    assert [(f.code, f.range.line, f.message.split(":")[0]) for f in findings] == [("FA501", 1, "TS2322")]
     assert not path.exists() and not [p for p in ws.rglob("*freeagent-*")]
     assert TypeCheck(ctx).run(ws / "src" / "ok.ts", "export const ok = 1;\n") == []

@@ -47,8 +47,11 @@ def open_document(client, path: Path, text: str, language: str = "typescript") -
     """Write ``text`` to ``path`` and open it in the client (version 1); returns its URI."""
     path.write_text(text)
     uri = path.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+        )
+    )
     return uri
 
 

@@ -38,7 +38,9 @@ async def open_example(client: LanguageClient, tmp_path: Path, rel: str):
     text = path.read_text()
     uri = path.as_uri()
     client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text))
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
+        )
     )
     return uri, text
 
@@ -53,10 +55,13 @@ def at_line(uri: str, line: int) -> types.CodeActionParams:
 
 def apply(text: str, edit: types.WorkspaceEdit) -> str:
     (change,) = edit.document_changes
-    return apply_edits(text, [
-        TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
-        for e in change.edits
-    ])
+    return apply_edits(
+        text,
+        [
+            TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+            for e in change.edits
+        ],
+    )
 
 
 async def test_list_resolve_apply_handler(client, tmp_path):
@@ -81,10 +86,12 @@ async def test_no_actions_away_from_a_marker_or_without_a_spec_match(client, tmp
     assert await client.text_document_code_action_async(at_line(uri, 0)) in (None, [], ())
     lines = text.split("\n")
     lines.insert(1, "// TODO: compute fibonacci numbers")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))],
+        )
+    )
     # no spec covers it: the only action is the model's
     (action,) = await client.text_document_code_action_async(at_line(uri, 1))
     assert action.title == "Generate with claude-sonnet-5-5: compute fibonacci numbers"
@@ -97,10 +104,12 @@ async def test_resolve_after_an_edit_uses_the_current_document(client, tmp_path)
     actions = await client.text_document_code_action_async(at_line(uri, line))
     action = next(a for a in actions if a.title.startswith("Generate client for createComment"))
     edited = "// a new first line\n" + text  # the marker moved down one line
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=edited)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=edited)],
+        )
+    )
     resolved = await client.code_action_resolve_async(action)
     (change,) = resolved.edit.document_changes
     assert change.text_document.version == 2
@@ -134,8 +143,11 @@ async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
     assert any("getWidget (GET /widgets/{widgetId})" in a.title for a in actions)
 
     spec.write_text(good.replace("summary: Get a widget", "summary: [Get a widget"))
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
     await wait_until(lambda: client.diagnostics.get(spec.as_uri()))
     (diagnostic,) = client.diagnostics[spec.as_uri()]
     assert diagnostic.code == "FA010" and diagnostic.range.start.line >= 6
@@ -144,8 +156,11 @@ async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
     assert not any("getWidget" in a.title for a in actions or [])
 
     spec.write_text(good)
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=spec.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
     await wait_until(lambda: spec.as_uri() in client.diagnostics and len(client.diagnostics[spec.as_uri()]) == 0)
 
 
@@ -179,18 +194,29 @@ async def test_quick_fix_for_an_unknown_api_path_clears_the_diagnostic(client, t
     uri = open_document(client, root / "src" / "probe.ts", text)
     await wait_until(lambda: any(d.code == "FA301" for d in client.diagnostics.get(uri, [])))
     (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "FA301"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
-        context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
     (action,) = [a for a in actions if a.is_preferred]
     assert action.kind == types.CodeActionKind.QuickFix and action.title == "Change path to '/tasks/{taskId}/comments'"
-    fixed = apply_edits(text, [
-        TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
-        for e in action.edit.changes[uri]
-    ])
+    fixed = apply_edits(
+        text,
+        [
+            TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+            for e in action.edit.changes[uri]
+        ],
+    )
     assert fixed.endswith("fetch(`${base}/tasks/${id}/comments?limit=5`);\n")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
-    ))
-    await wait_until(lambda: uri in client.diagnostics and not [d for d in client.diagnostics[uri] if d.source == "freeagent"])
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
+    await wait_until(
+        lambda: uri in client.diagnostics and not [d for d in client.diagnostics[uri] if d.source == "freeagent"]
+    )

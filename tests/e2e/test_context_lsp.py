@@ -84,6 +84,7 @@ async def test_initialize_capabilities_and_brief(client, tmp_path):
 def _brief_deps(client, root):
     async def get():
         return dependencies((await brief(client, root))["data"])
+
     return get
 
 
@@ -143,7 +144,9 @@ async def test_broken_configs_are_diagnostics_and_fixing_clears_them(client, tmp
     await start(client, [root])
     tsconfig = root / "tsconfig.json"
     bad_manifest = root / "packages/bad-manifest/package.json"
-    await wait_until(lambda: client.diagnostics.get(tsconfig.as_uri()) and client.diagnostics.get(bad_manifest.as_uri()))
+    await wait_until(
+        lambda: client.diagnostics.get(tsconfig.as_uri()) and client.diagnostics.get(bad_manifest.as_uri())
+    )
     (ts_diag,) = client.diagnostics[tsconfig.as_uri()]
     assert ts_diag.code == "FA002" and ts_diag.severity == types.DiagnosticSeverity.Error
     assert ts_diag.source == "freeagent"
@@ -156,7 +159,9 @@ async def test_broken_configs_are_diagnostics_and_fixing_clears_them(client, tmp
 
     tsconfig.write_text('{\n  "compilerOptions": {\n    "strict": true,\n    "module": "NodeNext"\n  }\n}\n')
     client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=tsconfig.as_uri(), type=types.FileChangeType.Changed)])
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=tsconfig.as_uri(), type=types.FileChangeType.Changed)]
+        )
     )
     await wait_until(lambda: cleared(client, tsconfig.as_uri()))
     assert client.diagnostics[bad_manifest.as_uri()], "the other file's diagnostic stays"
@@ -173,9 +178,13 @@ async def test_open_document_text_overrides_disk(client, tmp_path):
     text = json.dumps(edited, indent=2)
     uri = manifest.as_uri()
     client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text))
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text)
+        )
     )
-    assert "dayjs" in dependencies((await brief(client, root))["data"]) or await wait_until_async(client, root, lambda d: "dayjs" in d)
+    assert "dayjs" in dependencies((await brief(client, root))["data"]) or await wait_until_async(
+        client, root, lambda d: "dayjs" in d
+    )
     assert manifest.read_text() == on_disk
 
     # typing a syntax error: a diagnostic for that document version
@@ -190,7 +199,9 @@ async def test_open_document_text_overrides_disk(client, tmp_path):
     await wait_until(lambda: client.diagnostics.get(uri))
     assert client.diagnostics[uri][0].code == "FA001"
 
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
     await wait_until(lambda: cleared(client, uri))
     assert "dayjs" not in dependencies((await brief(client, root))["data"])
     del end_line
@@ -273,8 +284,11 @@ async def test_import_diagnostics_on_open_and_cleared_when_the_dependency_is_add
     data = json.loads(manifest.read_text())
     data["dependencies"]["dayjs"] = "^1.11.0"
     manifest.write_text(json.dumps(data, indent=2))
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
     await wait_until(lambda: cleared(client, uri))
 
 
@@ -295,14 +309,24 @@ async def test_quick_fixes_add_dependency_and_fix_the_import_path(client, tmp_pa
 
     def apply(action, path):
         (edits,) = [e for u, e in action.edit.changes.items() if u == path.as_uri()]
-        return apply_edits(path.read_text(), [
-            TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
-            for e in edits])
+        return apply_edits(
+            path.read_text(),
+            [
+                TextEdit(
+                    e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text
+                )
+                for e in edits
+            ],
+        )
 
     for diagnostic, check in ((diagnostics[0], "manifest"), (diagnostics[1], "path")):
-        actions = await client.text_document_code_action_async(types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix])))
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diagnostic.range,
+                context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix]),
+            )
+        )
         (action,) = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
         if check == "manifest":
             assert action.title == "Add chalk@^5.3.0 to dependencies in package.json"
@@ -322,7 +346,8 @@ async def test_pull_diagnostics_when_the_client_asks_for_them(client, tmp_path):
     text = "import _ from 'lodash';\n"
     uri = open_document(client, source, text)
     report = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
     assert [d.code for d in report.items] == ["FA101"]
     workspace = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
     assert any(item.uri == uri and item.items for item in workspace.items)
@@ -343,9 +368,12 @@ async def test_type_check_on_save_when_enabled(client, tmp_path):
     await wait_until(lambda: any(d.code == "FA501" for d in client.diagnostics.get(uri, [])), timeout=60)
     fixed = "export const n: number = 1;\n"
     source.write_text(fixed)
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
     await wait_until(lambda: cleared(client, uri))  # stale type errors go with the edit
     assert not [p for p in root.rglob("*freeagent-*")]
 
@@ -356,17 +384,29 @@ async def test_diagnostics_are_never_published_for_an_older_version(client, tmp_
     the version it names (each version imports a missing package of its own), and the last one
     the final text."""
     root = copy_fixture("express-zod-api", tmp_path)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)],
-        initialization_options={"changeDebounceMs": 60}))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            workspace_folders=[folder(root)],
+            initialization_options={"changeDebounceMs": 60},
+        )
+    )
     published: list[tuple[int | None, list[str]]] = []
     features = client.protocol.fm.features
     original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
 
     def recording(params: types.PublishDiagnosticsParams):
         if params.uri == uri:
-            published.append((params.version, sorted(d.message.split("'")[1] for d in params.diagnostics
-                                                     if d.code == "FA101" and "missing-pkg" in d.message)))
+            published.append(
+                (
+                    params.version,
+                    sorted(
+                        d.message.split("'")[1]
+                        for d in params.diagnostics
+                        if d.code == "FA101" and "missing-pkg" in d.message
+                    ),
+                )
+            )
         return original(params)
 
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
@@ -380,17 +420,23 @@ async def test_diagnostics_are_never_published_for_an_older_version(client, tmp_
     await wait_until(lambda: published)
     final = 12
     for version in range(2, final + 1):
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text(version))]))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text(version))],
+            )
+        )
         data = json.loads(manifest.read_text())
         if version % 2:  # dayjs declared, then not: the re-validation's findings change each time
             data["dependencies"]["dayjs"] = "^1.11.0"
         else:
             data["dependencies"].pop("dayjs", None)
         manifest.write_text(json.dumps(data, indent=2))
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=manifest.as_uri(), type=types.FileChangeType.Changed)]
+            )
+        )
         await asyncio.sleep(0.03)  # the manifest's re-validation lands inside the edit's debounce
     await wait_until(lambda: published and published[-1][0] == final)
     assert published[-1] == (final, [f"missing-pkg-{final}"])

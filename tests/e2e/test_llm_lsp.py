@@ -20,8 +20,10 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 from .conftest import SERVER, folder, open_document, read_code_actions_as_lsp_says, wait_until
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
-GOOD = ("```ts\nexport function slugify(title: string): string {\n"
-        "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-');\n}\n```")
+GOOD = (
+    "```ts\nexport function slugify(title: string): string {\n"
+    "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-');\n}\n```"
+)
 TASK = "slugify a task title for URLs"
 
 
@@ -38,8 +40,11 @@ async def client(lsp_client: LanguageClient):
 
     @lsp_client.feature("freeagent/sessionCost")
     def on_cost(params):
-        lsp_client.session_costs.append(params if isinstance(params, dict) else {k: getattr(params, k) for k in
-                                        ("model", "lastCostUsd", "sessionCostUsd", "generations", "state")})
+        lsp_client.session_costs.append(
+            params
+            if isinstance(params, dict)
+            else {k: getattr(params, k) for k in ("model", "lastCostUsd", "sessionCostUsd", "generations", "state")}
+        )
 
     @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
     def on_apply(params: types.ApplyWorkspaceEditParams):
@@ -59,10 +64,21 @@ def model():
 async def start(client: LanguageClient, tmp_path: Path, model: FakeLLMServer):
     root = tmp_path / "taskboard"
     shutil.copytree(EXAMPLE, root)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)],
-        initialization_options={"llm": {"baseUrl": model.url, "anthropicApiKey": "test-key", "model": "claude-sonnet-5-5",
-                                        "typecheck": False, "maxRetries": 0}}))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            workspace_folders=[folder(root)],
+            initialization_options={
+                "llm": {
+                    "baseUrl": model.url,
+                    "anthropicApiKey": "test-key",
+                    "model": "claude-sonnet-5-5",
+                    "typecheck": False,
+                    "maxRetries": 0,
+                }
+            },
+        )
+    )
     path = root / "src" / "lib" / "slug.ts"
     text = f"// Helpers for URLs.\n\n// TODO: {TASK}\n"
     uri = open_document(client, path, text)
@@ -70,23 +86,30 @@ async def start(client: LanguageClient, tmp_path: Path, model: FakeLLMServer):
 
 
 async def the_action(client: LanguageClient, uri: str) -> types.CodeAction:
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=types.Position(line=2, character=3), end=types.Position(line=2, character=3)),
-        context=types.CodeActionContext(diagnostics=[])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=2, character=3), end=types.Position(line=2, character=3)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
     (action,) = [a for a in actions if a.title.startswith("Generate with")]
     return action
 
 
 async def test_generate_with_a_model_applies_the_checked_code(client, tmp_path, model):
     uri, text = await start(client, tmp_path, model)
-    model.script("/v1/messages", Reply(text="```ts\nimport slug from 'slugify';\nexport const s = slug;\n```"),
-                 Reply(text=GOOD, input_tokens=4000, output_tokens=60))
+    model.script(
+        "/v1/messages",
+        Reply(text="```ts\nimport slug from 'slugify';\nexport const s = slug;\n```"),
+        Reply(text=GOOD, input_tokens=4000, output_tokens=60),
+    )
     action = await the_action(client, uri)
     assert action.title == f"Generate with claude-sonnet-5-5: {TASK}"
     assert action.kind == types.CodeActionKind.RefactorRewrite and action.command.command == "freeagent.generate"
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command=action.command.command, arguments=action.command.arguments))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+    )
     assert result["applied"] is True and result["attempts"] == 2 and result["findings"] == []
     # the session's running cost, for the editor's status bar
     notices = [n for n in client.session_costs if n["state"] == "finished"]
@@ -95,11 +118,18 @@ async def test_generate_with_a_model_applies_the_checked_code(client, tmp_path, 
     (applied,) = client.applied_edits
     (change,) = applied.edit.document_changes
     assert change.text_document.version == 1
-    new_text = apply_edits(text, [TextEdit(e.range.start.line, e.range.start.character, e.range.end.line,
-                                           e.range.end.character, e.new_text) for e in change.edits])
+    new_text = apply_edits(
+        text,
+        [
+            TextEdit(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+            for e in change.edits
+        ],
+    )
     assert "export function slugify(title: string): string {" in new_text and "TODO" not in new_text
     # progress: begin (cancellable), a report per attempt step, end
-    (reports,) = [r for r in client.progress_reports.values() if r and getattr(r[0], "title", "") == "Free Agent: generating"]
+    (reports,) = [
+        r for r in client.progress_reports.values() if r and getattr(r[0], "title", "") == "Free Agent: generating"
+    ]
     assert isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].cancellable is True
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
     messages = [r.message for r in reports if isinstance(r, types.WorkDoneProgressReport)]
@@ -110,8 +140,11 @@ async def test_cancelling_the_progress_stops_the_request_and_changes_nothing(cli
     uri, _ = await start(client, tmp_path, model)
     model.script("/v1/messages", Reply(text=GOOD, delay=10))
     action = await the_action(client, uri)
-    running = asyncio.ensure_future(client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command=action.command.command, arguments=action.command.arguments)))
+    running = asyncio.ensure_future(
+        client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+        )
+    )
 
     def generating_token():
         for token, reports in client.progress_reports.items():
@@ -132,15 +165,22 @@ async def test_cancelling_the_progress_stops_the_request_and_changes_nothing(cli
 async def test_spec_covered_task_also_offers_the_model_instead(client, tmp_path, model):
     root = tmp_path / "taskboard"
     shutil.copytree(EXAMPLE, root)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)],
-        initialization_options={"llm": {"mode": "cost-sensitive"}}))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            workspace_folders=[folder(root)],
+            initialization_options={"llm": {"mode": "cost-sensitive"}},
+        )
+    )
     path = root / "src" / "routes" / "comments.ts"
     uri = open_document(client, path, "// TODO: list comments for a task\n")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=types.Position(line=0, character=3), end=types.Position(line=0, character=3)),
-        context=types.CodeActionContext(diagnostics=[])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=3), end=types.Position(line=0, character=3)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
     titles = [a.title for a in actions]
     assert any(t.startswith("Generate handler for listComments") for t in titles)
     assert "Generate with qwen2.5-coder:7b → claude-sonnet-5-5 instead: list comments for a task" in titles

@@ -25,12 +25,30 @@ def test_neovim_diagnostics_and_spec_first_action(tmp_path):
     target = root / "src" / "routes" / "tasks.ts"
     target.write_text("import _ from 'lodash';\n" + target.read_text())  # a hallucinated package
     result = tmp_path / "result.json"
-    env = dict(os.environ, FREEAGENT_NVIM_RESULT=str(result), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"),
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    proc = subprocess.run([nvim, "--headless", "-u", str(ROOT / "editors" / "neovim" / "init.lua"), str(target),
-                           "-c", f"luafile {ROOT / 'tests' / 'e2e' / 'nvim' / 'drive.lua'}"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        FREEAGENT_NVIM_RESULT=str(result),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    proc = subprocess.run(
+        [
+            nvim,
+            "--headless",
+            "-u",
+            str(ROOT / "editors" / "neovim" / "init.lua"),
+            str(target),
+            "-c",
+            f"luafile {ROOT / 'tests' / 'e2e' / 'nvim' / 'drive.lua'}",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.exists(), f"neovim wrote no result: {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
     outcome = json.loads(result.read_text())
     assert outcome["errors"] == [], outcome

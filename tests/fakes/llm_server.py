@@ -49,11 +49,13 @@ class FakeLLMServer:
         self.scripts: dict[str, list[Reply]] = {}
         self.responder = None
         self.seen: list[Seen] = []
-        app = Starlette(routes=[
-            Route("/v1/messages", self._anthropic, methods=["POST"]),
-            Route("/v1/chat/completions", self._openai, methods=["POST"]),
-            Route("/api/chat", self._ollama, methods=["POST"]),
-        ])
+        app = Starlette(
+            routes=[
+                Route("/v1/messages", self._anthropic, methods=["POST"]),
+                Route("/v1/chat/completions", self._openai, methods=["POST"]),
+                Route("/api/chat", self._ollama, methods=["POST"]),
+            ]
+        )
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
@@ -120,7 +122,7 @@ class FakeLLMServer:
     @staticmethod
     def _pieces(text: str) -> list[str]:
         third = max(len(text) // 3, 1)
-        return [text[i:i + third] for i in range(0, len(text), third)] or [""]
+        return [text[i : i + third] for i in range(0, len(text), third)] or [""]
 
     # ------------------------------------------------------------------ Anthropic Messages
 
@@ -131,15 +133,31 @@ class FakeLLMServer:
         if (raw := self._raw(reply)) is not None:
             return raw
         if reply.status != 200:
-            kind = {429: "rate_limit_error", 401: "authentication_error", 529: "overloaded_error"}.get(reply.status, "api_error")
-            return JSONResponse({"type": "error", "error": {"type": kind, "message": reply.error}},
-                                status_code=reply.status, headers=reply.headers)
+            kind = {429: "rate_limit_error", 401: "authentication_error", 529: "overloaded_error"}.get(
+                reply.status, "api_error"
+            )
+            return JSONResponse(
+                {"type": "error", "error": {"type": kind, "message": reply.error}},
+                status_code=reply.status,
+                headers=reply.headers,
+            )
         model = body.get("model", "claude")
-        usage = {"input_tokens": reply.input_tokens - reply.cached_tokens, "output_tokens": reply.output_tokens,
-                 "cache_read_input_tokens": reply.cached_tokens, "cache_creation_input_tokens": 0}
-        message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
-                   "content": [{"type": "text", "text": reply.text}], "stop_reason": "end_turn",
-                   "stop_sequence": None, "usage": usage}
+        usage = {
+            "input_tokens": reply.input_tokens - reply.cached_tokens,
+            "output_tokens": reply.output_tokens,
+            "cache_read_input_tokens": reply.cached_tokens,
+            "cache_creation_input_tokens": 0,
+        }
+        message = {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": reply.text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": usage,
+        }
         if not body.get("stream"):
             return JSONResponse(message, headers=reply.headers)
 
@@ -153,8 +171,13 @@ class FakeLLMServer:
             for piece in self._pieces(reply.text):
                 yield sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}})
             yield sse({"type": "content_block_stop", "index": 0})
-            yield sse({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                       "usage": {"output_tokens": reply.output_tokens}})
+            yield sse(
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                    "usage": {"output_tokens": reply.output_tokens},
+                }
+            )
             yield sse({"type": "message_stop"})
 
         return StreamingResponse(events(), media_type="text/event-stream", headers=reply.headers)
@@ -168,20 +191,42 @@ class FakeLLMServer:
         if (raw := self._raw(reply)) is not None:
             return raw
         if reply.status != 200:
-            return JSONResponse({"error": {"message": reply.error, "type": "error", "code": None}},
-                                status_code=reply.status, headers=reply.headers)
+            return JSONResponse(
+                {"error": {"message": reply.error, "type": "error", "code": None}},
+                status_code=reply.status,
+                headers=reply.headers,
+            )
         model = body.get("model", "gpt")
-        usage = {"prompt_tokens": reply.input_tokens, "completion_tokens": reply.output_tokens,
-                 "total_tokens": reply.input_tokens + reply.output_tokens,
-                 "prompt_tokens_details": {"cached_tokens": reply.cached_tokens}}
+        usage = {
+            "prompt_tokens": reply.input_tokens,
+            "completion_tokens": reply.output_tokens,
+            "total_tokens": reply.input_tokens + reply.output_tokens,
+            "prompt_tokens_details": {"cached_tokens": reply.cached_tokens},
+        }
         if not body.get("stream"):
-            return JSONResponse({"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
-                                 "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text},
-                                              "finish_reason": "stop"}], "usage": usage}, headers=reply.headers)
+            return JSONResponse(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": model,
+                    "choices": [
+                        {"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}
+                    ],
+                    "usage": usage,
+                },
+                headers=reply.headers,
+            )
 
         def chunk(choices: list, with_usage: bool = False) -> str:
-            data = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
-                    "choices": choices, "usage": usage if with_usage else None}
+            data = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": model,
+                "choices": choices,
+                "usage": usage if with_usage else None,
+            }
             return f"data: {json.dumps(data)}\n\n"
 
         async def chunks():
@@ -205,16 +250,36 @@ class FakeLLMServer:
         if reply.status != 200:
             return JSONResponse({"error": reply.error}, status_code=reply.status, headers=reply.headers)
         model = body.get("model", "llama")
-        final = {"model": model, "created_at": "2025-01-01T00:00:00Z", "done": True, "done_reason": "stop",
-                 "prompt_eval_count": reply.input_tokens, "eval_count": reply.output_tokens,
-                 "total_duration": 1, "load_duration": 1, "prompt_eval_duration": 1, "eval_duration": 1}
+        final = {
+            "model": model,
+            "created_at": "2025-01-01T00:00:00Z",
+            "done": True,
+            "done_reason": "stop",
+            "prompt_eval_count": reply.input_tokens,
+            "eval_count": reply.output_tokens,
+            "total_duration": 1,
+            "load_duration": 1,
+            "prompt_eval_duration": 1,
+            "eval_duration": 1,
+        }
         if body.get("stream") is False:
-            return JSONResponse(dict(final, message={"role": "assistant", "content": reply.text}), headers=reply.headers)
+            return JSONResponse(
+                dict(final, message={"role": "assistant", "content": reply.text}), headers=reply.headers
+            )
 
         async def lines():
             for piece in self._pieces(reply.text):
-                yield json.dumps({"model": model, "created_at": "2025-01-01T00:00:00Z",
-                                  "message": {"role": "assistant", "content": piece}, "done": False}) + "\n"
+                yield (
+                    json.dumps(
+                        {
+                            "model": model,
+                            "created_at": "2025-01-01T00:00:00Z",
+                            "message": {"role": "assistant", "content": piece},
+                            "done": False,
+                        }
+                    )
+                    + "\n"
+                )
             yield json.dumps(dict(final, message={"role": "assistant", "content": ""})) + "\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson", headers=reply.headers)

@@ -12,15 +12,25 @@ from freeagent.providers import Message, Request, make_provider
 from freeagent.providers.base import ProviderOptions
 from freeagent.providers.retry import generate_with_retries
 
-REQUEST = Request(system="Answer with one TypeScript code block.",
-                  messages=(Message("user", "Write `export const add = (a: number, b: number) => …`."),), max_tokens=200)
+REQUEST = Request(
+    system="Answer with one TypeScript code block.",
+    messages=(Message("user", "Write `export const add = (a: number, b: number) => …`."),),
+    max_tokens=200,
+)
 
 
-@pytest.mark.parametrize("provider, needs, model", [
-    pytest.param("anthropic", "ANTHROPIC_API_KEY", os.environ.get("FREEAGENT_LIVE_ANTHROPIC_MODEL", ""), id="anthropic"),
-    pytest.param("openai", "OPENAI_API_KEY", os.environ.get("FREEAGENT_LIVE_OPENAI_MODEL", "gpt-4o"), id="openai"),
-    pytest.param("ollama", "FREEAGENT_LIVE_OLLAMA_MODEL", os.environ.get("FREEAGENT_LIVE_OLLAMA_MODEL", ""), id="ollama"),
-])
+@pytest.mark.parametrize(
+    "provider, needs, model",
+    [
+        pytest.param(
+            "anthropic", "ANTHROPIC_API_KEY", os.environ.get("FREEAGENT_LIVE_ANTHROPIC_MODEL", ""), id="anthropic"
+        ),
+        pytest.param("openai", "OPENAI_API_KEY", os.environ.get("FREEAGENT_LIVE_OPENAI_MODEL", "gpt-4o"), id="openai"),
+        pytest.param(
+            "ollama", "FREEAGENT_LIVE_OLLAMA_MODEL", os.environ.get("FREEAGENT_LIVE_OLLAMA_MODEL", ""), id="ollama"
+        ),
+    ],
+)
 async def test_one_real_call(provider, needs, model):
     if not os.environ.get(needs):
         pytest.skip(f"{needs} is not set")

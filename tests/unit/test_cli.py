@@ -75,8 +75,11 @@ def test_serve_answers_initialize_over_tcp(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "freeagent", "serve", "--tcp", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "freeagent", "serve", "--tcp", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         import time
 
@@ -89,8 +92,14 @@ def test_serve_answers_initialize_over_tcp(tmp_path):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                           "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": None, "capabilities": {}},
+            }
+        ).encode()
         conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         data = b""
         while b'"serverInfo"' not in data:
@@ -120,8 +129,9 @@ def test_generate_json_contract_and_write(tmp_path):
     shutil.copytree(EXAMPLE, ws)
     target = ws / "src/routes/tasks.ts"
     before = target.read_text()
-    result = CliRunner().invoke(main, ["generate", "list comments for a task", "--workspace", str(ws),
-                                       "--file", str(target), "--json"])
+    result = CliRunner().invoke(
+        main, ["generate", "list comments for a task", "--workspace", str(ws), "--file", str(target), "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     for key in ("code", "edits", "source", "operation", "model", "attempts", "cost_usd", "seconds", "findings"):
@@ -130,19 +140,22 @@ def test_generate_json_contract_and_write(tmp_path):
     assert data["attempts"] == 1 and data["cost_usd"] == 0.0 and data["findings"] == []
     assert list(data["edits"]) == ["src/routes/tasks.ts"]
     assert target.read_text() == before  # --json alone writes nothing
-    result = CliRunner().invoke(main, ["generate", "list comments for a task", "--workspace", str(ws),
-                                       "--file", str(target), "--write"])
+    result = CliRunner().invoke(
+        main, ["generate", "list comments for a task", "--workspace", str(ws), "--file", str(target), "--write"]
+    )
     assert result.exit_code == 0
     assert "TODO: list comments" not in target.read_text() and "listCommentsImpl" in target.read_text()
 
 
 def test_generate_by_operation_and_uncovered_task(monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    result = CliRunner().invoke(main, ["generate", "--workspace", str(EXAMPLE), "--operation", "GET /tasks/{taskId}",
-                                       "--target", "types"])
+    result = CliRunner().invoke(
+        main, ["generate", "--workspace", str(EXAMPLE), "--operation", "GET /tasks/{taskId}", "--target", "types"]
+    )
     assert result.exit_code == 0 and "GetTaskParams" in result.stdout
-    result = CliRunner().invoke(main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE),
-                                       "--strategy", "spec"])
+    result = CliRunner().invoke(
+        main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE), "--strategy", "spec"]
+    )
     assert result.exit_code == 1 and "no spec operation covers" in result.stderr
     # auto: no spec covers it, so a model would; without a key the message says which variable to set
     result = CliRunner().invoke(main, ["generate", "compute fibonacci numbers", "--workspace", str(EXAMPLE)])
@@ -163,7 +176,9 @@ def test_check_exit_codes_and_json_contract(tmp_path):
     assert result.exit_code == 1
     findings = json.loads(result.stdout)
     assert [(f["file"], f["line"], f["column"], f["code"]) for f in findings] == [
-        ("src/bad.ts", 1, 15, "FA101"), ("src/bad.ts", 2, 19, "FA104")]
+        ("src/bad.ts", 1, 15, "FA101"),
+        ("src/bad.ts", 2, 19, "FA104"),
+    ]
     for key in ("end_line", "end_column", "severity", "message", "source", "fixes"):
         assert key in findings[0]
     assert findings[0]["source"] == "freeagent" and findings[0]["severity"] == "error"
@@ -203,11 +218,32 @@ def test_generate_with_a_model_through_the_real_sdk(tmp_path, monkeypatch):
     target.write_text("// TODO: slugify a task title\n")
     code = "export function slugify(title: string): string {\n  return title.toLowerCase().replace(/\\s+/g, '-');\n}"
     with FakeLLMServer() as server:
-        server.script("/v1/chat/completions", Reply(text=f"```ts\nimport _ from 'lodash';\n{code}\n```"),
-                      Reply(text=f"```ts\n{code}\n```", input_tokens=2000, output_tokens=50))
-        result = CliRunner().invoke(main, ["generate", "slugify a task title", "--workspace", str(ws), "--file", str(target),
-                                           "--strategy", "llm", "--provider", "openai", "--model", "gpt-4o",
-                                           "--base-url", server.url + "/v1", "--json", "--write"])
+        server.script(
+            "/v1/chat/completions",
+            Reply(text=f"```ts\nimport _ from 'lodash';\n{code}\n```"),
+            Reply(text=f"```ts\n{code}\n```", input_tokens=2000, output_tokens=50),
+        )
+        result = CliRunner().invoke(
+            main,
+            [
+                "generate",
+                "slugify a task title",
+                "--workspace",
+                str(ws),
+                "--file",
+                str(target),
+                "--strategy",
+                "llm",
+                "--provider",
+                "openai",
+                "--model",
+                "gpt-4o",
+                "--base-url",
+                server.url + "/v1",
+                "--json",
+                "--write",
+            ],
+        )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["source"] == "llm" and data["model"] == "gpt-4o" and data["attempts"] == 2 and data["findings"] == []

@@ -44,6 +44,7 @@ def test_non_dict_layers_are_ignored():
 
 def test_client_only_keys_are_not_warned_about():
     # VS Code sends its whole `freeagent` section, the extension's own keys included
-    settings, problems = merge_settings({"freeagent": {"server": {"pythonPath": "/x"}, "trace": {"server": "verbose"},
-                                                       "logLevel": "debug"}})
+    settings, problems = merge_settings(
+        {"freeagent": {"server": {"pythonPath": "/x"}, "trace": {"server": "verbose"}, "logLevel": "debug"}}
+    )
     assert problems == [] and settings.log_level == "debug"

@@ -7,9 +7,17 @@ from freeagent.context.parsing import Parsers
 @pytest.mark.parametrize(
     "name, case",
     [
-        ("getUser", "camelCase"), ("UserCard", "PascalCase"), ("HTTPError", "PascalCase"),
-        ("get_user", "snake_case"), ("MAX_SIZE", "SCREAMING_SNAKE_CASE"), ("user-service", "kebab-case"),
-        ("user", None), ("X", None), ("_private", None), ("$el", None), ("parseJSON", "camelCase"),
+        ("getUser", "camelCase"),
+        ("UserCard", "PascalCase"),
+        ("HTTPError", "PascalCase"),
+        ("get_user", "snake_case"),
+        ("MAX_SIZE", "SCREAMING_SNAKE_CASE"),
+        ("user-service", "kebab-case"),
+        ("user", None),
+        ("X", None),
+        ("_private", None),
+        ("$el", None),
+        ("parseJSON", "camelCase"),
     ],
 )
 def test_name_case(name, case):
@@ -30,8 +38,16 @@ def _files(sources):
 def test_infer_majorities_and_libraries():
     files = _files(
         [
-            ("src/user-service.ts", "typescript", "import express from 'express';\nimport { z } from 'zod';\nexport function getUser() {\n  return fetch('/u');\n}\n"),
-            ("src/order-service.ts", "typescript", "import { x } from '../lib/x.js';\nimport y from '@/y';\nexport const listOrders = () => 1;\n"),
+            (
+                "src/user-service.ts",
+                "typescript",
+                "import express from 'express';\nimport { z } from 'zod';\nexport function getUser() {\n  return fetch('/u');\n}\n",
+            ),
+            (
+                "src/order-service.ts",
+                "typescript",
+                "import { x } from '../lib/x.js';\nimport y from '@/y';\nexport const listOrders = () => 1;\n",
+            ),
             ("src/legacy.js", "javascript", 'const a = require("axios")\nmodule.exports = { a }\n'),
             ("test/user.test.ts", "typescript", "import { test } from 'vitest';\ntest('x', () => {});\n"),
         ]
@@ -58,7 +74,15 @@ def test_declared_but_unimported_library_still_counts_once():
 
 
 def test_python_family():
-    files = _files([("app/main.py", "python", "from fastapi import FastAPI\nimport httpx\nfrom pydantic import BaseModel\n\ndef get_item():\n    return \"x\"\n")])
+    files = _files(
+        [
+            (
+                "app/main.py",
+                "python",
+                'from fastapi import FastAPI\nimport httpx\nfrom pydantic import BaseModel\n\ndef get_item():\n    return "x"\n',
+            )
+        ]
+    )
     c = infer(files, {"fastapi"}, [])["python"]
     assert c["http_framework"].value == "fastapi" and c["http_client"].value == "httpx"
     assert c["validation"].value == "pydantic" and c["naming.functions"].value == "snake_case"
@@ -76,8 +100,17 @@ from freeagent.validate.runner import Validator
 
 CAMEL_FUNCTIONS = "".join(
     f"export function {name}() {{\n  return 1;\n}}\n"
-    for name in ("parseInput", "formatOutput", "loadConfig", "saveConfig", "readFile", "writeFile",
-                 "listUsers", "getUserName", "deleteUser")
+    for name in (
+        "parseInput",
+        "formatOutput",
+        "loadConfig",
+        "saveConfig",
+        "readFile",
+        "writeFile",
+        "listUsers",
+        "getUserName",
+        "deleteUser",
+    )
 )
 
 
@@ -95,8 +128,10 @@ def _naming(ctx: WorkspaceContext, rel: str):
 
 
 def _applied(root: Path, fix) -> dict[str, str]:
-    return {Path(file).relative_to(root).as_posix(): apply_edits((Path(file)).read_text(), edits)
-            for file, edits in fix.edits}
+    return {
+        Path(file).relative_to(root).as_posix(): apply_edits((Path(file)).read_text(), edits)
+        for file, edits in fix.edits
+    }
 
 
 USERS = (
@@ -110,26 +145,29 @@ USERS = (
 
 
 def test_rename_fix_renames_the_declaration_and_its_importers(tmp_path):
-    ctx = _workspace(tmp_path, {
-        "package.json": '{"name": "w", "type": "module"}\n',
-        "src/helpers.ts": CAMEL_FUNCTIONS,
-        "src/users.ts": USERS,
-        "src/routes.ts": (
-            "import { get_user_by_id, handlers } from './users.js';\n"
-            "\n"
-            "export function route(id: string) {\n"
-            "  return get_user_by_id(id) ?? handlers;\n"
-            "}\n"
-            "export const label = 'café → ' + get_user_by_id('1');\n"
-        ),
-        "src/aliased.ts": (
-            "import { get_user_by_id as byId } from './users';\n"
-            "\n"
-            "const get_user_by_id = 'a local of the same name';\n"
-            "export const one = byId(get_user_by_id);\n"
-        ),
-        "src/unrelated.ts": "const get_user_by_id = 1;\nexport const two = get_user_by_id;\n",
-    })
+    ctx = _workspace(
+        tmp_path,
+        {
+            "package.json": '{"name": "w", "type": "module"}\n',
+            "src/helpers.ts": CAMEL_FUNCTIONS,
+            "src/users.ts": USERS,
+            "src/routes.ts": (
+                "import { get_user_by_id, handlers } from './users.js';\n"
+                "\n"
+                "export function route(id: string) {\n"
+                "  return get_user_by_id(id) ?? handlers;\n"
+                "}\n"
+                "export const label = 'café → ' + get_user_by_id('1');\n"
+            ),
+            "src/aliased.ts": (
+                "import { get_user_by_id as byId } from './users';\n"
+                "\n"
+                "const get_user_by_id = 'a local of the same name';\n"
+                "export const one = byId(get_user_by_id);\n"
+            ),
+            "src/unrelated.ts": "const get_user_by_id = 1;\nexport const two = get_user_by_id;\n",
+        },
+    )
     (finding,) = _naming(ctx, "src/users.ts")
     assert finding.message.endswith("'getUserById'")
     (fix,) = finding.fixes
@@ -164,13 +202,16 @@ def test_rename_fix_renames_the_declaration_and_its_importers(tmp_path):
 
 
 def test_rename_follows_a_barrel_and_export_star(tmp_path):
-    ctx = _workspace(tmp_path, {
-        "src/helpers.ts": CAMEL_FUNCTIONS,
-        "src/users.ts": "export function get_user_by_id() {\n  return 1;\n}\n",
-        "src/index.ts": "export { get_user_by_id } from './users';\n",
-        "src/all.ts": "export * from './users';\n",
-        "app/main.ts": "import { get_user_by_id } from '../src';\nimport { get_user_by_id as g } from '../src/all';\nget_user_by_id(g);\n",
-    })
+    ctx = _workspace(
+        tmp_path,
+        {
+            "src/helpers.ts": CAMEL_FUNCTIONS,
+            "src/users.ts": "export function get_user_by_id() {\n  return 1;\n}\n",
+            "src/index.ts": "export { get_user_by_id } from './users';\n",
+            "src/all.ts": "export * from './users';\n",
+            "app/main.ts": "import { get_user_by_id } from '../src';\nimport { get_user_by_id as g } from '../src/all';\nget_user_by_id(g);\n",
+        },
+    )
     (fix,) = _naming(ctx, "src/users.ts")[0].fixes
     changed = _applied(tmp_path, fix)
     assert changed["src/index.ts"] == "export { getUserById } from './users';\n"
@@ -184,12 +225,17 @@ def test_rename_follows_a_barrel_and_export_star(tmp_path):
     "users, importer",
     [
         pytest.param(USERS + "const getUserById = 2;\n", None, id="new-name-declared-in-the-file"),
-        pytest.param(USERS, "import { get_user_by_id } from './users';\nconst getUserById = 3;\n", id="new-name-in-an-importer"),
+        pytest.param(
+            USERS, "import { get_user_by_id } from './users';\nconst getUserById = 3;\n", id="new-name-in-an-importer"
+        ),
         pytest.param(USERS, "import * as users from './users';\nusers.get_user_by_id('1');\n", id="namespace-import"),
         pytest.param(USERS, "const users = require('./users');\n", id="require"),
         pytest.param("export default function get_user_by_id() {\n  return 1;\n}\n", None, id="default-export-only"),
-        pytest.param("function get_user_by_id() {\n  return 1;\n}\nexport default get_user_by_id;\n", None,
-                     id="default-export-of-a-local"),
+        pytest.param(
+            "function get_user_by_id() {\n  return 1;\n}\nexport default get_user_by_id;\n",
+            None,
+            id="default-export-of-a-local",
+        ),
     ],
 )
 def test_no_rename_fix_when_it_cannot_be_done_safely(tmp_path, users, importer):
@@ -202,14 +248,28 @@ def test_no_rename_fix_when_it_cannot_be_done_safely(tmp_path, users, importer):
 
 
 def test_a_type_renamed_to_pascal_case(tmp_path):
-    types = "".join(f"export interface {n} {{\n  id: string;\n}}\n" for n in (
-        "UserCard", "OrderLine", "ServerOptions", "ClientOptions", "RouteInfo", "TaskItem", "TaskList",
-        "CommentItem", "ApiError"))
-    ctx = _workspace(tmp_path, {
-        "src/types.ts": types,
-        "src/config.ts": "export type acceptsConfig = { strict: boolean };\nexport const x: acceptsConfig[] = [];\n",
-        "src/use.ts": "import type { acceptsConfig } from './config';\nlet c: acceptsConfig | null = null;\n",
-    })
+    types = "".join(
+        f"export interface {n} {{\n  id: string;\n}}\n"
+        for n in (
+            "UserCard",
+            "OrderLine",
+            "ServerOptions",
+            "ClientOptions",
+            "RouteInfo",
+            "TaskItem",
+            "TaskList",
+            "CommentItem",
+            "ApiError",
+        )
+    )
+    ctx = _workspace(
+        tmp_path,
+        {
+            "src/types.ts": types,
+            "src/config.ts": "export type acceptsConfig = { strict: boolean };\nexport const x: acceptsConfig[] = [];\n",
+            "src/use.ts": "import type { acceptsConfig } from './config';\nlet c: acceptsConfig | null = null;\n",
+        },
+    )
     (finding,) = _naming(ctx, "src/config.ts")
     assert "'acceptsConfig' is camelCase; this project names types in PascalCase" in finding.message
     assert _applied(tmp_path, finding.fixes[0]) == {
@@ -219,29 +279,43 @@ def test_a_type_renamed_to_pascal_case(tmp_path):
 
 
 def test_python_rename_in_the_module_and_its_importers(tmp_path):
-    helpers = "".join(f"def {n}():\n    return 1\n\n\n" for n in (
-        "parse_input", "format_output", "load_config", "save_config", "read_file", "write_file",
-        "list_users", "get_user_name", "delete_user"))
-    ctx = _workspace(tmp_path, {
-        "app/__init__.py": "",
-        "app/helpers.py": helpers,
-        "app/users.py": (
-            "__all__ = [\"getUser\"]\n\n\n"
-            "class Repo:\n    def getUser(self):\n        return self.getUser\n\n\n"
-            "def getUser(user_id, getUser_hint=None):\n    \"\"\"getUser in a docstring\"\"\"\n"
-            "    return dict(getUser=user_id, f=getUser)\n"
-        ),
-        "app/routes.py": "from .users import getUser\n\n\ndef route():\n    return getUser(1)\n",
-        "app/main.py": "from app.users import getUser as fetch_user\n\nfetch_user(2)\n",
-    })
+    helpers = "".join(
+        f"def {n}():\n    return 1\n\n\n"
+        for n in (
+            "parse_input",
+            "format_output",
+            "load_config",
+            "save_config",
+            "read_file",
+            "write_file",
+            "list_users",
+            "get_user_name",
+            "delete_user",
+        )
+    )
+    ctx = _workspace(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/helpers.py": helpers,
+            "app/users.py": (
+                '__all__ = ["getUser"]\n\n\n'
+                "class Repo:\n    def getUser(self):\n        return self.getUser\n\n\n"
+                'def getUser(user_id, getUser_hint=None):\n    """getUser in a docstring"""\n'
+                "    return dict(getUser=user_id, f=getUser)\n"
+            ),
+            "app/routes.py": "from .users import getUser\n\n\ndef route():\n    return getUser(1)\n",
+            "app/main.py": "from app.users import getUser as fetch_user\n\nfetch_user(2)\n",
+        },
+    )
     (finding,) = _naming(ctx, "app/users.py")
     assert finding.message.endswith("'get_user'")
     assert _applied(tmp_path, finding.fixes[0]) == {
         # the method, the attribute and the keyword argument are other names; the docstring is text
         "app/users.py": (
-            "__all__ = [\"get_user\"]\n\n\n"
+            '__all__ = ["get_user"]\n\n\n'
             "class Repo:\n    def getUser(self):\n        return self.getUser\n\n\n"
-            "def get_user(user_id, getUser_hint=None):\n    \"\"\"getUser in a docstring\"\"\"\n"
+            'def get_user(user_id, getUser_hint=None):\n    """getUser in a docstring"""\n'
             "    return dict(getUser=user_id, f=get_user)\n"
         ),
         "app/routes.py": "from .users import get_user\n\n\ndef route():\n    return get_user(1)\n",
@@ -250,32 +324,54 @@ def test_python_rename_in_the_module_and_its_importers(tmp_path):
 
 
 def test_python_module_imported_whole_gets_no_fix(tmp_path):
-    helpers = "".join(f"def {n}():\n    return 1\n\n\n" for n in (
-        "parse_input", "format_output", "load_config", "save_config", "read_file", "write_file",
-        "list_users", "get_user_name", "delete_user"))
-    ctx = _workspace(tmp_path, {
-        "app/__init__.py": "",
-        "app/helpers.py": helpers,
-        "app/users.py": "def getUser():\n    return 1\n",
-        "app/main.py": "from app import users\n\nusers.getUser()\n",
-    })
+    helpers = "".join(
+        f"def {n}():\n    return 1\n\n\n"
+        for n in (
+            "parse_input",
+            "format_output",
+            "load_config",
+            "save_config",
+            "read_file",
+            "write_file",
+            "list_users",
+            "get_user_name",
+            "delete_user",
+        )
+    )
+    ctx = _workspace(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/helpers.py": helpers,
+            "app/users.py": "def getUser():\n    return 1\n",
+            "app/main.py": "from app import users\n\nusers.getUser()\n",
+        },
+    )
     (finding,) = _naming(ctx, "app/users.py")
     assert finding.fixes == ()
 
 
 # ---------------------------------------------------------------------- JSX components in .ts files
 
-COMPONENT = "export const Fragment = (props: { children?: unknown }) => props.children;\n" \
-            "export function ErrorBoundary() {\n  return null;\n}\n"
+COMPONENT = (
+    "export const Fragment = (props: { children?: unknown }) => props.children;\n"
+    "export function ErrorBoundary() {\n  return null;\n}\n"
+)
 
 
 @pytest.mark.parametrize(
     "extra, exempt",
     [
-        pytest.param({"tsconfig.json": json.dumps({"compilerOptions": {"jsx": "react-jsx", "jsxImportSource": "hono/jsx"}})},
-                     True, id="tsconfig-jsx"),
-        pytest.param({"tsconfig.json": json.dumps({"compilerOptions": {"jsxImportSource": "preact"}})}, True,
-                     id="tsconfig-jsxImportSource"),
+        pytest.param(
+            {"tsconfig.json": json.dumps({"compilerOptions": {"jsx": "react-jsx", "jsxImportSource": "hono/jsx"}})},
+            True,
+            id="tsconfig-jsx",
+        ),
+        pytest.param(
+            {"tsconfig.json": json.dumps({"compilerOptions": {"jsxImportSource": "preact"}})},
+            True,
+            id="tsconfig-jsxImportSource",
+        ),
         pytest.param({"src/view.tsx": "export const view = () => <div />;\n"}, True, id="workspace-has-tsx"),
         pytest.param({"tsconfig.json": json.dumps({"compilerOptions": {"strict": True}})}, False, id="no-jsx-anywhere"),
     ],

@@ -8,12 +8,15 @@ from freeagent.eval.runner import RunResult, parse_strategies
 from freeagent.eval.stats import aggregate, percentile, wilson
 
 
-@pytest.mark.parametrize("successes, n, low, high", [
-    (8, 10, 0.4902, 0.9433),
-    (0, 10, 0.0, 0.2775),
-    (10, 10, 0.7225, 1.0),
-    (1, 4, 0.0456, 0.6994),
-])
+@pytest.mark.parametrize(
+    "successes, n, low, high",
+    [
+        (8, 10, 0.4902, 0.9433),
+        (0, 10, 0.0, 0.2775),
+        (10, 10, 0.7225, 1.0),
+        (1, 4, 0.0456, 0.6994),
+    ],
+)
 def test_wilson_interval(successes, n, low, high):
     lo, hi = wilson(successes, n)
     assert lo == pytest.approx(low, abs=1e-4) and hi == pytest.approx(high, abs=1e-4)
@@ -26,8 +29,9 @@ def test_percentile_interpolates():
 
 
 def run(task, success, **kw):
-    return RunResult(task=task, strategy=kw.pop("strategy", "llm:anthropic/m"), repeat=kw.pop("repeat", 0),
-                     success=success, **kw)
+    return RunResult(
+        task=task, strategy=kw.pop("strategy", "llm:anthropic/m"), repeat=kw.pop("repeat", 0), success=success, **kw
+    )
 
 
 def test_aggregate_by_hand():
@@ -35,8 +39,16 @@ def test_aggregate_by_hand():
         run("a", True, attempts=1, first_attempt=True, cost_usd=0.01, seconds=2.0, source="llm"),
         run("b", True, attempts=3, cost_usd=0.03, seconds=6.0, source="llm", hallucinated_attempts=2),
         run("c", False, category="tests failed", attempts=1, cost_usd=0.01, seconds=4.0, source="llm"),
-        run("d", False, category="validator rejected", attempts=3, cost_usd=0.03, seconds=8.0, source="llm",
-            hallucinated_attempts=3),
+        run(
+            "d",
+            False,
+            category="validator rejected",
+            attempts=3,
+            cost_usd=0.03,
+            seconds=8.0,
+            source="llm",
+            hallucinated_attempts=3,
+        ),
         run("e", False, category="skipped", reason="ANTHROPIC_API_KEY is not set"),
     ]
     (agg,) = aggregate(rows)
@@ -51,8 +63,12 @@ def test_aggregate_by_hand():
 
 
 def test_one_unknown_price_makes_the_cost_unknown():
-    (agg,) = aggregate([run("a", True, cost_usd=0.01, source="llm", attempts=1),
-                        run("b", True, cost_usd=None, source="llm", attempts=1)])
+    (agg,) = aggregate(
+        [
+            run("a", True, cost_usd=0.01, source="llm", attempts=1),
+            run("b", True, cost_usd=None, source="llm", attempts=1),
+        ]
+    )
     assert agg.cost_total_usd is None and agg.cost_per_task_usd is None and agg.cost_per_success_usd is None
 
 
@@ -63,8 +79,12 @@ def test_all_skipped():
 
 def test_parse_strategies():
     plan = parse_strategies(("spec", "llm"), ("anthropic/claude-sonnet-5-5", "openai/gpt-4o", "qwen"))
-    assert [s.label for s in plan] == ["spec", "llm:anthropic/claude-sonnet-5-5", "llm:openai/gpt-4o",
-                                       "llm:anthropic/qwen"]
+    assert [s.label for s in plan] == [
+        "spec",
+        "llm:anthropic/claude-sonnet-5-5",
+        "llm:openai/gpt-4o",
+        "llm:anthropic/qwen",
+    ]
 
 
 def report(rates):

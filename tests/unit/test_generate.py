@@ -71,7 +71,9 @@ def test_client_inside_a_class_goes_after_the_class(taskboard):
 def test_generated_code_follows_the_project_style(tmp_path):
     ws = tmp_path / "app"
     shutil.copytree(ROOT / "tests" / "fixtures" / "nextjs-app", ws)
-    (ws / "src/lib/comments.ts").write_text('import { apiClient } from "@/lib/api-client"\n\n// TODO: create a comment on a task\n')
+    (ws / "src/lib/comments.ts").write_text(
+        'import { apiClient } from "@/lib/api-client"\n\n// TODO: create a comment on a task\n'
+    )
     engine = FolderEngine(ws)
     engine.load()
     result, new = generate(engine, "src/lib/comments.ts", "create a comment on a task", target="client")
@@ -100,8 +102,9 @@ def test_next_route_handlers_only_in_route_files(tmp_path):
     plain = FolderEngine(ROOT / "tests" / "fixtures" / "nextjs-app")
     plain.load()
     with pytest.raises(GenerationError, match="zod"):  # a yup app: no zod to validate with
-        plain.generator().generate(plain.operation("listComments"), "handler",
-                                   plain.root / "src/app/api/x/route.ts", "", None)
+        plain.generator().generate(
+            plain.operation("listComments"), "handler", plain.root / "src/app/api/x/route.ts", "", None
+        )
     ws = tmp_path / "app"
     shutil.copytree(ROOT / "tests" / "fixtures" / "nextjs-app", ws)
     manifest = json.loads((ws / "package.json").read_text())
@@ -112,7 +115,10 @@ def test_next_route_handlers_only_in_route_files(tmp_path):
     op = engine.operation("listComments")
     route = engine.root / "src/app/api/tasks/[taskId]/comments/route.ts"
     result = engine.generator().generate(op, "handler", route, "", None)
-    assert "export async function GET(request: NextRequest, context: { params: { taskId: string } }): Promise<NextResponse> {" in result.code
+    assert (
+        "export async function GET(request: NextRequest, context: { params: { taskId: string } }): Promise<NextResponse> {"
+        in result.code
+    )
     with pytest.raises(GenerationError, match="route.ts"):
         engine.generator().generate(op, "handler", engine.root / "src/lib/x.ts", "", None)
     existing = engine.root / "src/app/api/users/route.ts"
@@ -179,11 +185,27 @@ def test_mount_prefix_uses_parameter_names(taskboard):
     [
         pytest.param("import { a } from 'm';\n", [("m", "b", False)], "import { a, b } from 'm';\n", id="merge-named"),
         pytest.param("import { a } from 'm';\n", [("m", "a", False)], "import { a } from 'm';\n", id="no-duplicate"),
-        pytest.param("import { a } from 'm';\n", [("m", "T", True)], "import { a } from 'm';\nimport type { T } from 'm';\n", id="type-separate"),
-        pytest.param("import type { S } from 'm';\n", [("m", "T", True)], "import type { S, T } from 'm';\n", id="type-merge"),
-        pytest.param("const x = 1;\n", [("zod", "z", False)], "import { z } from 'zod';\n\nconst x = 1;\n", id="no-imports-yet"),
-        pytest.param("import {\n  a,\n} from 'm';\n", [("m", "b", False)], "import {\n  a,\n  b,\n} from 'm';\n", id="multiline"),
-        pytest.param("// c\nimport a from 'a';\n\nexport {};\n", [("b", "default:b", False)], "// c\nimport a from 'a';\nimport b from 'b';\n\nexport {};\n", id="after-last"),
+        pytest.param(
+            "import { a } from 'm';\n",
+            [("m", "T", True)],
+            "import { a } from 'm';\nimport type { T } from 'm';\n",
+            id="type-separate",
+        ),
+        pytest.param(
+            "import type { S } from 'm';\n", [("m", "T", True)], "import type { S, T } from 'm';\n", id="type-merge"
+        ),
+        pytest.param(
+            "const x = 1;\n", [("zod", "z", False)], "import { z } from 'zod';\n\nconst x = 1;\n", id="no-imports-yet"
+        ),
+        pytest.param(
+            "import {\n  a,\n} from 'm';\n", [("m", "b", False)], "import {\n  a,\n  b,\n} from 'm';\n", id="multiline"
+        ),
+        pytest.param(
+            "// c\nimport a from 'a';\n\nexport {};\n",
+            [("b", "default:b", False)],
+            "// c\nimport a from 'a';\nimport b from 'b';\n\nexport {};\n",
+            id="after-last",
+        ),
     ],
 )
 def test_merge_imports(text, wanted, expected):
@@ -212,14 +234,22 @@ def test_check_catches_a_wrong_handler(taskboard):
     assert any("body fields" in f.message for f in findings)
     findings = check_handler(op, "router.get('/tasks/:taskId/comments', x); res.status(299)", {}, None)
     assert any("GET" in f.message for f in findings) and any("299" in f.message for f in findings)
-    optional = {"createCommentBody": "const createCommentBody = z.object({\n  author: z.string().optional(),\n  body: z.string(),\n});"}
+    optional = {
+        "createCommentBody": "const createCommentBody = z.object({\n  author: z.string().optional(),\n  body: z.string(),\n});"
+    }
     assert any("required-ness" in f.message for f in check_handler(op, "", optional, None))
 
 
 @pytest.mark.parametrize(
     "rel, is_spec",
-    [("openapi.yaml", True), ("api/openapi.v2.json", True), ("specs/b.yaml", True), ("specs/v1/b.json", True),
-     ("config/app.yaml", False), ("openapi.txt", False)],
+    [
+        ("openapi.yaml", True),
+        ("api/openapi.v2.json", True),
+        ("specs/b.yaml", True),
+        ("specs/v1/b.json", True),
+        ("config/app.yaml", False),
+        ("openapi.txt", False),
+    ],
 )
 def test_spec_globs(taskboard, rel, is_spec):
     assert taskboard._matches_spec_globs(taskboard.root / rel) is is_spec

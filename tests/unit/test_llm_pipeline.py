@@ -21,16 +21,21 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = "```ts\n{}\n```"
-GOOD = TS.format("export function slugify(title: string): string {\n"
-                 "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');\n}")
-HALLUCINATED = TS.format("import kebabCase from 'lodash/kebabCase';\n\n"
-                         "export function slugify(title: string): string {\n  return kebabCase(title);\n}")
+GOOD = TS.format(
+    "export function slugify(title: string): string {\n"
+    "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');\n}"
+)
+HALLUCINATED = TS.format(
+    "import kebabCase from 'lodash/kebabCase';\n\n"
+    "export function slugify(title: string): string {\n  return kebabCase(title);\n}"
+)
 
 
 def byte_counter() -> TokenCounter:
     """A real tiktoken Encoding over single bytes (1 byte = 1 token): offline and exact."""
-    encoding = tiktoken.Encoding("bytes", pat_str=r"\S+|\s+", mergeable_ranks={bytes([i]): i for i in range(256)},
-                                 special_tokens={})
+    encoding = tiktoken.Encoding(
+        "bytes", pat_str=r"\S+|\s+", mergeable_ranks={bytes([i]): i for i in range(256)}, special_tokens={}
+    )
     return TokenCounter(encoding)
 
 
@@ -54,9 +59,16 @@ def workspace(tmp_path, monkeypatch):
 
 
 def settings(server: FakeLLMServer, **changes) -> LlmSettings:
-    base = LlmSettings(provider="anthropic", model="claude-sonnet-5-5", base_url=server.url,
-                       fallback_provider="ollama", fallback_model="qwen2.5-coder:7b", fallback_base_url=server.url,
-                       typecheck=False, max_attempts=3)
+    base = LlmSettings(
+        provider="anthropic",
+        model="claude-sonnet-5-5",
+        base_url=server.url,
+        fallback_provider="ollama",
+        fallback_model="qwen2.5-coder:7b",
+        fallback_base_url=server.url,
+        typecheck=False,
+        max_attempts=3,
+    )
     return replace(base, **changes)
 
 
@@ -68,8 +80,11 @@ async def run(engine, target, llm: LlmSettings):
 
 async def test_hallucinated_package_is_corrected_on_retry(server, workspace):
     engine, target = workspace
-    server.script("/v1/messages", Reply(text=HALLUCINATED, input_tokens=3000, output_tokens=60),
-                  Reply(text=GOOD, input_tokens=3200, output_tokens=70))
+    server.script(
+        "/v1/messages",
+        Reply(text=HALLUCINATED, input_tokens=3000, output_tokens=60),
+        Reply(text=GOOD, input_tokens=3200, output_tokens=70),
+    )
     result, text = await run(engine, target, settings(server))
     assert result.source == "llm" and result.attempts == 2 and result.findings == []
     assert result.title == "Generate with claude-sonnet-5-5: slugify a task title for URLs"
@@ -92,8 +107,11 @@ async def test_hallucinated_package_is_corrected_on_retry(server, workspace):
 
 async def test_prose_only_answer_is_rejected_and_retried(server, workspace):
     engine, target = workspace
-    server.script("/v1/messages", Reply(text="Sure! You could lowercase the title and replace spaces with dashes."),
-                  Reply(text=GOOD))
+    server.script(
+        "/v1/messages",
+        Reply(text="Sure! You could lowercase the title and replace spaces with dashes."),
+        Reply(text=GOOD),
+    )
     result, _ = await run(engine, target, settings(server))
     assert [h["cause"] for h in result.history] == ["no_code", None]
     assert "code block" in server.bodies("/v1/messages")[1]["messages"][-1]["content"]
@@ -122,14 +140,15 @@ async def test_cost_sensitive_stays_local_when_the_local_answer_passes(server, w
 async def test_local_model_down_escalates(server, workspace):
     engine, target = workspace
     server.script("/v1/messages", Reply(text=GOOD))
-    result, _ = await run(engine, target, settings(server, mode="cost-sensitive", fallback_base_url="http://127.0.0.1:9"))
+    result, _ = await run(
+        engine, target, settings(server, mode="cost-sensitive", fallback_base_url="http://127.0.0.1:9")
+    )
     assert result.history[0]["cause"] == "provider_connection" and result.history[-1]["passed"]
 
 
 async def test_budget_exhausted_stops_with_a_title_that_says_so(server, workspace):
     engine, target = workspace
-    server.script("/v1/messages", Reply(text=HALLUCINATED, input_tokens=100_000, output_tokens=1000),
-                  Reply(text=GOOD))
+    server.script("/v1/messages", Reply(text=HALLUCINATED, input_tokens=100_000, output_tokens=1000), Reply(text=GOOD))
     result, _ = await run(engine, target, settings(server, budget_usd=0.05))
     assert result.attempts == 1 and len(server.bodies("/v1/messages")) == 1
     assert result.title.startswith("Generate with claude-sonnet-5-5 (fails checks: FA101, budget spent)")
@@ -146,8 +165,9 @@ async def test_every_attempt_failing_is_offered_only_under_a_failing_title(serve
 async def test_unknown_price_is_unknown_not_zero(server, workspace):
     engine, target = workspace
     server.script("/v1/chat/completions", Reply(text=GOOD))
-    result, _ = await run(engine, target, settings(server, provider="openai", model="my-finetune",
-                                                   base_url=server.url + "/v1"))
+    result, _ = await run(
+        engine, target, settings(server, provider="openai", model="my-finetune", base_url=server.url + "/v1")
+    )
     assert result.findings == [] and result.cost_usd is None and result.history[0]["cost_usd"] is None
 
 
@@ -170,15 +190,23 @@ def test_validation_leaves_the_context_as_it_was(workspace):
     assert target not in engine.context.overlays and engine.context.index.files == before
 
 
-@pytest.mark.parametrize("answer, expected", [
-    pytest.param("```ts\nconst a = 1;\n```", "const a = 1;\n", id="fenced"),
-    pytest.param("Here:\n```typescript\nconst a = 1;\n```\nand a test:\n```ts\nconst a = 1;\nconst b = 2;\n```",
-                 "const a = 1;\nconst b = 2;\n", id="longest-block"),
-    pytest.param("```bash\nnpm i slugify\n```", None, id="only-another-language"),
-    pytest.param("export const a = (x: number) => x + 1;", "export const a = (x: number) => x + 1;\n", id="bare-code"),
-    pytest.param("Just lowercase it and replace the spaces.", None, id="prose"),
-    pytest.param("", None, id="empty"),
-])
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        pytest.param("```ts\nconst a = 1;\n```", "const a = 1;\n", id="fenced"),
+        pytest.param(
+            "Here:\n```typescript\nconst a = 1;\n```\nand a test:\n```ts\nconst a = 1;\nconst b = 2;\n```",
+            "const a = 1;\nconst b = 2;\n",
+            id="longest-block",
+        ),
+        pytest.param("```bash\nnpm i slugify\n```", None, id="only-another-language"),
+        pytest.param(
+            "export const a = (x: number) => x + 1;", "export const a = (x: number) => x + 1;\n", id="bare-code"
+        ),
+        pytest.param("Just lowercase it and replace the spaces.", None, id="prose"),
+        pytest.param("", None, id="empty"),
+    ],
+)
 def test_extract_code(answer, expected):
     assert extract_code(answer, "typescript") == expected
 
@@ -187,8 +215,10 @@ def test_place_merges_imports_and_keeps_indentation():
     text = "import { z } from 'zod';\n\nexport function f() {\n  // TODO: do it\n}\n"
     code = "import { z } from 'zod';\nimport { readFile } from 'node:fs/promises';\n\nreturn z.string().parse('x');\n"
     placed = place(text, code, 3, "typescript")
-    assert placed.new_text == ("import { z } from 'zod';\nimport { readFile } from 'node:fs/promises';\n\n"
-                               "export function f() {\n  return z.string().parse('x');\n}\n")
+    assert placed.new_text == (
+        "import { z } from 'zod';\nimport { readFile } from 'node:fs/promises';\n\n"
+        "export function f() {\n  return z.string().parse('x');\n}\n"
+    )
     assert placed.imports == ["import { readFile } from 'node:fs/promises';"]
 
 
@@ -216,11 +246,14 @@ def test_root_cause_order():
     assert root_cause([]) is None
 
 
-@pytest.mark.parametrize("text, marker", [
-    pytest.param("// TODO: x\n", 0, id="marker-on-the-first-line"),
-    pytest.param("// header\n\n// TODO: x\n", 2, id="no-imports-yet"),
-    pytest.param("", None, id="empty-file"),
-])
+@pytest.mark.parametrize(
+    "text, marker",
+    [
+        pytest.param("// TODO: x\n", 0, id="marker-on-the-first-line"),
+        pytest.param("// header\n\n// TODO: x\n", 2, id="no-imports-yet"),
+        pytest.param("", None, id="empty-file"),
+    ],
+)
 def test_place_into_a_file_without_imports(text, marker):
     placed = place(text, "import { z } from 'zod';\n\nexport const s = z.string();\n", marker, "typescript")
     assert placed.new_text.count("import { z } from 'zod';") == 1
@@ -244,6 +277,8 @@ async def test_the_hint_reaches_the_model(server, workspace):
     engine, target = workspace
     server.script("/v1/messages", Reply(text=GOOD))
     text = target.read_text()
-    await LlmPipeline(engine, settings(server), counter=byte_counter()).run("count the comments of a task", target, text, 2)
+    await LlmPipeline(engine, settings(server), counter=byte_counter()).run(
+        "count the comments of a task", target, text, 2
+    )
     prompt = server.bodies("/v1/messages")[0]["messages"][0]["content"]
     assert "## A related API operation" in prompt and "operationId createComment" in prompt

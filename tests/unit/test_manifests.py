@@ -63,7 +63,9 @@ def test_malformed_package_json_is_a_finding_with_position(text, line, column):
 
 
 def test_pnpm_workspace_and_its_errors():
-    globs, findings = parse_pnpm_workspace(Path("/ws/pnpm-workspace.yaml"), "packages:\n  - 'packages/*'\n  - '!**/test/**'\n")
+    globs, findings = parse_pnpm_workspace(
+        Path("/ws/pnpm-workspace.yaml"), "packages:\n  - 'packages/*'\n  - '!**/test/**'\n"
+    )
     assert globs == ["packages/*", "!**/test/**"] and findings == []
     globs, findings = parse_pnpm_workspace(Path("/ws/pnpm-workspace.yaml"), "packages:\n  - [oops\n")
     assert globs == [] and findings[0].code == "FA006"
@@ -72,9 +74,16 @@ def test_pnpm_workspace_and_its_errors():
 @pytest.mark.parametrize(
     "specifier, builtin",
     [
-        ("fs", True), ("node:fs", True), ("fs/promises", True), ("node:fs/promises", True),
-        ("node:test", True), ("test", False), ("node:sqlite", True), ("express", False),
-        ("path/posix", True), ("node:nope", False),
+        ("fs", True),
+        ("node:fs", True),
+        ("fs/promises", True),
+        ("node:fs/promises", True),
+        ("node:test", True),
+        ("test", False),
+        ("node:sqlite", True),
+        ("express", False),
+        ("path/posix", True),
+        ("node:nope", False),
     ],
 )
 def test_node_builtins(specifier, builtin):

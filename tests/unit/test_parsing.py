@@ -23,10 +23,18 @@ def ts(source: str, language: str = "typescript"):
         pytest.param("export { a as b } from 'pkg';", [("pkg", "reexport", ("a",), False)], id="reexport-named"),
         pytest.param("export type { T } from './t';", [("./t", "reexport", ("T",), True)], id="reexport-type"),
         pytest.param("const fs = require('fs');", [("fs", "require", ("*",), False)], id="require"),
-        pytest.param("const { a, b: c } = require('m');", [("m", "require", ("a", "b"), False)], id="require-destructured"),
+        pytest.param(
+            "const { a, b: c } = require('m');", [("m", "require", ("a", "b"), False)], id="require-destructured"
+        ),
         pytest.param("import fs = require('fs');", [("fs", "import-equals", ("*",), False)], id="import-equals"),
-        pytest.param("async function f() { await import('node:path'); }", [("node:path", "dynamic", ("*",), False)], id="dynamic-nested"),
-        pytest.param("function g() { if (x) { require('deep'); } }", [("deep", "require", ("*",), False)], id="require-nested"),
+        pytest.param(
+            "async function f() { await import('node:path'); }",
+            [("node:path", "dynamic", ("*",), False)],
+            id="dynamic-nested",
+        ),
+        pytest.param(
+            "function g() { if (x) { require('deep'); } }", [("deep", "require", ("*",), False)], id="require-nested"
+        ),
         pytest.param("require(name);", [], id="require-non-literal"),
     ],
 )
@@ -58,8 +66,15 @@ declare module 'virtual:env' { export const x: number; }
     )
     exports = {(e.name, e.kind) for e in summary.exports}
     assert exports >= {
-        ("default", "default"), ("a", "local"), ("b", "local"), ("C", "local"), ("I", "local"),
-        ("T", "local"), ("E", "local"), ("renamedLocal", "local"), ("ns", "reexport"),
+        ("default", "default"),
+        ("a", "local"),
+        ("b", "local"),
+        ("C", "local"),
+        ("I", "local"),
+        ("T", "local"),
+        ("E", "local"),
+        ("renamedLocal", "local"),
+        ("ns", "reexport"),
     }
     kinds = {s.name: (s.kind, s.exported) for s in summary.symbols}
     assert kinds["main"] == ("function", True)
@@ -75,14 +90,18 @@ declare module 'virtual:env' { export const x: number; }
 def test_commonjs_exports():
     summary = ts("module.exports = { send, retry: 3 };\nexports.extra = 1;\n", "javascript")
     assert {(e.name, e.kind) for e in summary.exports} == {
-        ("default", "commonjs"), ("send", "commonjs"), ("retry", "commonjs"), ("extra", "commonjs"),
+        ("default", "commonjs"),
+        ("send", "commonjs"),
+        ("retry", "commonjs"),
+        ("extra", "commonjs"),
     }
     assert summary.style.cjs == 2 and summary.style.esm == 0
 
 
 def test_jsx_in_js_and_components():
     summary = PARSERS.summarize(
-        "src/App.jsx", "tsx",
+        "src/App.jsx",
+        "tsx",
         b'import React from "react"\nexport function UserCard({ name }) {\n  return <div className="card">{name}</div>\n}\n',
     )
     assert not summary.has_errors
@@ -104,13 +123,18 @@ def test_style_sample():
 
 def test_python_imports_symbols_and_all():
     summary = PARSERS.summarize(
-        "app/x.py", "python",
+        "app/x.py",
+        "python",
         b"from __future__ import annotations\nimport os.path as p, sys\nfrom . import models\nfrom ..core.db import Session as S, engine\n"
         b"try:\n    import yaml\nexcept ImportError:\n    yaml = None\n"
         b"__all__ = ['handler']\n\n@decorator\ndef handler():\n    return \"x\"\n\nclass Item:\n    pass\n\nLIMIT = 10\n",
     )
     assert [(r.specifier, r.names) for r in summary.imports] == [
-        ("os.path", ("*",)), ("sys", ("*",)), (".", ("models",)), ("..core.db", ("Session", "engine")), ("yaml", ("*",)),
+        ("os.path", ("*",)),
+        ("sys", ("*",)),
+        (".", ("models",)),
+        ("..core.db", ("Session", "engine")),
+        ("yaml", ("*",)),
     ]
     assert [e.name for e in summary.exports] == ["handler"]
     kinds = {s.name: (s.kind, s.exported) for s in summary.symbols}
@@ -131,16 +155,30 @@ def test_incremental_reparse_matches_a_full_parse(seed):
 
     rng = random.Random(seed)
     source = (Path(__file__).resolve().parents[2] / "examples/taskboard/src/routes/tasks.ts").read_bytes()
-    snippets = [b"import z from 'zod';\n", b"const q = require('x');\n", b"export const k = 1;\n",
-                b"fetch('/a');\n", b"}", b"'", b"\n\n", b"export * from './y.js';\n", b""]
+    snippets = [
+        b"import z from 'zod';\n",
+        b"const q = require('x');\n",
+        b"export const k = 1;\n",
+        b"fetch('/a');\n",
+        b"}",
+        b"'",
+        b"\n\n",
+        b"export * from './y.js';\n",
+        b"",
+    ]
     previous = None
     current = source
     for _ in range(6):
         summary, tree = PARSERS.summarize_tree("src/t.ts", "typescript", current, previous)
         full = PARSERS.summarize("src/t.ts", "typescript", current)
-        assert (summary.imports, summary.exports, summary.symbols, summary.style, summary.has_errors) == \
-            (full.imports, full.exports, full.symbols, full.style, full.has_errors)
+        assert (summary.imports, summary.exports, summary.symbols, summary.style, summary.has_errors) == (
+            full.imports,
+            full.exports,
+            full.symbols,
+            full.style,
+            full.has_errors,
+        )
         previous = (current, tree)
         at = rng.randrange(len(current) + 1)
         cut = rng.randrange(0, 40)
-        current = current[:at] + rng.choice(snippets) + current[at + cut:]
+        current = current[:at] + rng.choice(snippets) + current[at + cut :]

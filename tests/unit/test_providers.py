@@ -18,8 +18,12 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 PATHS = {"anthropic": "/v1/messages", "openai": "/v1/chat/completions", "ollama": "/api/chat"}
 MODELS = {"anthropic": "claude-sonnet-5-5", "openai": "gpt-4o", "ollama": "qwen2.5-coder:7b"}
 ALL = [pytest.param(name, id=name) for name in PATHS]
-REQUEST = Request(system="You write TypeScript.", messages=(Message("user", "Write a slugify function."),),
-                  max_tokens=512, temperature=0.0)
+REQUEST = Request(
+    system="You write TypeScript.",
+    messages=(Message("user", "Write a slugify function."),),
+    max_tokens=512,
+    temperature=0.0,
+)
 
 
 @pytest.fixture
@@ -45,19 +49,25 @@ def expected_cost(name: str, reply: Reply) -> float:
         return 0.0
     price = PRICES[MODELS[name]]
     fresh = reply.input_tokens - reply.cached_tokens
-    return round((fresh * price.input + reply.cached_tokens * price.cached_input + reply.output_tokens * price.output)
-                 / 1_000_000, 8)
+    return round(
+        (fresh * price.input + reply.cached_tokens * price.cached_input + reply.output_tokens * price.output)
+        / 1_000_000,
+        8,
+    )
 
 
 @pytest.mark.parametrize("name", ALL)
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
 async def test_answer_usage_and_cost(server, name, stream):
-    reply = Reply(text="export const slugify = (s: string) => s.toLowerCase();", input_tokens=1200,
-                  output_tokens=80, cached_tokens=0 if name == "ollama" else 1000)
+    reply = Reply(
+        text="export const slugify = (s: string) => s.toLowerCase();",
+        input_tokens=1200,
+        output_tokens=80,
+        cached_tokens=0 if name == "ollama" else 1000,
+    )
     server.script(PATHS[name], reply)
     pieces: list[str] = []
-    completion = await generate_with_retries(provider(name, server), REQUEST,
-                                             on_text=pieces.append if stream else None)
+    completion = await generate_with_retries(provider(name, server), REQUEST, on_text=pieces.append if stream else None)
     assert completion.text == reply.text
     if stream:
         assert len(pieces) > 1 and "".join(pieces) == reply.text
@@ -69,7 +79,9 @@ async def test_answer_usage_and_cost(server, name, stream):
     (body,) = server.bodies(PATHS[name])
     # the request reached the server in that provider's own shape
     if name == "anthropic":
-        assert body["system"] == REQUEST.system and body["messages"] == [{"role": "user", "content": "Write a slugify function."}]
+        assert body["system"] == REQUEST.system and body["messages"] == [
+            {"role": "user", "content": "Write a slugify function."}
+        ]
         assert body["max_tokens"] == 512
     elif name == "openai":
         assert body["messages"][0] == {"role": "system", "content": REQUEST.system}
@@ -89,8 +101,12 @@ async def test_rate_limit_waits_as_told_then_succeeds(server, name):
     server.script(PATHS[name], Reply(status=429, headers={"retry-after-ms": "300"}), Reply(text="fine"))
     retries = []
     started = time.perf_counter()
-    completion = await generate_with_retries(provider(name, server), REQUEST, max_retries=2,
-                                             on_retry=lambda error, attempt, delay: retries.append((error.kind, delay)))
+    completion = await generate_with_retries(
+        provider(name, server),
+        REQUEST,
+        max_retries=2,
+        on_retry=lambda error, attempt, delay: retries.append((error.kind, delay)),
+    )
     assert completion.text == "fine" and completion.retries == 1
     assert retries == [("rate_limited", pytest.approx(0.3))]
     assert time.perf_counter() - started >= 0.3
@@ -158,8 +174,9 @@ async def test_bad_key_or_missing_model_is_not_retried(server, name):
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
 async def test_cancellation_stops_the_request(server, name, stream):
     server.script(PATHS[name], Reply(text="slow", delay=5))
-    task = asyncio.create_task(generate_with_retries(provider(name, server), REQUEST,
-                                                     on_text=(lambda _: None) if stream else None))
+    task = asyncio.create_task(
+        generate_with_retries(provider(name, server), REQUEST, on_text=(lambda _: None) if stream else None)
+    )
     await asyncio.sleep(0.3)
     started = time.perf_counter()
     task.cancel()

@@ -26,15 +26,25 @@ VARIANTS = [
     ("ts-schema-zod", ROOT / "examples/taskboard", "src/schemas/api.ts", "schema", ""),
     ("ts-client-fetch", ROOT / "examples/taskboard", "src/api/generated.ts", "client", ""),
     ("ts-client-axios", FIXTURES / "nextjs-app", "src/lib/generated.ts", "client", ""),
-    ("ts-handler-express", ROOT / "examples/taskboard", "src/routes/api.ts", "handler",
-     "import { Router } from 'express';\n\nexport const router = Router();\n"),
+    (
+        "ts-handler-express",
+        ROOT / "examples/taskboard",
+        "src/routes/api.ts",
+        "handler",
+        "import { Router } from 'express';\n\nexport const router = Router();\n",
+    ),
     ("ts-handler-fastify", FIXTURES / "pnpm-monorepo", "apps/api/src/routes/api.ts", "handler", ""),
     ("ts-handler-next", FIXTURES / "nextjs-app", "src/app/api/generated/route.ts", "handler", ""),  # yup app: refused
     ("ts-schema-guards", FIXTURES / "nextjs-app", "src/lib/guards.ts", "schema", ""),  # no zod: type guards
     ("py-models", FIXTURES / "fastapi-service", "app/generated.py", "types", ""),
     ("py-client-httpx", FIXTURES / "fastapi-service", "app/generated.py", "client", ""),
-    ("py-handler-fastapi", FIXTURES / "fastapi-service", "app/generated.py", "handler",
-     "from fastapi import APIRouter\n\nrouter = APIRouter()\n"),
+    (
+        "py-handler-fastapi",
+        FIXTURES / "fastapi-service",
+        "app/generated.py",
+        "handler",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+    ),
 ]
 _ENGINES: dict[Path, FolderEngine] = {}
 

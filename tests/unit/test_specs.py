@@ -81,8 +81,9 @@ def test_specs_without_operation_ids():
     assert [op.id for op in registry.operations] == [op.id for op in again.operations]  # stable
 
 
-@pytest.mark.parametrize("name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids",
-                                  "duplicate-names", "recursive"])
+@pytest.mark.parametrize(
+    "name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids", "duplicate-names", "recursive"]
+)
 def test_foreign_specs_load_and_validate(name):
     path = next((FOREIGN / name).glob("openapi.*"))
     registry = Registry()

@@ -29,7 +29,9 @@ def test_jsonc_comments_and_trailing_commas():
 
 
 def test_jsonc_error_has_line_and_column():
-    data, findings = parse_jsonc(Path("/x/tsconfig.json"), '{\n  "compilerOptions": {\n    "strict": true\n    "target": "ES2022"\n  }\n}')
+    data, findings = parse_jsonc(
+        Path("/x/tsconfig.json"), '{\n  "compilerOptions": {\n    "strict": true\n    "target": "ES2022"\n  }\n}'
+    )
     assert data is None
     (f,) = findings
     assert f.code == "FA002" and (f.range.line, f.range.character) == (3, 4)
@@ -37,8 +39,16 @@ def test_jsonc_error_has_line_and_column():
 
 
 def test_relative_extends_chain_merges_and_keeps_paths_relative_to_declarer(tmp_path):
-    write(tmp_path, "configs/base.json", {"compilerOptions": {"strict": True, "baseUrl": "..", "outDir": "out", "target": "ES2020"}, "include": ["src"]})
-    write(tmp_path, "tsconfig.json", '{"extends": "./configs/base", // no .json\n "compilerOptions": {"target": "ES2022"}}')
+    write(
+        tmp_path,
+        "configs/base.json",
+        {"compilerOptions": {"strict": True, "baseUrl": "..", "outDir": "out", "target": "ES2020"}, "include": ["src"]},
+    )
+    write(
+        tmp_path,
+        "tsconfig.json",
+        '{"extends": "./configs/base", // no .json\n "compilerOptions": {"target": "ES2022"}}',
+    )
     config, findings = resolver(tmp_path).resolve(tmp_path / "tsconfig.json")
     assert findings == {}
     assert config.chain == [tmp_path / "tsconfig.json", (tmp_path / "configs/base.json").resolve()]
@@ -49,11 +59,21 @@ def test_relative_extends_chain_merges_and_keeps_paths_relative_to_declarer(tmp_
 
 
 def test_extends_from_package_in_node_modules(tmp_path):
-    write(tmp_path, "node_modules/@tsconfig/node20/tsconfig.json", {"compilerOptions": {"module": "node16", "lib": ["es2023"]}})
+    write(
+        tmp_path,
+        "node_modules/@tsconfig/node20/tsconfig.json",
+        {"compilerOptions": {"module": "node16", "lib": ["es2023"]}},
+    )
     write(tmp_path, "node_modules/@tsconfig/node20/package.json", {"name": "@tsconfig/node20"})
-    write(tmp_path, "node_modules/tsconfig-field/package.json", {"name": "tsconfig-field", "tsconfig": "./conf/base.json"})
+    write(
+        tmp_path, "node_modules/tsconfig-field/package.json", {"name": "tsconfig-field", "tsconfig": "./conf/base.json"}
+    )
     write(tmp_path, "node_modules/tsconfig-field/conf/base.json", {"compilerOptions": {"jsx": "react-jsx"}})
-    write(tmp_path, "app/tsconfig.json", {"extends": ["@tsconfig/node20/tsconfig.json", "tsconfig-field"], "compilerOptions": {"strict": True}})
+    write(
+        tmp_path,
+        "app/tsconfig.json",
+        {"extends": ["@tsconfig/node20/tsconfig.json", "tsconfig-field"], "compilerOptions": {"strict": True}},
+    )
     config, findings = resolver(tmp_path).resolve(tmp_path / "app/tsconfig.json")
     assert findings == {}
     assert config.option("module") == "node16" and config.option("jsx") == "react-jsx"
@@ -64,7 +84,9 @@ def test_extends_from_package_in_node_modules(tmp_path):
 def test_extends_package_falls_back_to_workspace_package(tmp_path):
     write(tmp_path, "packages/tsconfig/node.json", {"compilerOptions": {"module": "NodeNext"}})
     write(tmp_path, "apps/api/tsconfig.json", {"extends": "@acme/tsconfig/node.json"})
-    config, findings = resolver(tmp_path, {"@acme/tsconfig": tmp_path / "packages/tsconfig"}).resolve(tmp_path / "apps/api/tsconfig.json")
+    config, findings = resolver(tmp_path, {"@acme/tsconfig": tmp_path / "packages/tsconfig"}).resolve(
+        tmp_path / "apps/api/tsconfig.json"
+    )
     assert findings == {} and config.module_resolution == "nodenext"
 
 

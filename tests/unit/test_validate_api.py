@@ -31,12 +31,23 @@ def check(tmp_path: Path, source: str, spec: str | None = None, deps: dict | Non
 
 CASES = [
     pytest.param("await fetch(`/tasks/${id}/comments`);\n", [], id="valid-get"),
-    pytest.param("await fetch(`${base}/tasks/${id}/comments`, { method: 'POST', body: JSON.stringify({ author: 'a@b.co', body: 'x' }) });\n", [], id="valid-post-with-base"),
+    pytest.param(
+        "await fetch(`${base}/tasks/${id}/comments`, { method: 'POST', body: JSON.stringify({ author: 'a@b.co', body: 'x' }) });\n",
+        [],
+        id="valid-post-with-base",
+    ),
     pytest.param("await fetch('http://localhost:3000/api/v1/tasks/1');\n", [], id="absolute-server-url"),
-    pytest.param("await fetch(`/tasks/${id}/notes`);\n", [("FA301", "'/tasks/{taskId}/comments'")], id="invented-endpoint"),
-    pytest.param("await fetch(`/tasks/${id}/comments`, { method: 'PUT' });\n", [("FA302", "GET, POST")], id="wrong-method"),
-    pytest.param("await fetch(`/tasks/${id}/comments`, { method: 'POST', body: JSON.stringify({ author: 'a@b.co', text: 'x' }) });\n",
-                 [("FA303", "requires body field(s) body"), ("FA303", "no body field 'text'")], id="invented-field"),
+    pytest.param(
+        "await fetch(`/tasks/${id}/notes`);\n", [("FA301", "'/tasks/{taskId}/comments'")], id="invented-endpoint"
+    ),
+    pytest.param(
+        "await fetch(`/tasks/${id}/comments`, { method: 'PUT' });\n", [("FA302", "GET, POST")], id="wrong-method"
+    ),
+    pytest.param(
+        "await fetch(`/tasks/${id}/comments`, { method: 'POST', body: JSON.stringify({ author: 'a@b.co', text: 'x' }) });\n",
+        [("FA303", "requires body field(s) body"), ("FA303", "no body field 'text'")],
+        id="invented-field",
+    ),
     pytest.param("await fetch(`/tasks/${id}/comments?cursor=a&page=2`);\n", [("FA304", "'page'")], id="invented-query"),
     pytest.param("await fetch('https://api.github.com/repos/x/y/issues');\n", [], id="third-party-host"),
     pytest.param("await fetch('/weather/today');\n", [], id="unrelated-first-segment"),
@@ -89,45 +100,110 @@ PRELUDE = "import axios from 'axios';\nimport ky from 'ky';\ndeclare const id: s
 
 FIX_CASES = [
     # (probe line, code, text the finding's range covers, fix title, the line once fixed)
-    pytest.param("await fetch(`${base}/tasks/${id}/coments`);", "FA301", "`${base}/tasks/${id}/coments`",
-                 "Change path to '/tasks/{taskId}/comments'", "await fetch(`${base}/tasks/${id}/comments`);",
-                 id="template-base-prefix-and-substitution"),
-    pytest.param("await fetch(`${base}/tasks/${id}/coments?cursor=${c}&limit=5#top`);", "FA301",
-                 "`${base}/tasks/${id}/coments?cursor=${c}&limit=5#top`", "Change path to '/tasks/{taskId}/comments'",
-                 "await fetch(`${base}/tasks/${id}/comments?cursor=${c}&limit=5#top`);", id="query-and-hash-kept"),
-    pytest.param("await fetch('http://localhost:3000/api/v1/auth/logn', { method: 'POST' });", "FA301", "'http://localhost:3000/api/v1/auth/logn'",
-                 "Change path to '/auth/login'", "await fetch('http://localhost:3000/api/v1/auth/login', { method: 'POST' });",
-                 id="absolute-url-host-and-base-kept"),
-    pytest.param("await fetch(`http://localhost:3000/api/v1/tasks/${id}/coments`);", "FA301",
-                 "`http://localhost:3000/api/v1/tasks/${id}/coments`", "Change path to '/tasks/{taskId}/comments'",
-                 "await fetch(`http://localhost:3000/api/v1/tasks/${id}/comments`);", id="absolute-template-url"),
-    pytest.param("await fetch('/api/v1/auth/logn', { method: 'POST' });", "FA301", "'/api/v1/auth/logn'", "Change path to '/auth/login'",
-                 "await fetch('/api/v1/auth/login', { method: 'POST' });", id="server-base-path-kept"),
-    pytest.param("await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', bdy: 'x' });", "FA303", "bdy",
-                 "Rename field 'bdy' to 'body'", "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', body: 'x' });",
-                 id="body-key"),
-    pytest.param("await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', \"bdy\": 'x' });", "FA303", "\"bdy\"",
-                 "Rename field 'bdy' to 'body'", "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', \"body\": 'x' });",
-                 id="body-quoted-key"),
-    pytest.param("await fetch(`/projects/${id}/tasks`, { method: 'POST', body: JSON.stringify({ titel }) });", "FA303", "titel",
-                 "Rename field 'titel' to 'title'",
-                 "await fetch(`/projects/${id}/tasks`, { method: 'POST', body: JSON.stringify({ title: titel }) });",
-                 id="body-shorthand-property"),
-    pytest.param("await axios.post(`/tasks/${id}/comments`, { author: 'zoë@b.co', bdy: 'x' });", "FA303", "bdy",
-                 "Rename field 'bdy' to 'body'", "await axios.post(`/tasks/${id}/comments`, { author: 'zoë@b.co', body: 'x' });",
-                 id="body-key-after-non-ascii-text"),
-    pytest.param("await axios.get(`/tasks/${id}/comments`, { params: { limt: 2 } });", "FA304", "limt",
-                 "Change query parameter 'limt' to 'limit'", "await axios.get(`/tasks/${id}/comments`, { params: { limit: 2 } });",
-                 id="axios-params-key"),
-    pytest.param("await ky.get(`/tasks/${id}/comments`, { searchParams: { 'limt': 2 } });", "FA304", "'limt'",
-                 "Change query parameter 'limt' to 'limit'",
-                 "await ky.get(`/tasks/${id}/comments`, { searchParams: { 'limit': 2 } });", id="ky-search-params-quoted-key"),
-    pytest.param("await axios.get(`/tasks/${id}/comments`, { params: { limt } });", "FA304", "limt",
-                 "Change query parameter 'limt' to 'limit'",
-                 "await axios.get(`/tasks/${id}/comments`, { params: { limit: limt } });", id="axios-params-shorthand"),
-    pytest.param("await fetch(`/tasks/${id}/comments?cursor=${c}&limt=5`);", "FA304", "limt",
-                 "Change query parameter 'limt' to 'limit'", "await fetch(`/tasks/${id}/comments?cursor=${c}&limit=5`);",
-                 id="url-query-name"),
+    pytest.param(
+        "await fetch(`${base}/tasks/${id}/coments`);",
+        "FA301",
+        "`${base}/tasks/${id}/coments`",
+        "Change path to '/tasks/{taskId}/comments'",
+        "await fetch(`${base}/tasks/${id}/comments`);",
+        id="template-base-prefix-and-substitution",
+    ),
+    pytest.param(
+        "await fetch(`${base}/tasks/${id}/coments?cursor=${c}&limit=5#top`);",
+        "FA301",
+        "`${base}/tasks/${id}/coments?cursor=${c}&limit=5#top`",
+        "Change path to '/tasks/{taskId}/comments'",
+        "await fetch(`${base}/tasks/${id}/comments?cursor=${c}&limit=5#top`);",
+        id="query-and-hash-kept",
+    ),
+    pytest.param(
+        "await fetch('http://localhost:3000/api/v1/auth/logn', { method: 'POST' });",
+        "FA301",
+        "'http://localhost:3000/api/v1/auth/logn'",
+        "Change path to '/auth/login'",
+        "await fetch('http://localhost:3000/api/v1/auth/login', { method: 'POST' });",
+        id="absolute-url-host-and-base-kept",
+    ),
+    pytest.param(
+        "await fetch(`http://localhost:3000/api/v1/tasks/${id}/coments`);",
+        "FA301",
+        "`http://localhost:3000/api/v1/tasks/${id}/coments`",
+        "Change path to '/tasks/{taskId}/comments'",
+        "await fetch(`http://localhost:3000/api/v1/tasks/${id}/comments`);",
+        id="absolute-template-url",
+    ),
+    pytest.param(
+        "await fetch('/api/v1/auth/logn', { method: 'POST' });",
+        "FA301",
+        "'/api/v1/auth/logn'",
+        "Change path to '/auth/login'",
+        "await fetch('/api/v1/auth/login', { method: 'POST' });",
+        id="server-base-path-kept",
+    ),
+    pytest.param(
+        "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', bdy: 'x' });",
+        "FA303",
+        "bdy",
+        "Rename field 'bdy' to 'body'",
+        "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', body: 'x' });",
+        id="body-key",
+    ),
+    pytest.param(
+        "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', \"bdy\": 'x' });",
+        "FA303",
+        '"bdy"',
+        "Rename field 'bdy' to 'body'",
+        "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', \"body\": 'x' });",
+        id="body-quoted-key",
+    ),
+    pytest.param(
+        "await fetch(`/projects/${id}/tasks`, { method: 'POST', body: JSON.stringify({ titel }) });",
+        "FA303",
+        "titel",
+        "Rename field 'titel' to 'title'",
+        "await fetch(`/projects/${id}/tasks`, { method: 'POST', body: JSON.stringify({ title: titel }) });",
+        id="body-shorthand-property",
+    ),
+    pytest.param(
+        "await axios.post(`/tasks/${id}/comments`, { author: 'zoë@b.co', bdy: 'x' });",
+        "FA303",
+        "bdy",
+        "Rename field 'bdy' to 'body'",
+        "await axios.post(`/tasks/${id}/comments`, { author: 'zoë@b.co', body: 'x' });",
+        id="body-key-after-non-ascii-text",
+    ),
+    pytest.param(
+        "await axios.get(`/tasks/${id}/comments`, { params: { limt: 2 } });",
+        "FA304",
+        "limt",
+        "Change query parameter 'limt' to 'limit'",
+        "await axios.get(`/tasks/${id}/comments`, { params: { limit: 2 } });",
+        id="axios-params-key",
+    ),
+    pytest.param(
+        "await ky.get(`/tasks/${id}/comments`, { searchParams: { 'limt': 2 } });",
+        "FA304",
+        "'limt'",
+        "Change query parameter 'limt' to 'limit'",
+        "await ky.get(`/tasks/${id}/comments`, { searchParams: { 'limit': 2 } });",
+        id="ky-search-params-quoted-key",
+    ),
+    pytest.param(
+        "await axios.get(`/tasks/${id}/comments`, { params: { limt } });",
+        "FA304",
+        "limt",
+        "Change query parameter 'limt' to 'limit'",
+        "await axios.get(`/tasks/${id}/comments`, { params: { limit: limt } });",
+        id="axios-params-shorthand",
+    ),
+    pytest.param(
+        "await fetch(`/tasks/${id}/comments?cursor=${c}&limt=5`);",
+        "FA304",
+        "limt",
+        "Change query parameter 'limt' to 'limit'",
+        "await fetch(`/tasks/${id}/comments?cursor=${c}&limit=5`);",
+        id="url-query-name",
+    ),
 ]
 
 
@@ -136,7 +212,7 @@ def test_quick_fix_applies_and_the_finding_goes(tmp_path, line, code, spot, titl
     source = PRELUDE + line + "\n"
     (finding,) = [f for f in findings(tmp_path, source) if f.code == code and f.fixes]
     r = finding.range
-    assert r.line == r.end_line == 3 and line[r.character:r.end_character] == spot
+    assert r.line == r.end_line == 3 and line[r.character : r.end_character] == spot
     fix = finding.fixes[0]
     assert (fix.title, fix.preferred) == (title, True)
     ((file, edits),) = fix.edits
@@ -149,8 +225,11 @@ NO_FIX_CASES = [
     pytest.param("await fetch(`/tasks/${id}/${id}/coments`);", "FA301", id="placeholder-count-differs"),
     pytest.param("await fetch('/tasks/1/coments');", "FA301", id="plain-string-and-a-templated-suggestion"),
     pytest.param("await fetch('/auth/lo\\gn');", "FA301", id="escape-sequence-in-literal"),
-    pytest.param("await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', body: 'x', bdy: 'y' });", "FA303",
-                 id="rename-would-duplicate-a-key"),
+    pytest.param(
+        "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', body: 'x', bdy: 'y' });",
+        "FA303",
+        id="rename-would-duplicate-a-key",
+    ),
     pytest.param("await fetch(`/tasks/${id}/comments?limit=1&limt=5`);", "FA304", id="query-name-already-given"),
 ]
 
@@ -167,18 +246,25 @@ def test_only_suggestions_that_fit_are_offered_best_first(tmp_path):
     (finding,) = [f for f in findings(tmp_path, source) if f.code == "FA301"]
     assert "'/tasks/{taskId}/attachments' or '/tasks/{taskId}/labels/{labelId}'" in finding.message
     # the best suggestion has one {param} for two substitutions: only the second is offered, not preferred
-    assert [(f.title, f.preferred) for f in finding.fixes] == [("Change path to '/tasks/{taskId}/labels/{labelId}'", False)]
+    assert [(f.title, f.preferred) for f in finding.fixes] == [
+        ("Change path to '/tasks/{taskId}/labels/{labelId}'", False)
+    ]
     ((_, edits),) = finding.fixes[0].edits
     assert apply_edits(source, edits).endswith("await fetch(`/tasks/${id}/labels/${id}`);\n")
 
     source = PRELUDE + "await fetch(`/tasks/${id}/coments`);\n"
     (finding,) = [f for f in findings(tmp_path, source) if f.code == "FA301"]
     assert [(f.title, f.preferred) for f in finding.fixes] == [
-        ("Change path to '/tasks/{taskId}/comments'", True), ("Change path to '/tasks/{taskId}/attachments'", False)]
+        ("Change path to '/tasks/{taskId}/comments'", True),
+        ("Change path to '/tasks/{taskId}/attachments'", False),
+    ]
 
 
 def test_missing_required_fields_stay_on_the_body(tmp_path):
     line = "await axios.post(`/tasks/${id}/comments`, { author: 'a@b.co', text: 'x' });"
     found = [f for f in findings(tmp_path, PRELUDE + line + "\n") if f.code == "FA303"]
-    spots = {f.message.split(") ", 1)[1]: line[f.range.character:f.range.end_character] for f in found}
-    assert spots == {"requires body field(s) body": "{ author: 'a@b.co', text: 'x' }", "has no body field 'text'": "text"}
+    spots = {f.message.split(") ", 1)[1]: line[f.range.character : f.range.end_character] for f in found}
+    assert spots == {
+        "requires body field(s) body": "{ author: 'a@b.co', text: 'x' }",
+        "has no body field 'text'": "text",
+    }

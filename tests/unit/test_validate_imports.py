@@ -33,9 +33,13 @@ def check(root: Path, rel: str, source: str):
         pytest.param("import _ from 'lodash';\n", "FA101", "error", "not installed", id="hallucinated-package"),
         pytest.param("import { z } from 'zod/v9/hidden';\n", "FA101", None, None, id="ok-zod-subpath-not-installed"),
         pytest.param("import { x } from './nope.js';\n", "FA104", "error", "cannot find", id="missing-relative"),
-        pytest.param("import { config } from './config';\n", "FA104", "error", "'./config.js'", id="nodenext-needs-extension"),
+        pytest.param(
+            "import { config } from './config';\n", "FA104", "error", "'./config.js'", id="nodenext-needs-extension"
+        ),
         pytest.param("import { x } from '@/lib/nothing.js';\n", "FA104", "error", "paths", id="alias-to-nothing"),
-        pytest.param("import request from 'supertest';\n", "FA102", "warning", "devDependency", id="dev-only-in-production"),
+        pytest.param(
+            "import request from 'supertest';\n", "FA102", "warning", "devDependency", id="dev-only-in-production"
+        ),
         pytest.param("import { x } from '#nope';\n", "FA104", "error", "imports", id="unknown-imports-key"),
         pytest.param("import fs from 'node:fsx';\n", "FA104", "error", "builtin", id="bad-node-builtin"),
     ],
@@ -53,13 +57,27 @@ def test_faults_in_express_app(tmp_path, source, code, severity, needle):
 @pytest.mark.parametrize(
     "rel, source",
     [
-        pytest.param("src/ok.ts", "import { readFile } from 'node:fs/promises';\nimport path from 'path';\n", id="builtins"),
-        pytest.param("src/ok.ts", "import { config } from './config.js';\nimport { HttpError } from './lib/http-error.js';\n", id="js-for-ts"),
+        pytest.param(
+            "src/ok.ts", "import { readFile } from 'node:fs/promises';\nimport path from 'path';\n", id="builtins"
+        ),
+        pytest.param(
+            "src/ok.ts",
+            "import { config } from './config.js';\nimport { HttpError } from './lib/http-error.js';\n",
+            id="js-for-ts",
+        ),
         pytest.param("src/ok.ts", "import { config } from '#config';\n", id="imports-map"),
         pytest.param("src/ok.ts", "import { userSchema } from '@/schemas/user.js';\n", id="paths-alias"),
-        pytest.param("src/ok.ts", "import type { Request } from 'express';\nimport express from 'express';\n", id="declared"),
-        pytest.param("test/ok.test.ts", "import request from 'supertest';\nimport { describe } from 'vitest';\n", id="dev-in-tests"),
-        pytest.param("src/ok.ts", "import type { Server } from 'node:http';\nexport type S = Server;\n", id="type-only-builtin"),
+        pytest.param(
+            "src/ok.ts", "import type { Request } from 'express';\nimport express from 'express';\n", id="declared"
+        ),
+        pytest.param(
+            "test/ok.test.ts",
+            "import request from 'supertest';\nimport { describe } from 'vitest';\n",
+            id="dev-in-tests",
+        ),
+        pytest.param(
+            "src/ok.ts", "import type { Server } from 'node:http';\nexport type S = Server;\n", id="type-only-builtin"
+        ),
         pytest.param("src/ok.ts", "const m = await import('./config.js');\nexport default m;\n", id="dynamic"),
     ],
 )
@@ -70,7 +88,14 @@ def test_valid_imports_in_express_app(tmp_path, rel, source):
 def test_types_only_package_and_ambient_module(tmp_path):
     root = workspace(tmp_path, "nextjs-app")
     (root / "src/env.d.ts").write_text("declare module 'virtual:config' {\n  export const value: string;\n}\n")
-    assert check(root, "src/lib/ok.ts", "import { value } from 'virtual:config';\nimport type { Mock } from 'jest';\nexport { value };\nexport type M = Mock;\n") == []
+    assert (
+        check(
+            root,
+            "src/lib/ok.ts",
+            "import { value } from 'virtual:config';\nimport type { Mock } from 'jest';\nexport { value };\nexport type M = Mock;\n",
+        )
+        == []
+    )
 
 
 def test_bundler_resolution_and_alias_without_base_url(tmp_path):
@@ -88,7 +113,9 @@ def test_workspace_packages_and_exports_maps(tmp_path):
     # an installed package whose exports map hides a subpath
     pkg = root / "node_modules" / "fastify"
     pkg.mkdir(parents=True)
-    (pkg / "package.json").write_text(json.dumps({"name": "fastify", "exports": {".": "./fastify.js", "./package.json": "./package.json"}}))
+    (pkg / "package.json").write_text(
+        json.dumps({"name": "fastify", "exports": {".": "./fastify.js", "./package.json": "./package.json"}})
+    )
     found = check(root, "apps/api/src/bad.ts", "import x from 'fastify/lib/internal.js';\n")
     assert [(f[0], f[1]) for f in found] == [("FA103", "error")]
 
@@ -107,8 +134,16 @@ def test_installed_but_undeclared_is_a_warning(tmp_path):
     [
         pytest.param("import requests\n", ["requests"], id="undeclared"),
         pytest.param("from PIL import Image\n", ["PIL"], id="pillow-trap"),
-        pytest.param("import yaml\nimport httpx\nfrom fastapi import FastAPI\nfrom starlette.requests import Request\n", [], id="declared-and-mapped"),
-        pytest.param("import os, json\nfrom typing import Any\nfrom app.models import Item\nfrom . import models\n", [], id="stdlib-and-local"),
+        pytest.param(
+            "import yaml\nimport httpx\nfrom fastapi import FastAPI\nfrom starlette.requests import Request\n",
+            [],
+            id="declared-and-mapped",
+        ),
+        pytest.param(
+            "import os, json\nfrom typing import Any\nfrom app.models import Item\nfrom . import models\n",
+            [],
+            id="stdlib-and-local",
+        ),
         pytest.param("from .nope import x\n", ["relative"], id="missing-relative"),
     ],
 )
@@ -131,7 +166,11 @@ def test_no_false_positives_on_the_clean_fixtures(name):
 @pytest.mark.parametrize(
     "source, expected",
     [
-        pytest.param("import { userSchema, usrSchema } from './schemas/user.js';\n", [("FA201", "'userSchema'")], id="invented-name"),
+        pytest.param(
+            "import { userSchema, usrSchema } from './schemas/user.js';\n",
+            [("FA201", "'userSchema'")],
+            id="invented-name",
+        ),
         pytest.param("import config from './config.js';\n", [("FA202", "no default export")], id="no-default"),
         pytest.param("import { HttpError } from '@/lib/http-error.js';\n", [], id="alias-real-name"),
         pytest.param("import type { User } from './schemas/user.js';\n", [], id="type-export"),
@@ -166,10 +205,24 @@ def test_python_names_from_relative_modules(tmp_path):
 @pytest.mark.parametrize(
     "package, text, expected",
     [
-        pytest.param("zzz", '{\n  "dependencies": {\n    "a": "1"\n  }\n}\n', '"a": "1",\n    "zzz": "^1.2.3"\n', id="last-no-comma"),
-        pytest.param("b", '{\n  "dependencies": {\n    "a": "1",\n    "c": "2"\n  }\n}\n', '"a": "1",\n    "b": "^1.2.3",\n    "c": "2"', id="middle"),
-        pytest.param("a", '{\n  "dependencies": {}\n}\n', '"dependencies": {\n    "a": "^1.2.3"\n  }', id="empty-object"),
-        pytest.param("a", '{\n  "name": "x"\n}\n', '{\n  "dependencies": {\n    "a": "^1.2.3"\n  },\n  "name"', id="no-group"),
+        pytest.param(
+            "zzz",
+            '{\n  "dependencies": {\n    "a": "1"\n  }\n}\n',
+            '"a": "1",\n    "zzz": "^1.2.3"\n',
+            id="last-no-comma",
+        ),
+        pytest.param(
+            "b",
+            '{\n  "dependencies": {\n    "a": "1",\n    "c": "2"\n  }\n}\n',
+            '"a": "1",\n    "b": "^1.2.3",\n    "c": "2"',
+            id="middle",
+        ),
+        pytest.param(
+            "a", '{\n  "dependencies": {}\n}\n', '"dependencies": {\n    "a": "^1.2.3"\n  }', id="empty-object"
+        ),
+        pytest.param(
+            "a", '{\n  "name": "x"\n}\n', '{\n  "dependencies": {\n    "a": "^1.2.3"\n  },\n  "name"', id="no-group"
+        ),
     ],
 )
 def test_add_dependency_edit(package, text, expected):
@@ -197,7 +250,9 @@ def test_convention_drift_is_information_only(tmp_path):
     found = check(root, "src/lib/probe.ts", "export function get_user_by_id(id: string) {\n  return id;\n}\n")
     assert [(f[0], f[1]) for f in found] == [("FA401", "information")]
     assert "'getUserById'" in found[0][3]
-    found = check(root, "src/lib/probe2.ts", "const fs = require('fs');\nimport { z } from 'zod';\nexport const a = [fs, z];\n")
+    found = check(
+        root, "src/lib/probe2.ts", "const fs = require('fs');\nimport { z } from 'zod';\nexport const a = [fs, z];\n"
+    )
     assert [(f[0], f[1]) for f in found] == [("FA402", "information")]
 
 
@@ -210,9 +265,11 @@ def test_convention_needs_strong_evidence(tmp_path):
 
 def test_suppression_by_comment_and_setting(tmp_path):
     root = workspace(tmp_path, "express-zod-api")
-    source = ("// freeagent-ignore FA101\nimport _ from 'lodash';\n"
-              "import dayjs from 'dayjs'; // freeagent-ignore\n"
-              "import { x } from './nope.js'; // freeagent-ignore FA101\n")
+    source = (
+        "// freeagent-ignore FA101\nimport _ from 'lodash';\n"
+        "import dayjs from 'dayjs'; // freeagent-ignore\n"
+        "import { x } from './nope.js'; // freeagent-ignore FA101\n"
+    )
     found = check(root, "src/probe.ts", source)
     assert [(f[0], f[2]) for f in found] == [("FA104", 3)]  # a comment for another code does not silence it
     from freeagent.config import Settings

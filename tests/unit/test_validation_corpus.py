@@ -45,8 +45,10 @@ def test_corpus_recall_and_false_positives(tmp_path):
     false_positives = found - expected
     recall = len(detected) / len(expected)
     codes = sorted({c for _, _, c in expected})
-    print(f"corpus: {len(expected)} injected faults over {len(codes)} codes, recall {recall:.1%}, "
-          f"false positives {len(false_positives)}")
+    print(
+        f"corpus: {len(expected)} injected faults over {len(codes)} codes, recall {recall:.1%}, "
+        f"false positives {len(false_positives)}"
+    )
     assert len(expected) >= 30 and len(codes) >= 10
     assert recall >= 0.95, sorted(expected - found)
     assert not false_positives, sorted(false_positives)

@@ -123,8 +123,14 @@ def test_brief_is_deterministic_and_complete():
     assert first.markdown == second.markdown
     assert json.dumps(first.data, sort_keys=True) == json.dumps(second.data, sort_keys=True)
     md = first.markdown
-    for needle in ("express@^4.19.2", "zod@^3.23.8", "tsconfig.json (extends tsconfig.base.json)",
-                   "moduleResolution nodenext", "quotes: **single**", "Representative files"):
+    for needle in (
+        "express@^4.19.2",
+        "zod@^3.23.8",
+        "tsconfig.json (extends tsconfig.base.json)",
+        "moduleResolution nodenext",
+        "quotes: **single**",
+        "Representative files",
+    ):
         assert needle in md
     rep = [f["path"] for f in first.data["representative_files"]]
     assert 1 <= len(rep) <= 5 and len(set(rep)) == len(rep)
@@ -133,8 +139,15 @@ def test_brief_is_deterministic_and_complete():
 def test_ignored_paths_are_not_indexed(tmp_path):
     root = tmp_path / "express-zod-api"
     shutil.copytree(FIXTURES / "express-zod-api", root)
-    for rel in ("node_modules/lodash/index.js", "dist/index.js", "coverage/x.js", "generated/api.ts",
-                "src/generated/keep.ts", "src/generated/drop.ts", "src/big.ts"):
+    for rel in (
+        "node_modules/lodash/index.js",
+        "dist/index.js",
+        "coverage/x.js",
+        "generated/api.ts",
+        "src/generated/keep.ts",
+        "src/generated/drop.ts",
+        "src/big.ts",
+    ):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("export const x = 1;\n")
     (root / ".gitignore").write_text((root / ".gitignore").read_text() + "generated/\n")

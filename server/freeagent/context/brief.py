@@ -60,7 +60,7 @@ def _representative(ctx: "WorkspaceContext") -> list[dict]:
             else:
                 for prefix, base in alias_targets:
                     if spec.startswith(prefix):
-                        target = index.resolve_relative(base + "/x", "./" + spec[len(prefix):])
+                        target = index.resolve_relative(base + "/x", "./" + spec[len(prefix) :])
                         break
             if target and target != summary.path:
                 indegree[target] += 1

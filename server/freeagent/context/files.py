@@ -29,10 +29,32 @@ SOURCE_SUFFIXES = {
 # Never descended into, whatever .gitignore says: dependencies, VCS data, caches, build output.
 SKIP_DIRS = frozenset(
     {
-        "node_modules", ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", "dist", "build", "out", ".next", ".nuxt",
-        ".svelte-kit", ".turbo", ".cache", "coverage", ".parcel-cache", ".yarn", ".pnpm-store",
-        "site-packages", ".eggs",
+        "node_modules",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "dist",
+        "build",
+        "out",
+        ".next",
+        ".nuxt",
+        ".svelte-kit",
+        ".turbo",
+        ".cache",
+        "coverage",
+        ".parcel-cache",
+        ".yarn",
+        ".pnpm-store",
+        "site-packages",
+        ".eggs",
     }
 )
 

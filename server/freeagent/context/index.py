@@ -97,8 +97,9 @@ class CodeIndex:
         self.files[rel_path] = summary
         return summary
 
-    def index_many(self, files: list[tuple[str, Path]], limit: int, jobs: int = 1, cache=None,
-                   progress=None, cancelled=None) -> dict[str, str]:
+    def index_many(
+        self, files: list[tuple[str, Path]], limit: int, jobs: int = 1, cache=None, progress=None, cancelled=None
+    ) -> dict[str, str]:
         """Index many files from disk at once (the first scan): from ``cache`` where size and
         mtime still match, the rest parsed — by ``jobs`` processes when there is enough to parse.
         Returns rel -> "ok" | "skipped" (too large or unreadable). ``progress(done, total)`` is
@@ -129,8 +130,11 @@ class CodeIndex:
         total, done = len(files), len(status)
         method = _start_method()
         parallel = jobs > 1 and sum(size for size, _, _ in todo) >= PARALLEL_MIN_BYTES[method]
-        for results in (self._parallel(batches, limit, jobs, method, cancelled) if parallel
-                        else self._serial(batches, limit, cancelled)):
+        for results in (
+            self._parallel(batches, limit, jobs, method, cancelled)
+            if parallel
+            else self._serial(batches, limit, cancelled)
+        ):
             for rel, summary, size, mtime_ns in results:
                 if summary is None:
                     status[rel] = "skipped"
@@ -200,4 +204,3 @@ class CodeIndex:
     @staticmethod
     def rel(root: Path, path: Path) -> str:
         return path.relative_to(root).as_posix()
-

@@ -113,7 +113,10 @@ def parse_package_json(path: Path, text: str) -> tuple[PackageManifest | None, l
     if not isinstance(data, dict):
         return None, [
             Finding(
-                str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_PACKAGE_JSON,
+                str(path),
+                Range.at(0, 0),
+                Severity.ERROR,
+                CODE_BAD_PACKAGE_JSON,
                 "package.json must contain a JSON object",
             )
         ]
@@ -148,7 +151,10 @@ def parse_pnpm_workspace(path: Path, text: str) -> tuple[list[str], list[Finding
         line, col = (mark.line, mark.column) if mark else (0, 0)
         return [], [
             Finding(
-                str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_WORKSPACE_FILE,
+                str(path),
+                Range.at(line, col),
+                Severity.ERROR,
+                CODE_BAD_WORKSPACE_FILE,
                 f"pnpm-workspace.yaml is not valid YAML: {getattr(exc, 'problem', exc)}",
             )
         ]
@@ -189,9 +195,7 @@ def _requirement(text: str, group: str) -> PythonDependency | None:
         req = Requirement(text)
     except InvalidRequirement:
         return None
-    return PythonDependency(
-        canonicalize_name(req.name), str(req.specifier), group, str(req.marker or "")
-    )
+    return PythonDependency(canonicalize_name(req.name), str(req.specifier), group, str(req.marker or ""))
 
 
 def _poetry_dependency(name: str, spec: object, group: str) -> PythonDependency | None:
@@ -212,7 +216,10 @@ def parse_pyproject(path: Path, text: str) -> tuple[PythonManifest | None, list[
         line, col = (int(m.group(1)) - 1, int(m.group(2)) - 1) if m else (0, 0)
         return None, [
             Finding(
-                str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_PYPROJECT,
+                str(path),
+                Range.at(line, col),
+                Severity.ERROR,
+                CODE_BAD_PYPROJECT,
                 f"pyproject.toml is not valid TOML: {exc}",
             )
         ]
@@ -275,8 +282,11 @@ def parse_requirements(path: Path, text: str) -> tuple[PythonManifest, list[Find
         if dep is None:
             findings.append(
                 Finding(
-                    str(path), Range(number, 0, number, len(raw)), Severity.WARNING,
-                    CODE_BAD_PYPROJECT, f"not a valid requirement: {line!r}",
+                    str(path),
+                    Range(number, 0, number, len(raw)),
+                    Severity.WARNING,
+                    CODE_BAD_PYPROJECT,
+                    f"not a valid requirement: {line!r}",
                 )
             )
             continue

@@ -170,8 +170,11 @@ def _edited(previous, source: bytes):
     end = _common_prefix(old_source[::-1], source[::-1], limit - start)
     old_end, new_end = len(old_source) - end, len(source) - end
     old_tree.edit(
-        start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
-        start_point=_point(old_source, start), old_end_point=_point(old_source, old_end),
+        start_byte=start,
+        old_end_byte=old_end,
+        new_end_byte=new_end,
+        start_point=_point(old_source, start),
+        old_end_point=_point(old_source, old_end),
         new_end_point=_point(source, new_end),
     )
     return old_tree
@@ -276,7 +279,9 @@ class Parsers:
                 last = node.child(node.child_count - 1)
                 if last is not None and last.type == ";":
                     style.with_semicolon += 1
-                elif not (node.type == "expression_statement" and last is not None and last.type.endswith("_statement")):
+                elif not (
+                    node.type == "expression_statement" and last is not None and last.type.endswith("_statement")
+                ):
                     style.without_semicolon += 1
             elif pattern == 4:
                 node = caps["list"][0]
@@ -429,7 +434,11 @@ class Parsers:
             return
         if declaration is not None:
             for name in self._declaration(declaration, summary, exported=True):
-                exports.append(ExportRecord(name, "local", type_only=declaration.type in ("interface_declaration", "type_alias_declaration")))
+                exports.append(
+                    ExportRecord(
+                        name, "local", type_only=declaration.type in ("interface_declaration", "type_alias_declaration")
+                    )
+                )
             return
         for clause in node.named_children:
             if clause.type == "export_clause":  # export { a, b as c }

@@ -49,14 +49,33 @@ def _signature() -> str:
 def _to_json(s: FileSummary) -> list:
     st = s.style
     return [
-        s.language, s.size,
-        [[r.specifier, r.kind, list(r.names), r.type_only, [r.span.line, r.span.column, r.span.end_line, r.span.end_column]]
-         for r in s.imports],
+        s.language,
+        s.size,
+        [
+            [
+                r.specifier,
+                r.kind,
+                list(r.names),
+                r.type_only,
+                [r.span.line, r.span.column, r.span.end_line, r.span.end_column],
+            ]
+            for r in s.imports
+        ],
         [[e.name, e.kind, e.source, e.type_only] for e in s.exports],
         [[y.name, y.kind, y.exported, y.line] for y in s.symbols],
         s.ambient_modules,
-        [st.single_quotes, st.double_quotes, st.with_semicolon, st.without_semicolon, st.indent,
-         st.trailing_comma, st.no_trailing_comma, st.esm, st.cjs, st.fetch_calls],
+        [
+            st.single_quotes,
+            st.double_quotes,
+            st.with_semicolon,
+            st.without_semicolon,
+            st.indent,
+            st.trailing_comma,
+            st.no_trailing_comma,
+            st.esm,
+            st.cjs,
+            st.fetch_calls,
+        ],
         s.has_errors,
     ]
 
@@ -65,9 +84,13 @@ def _from_json(rel: str, data: list) -> FileSummary:
     language, size, imports, exports, symbols, ambient, style, has_errors = data
     st = style
     return FileSummary(
-        rel, language, size,
-        imports=[ImportRecord(spec, kind, tuple(names), type_only, Span(*span))
-                 for spec, kind, names, type_only, span in imports],
+        rel,
+        language,
+        size,
+        imports=[
+            ImportRecord(spec, kind, tuple(names), type_only, Span(*span))
+            for spec, kind, names, type_only, span in imports
+        ],
         exports=[ExportRecord(*e) for e in exports],
         symbols=[SymbolRecord(*y) for y in symbols],
         ambient_modules=list(ambient),

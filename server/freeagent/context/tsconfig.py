@@ -22,9 +22,24 @@ from ..findings import CODE_BAD_TSCONFIG, CODE_TSCONFIG_EXTENDS, Finding, Range,
 
 # compilerOptions that matter for generation and validation (reported in the brief).
 KEY_OPTIONS = (
-    "strict", "module", "moduleResolution", "target", "jsx", "baseUrl", "paths", "types",
-    "allowJs", "esModuleInterop", "verbatimModuleSyntax", "lib", "rootDir", "outDir",
-    "noEmit", "allowImportingTsExtensions", "resolveJsonModule", "isolatedModules",
+    "strict",
+    "module",
+    "moduleResolution",
+    "target",
+    "jsx",
+    "baseUrl",
+    "paths",
+    "types",
+    "allowJs",
+    "esModuleInterop",
+    "verbatimModuleSyntax",
+    "lib",
+    "rootDir",
+    "outDir",
+    "noEmit",
+    "allowImportingTsExtensions",
+    "resolveJsonModule",
+    "isolatedModules",
 )
 PATH_OPTIONS = ("baseUrl", "outDir", "rootDir", "declarationDir", "tsBuildInfoFile")
 
@@ -45,14 +60,18 @@ def parse_jsonc(path: Path, text: str) -> tuple[dict | None, list[Finding]]:
         line, col, what = (int(m.group(1)) - 1, int(m.group(3)) - 1, m.group(2)) if m else (0, 0, str(exc))
         return None, [
             Finding(
-                str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_TSCONFIG,
+                str(path),
+                Range.at(line, col),
+                Severity.ERROR,
+                CODE_BAD_TSCONFIG,
                 f"{path.name} could not be parsed: {what} (line {line + 1}, column {col + 1})",
             )
         ]
     if not isinstance(data, dict):
         return None, [
-            Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_TSCONFIG,
-                    f"{path.name} must contain a JSON object")
+            Finding(
+                str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_TSCONFIG, f"{path.name} must contain a JSON object"
+            )
         ]
     return data, []
 
@@ -212,11 +231,10 @@ class TsConfigResolver:
             if target is None:
                 problem = f"cannot find the config '{spec}' named in \"extends\""
             elif target in stack or target == path:
-                problem = f"circular \"extends\": {' -> '.join(p.name for p in stack + [path, target])}"
+                problem = f'circular "extends": {" -> ".join(p.name for p in stack + [path, target])}'
             if problem:
                 findings.setdefault(path, []).append(
-                    Finding(str(path), self._extends_range(text, spec), Severity.ERROR,
-                            CODE_TSCONFIG_EXTENDS, problem)
+                    Finding(str(path), self._extends_range(text, spec), Severity.ERROR, CODE_TSCONFIG_EXTENDS, problem)
                 )
                 continue
             # Everything the base sets first; this file overrides below.

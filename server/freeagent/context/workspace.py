@@ -90,9 +90,7 @@ class WorkspaceContext:
     # ------------------------------------------------------------------ reading
 
     def _make_rules(self) -> IgnoreRules:
-        return IgnoreRules(
-            self.root, self.settings.index.exclude, self.settings.index.respect_gitignore
-        )
+        return IgnoreRules(self.root, self.settings.index.exclude, self.settings.index.respect_gitignore)
 
     def read(self, path: Path) -> str | None:
         """The text of ``path``: the open document's when there is one, else disk (None if unreadable)."""
@@ -115,7 +113,7 @@ class WorkspaceContext:
     def rel(self, path: Path) -> str:
         text, root = str(path), self._root_prefix
         if text.startswith(root):  # the common case, without building Path objects (hot in check)
-            return text[len(root):].replace(os.sep, "/")
+            return text[len(root) :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()  # the root itself, or ValueError outside it
 
     def contains(self, path: Path) -> bool:
@@ -143,8 +141,11 @@ class WorkspaceContext:
     def _unreadable(self, path: Path, change: Change) -> None:
         self._set_problems(
             f"read:{path}",
-            [Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_UNREADABLE_FILE,
-                     f"{path.name} could not be read")],
+            [
+                Finding(
+                    str(path), Range.at(0, 0), Severity.ERROR, CODE_UNREADABLE_FILE, f"{path.name} could not be read"
+                )
+            ],
             change,
         )
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    return a["ci_low"] is not None and b["ci_low"] is not None and a["ci_low"] <= b["ci_high"] and b["ci_low"] <= a["ci_high"]
+    return (
+        a["ci_low"] is not None
+        and b["ci_low"] is not None
+        and a["ci_low"] <= b["ci_high"]
+        and b["ci_low"] <= a["ci_high"]
+    )
 
 
 def compare(before: dict, after: dict) -> dict:
@@ -18,8 +23,11 @@ def compare(before: dict, after: dict) -> dict:
         if a and b and a["runs"] and b["runs"]:
             row["success_delta"] = b["success_rate"] - a["success_rate"]
             row["within_noise"] = _overlap(a, b)
-            row["cost_delta"] = (None if a["cost_per_task_usd"] is None or b["cost_per_task_usd"] is None
-                                 else b["cost_per_task_usd"] - a["cost_per_task_usd"])
+            row["cost_delta"] = (
+                None
+                if a["cost_per_task_usd"] is None or b["cost_per_task_usd"] is None
+                else b["cost_per_task_usd"] - a["cost_per_task_usd"]
+            )
             row["seconds_delta"] = b["mean_seconds"] - a["mean_seconds"]
         strategies.append(row)
 
@@ -53,13 +61,17 @@ def render(diff: dict) -> str:
     for row in diff["strategies"]:
         a, b = row["before"], row["after"]
         if not (a and b and a["runs"] and b["runs"]):
-            lines.append(f"{row['strategy']:<36} {pct(a and a['success_rate']):>7}  {pct(b and b['success_rate']):>7}"
-                         f"  {'':>7}   only in one report")
+            lines.append(
+                f"{row['strategy']:<36} {pct(a and a['success_rate']):>7}  {pct(b and b['success_rate']):>7}"
+                f"  {'':>7}   only in one report"
+            )
             continue
         note = "within noise (95% intervals overlap)" if row["within_noise"] else "significant"
         cost = "" if row["cost_delta"] is None else f", $/task {row['cost_delta']:+.4f}"
-        lines.append(f"{row['strategy']:<36} {pct(a['success_rate']):>7}  {pct(b['success_rate']):>7}  "
-                     f"{row['success_delta'] * 100:+6.0f}pt   {note}{cost}, mean s {row['seconds_delta']:+.1f}")
+        lines.append(
+            f"{row['strategy']:<36} {pct(a['success_rate']):>7}  {pct(b['success_rate']):>7}  "
+            f"{row['success_delta'] * 100:+6.0f}pt   {note}{cost}, mean s {row['seconds_delta']:+.1f}"
+        )
     if diff["tasks"]:
         lines.append("")
         lines.append("tasks that changed:")

@@ -31,8 +31,12 @@ class Grade:
 def prepare(task: EvalTask, destination: Path, node_modules: Path | None) -> Path:
     """A fresh copy of the task's workspace with its setup applied; returns the root."""
     root = destination / task.workspace.name
-    shutil.copytree(task.workspace, root, symlinks=True,
-                    ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__", ".venv", "dist"))
+    shutil.copytree(
+        task.workspace,
+        root,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__", ".venv", "dist"),
+    )
     for rel, content in task.setup.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -45,11 +49,23 @@ def prepare(task: EvalTask, destination: Path, node_modules: Path | None) -> Pat
 async def _run(command: list[str] | str, cwd: Path, timeout: float) -> tuple[int, str]:
     env = dict(os.environ, CI="1", NO_COLOR="1", FORCE_COLOR="0")
     if isinstance(command, str):
-        proc = await asyncio.create_subprocess_shell(command, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
-                                                     stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+        proc = await asyncio.create_subprocess_shell(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
     else:
-        proc = await asyncio.create_subprocess_exec(*command, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+        proc = await asyncio.create_subprocess_exec(
+            *command,
+            cwd=cwd,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         output, _ = await asyncio.wait_for(proc.communicate(), timeout)
     except (asyncio.TimeoutError, asyncio.CancelledError):

@@ -72,7 +72,9 @@ class RunResult:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-def parse_strategies(kinds: tuple[str, ...], models: tuple[str, ...], default_provider: str = "anthropic") -> list[Strategy]:
+def parse_strategies(
+    kinds: tuple[str, ...], models: tuple[str, ...], default_provider: str = "anthropic"
+) -> list[Strategy]:
     """``--strategy llm --model anthropic/claude-sonnet-5-5 --model openai/gpt-4o`` → one
     Strategy per (kind, model); spec and reference ignore models. A bare model name is for the
     default provider."""
@@ -111,9 +113,20 @@ def availability(strategy: Strategy, llm_settings) -> str | None:
 
 
 class Evaluation:
-    def __init__(self, tasks: list[EvalTask], strategies: list[Strategy], *, repeat: int = 1, seed: int = 0,
-                 jobs: int = 1, results: Path | None = None, node_modules: Path | None = None, llm_settings=None,
-                 make_provider=None, on_result=None):
+    def __init__(
+        self,
+        tasks: list[EvalTask],
+        strategies: list[Strategy],
+        *,
+        repeat: int = 1,
+        seed: int = 0,
+        jobs: int = 1,
+        results: Path | None = None,
+        node_modules: Path | None = None,
+        llm_settings=None,
+        make_provider=None,
+        on_result=None,
+    ):
         from ..config import LlmSettings
 
         self.tasks = tasks
@@ -153,20 +166,30 @@ class Evaluation:
 
     async def run(self) -> list[RunResult]:
         done = self._done()
-        self.results = [r for r in done.values()
-                        if any(r.task == t.id for t in self.tasks) and any(r.strategy == s.label for s in self.strategies)]
+        self.results = [
+            r
+            for r in done.values()
+            if any(r.task == t.id for t in self.tasks) and any(r.strategy == s.label for s in self.strategies)
+        ]
         for result in self.results:
             if self.on_result is not None:
                 self.on_result(result)
         unavailable = {s: availability(s, self.llm) if self.make_provider is None else None for s in self.strategies}
-        matrix = [(task, strategy, n) for task in self.tasks for strategy in self.strategies for n in range(self.repeat)
-                  if (task.id, strategy.label, n) not in done]
+        matrix = [
+            (task, strategy, n)
+            for task in self.tasks
+            for strategy in self.strategies
+            for n in range(self.repeat)
+            if (task.id, strategy.label, n) not in done
+        ]
         random.Random(self.seed).shuffle(matrix)
         gate = asyncio.Semaphore(self.jobs)
 
         async def one(task: EvalTask, strategy: Strategy, n: int) -> None:
             if unavailable[strategy]:
-                self._record(RunResult(task.id, strategy.label, n, False, SKIPPED, unavailable[strategy], tags=task.tags))
+                self._record(
+                    RunResult(task.id, strategy.label, n, False, SKIPPED, unavailable[strategy], tags=task.tags)
+                )
                 return
             async with gate:
                 self._record(await self.run_one(task, strategy, n))
@@ -199,7 +222,9 @@ class Evaluation:
         marker_line, instruction = None, task.instruction
         for number in range(len(text.split("\n"))):
             found = find_task(text, number)
-            if found is not None and (task.marker is None or task.marker.endswith(found.text) or found.text in task.marker):
+            if found is not None and (
+                task.marker is None or task.marker.endswith(found.text) or found.text in task.marker
+            ):
                 marker_line, instruction = number, instruction or found.text
                 break
         if instruction is None:
@@ -212,8 +237,9 @@ class Evaluation:
         for file, edits in generation.edits.items():
             if file != str(path):
                 other = Path(file)
-                other.write_text(apply_edits(other.read_text(encoding="utf-8") if other.exists() else "", edits),
-                                 encoding="utf-8")
+                other.write_text(
+                    apply_edits(other.read_text(encoding="utf-8") if other.exists() else "", edits), encoding="utf-8"
+                )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(new_text, encoding="utf-8")
         verdict = await grade(task, root, task.timeout)
@@ -230,7 +256,9 @@ class Evaluation:
             if task.reference is None:
                 result.category, result.reason = NOT_COVERED, "the task has no reference answer"
                 return None
-            code = extract_code(task.reference.read_text(encoding="utf-8"), "python" if path.suffix == ".py" else "typescript")
+            code = extract_code(
+                task.reference.read_text(encoding="utf-8"), "python" if path.suffix == ".py" else "typescript"
+            )
             placed = place(text, code or "", marker_line, "python" if path.suffix == ".py" else "typescript")
             result.attempts, result.source = 1, "reference"
             return Generation(placed.body, {str(path): placed.edits}, "reference", None, "reference", str(path))
@@ -239,8 +267,9 @@ class Evaluation:
             if match.covered:
                 rel = engine.context.rel(path)
                 try:
-                    generation = await asyncio.to_thread(engine.generator().generate, match.operation,
-                                                         targets_for(rel, text)[0], path, text, marker_line)
+                    generation = await asyncio.to_thread(
+                        engine.generator().generate, match.operation, targets_for(rel, text)[0], path, text, marker_line
+                    )
                 except GenerationError as exc:
                     result.category, result.reason = VALIDATOR_REJECTED, str(exc)
                     return None
@@ -252,13 +281,20 @@ class Evaluation:
                 return generation
             if kind == "spec":
                 result.category = NOT_COVERED
-                result.reason = f"no spec operation covers it (best {match.operation.id if match.operation else '-'} " \
-                                f"at {match.confidence:.2f})"
+                result.reason = (
+                    f"no spec operation covers it (best {match.operation.id if match.operation else '-'} "
+                    f"at {match.confidence:.2f})"
+                )
                 return None
         provider = strategy.provider or self.llm.provider
         # the configured URL belongs to the configured provider; another one uses its default
-        llm = dataclasses.replace(self.llm, provider=provider, model=strategy.model or "", mode="premium",
-                                  base_url=self.llm.base_url if provider == self.llm.provider else "")
+        llm = dataclasses.replace(
+            self.llm,
+            provider=provider,
+            model=strategy.model or "",
+            mode="premium",
+            base_url=self.llm.base_url if provider == self.llm.provider else "",
+        )
         pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=asyncio.to_thread)
         generation = await pipeline.run(instruction, path, text, marker_line)
         history = generation.history

@@ -79,11 +79,19 @@ def load_task(task_file: Path, suite: Path) -> EvalTask:
     except (TypeError, ValueError):
         raise TaskError(f"{where}: 'timeout' is a number of seconds") from None
     return EvalTask(
-        id=task_file.parent.name, dir=task_file.parent, workspace=workspace, file=data["file"],
-        instruction=data.get("instruction"), marker=data.get("marker"), setup=setup,
-        tags=[str(t) for t in data.get("tags") or []], timeout=timeout,
-        needs_deps=[str(d) for d in data.get("needs_deps") or []], tsc=bool(checks.get("tsc")),
-        test=checks.get("test"), reference=reference,
+        id=task_file.parent.name,
+        dir=task_file.parent,
+        workspace=workspace,
+        file=data["file"],
+        instruction=data.get("instruction"),
+        marker=data.get("marker"),
+        setup=setup,
+        tags=[str(t) for t in data.get("tags") or []],
+        timeout=timeout,
+        needs_deps=[str(d) for d in data.get("needs_deps") or []],
+        tsc=bool(checks.get("tsc")),
+        test=checks.get("test"),
+        reference=reference,
     )
 
 

@@ -45,7 +45,7 @@ def check_client(op: Operation, code: str) -> list[Finding]:
     for p in op.params("header"):
         if p.name.lower() not in strings:
             problems.append(_finding(f"header '{p.name}' is not sent"))
-    signature = code[code.find("function"):code.find("{", code.find("): Promise"))]
+    signature = code[code.find("function") : code.find("{", code.find("): Promise"))]
     sends_body = re.search(r"\bbody: ", signature) is not None
     if bool(op.body is not None and op.body.content) != sends_body:
         problems.append(_finding("request body does not match the operation"))
@@ -136,7 +136,9 @@ def check_python(op: Operation, target: str, code: str) -> list[Finding]:
     """The same promises for Python: the route's method and path, the client's request."""
     problems = []
     if target == "handler":
-        m = re.search(r"^@\w+\.(get|post|put|patch|delete|head|options)\((['\"])([^'\"]+)\2.*status_code=(\d{3})", code, re.M)
+        m = re.search(
+            r"^@\w+\.(get|post|put|patch|delete|head|options)\((['\"])([^'\"]+)\2.*status_code=(\d{3})", code, re.M
+        )
         if m is None:
             problems.append(_finding("no FastAPI route decorator in the generated code"))
         else:
@@ -151,7 +153,9 @@ def check_python(op: Operation, target: str, code: str) -> list[Finding]:
         m = re.search(r"client\.request\((['\"])(\w+)\1, f(['\"])(.*?)\3, params=", code)
         if m is None or m.group(2) != op.method:
             problems.append(_finding(f"client does not send {op.method}"))
-        elif re.sub(r"\{[^}]*\}", "{}", re.sub(r"\{quote\(str\(\w+\), safe=['\"]['\"]\)\}", "{}", m.group(4))) != re.sub(r"\{[^}]+\}", "{}", op.path):
+        elif re.sub(
+            r"\{[^}]*\}", "{}", re.sub(r"\{quote\(str\(\w+\), safe=['\"]['\"]\)\}", "{}", m.group(4))
+        ) != re.sub(r"\{[^}]+\}", "{}", op.path):
             problems.append(_finding(f"client requests '{m.group(4)}' instead of '{op.path}'"))
         for p in op.params("query"):
             if p.name not in code:

@@ -81,8 +81,11 @@ def place(text: str, code: str, marker_line: int | None, language: str) -> Place
 
     parsers = Parsers()
     lang = parsers._py if language == "python" else parsers._ts
-    import_types = ("import_statement", "import_from_statement", "future_import_statement") if language == "python" \
+    import_types = (
+        ("import_statement", "import_from_statement", "future_import_statement")
+        if language == "python"
         else ("import_statement",)
+    )
     tree = lang[1].parse(code.encode("utf-8"))
     code_lines = code.split("\n")
     import_rows: set[int] = set()
@@ -97,7 +100,9 @@ def place(text: str, code: str, marker_line: int | None, language: str) -> Place
     existing = {" ".join(line.split()) for line in lines}
     new_imports = [imp for imp in imports if " ".join(imp.split()) not in existing]
     file_tree = lang[1].parse(text.encode("utf-8"))
-    last_import = max((n.end_point[0] for n in file_tree.root_node.named_children if n.type in import_types), default=-1)
+    last_import = max(
+        (n.end_point[0] for n in file_tree.root_node.named_children if n.type in import_types), default=-1
+    )
     edits: list[TextEdit] = []
     on_marker = marker_line is not None and 0 <= marker_line < len(lines)
     lead = ""  # imports for a file that has none, when the code goes on its first line: one edit, not two
@@ -193,9 +198,11 @@ def correction(findings: list[Finding], installed: list[str], language: str) -> 
         lines.append(f"- line {f.range.line + 1}: {f.message} [{f.code}]")
     if cause == "hallucinated_package":
         names = sorted({m.group(1) for f in findings if (m := re.search(r"'([^']+)'", f.message))})
-        lines.append(f"{', '.join(f'`{n}`' for n in names)} cannot be used here. The installed packages are: "
-                     f"{', '.join(installed) or 'none'}. Use only those (or the standard library), or write the code "
-                     "without a package.")
+        lines.append(
+            f"{', '.join(f'`{n}`' for n in names)} cannot be used here. The installed packages are: "
+            f"{', '.join(installed) or 'none'}. Use only those (or the standard library), or write the code "
+            "without a package."
+        )
     elif cause == "invented_export":
         lines.append("Import only names those modules really export (the messages list the closest real ones).")
     elif cause == "unresolved_import":
@@ -212,6 +219,7 @@ def correction(findings: list[Finding], installed: list[str], language: str) -> 
 
 
 # ---------------------------------------------------------------------- attempts and results
+
 
 @dataclass
 class Attempt:
@@ -230,15 +238,31 @@ class Attempt:
         return self.error is None and not any(f.severity in FAILING for f in self.findings)
 
     def to_json(self, workspace: str | None = None) -> dict:
-        return {"attempt": self.number, "provider": self.provider, "model": self.model,
-                "seconds": round(self.seconds, 3), "tokens": self.usage.to_json(), "cost_usd": self.cost_usd,
-                "passed": self.passed, "cause": self.cause, "error": self.error,
-                "findings": [f.to_json(workspace) for f in self.findings]}
+        return {
+            "attempt": self.number,
+            "provider": self.provider,
+            "model": self.model,
+            "seconds": round(self.seconds, 3),
+            "tokens": self.usage.to_json(),
+            "cost_usd": self.cost_usd,
+            "passed": self.passed,
+            "cause": self.cause,
+            "error": self.error,
+            "findings": [f.to_json(workspace) for f in self.findings],
+        }
 
 
 class LlmPipeline:
-    def __init__(self, engine, llm_settings, *, make_provider=None, counter: TokenCounter | None = None,
-                 run_sync: Callable[..., Awaitable[Any]] | None = None, typecheck: bool | None = None):
+    def __init__(
+        self,
+        engine,
+        llm_settings,
+        *,
+        make_provider=None,
+        counter: TokenCounter | None = None,
+        run_sync: Callable[..., Awaitable[Any]] | None = None,
+        typecheck: bool | None = None,
+    ):
         from ..providers import make_provider as default_factory
 
         self.engine = engine
@@ -252,16 +276,30 @@ class LlmPipeline:
 
     # ------------------------------------------------------------------ plan
 
-    def plan(self, provider: str | None = None, model: str | None = None, base_url: str | None = None) -> list[ProviderOptions]:
+    def plan(
+        self, provider: str | None = None, model: str | None = None, base_url: str | None = None
+    ) -> list[ProviderOptions]:
         s = self.settings
-        premium = ProviderOptions(provider or s.provider, model or s.model, base_url=base_url or s.base_url or None,
-                                  api_key=_key(s, provider or s.provider), timeout_s=s.timeout_s,
-                                  max_retries=s.max_retries, context_tokens=s.context_tokens)
+        premium = ProviderOptions(
+            provider or s.provider,
+            model or s.model,
+            base_url=base_url or s.base_url or None,
+            api_key=_key(s, provider or s.provider),
+            timeout_s=s.timeout_s,
+            max_retries=s.max_retries,
+            context_tokens=s.context_tokens,
+        )
         if provider or model or s.mode != "cost-sensitive":
             return [premium] * s.max_attempts
-        local = ProviderOptions(s.fallback_provider, s.fallback_model, base_url=s.fallback_base_url or None,
-                                api_key=_key(s, s.fallback_provider), timeout_s=s.timeout_s,
-                                max_retries=s.max_retries, context_tokens=s.context_tokens)
+        local = ProviderOptions(
+            s.fallback_provider,
+            s.fallback_model,
+            base_url=s.fallback_base_url or None,
+            api_key=_key(s, s.fallback_provider),
+            timeout_s=s.timeout_s,
+            max_retries=s.max_retries,
+            context_tokens=s.context_tokens,
+        )
         return [local] + [premium] * max(s.max_attempts - 1, 1)
 
     def _provider(self, options: ProviderOptions):
@@ -272,16 +310,26 @@ class LlmPipeline:
 
     # ------------------------------------------------------------------ run
 
-    async def run(self, task: str, path: Path, text: str, marker_line: int | None, *, plan: list[ProviderOptions] | None = None,
-                  operation_hint: str | None = None, progress: Callable[[str, int], None] | None = None) -> Generation:
+    async def run(
+        self,
+        task: str,
+        path: Path,
+        text: str,
+        marker_line: int | None,
+        *,
+        plan: list[ProviderOptions] | None = None,
+        operation_hint: str | None = None,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> Generation:
         started = time.perf_counter()
         steps = plan or self.plan()
         language = language_of(path)
         builder = PromptBuilder(self.engine.context, self.counter)
         if operation_hint is None:
             operation_hint = await self.run_sync(_hint, self.engine, task)
-        prompt = await self.run_sync(builder.build, task, path, text, marker_line, self.settings.prompt_tokens,
-                                     operation_hint)
+        prompt = await self.run_sync(
+            builder.build, task, path, text, marker_line, self.settings.prompt_tokens, operation_hint
+        )
         installed = await self.run_sync(builder.installed_packages, path)
         baseline = await self.run_sync(self._findings, path, text, False)
         messages: list[Message] = [Message("user", prompt.user)]
@@ -302,16 +350,21 @@ class LlmPipeline:
             attempt = Attempt(number, options.provider, options.model or "")
             attempts.append(attempt)
             if progress:
-                progress(f"attempt {number}: asking {options.provider} {options.model or ''}".strip(),
-                         int(100 * (number - 1) / max(len(steps), 1)))
+                progress(
+                    f"attempt {number}: asking {options.provider} {options.model or ''}".strip(),
+                    int(100 * (number - 1) / max(len(steps), 1)),
+                )
             try:
                 provider = self._provider(options)
                 attempt.model = provider.model
                 from ..providers.retry import generate_with_retries
 
                 completion = await generate_with_retries(
-                    provider, Request(prompt.system, tuple(messages), self.settings.max_output_tokens, 0.0),
-                    max_retries=options.max_retries, prices=_prices(self.settings))
+                    provider,
+                    Request(prompt.system, tuple(messages), self.settings.max_output_tokens, 0.0),
+                    max_retries=options.max_retries,
+                    prices=_prices(self.settings),
+                )
             except ProviderError as error:
                 attempt.error = str(error)
                 attempt.cause = f"provider_{error.kind}"
@@ -328,8 +381,15 @@ class LlmPipeline:
             code = extract_code(completion.text, language)
             if code is None:
                 attempt.cause = "no_code"
-                attempt.findings = [Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_SYNTAX,
-                                            "the answer holds no code block in the file's language")]
+                attempt.findings = [
+                    Finding(
+                        str(path),
+                        Range.at(0, 0),
+                        Severity.ERROR,
+                        CODE_SYNTAX,
+                        "the answer holds no code block in the file's language",
+                    )
+                ]
                 messages.append(Message("user", correction(attempt.findings, installed, language)))
                 continue
             placed = place(text, code, marker_line, language)
@@ -344,16 +404,34 @@ class LlmPipeline:
                 best = (attempt, placed)
             if attempt.passed:
                 break
-            messages.append(Message("user", correction([f for f in attempt.findings if f.severity in FAILING]
-                                                       or attempt.findings, installed, language)))
+            messages.append(
+                Message(
+                    "user",
+                    correction(
+                        [f for f in attempt.findings if f.severity in FAILING] or attempt.findings, installed, language
+                    ),
+                )
+            )
         total_cost = round(sum(a.cost_usd or 0.0 for a in attempts), 8) if cost_known else None
         seconds = time.perf_counter() - started
         if best is None:
             reasons = "; ".join(a.error or a.cause or "?" for a in attempts) or "no attempt was made"
             if budget_stop:
                 reasons += f"; budget of ${self.settings.budget_usd:g} spent"
-            result = Generation("", {}, "llm", None, "llm", str(path), attempts[-1].model if attempts else None,
-                                len(attempts), total_cost, seconds, [], f"LLM generation failed: {reasons}")
+            result = Generation(
+                "",
+                {},
+                "llm",
+                None,
+                "llm",
+                str(path),
+                attempts[-1].model if attempts else None,
+                len(attempts),
+                total_cost,
+                seconds,
+                [],
+                f"LLM generation failed: {reasons}",
+            )
             result.history = [a.to_json(str(self.engine.root)) for a in attempts]
             result.prompt_tokens = prompt.tokens
             return result
@@ -364,9 +442,20 @@ class LlmPipeline:
             codes = ", ".join(sorted({f.code for f in failing}))
             spent_note = ", budget spent" if budget_stop else ""
             title = f"Generate with {attempt.model} (fails checks: {codes}{spent_note}): {task}"
-        result = Generation(("\n".join(placed.imports) + "\n\n" if placed.imports else "") + placed.body + "\n",
-                            {str(path): placed.edits}, "llm", None, "llm", str(path), attempt.model, len(attempts),
-                            total_cost, seconds, attempt.findings, title)
+        result = Generation(
+            ("\n".join(placed.imports) + "\n\n" if placed.imports else "") + placed.body + "\n",
+            {str(path): placed.edits},
+            "llm",
+            None,
+            "llm",
+            str(path),
+            attempt.model,
+            len(attempts),
+            total_cost,
+            seconds,
+            attempt.findings,
+            title,
+        )
         result.history = [a.to_json(str(self.engine.root)) for a in attempts]
         result.prompt_tokens = prompt.tokens
         return result
@@ -390,7 +479,11 @@ class LlmPipeline:
         return findings
 
     def _syntax(self, path: Path, text: str) -> list[Finding]:
-        summary = self.engine.context.index.files.get(self.engine.context.rel(path)) if self.engine.context.contains(path) else None
+        summary = (
+            self.engine.context.index.files.get(self.engine.context.rel(path))
+            if self.engine.context.contains(path)
+            else None
+        )
         if summary is None or not summary.has_errors:
             return []
         tree_entry = self.engine.context.index.trees.get(summary.path)
@@ -409,14 +502,17 @@ class LlmPipeline:
         cached = self._tsc_baseline.get((path, before))
         if cached is not None:
             results.append(cached)
-        for text in ((after,) if cached is not None else (before, after)):
+        for text in (after,) if cached is not None else (before, after):
             prepared = await self.run_sync(checker.prepare, path, text)
             if prepared is None:
                 return []
             try:
-                proc = await asyncio.create_subprocess_exec(*prepared.command, cwd=prepared.cwd,
-                                                            stdout=asyncio.subprocess.PIPE,
-                                                            stderr=asyncio.subprocess.STDOUT)
+                proc = await asyncio.create_subprocess_exec(
+                    *prepared.command,
+                    cwd=prepared.cwd,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.STDOUT,
+                )
                 try:
                     output, _ = await asyncio.wait_for(proc.communicate(), self.settings.typecheck_timeout_s)
                 except (asyncio.TimeoutError, asyncio.CancelledError):
@@ -473,8 +569,11 @@ def _prices(settings):
     table = {}
     for model, row in (settings.prices or {}).items():
         try:
-            table[model] = Price(float(row["input"]), float(row["output"]),
-                                 float(row["cached_input"]) if row.get("cached_input") is not None else None)
+            table[model] = Price(
+                float(row["input"]),
+                float(row["output"]),
+                float(row["cached_input"]) if row.get("cached_input") is not None else None,
+            )
         except (KeyError, TypeError, ValueError):
             continue
     return table

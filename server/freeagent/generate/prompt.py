@@ -33,8 +33,9 @@ class Prompt:
 
 
 def language_of(path: Path) -> str:
-    return {".py": "python", ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript",
-            ".cjs": "javascript"}.get(path.suffix, "typescript")
+    return {".py": "python", ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript"}.get(
+        path.suffix, "typescript"
+    )
 
 
 class PromptBuilder:
@@ -66,15 +67,25 @@ class PromptBuilder:
         if config is None:
             return []
         facts = [f"module: {config.option('module') or 'default'}", f"moduleResolution: {config.module_resolution}"]
-        for key in ("strict", "target", "jsx", "esModuleInterop", "verbatimModuleSyntax", "noUncheckedIndexedAccess",
-                    "exactOptionalPropertyTypes", "allowJs"):
+        for key in (
+            "strict",
+            "target",
+            "jsx",
+            "esModuleInterop",
+            "verbatimModuleSyntax",
+            "noUncheckedIndexedAccess",
+            "exactOptionalPropertyTypes",
+            "allowJs",
+        ):
             value = config.option(key)
             if value is not None:
                 facts.append(f"{key}: {json.dumps(value)}")
         paths = config.option("paths")
         if isinstance(paths, dict) and paths:
-            facts.append("path aliases: " + ", ".join(f"{k} -> {v[0] if isinstance(v, list) and v else v}"
-                                                      for k, v in list(paths.items())[:8]))
+            facts.append(
+                "path aliases: "
+                + ", ".join(f"{k} -> {v[0] if isinstance(v, list) and v else v}" for k, v in list(paths.items())[:8])
+            )
         if config.module_resolution in ("node16", "nodenext"):
             facts.append("relative imports need the emitted extension: './x.js' for ./x.ts")
         return facts
@@ -82,8 +93,11 @@ class PromptBuilder:
     def conventions(self, path: Path) -> list[str]:
         family = "python" if path.suffix == ".py" else "typescript"
         votes = self.ctx.conventions().get(family, {})
-        return [f"{key}: {vote.value}" for key, vote in votes.items()
-                if vote is not None and vote.share >= 0.6 and vote.total >= 3]
+        return [
+            f"{key}: {vote.value}"
+            for key, vote in votes.items()
+            if vote is not None and vote.share >= 0.6 and vote.total >= 3
+        ]
 
     def examples(self, task: str, path: Path, limit: int = 4) -> list[tuple[str, str]]:
         """(relative path, text) of the project's files most like the task (paths and exported
@@ -113,8 +127,9 @@ class PromptBuilder:
 
     # ------------------------------------------------------------------ the prompt
 
-    def build(self, task: str, path: Path, text: str, marker_line: int | None, budget: int,
-              operation_hint: str | None = None) -> Prompt:
+    def build(
+        self, task: str, path: Path, text: str, marker_line: int | None, budget: int, operation_hint: str | None = None
+    ) -> Prompt:
         language = language_of(path)
         fence = {"typescript": "ts", "javascript": "js", "python": "python"}[language]
         rel = self.ctx.rel(path) if self.ctx.contains(path) else path.name
@@ -155,17 +170,26 @@ class PromptBuilder:
             sections[name] = cost
 
         add("task", f"## Task\n{task}\n", required=True)
-        add("file", self._file_section(rel, fence, text, marker_line, remaining_hint=max(remaining // 2, 400)),
-            required=True)
+        add(
+            "file",
+            self._file_section(rel, fence, text, marker_line, remaining_hint=max(remaining // 2, 400)),
+            required=True,
+        )
         packages = self.installed_packages(path)
-        add("packages", "## Installed packages (use no others)\n" + ("\n".join(f"- {p}" for p in packages)
-                                                                      or "- none") + "\n", required=True)
+        add(
+            "packages",
+            "## Installed packages (use no others)\n" + ("\n".join(f"- {p}" for p in packages) or "- none") + "\n",
+            required=True,
+        )
         if language != "python":
             facts = self.tsconfig_facts(path)
             if facts:
                 add("tsconfig", "## TypeScript settings\n" + "\n".join(f"- {f}" for f in facts) + "\n")
         if operation_hint:
-            add("operation", "## A related API operation (use it exactly if the task needs it)\n" + operation_hint + "\n")
+            add(
+                "operation",
+                "## A related API operation (use it exactly if the task needs it)\n" + operation_hint + "\n",
+            )
         conventions = self.conventions(path)
         if conventions:
             add("conventions", "## Conventions of this project\n" + "\n".join(f"- {c}" for c in conventions) + "\n")
@@ -183,7 +207,7 @@ class PromptBuilder:
     def _file_section(self, rel: str, fence: str, text: str, marker_line: int | None, remaining_hint: int) -> str:
         lines = text.split("\n") if text else []
         if marker_line is not None and 0 <= marker_line < len(lines):
-            lines = lines[:marker_line] + [INSERT_HERE] + lines[marker_line + 1:]
+            lines = lines[:marker_line] + [INSERT_HERE] + lines[marker_line + 1 :]
             around = marker_line
         else:
             lines = lines + [INSERT_HERE]

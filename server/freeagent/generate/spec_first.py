@@ -126,7 +126,9 @@ def _file_facts(parsers: Parsers, rel: str, text: str) -> FileFacts:
     if m:
         hono = m.group(1)
     app = router or hono
-    routes = re.findall(rf"\b{re.escape(app)}\.(?:get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text) if app else []
+    routes = (
+        re.findall(rf"\b{re.escape(app)}\.(?:get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text) if app else []
+    )
     return FileFacts(declared, router, routes, hono)
 
 
@@ -166,8 +168,10 @@ class SpecGenerator:
 
     def uses_zod(self, file: Path) -> bool:
         package = self.ctx.nearest_package(file)
-        return package is None or package.declared("zod") is not None or any(
-            m.declared("zod") for m in self.ctx.packages.values() if m.path.parent == self.ctx.root
+        return (
+            package is None
+            or package.declared("zod") is not None
+            or any(m.declared("zod") for m in self.ctx.packages.values() if m.path.parent == self.ctx.root)
         )
 
     def framework(self, file: Path) -> str | None:
@@ -214,8 +218,9 @@ class SpecGenerator:
         if file.suffix == ".py":
             return self._generate_python(op, target, file, rel, text, marker_line, started)
         if file.suffix not in TS_SUFFIXES:
-            raise GenerationError(f"{file.name}: spec-first generation writes TypeScript (.ts/.tsx) "
-                                  "and Python (.py) files")
+            raise GenerationError(
+                f"{file.name}: spec-first generation writes TypeScript (.ts/.tsx) and Python (.py) files"
+            )
         style = style_for(self.ctx, file)
         facts = _file_facts(self.parsers, rel, text)
         existing = {k: v for k, v in self.existing_exports(file).items() if k not in facts.declared}
@@ -269,7 +274,9 @@ class SpecGenerator:
                         for p in params
                     )
                     name = f"{camel(op.id)}{'Params' if location == 'path' else 'Query'}Schema"
-                    parts.append(f"export const {name} = z.object({{\n{entries}{',' if style.trailing_comma else ''}\n}}){style.end}")
+                    parts.append(
+                        f"export const {name} = z.object({{\n{entries}{',' if style.trailing_comma else ''}\n}}){style.end}"
+                    )
             if op.body and op.body.content:
                 media = next((m for m in op.body.content if "json" in m), next(iter(op.body.content)))
                 parts.append(f"export const {camel(op.id)}BodySchema = {zod.ref(op.body.content[media])}{style.end}")
@@ -301,13 +308,15 @@ class SpecGenerator:
             emitted = generate_handler(op, framework, types, zod, style, facts.declared, app, prefix)
             if app:
                 route = express_path(op.path)
-                route = (route[len(prefix):] or "/") if prefix and route.startswith(prefix) else route
+                route = (route[len(prefix) :] or "/") if prefix and route.startswith(prefix) else route
         # declarations: component types, then zod schemas, then the operation's own pieces
         uses_zod = bool(zod.decls.code) or any("z." in d for d in emitted.declarations.values()) or "z." in emitted.code
         if uses_zod and ("zod", "z", False) not in emitted.imports:
             emitted.imports.append(("zod", "z", False))
         declarations: dict[str, str] = {}
-        for name, code in list(types.decls.code.items()) + list(zod.decls.code.items()) + list(emitted.declarations.items()):
+        for name, code in (
+            list(types.decls.code.items()) + list(zod.decls.code.items()) + list(emitted.declarations.items())
+        ):
             if name not in facts.declared and name not in declarations:
                 declarations[name] = code
         body = "\n\n".join(list(declarations.values()) + [emitted.code]) + "\n"
@@ -324,10 +333,18 @@ class SpecGenerator:
         elif target == "handler":
             findings += check_handler(op, emitted.code, emitted.declarations, route)
 
-        edits = self._placement(text, body, marker_line, rel) + merge_imports(text, imports, style, rel.endswith("x"), self.parsers)
+        edits = self._placement(text, body, marker_line, rel) + merge_imports(
+            text, imports, style, rel.endswith("x"), self.parsers
+        )
         return Generation(
-            code=body, edits={str(file): edits}, source="spec", operation=op.id, target=target,
-            file=str(file), seconds=time.perf_counter() - started, findings=findings,
+            code=body,
+            edits={str(file): edits},
+            source="spec",
+            operation=op.id,
+            target=target,
+            file=str(file),
+            seconds=time.perf_counter() - started,
+            findings=findings,
             title=f"Generate {target} for {op.id} ({op.method} {op.path})",
         )
 
@@ -345,7 +362,7 @@ class SpecGenerator:
                 route = express_path(op.path)
                 if prefix and not route.startswith(prefix + "/") and route != prefix:
                     continue  # a router mounted at /tasks only serves /tasks/…
-                route = route[len(prefix):] if prefix else route
+                route = route[len(prefix) :] if prefix else route
                 if (op.method.lower(), route or "/") not in registered:
                     out.append(op)
             return out
@@ -365,13 +382,20 @@ class SpecGenerator:
         lines = text.split("\n")
         edit = TextEdit(0, 0, len(lines) - 1, len(lines[-1]), current)
         return Generation(
-            code=current, edits={str(file): [edit]}, source="spec", operation=None, target=target, file=str(file),
-            seconds=time.perf_counter() - started, findings=findings,
+            code=current,
+            edits={str(file): [edit]},
+            source="spec",
+            operation=None,
+            target=target,
+            file=str(file),
+            seconds=time.perf_counter() - started,
+            findings=findings,
             title=f"Generate {target}s for {len(done)} operations",
         )
 
-    def _generate_python(self, op: Operation, target: str, file: Path, rel: str, text: str,
-                         marker_line: int | None, started: float) -> Generation:
+    def _generate_python(
+        self, op: Operation, target: str, file: Path, rel: str, text: str, marker_line: int | None, started: float
+    ) -> Generation:
         from .py.imports import merge_python_imports
         from .py.models import PyModels, import_lines
         from .py.targets import PyEmitted, client_function, fastapi_route
@@ -416,15 +440,24 @@ class SpecGenerator:
             if name not in declared and name not in declarations:
                 declarations[name] = code
         body = "\n\n\n".join(list(declarations.values()) + [emitted.code]) + "\n"
-        imports = [(m_, n) for m_, n in import_lines(models.imports | emitted.imports)
-                   if re.search(rf"\b{re.escape(n.split(' as ')[-1] if n else m_.split('.')[0])}\b", body)]
+        imports = [
+            (m_, n)
+            for m_, n in import_lines(models.imports | emitted.imports)
+            if re.search(rf"\b{re.escape(n.split(' as ')[-1] if n else m_.split('.')[0])}\b", body)
+        ]
         # postponed annotations: recursive and not-yet-defined models need no quoting
         imports.insert(0, ("__future__", "annotations"))
         findings = check_python(op, target, emitted.code)
         edits = self._placement(text, body, marker_line, rel) + merge_python_imports(text, imports, self.parsers)
         return Generation(
-            code=body, edits={str(file): edits}, source="spec", operation=op.id, target=target, file=str(file),
-            seconds=time.perf_counter() - started, findings=findings,
+            code=body,
+            edits={str(file): edits},
+            source="spec",
+            operation=op.id,
+            target=target,
+            file=str(file),
+            seconds=time.perf_counter() - started,
+            findings=findings,
             title=f"Generate {target} for {op.id} ({op.method} {op.path})",
         )
 
@@ -434,7 +467,15 @@ class SpecGenerator:
             # append at the end (never past it)
             last = len(lines) - 1
             prefix = "\n" if lines[last].strip() else ""
-            return [TextEdit(last, len(lines[last]), last, len(lines[last]), prefix + ("\n" if text.strip() else "") + body.rstrip("\n"))]
+            return [
+                TextEdit(
+                    last,
+                    len(lines[last]),
+                    last,
+                    len(lines[last]),
+                    prefix + ("\n" if text.strip() else "") + body.rstrip("\n"),
+                )
+            ]
         lang = self.parsers._py if rel.endswith(".py") else self.parsers._tsx if rel.endswith("x") else self.parsers._ts
         tree = lang[1].parse(text.encode("utf-8"))
         top = None

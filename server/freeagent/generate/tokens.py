@@ -42,7 +42,9 @@ class TokenCounter:
 
                     self._encoding = tiktoken.get_encoding(self._name)
                 except Exception as exc:  # noqa: BLE001 - offline, blocked, corrupt cache: estimate instead
-                    self._failed = f"tokenizer {self._name} unavailable ({type(exc).__name__}); token counts are estimates"
+                    self._failed = (
+                        f"tokenizer {self._name} unavailable ({type(exc).__name__}); token counts are estimates"
+                    )
         return self._encoding
 
     def count(self, text: str) -> int:

@@ -13,10 +13,12 @@ import argparse
 def serve_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="freeagent serve", description="Start the Free Agent language server.")
     transport = parser.add_mutually_exclusive_group()
-    transport.add_argument("--stdio", dest="transport", action="store_const", const="stdio",
-                           help="talk LSP over stdin/stdout (default)")
-    transport.add_argument("--tcp", dest="transport", action="store_const", const="tcp",
-                           help="listen for a client on a TCP socket")
+    transport.add_argument(
+        "--stdio", dest="transport", action="store_const", const="stdio", help="talk LSP over stdin/stdout (default)"
+    )
+    transport.add_argument(
+        "--tcp", dest="transport", action="store_const", const="tcp", help="listen for a client on a TCP socket"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind with --tcp (default: %(default)s)")
     parser.add_argument("--port", type=int, default=2087, help="port with --tcp (default: %(default)s)")
     args = parser.parse_args(argv)

@@ -31,8 +31,16 @@ def _cost_notice(ls, state: str, model: str | None, last: float | None) -> None:
     """``{"model", "lastCostUsd", "sessionCostUsd", "generations", "state"}``; a null cost is
     unknown (a model with no known price was used), never $0."""
     try:
-        ls.protocol.notify(SESSION_COST, {"model": model, "lastCostUsd": last, "sessionCostUsd": ls.session_cost,
-                                          "generations": ls.generations, "state": state})
+        ls.protocol.notify(
+            SESSION_COST,
+            {
+                "model": model,
+                "lastCostUsd": last,
+                "sessionCostUsd": ls.session_cost,
+                "generations": ls.generations,
+                "state": state,
+            },
+        )
     except Exception:  # noqa: BLE001 - a client that went away
         pass
 
@@ -52,8 +60,13 @@ def actions(ls: "FreeAgentServer", uri: str, version: int | None, task, covered:
     label = model_label(ls.settings.llm)
     title = f"Generate with {label}{' instead' if covered else ''}: {task.text}"
     argument = {"uri": uri, "version": version, "line": task.line, "task": task.text}
-    return [types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite,
-                             command=types.Command(title=title, command=COMMAND, arguments=[argument]))]
+    return [
+        types.CodeAction(
+            title=title,
+            kind=types.CodeActionKind.RefactorRewrite,
+            command=types.Command(title=title, command=COMMAND, arguments=[argument]),
+        )
+    ]
 
 
 def _arguments(arguments: Any) -> dict:
@@ -101,8 +114,11 @@ async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
 
     def report(message: str, percentage: int) -> None:
         if progress:
-            loop.call_soon_threadsafe(ls.work_done_progress.report, token,
-                                      types.WorkDoneProgressReport(message=message, percentage=percentage))
+            loop.call_soon_threadsafe(
+                ls.work_done_progress.report,
+                token,
+                types.WorkDoneProgressReport(message=message, percentage=percentage),
+            )
 
     pipeline = LlmPipeline(folder.engine, ls.settings.llm, counter=ls.token_counter, run_sync=ls.in_worker)
     _cost_notice(ls, "started", model_label(ls.settings.llm), None)
@@ -125,8 +141,7 @@ async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
     failing = [f for f in result.findings if f.severity.value in ("error", "warning")]
     if failing:
         _end(ls, token, progress, f"{result.title} — waiting for your choice")
-        question = (f"{result.title}. {'; '.join(f'{f.code} {f.message}' for f in failing[:3])}. "
-                    "Insert it anyway?")
+        question = f"{result.title}. {'; '.join(f'{f.code} {f.message}' for f in failing[:3])}. Insert it anyway?"
         choice = await _ask(ls, question, ["Insert anyway", "Discard"])
         if choice != "Insert anyway":
             return {"applied": False, "reason": "fails checks; discarded", **summary}
@@ -137,16 +152,30 @@ async def run(ls: "FreeAgentServer", arguments: Any) -> dict:
         message = f"{Path(path).name} changed while generating; the code was not inserted (run the action again)"
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
         return {"applied": False, "reason": "document changed", **summary}
-    edits = [types.TextEdit(range=types.Range(start=types.Position(line=e.line, character=e.character),
-                                              end=types.Position(line=e.end_line, character=e.end_character)),
-                            new_text=e.new_text)
-             for e in result.edits.get(str(path), [])]
-    edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits)])
+    edits = [
+        types.TextEdit(
+            range=types.Range(
+                start=types.Position(line=e.line, character=e.character),
+                end=types.Position(line=e.end_line, character=e.end_character),
+            ),
+            new_text=e.new_text,
+        )
+        for e in result.edits.get(str(path), [])
+    ]
+    edit = types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits
+            )
+        ]
+    )
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=result.title))
     applied = bool(response and response.applied)
-    return {"applied": applied, "reason": None if applied else (response.failure_reason or "the client refused"),
-            **summary}
+    return {
+        "applied": applied,
+        "reason": None if applied else (response.failure_reason or "the client refused"),
+        **summary,
+    }
 
 
 async def _counted(ls, run):
@@ -166,8 +195,14 @@ async def _counted(ls, run):
 
 
 def _summary(result) -> dict:
-    return {"title": result.title, "model": result.model, "attempts": result.attempts, "cost_usd": result.cost_usd,
-            "seconds": round(result.seconds, 3), "findings": [f.code for f in result.findings]}
+    return {
+        "title": result.title,
+        "model": result.model,
+        "attempts": result.attempts,
+        "cost_usd": result.cost_usd,
+        "seconds": round(result.seconds, 3),
+        "findings": [f.code for f in result.findings],
+    }
 
 
 def _cost(cost: float | None) -> str:
@@ -187,8 +222,9 @@ async def _begin(ls, token: str, task: str) -> bool:
         await ls.work_done_progress.create_async(token)
     except Exception:  # noqa: BLE001 - a client may refuse; generation goes on without progress
         return False
-    ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
-        title="Free Agent: generating", message=task, percentage=0, cancellable=True))
+    ls.work_done_progress.begin(
+        token, types.WorkDoneProgressBegin(title="Free Agent: generating", message=task, percentage=0, cancellable=True)
+    )
     return True
 
 
@@ -203,6 +239,9 @@ async def _ask(ls, message: str, choices: list[str]) -> str | None:
     if not (window and window.show_message and window.show_message.message_action_item):
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
         return None
-    answer = await ls.window_show_message_request_async(types.ShowMessageRequestParams(
-        type=types.MessageType.Warning, message=message, actions=[types.MessageActionItem(title=c) for c in choices]))
+    answer = await ls.window_show_message_request_async(
+        types.ShowMessageRequestParams(
+            type=types.MessageType.Warning, message=message, actions=[types.MessageActionItem(title=c) for c in choices]
+        )
+    )
     return answer.title if answer is not None else None

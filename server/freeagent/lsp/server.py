@@ -252,8 +252,9 @@ class FreeAgentServer(LanguageServer):
                 await self.work_done_progress.create_async(token)
                 self.work_done_progress.begin(
                     token,
-                    types.WorkDoneProgressBegin(title="Free Agent: indexing", message=folder.path.name,
-                                                percentage=0, cancellable=False),
+                    types.WorkDoneProgressBegin(
+                        title="Free Agent: indexing", message=folder.path.name, percentage=0, cancellable=False
+                    ),
                 )
             except Exception:  # noqa: BLE001 - a client may refuse progress; indexing goes on
                 progress = False
@@ -263,7 +264,8 @@ class FreeAgentServer(LanguageServer):
             if progress:
                 pct = int(done * 100 / total) if total else 100
                 loop.call_soon_threadsafe(
-                    self.work_done_progress.report, token,
+                    self.work_done_progress.report,
+                    token,
                     types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=pct),
                 )
 
@@ -312,7 +314,8 @@ class FreeAgentServer(LanguageServer):
             return
         try:
             proc = await asyncio.create_subprocess_exec(
-                *prepared.command, cwd=prepared.cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+                *prepared.command, cwd=prepared.cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+            )
             try:
                 timeout = (self.settings.typecheck_timeout_ms if self.settings else 60000) / 1000
                 output, _ = await asyncio.wait_for(proc.communicate(), timeout)
@@ -360,7 +363,9 @@ class FreeAgentServer(LanguageServer):
         if mode == "auto":
             return "client" if client_can else "server"
         if mode == "client" and not client_can:
-            self.log("warning", "freeagent.watch is 'client' but the client cannot watch files; using the server watcher")
+            self.log(
+                "warning", "freeagent.watch is 'client' but the client cannot watch files; using the server watcher"
+            )
             return "server"
         return mode
 
@@ -409,8 +414,9 @@ class FreeAgentServer(LanguageServer):
             parts = Path(path).parts
             return classify(os.path.basename(path)) is not None and not any(p in SKIP_DIRS for p in parts)
 
-        async for changes in watchfiles.awatch(*roots, watch_filter=wanted, debounce=50, step=25,
-                                               stop_event=None, recursive=True):
+        async for changes in watchfiles.awatch(
+            *roots, watch_filter=wanted, debounce=50, step=25, stop_event=None, recursive=True
+        ):
             for _, path in sorted(changes):
                 p = Path(path)
                 if p in self.overlays_open():
@@ -441,21 +447,35 @@ class FreeAgentServer(LanguageServer):
             return quick_fixes + source_actions
         match = await self.in_worker(folder.engine.match, task.text)
         wants_refactor = not only or any(str(k).startswith("refactor") for k in only)
-        llm = llm_actions.actions(self, params.text_document.uri, doc.version, task, match.covered) \
-            if wants_refactor else []
+        llm = (
+            llm_actions.actions(self, params.text_document.uri, doc.version, task, match.covered)
+            if wants_refactor
+            else []
+        )
         if not match.covered:
             return quick_fixes + source_actions + llm
         op = match.operation
         rel = folder.context.rel(path) if folder.context.contains(path) else path.name
-        return quick_fixes + source_actions + [
-            types.CodeAction(
-                title=f"Generate {target} for {op.id} ({op.method} {op.path})",
-                kind=types.CodeActionKind.RefactorRewrite,
-                data={"uri": params.text_document.uri, "version": doc.version, "operation": op.id,
-                      "target": target, "line": task.line, "task": task.text},
-            )
-            for target in targets_for(rel, text)
-        ] + llm  # the spec's actions first: correct by construction; the model's "instead" last
+        return (
+            quick_fixes
+            + source_actions
+            + [
+                types.CodeAction(
+                    title=f"Generate {target} for {op.id} ({op.method} {op.path})",
+                    kind=types.CodeActionKind.RefactorRewrite,
+                    data={
+                        "uri": params.text_document.uri,
+                        "version": doc.version,
+                        "operation": op.id,
+                        "target": target,
+                        "line": task.line,
+                        "task": task.text,
+                    },
+                )
+                for target in targets_for(rel, text)
+            ]
+            + llm
+        )  # the spec's actions first: correct by construction; the model's "instead" last
 
     def quick_fixes(self, folder: Folder, params: types.CodeActionParams) -> list[types.CodeAction]:
         """The fixes carried by our diagnostics in the request's context, as quickfix actions."""
@@ -463,7 +483,7 @@ class FreeAgentServer(LanguageServer):
         if only and not any(str(k).startswith("quickfix") for k in only):
             return []
         actions = []
-        for diagnostic in (params.context.diagnostics if params.context else []):
+        for diagnostic in params.context.diagnostics if params.context else []:
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
             if diagnostic.source != "freeagent" or not data.get("fixes"):
                 continue
@@ -476,16 +496,22 @@ class FreeAgentServer(LanguageServer):
                     changes[path_to_uri(target)] = [
                         types.TextEdit(
                             range=types.Range(
-                                start=types.Position(**e["range"]["start"]), end=types.Position(**e["range"]["end"])),
+                                start=types.Position(**e["range"]["start"]), end=types.Position(**e["range"]["end"])
+                            ),
                             new_text=e["newText"],
                         )
                         for e in edits
                     ]
                 else:
-                    actions.append(types.CodeAction(
-                        title=fix["title"], kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                        is_preferred=bool(fix.get("preferred")), edit=types.WorkspaceEdit(changes=changes),
-                    ))
+                    actions.append(
+                        types.CodeAction(
+                            title=fix["title"],
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[diagnostic],
+                            is_preferred=bool(fix.get("preferred")),
+                            edit=types.WorkspaceEdit(changes=changes),
+                        )
+                    )
         return actions
 
     def source_actions(self, folder: Folder, path: Path, text: str, version, only) -> list[types.CodeAction]:
@@ -501,15 +527,19 @@ class FreeAgentServer(LanguageServer):
         targets = targets_for(rel, text)
         actions = []
         for target in ("handler", "client"):
-            if target not in targets[:1] or (target == "handler" and generator.framework(path) not in ("express", "hono", "fastify")):
+            if target not in targets[:1] or (
+                target == "handler" and generator.framework(path) not in ("express", "hono", "fastify")
+            ):
                 continue
             missing = generator.missing(target, path, text, operations)
             if missing:
-                actions.append(types.CodeAction(
-                    title=f"Generate {target}s for {len(missing)} operations missing from this file",
-                    kind=f"{types.CodeActionKind.Source.value}.freeagent.generateAll",
-                    data={"uri": path_to_uri(path), "version": version, "all": target},
-                ))
+                actions.append(
+                    types.CodeAction(
+                        title=f"Generate {target}s for {len(missing)} operations missing from this file",
+                        kind=f"{types.CodeActionKind.Source.value}.freeagent.generateAll",
+                        data={"uri": path_to_uri(path), "version": version, "all": target},
+                    )
+                )
         return actions
 
     async def resolve_code_action(self, action: types.CodeAction) -> types.CodeAction:
@@ -539,8 +569,10 @@ class FreeAgentServer(LanguageServer):
             result = await self.in_worker(generator.generate, op, data.get("target", "client"), path, text, line)
         edits = [
             types.TextEdit(
-                range=types.Range(start=types.Position(line=e.line, character=e.character),
-                                  end=types.Position(line=e.end_line, character=e.end_character)),
+                range=types.Range(
+                    start=types.Position(line=e.line, character=e.character),
+                    end=types.Position(line=e.end_line, character=e.end_character),
+                ),
                 new_text=e.new_text,
             )
             for e in result.edits.get(str(path), [])
@@ -686,8 +718,11 @@ def create_server() -> FreeAgentServer:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
-                               types.CodeActionKind.Source],
+            code_action_kinds=[
+                types.CodeActionKind.QuickFix,
+                types.CodeActionKind.RefactorRewrite,
+                types.CodeActionKind.Source,
+            ],
             resolve_provider=True,
         ),
     )
@@ -727,9 +762,13 @@ def create_server() -> FreeAgentServer:
             await folder.ready.wait()
             for file, findings in sorted(folder.engine.problems_by_file().items()):
                 doc = ls.workspace.text_documents.get(path_to_uri(file))
-                items.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=path_to_uri(file), items=[to_diagnostic(f) for f in findings],
-                    version=doc.version if doc is not None else None))
+                items.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=path_to_uri(file),
+                        items=[to_diagnostic(f) for f in findings],
+                        version=doc.version if doc is not None else None,
+                    )
+                )
         return types.WorkspaceDiagnosticReport(items=items)
 
     @server.feature(PROJECT_BRIEF)

@@ -9,7 +9,18 @@ policy (:mod:`.retry`) retries every provider alike.
 
 from __future__ import annotations
 
-from .base import Completion, OnText, ProviderError, ProviderOptions, Request, Stopwatch, Usage, api_key, emit, sdk_error
+from .base import (
+    Completion,
+    OnText,
+    ProviderError,
+    ProviderOptions,
+    Request,
+    Stopwatch,
+    Usage,
+    api_key,
+    emit,
+    sdk_error,
+)
 
 ENV_KEY = "ANTHROPIC_API_KEY"
 
@@ -25,14 +36,17 @@ class AnthropicProvider:
 
         self._sdk = anthropic
         # base_url None: the SDK's default, or ANTHROPIC_BASE_URL, which it reads itself
-        self._client = anthropic.AsyncAnthropic(api_key=key, base_url=options.base_url, timeout=options.timeout_s,
-                                                max_retries=0)
+        self._client = anthropic.AsyncAnthropic(
+            api_key=key, base_url=options.base_url, timeout=options.timeout_s, max_retries=0
+        )
 
     async def generate(self, request: Request, on_text: OnText | None = None) -> Completion:
         watch = Stopwatch()
         # no temperature: the current Messages API (SDK 2.x) has no sampling parameters
         params = dict(
-            model=self.model, max_tokens=request.max_tokens, system=request.system,
+            model=self.model,
+            max_tokens=request.max_tokens,
+            system=request.system,
             messages=[{"role": m.role, "content": m.content} for m in request.messages],
         )
         if request.stop:
@@ -41,8 +55,9 @@ class AnthropicProvider:
             if on_text is None:
                 message = await self._client.messages.create(**params)
                 text = "".join(getattr(block, "text", "") for block in message.content if block.type == "text")
-                return Completion(text, self._usage(message.usage), self.name, message.model, watch.seconds,
-                                  message.stop_reason)
+                return Completion(
+                    text, self._usage(message.usage), self.name, message.model, watch.seconds, message.stop_reason
+                )
             return await self._stream(params, on_text, watch)
         except Exception as exc:  # noqa: BLE001 - mapped when it is the SDK's, re-raised otherwise
             error = sdk_error(self._sdk, exc, self.name, self.options.timeout_s)
@@ -65,8 +80,12 @@ class AnthropicProvider:
                     await emit(on_text, event.delta.text)
                 elif event.type == "message_delta":
                     stop_reason = event.delta.stop_reason
-                    usage = Usage(usage.input_tokens, usage.cached_input_tokens, event.usage.output_tokens,
-                                  usage.cache_write_tokens)
+                    usage = Usage(
+                        usage.input_tokens,
+                        usage.cached_input_tokens,
+                        event.usage.output_tokens,
+                        usage.cache_write_tokens,
+                    )
                 elif event.type == "error":
                     raise ProviderError("server", f"stream error: {getattr(event, 'error', event)}", self.name)
         return Completion("".join(pieces), usage, self.name, model, watch.seconds, stop_reason)
@@ -76,4 +95,3 @@ class AnthropicProvider:
         read = getattr(usage, "cache_read_input_tokens", None) or 0
         write = getattr(usage, "cache_creation_input_tokens", None) or 0
         return Usage(usage.input_tokens + read + write, read, usage.output_tokens or 0, write)
-

@@ -14,8 +14,19 @@ from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Literal, Protocol
 
 Role = Literal["user", "assistant"]
-ErrorKind = Literal["missing_key", "auth", "bad_request", "not_found", "rate_limited", "overloaded", "server",
-                    "timeout", "connection", "bad_response", "empty"]
+ErrorKind = Literal[
+    "missing_key",
+    "auth",
+    "bad_request",
+    "not_found",
+    "rate_limited",
+    "overloaded",
+    "server",
+    "timeout",
+    "connection",
+    "bad_response",
+    "empty",
+]
 RETRYABLE: frozenset[str] = frozenset({"rate_limited", "overloaded", "server", "timeout", "connection"})
 
 
@@ -42,12 +53,20 @@ class Usage:
     cache_write_tokens: int = 0  # Anthropic bills writing the cache separately
 
     def __add__(self, other: "Usage") -> "Usage":
-        return Usage(self.input_tokens + other.input_tokens, self.cached_input_tokens + other.cached_input_tokens,
-                     self.output_tokens + other.output_tokens, self.cache_write_tokens + other.cache_write_tokens)
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.cached_input_tokens + other.cached_input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+        )
 
     def to_json(self) -> dict:
-        return {"input": self.input_tokens, "cached_input": self.cached_input_tokens, "output": self.output_tokens,
-                "cache_write": self.cache_write_tokens}
+        return {
+            "input": self.input_tokens,
+            "cached_input": self.cached_input_tokens,
+            "output": self.output_tokens,
+            "cache_write": self.cache_write_tokens,
+        }
 
 
 @dataclass
@@ -67,8 +86,14 @@ class ProviderError(Exception):
 
     ``retry_after``: seconds the provider asked us to wait (``retry-after``/``retry-after-ms``)."""
 
-    def __init__(self, kind: ErrorKind, message: str, provider: str = "", status: int | None = None,
-                 retry_after: float | None = None):
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        provider: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.kind = kind
         self.provider = provider
@@ -169,7 +194,9 @@ def api_key(options: ProviderOptions, variable: str, setting: str, provider: str
 
     key = options.api_key or os.environ.get(variable)
     if not key and required:
-        raise ProviderError("missing_key", f"no API key: set {variable} (or the setting freeagent.llm.{setting})", provider)
+        raise ProviderError(
+            "missing_key", f"no API key: set {variable} (or the setting freeagent.llm.{setting})", provider
+        )
     return key
 
 
@@ -177,8 +204,13 @@ def sdk_error(sdk, exc: BaseException, provider: str, timeout_s: float) -> Provi
     """An Anthropic/OpenAI SDK exception as a ProviderError (the two SDKs share one exception
     hierarchy); None for anything else, which the caller re-raises."""
     if isinstance(exc, sdk.APIStatusError):
-        return ProviderError(kind_for_status(exc.status_code), _sdk_message(exc), provider, exc.status_code,
-                             retry_after_seconds(exc.response.headers))
+        return ProviderError(
+            kind_for_status(exc.status_code),
+            _sdk_message(exc),
+            provider,
+            exc.status_code,
+            retry_after_seconds(exc.response.headers),
+        )
     if isinstance(exc, sdk.APITimeoutError):
         return ProviderError("timeout", f"no answer within {timeout_s:g} s", provider)
     if isinstance(exc, sdk.APIConnectionError):

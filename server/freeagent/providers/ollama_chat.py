@@ -37,28 +37,37 @@ class OllamaProvider:
         try:
             if on_text is None:
                 response = await self._client.chat(model=self.model, messages=messages, options=options, stream=False)
-                return Completion(response.message.content or "", self._usage(response), self.name,
-                                  response.model or self.model, watch.seconds, response.done_reason)
+                return Completion(
+                    response.message.content or "",
+                    self._usage(response),
+                    self.name,
+                    response.model or self.model,
+                    watch.seconds,
+                    response.done_reason,
+                )
             pieces: list[str] = []
             last = None
-            async for part in await self._client.chat(model=self.model, messages=messages, options=options,
-                                                      stream=True):
+            async for part in await self._client.chat(
+                model=self.model, messages=messages, options=options, stream=True
+            ):
                 text = part.message.content or ""
                 pieces.append(text)
                 await emit(on_text, text)
                 last = part
             if last is None or not last.done:
                 raise ProviderError("bad_response", "the stream ended before Ollama said it was done", self.name)
-            return Completion("".join(pieces), self._usage(last), self.name, last.model or self.model,
-                              watch.seconds, last.done_reason)
+            return Completion(
+                "".join(pieces), self._usage(last), self.name, last.model or self.model, watch.seconds, last.done_reason
+            )
         except self._sdk.ResponseError as exc:
             status = exc.status_code if exc.status_code and exc.status_code > 0 else None
             kind = kind_for_status(status) if status else "bad_response"
             hint = f" (is the model pulled? `ollama pull {self.model}`)" if status == 404 else ""
             raise ProviderError(kind, f"{exc.error}{hint}", self.name, status) from None
         except ConnectionError:
-            raise ProviderError("connection", f"cannot reach Ollama at {self._host()}: is `ollama serve` running?",
-                                self.name) from None
+            raise ProviderError(
+                "connection", f"cannot reach Ollama at {self._host()}: is `ollama serve` running?", self.name
+            ) from None
         except self._httpx.TimeoutException:
             raise ProviderError("timeout", f"no answer within {self.options.timeout_s:g} s", self.name) from None
         except self._httpx.TransportError as exc:

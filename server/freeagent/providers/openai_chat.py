@@ -9,7 +9,18 @@ the SDK's exceptions as :class:`ProviderError`. SDK retries off; see :mod:`.retr
 
 from __future__ import annotations
 
-from .base import Completion, OnText, ProviderError, ProviderOptions, Request, Stopwatch, Usage, api_key, emit, sdk_error
+from .base import (
+    Completion,
+    OnText,
+    ProviderError,
+    ProviderOptions,
+    Request,
+    Stopwatch,
+    Usage,
+    api_key,
+    emit,
+    sdk_error,
+)
 
 ENV_KEY = "OPENAI_API_KEY"
 
@@ -26,8 +37,9 @@ class OpenAIProvider:
 
         self._sdk = openai
         self._compatible = options.base_url is not None
-        self._client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=options.base_url,
-                                          timeout=options.timeout_s, max_retries=0)
+        self._client = openai.AsyncOpenAI(
+            api_key=key or "not-needed", base_url=options.base_url, timeout=options.timeout_s, max_retries=0
+        )
 
     async def generate(self, request: Request, on_text: OnText | None = None) -> Completion:
         watch = Stopwatch()
@@ -43,8 +55,14 @@ class OpenAIProvider:
                 if not response.choices:
                     raise ProviderError("bad_response", "the response has no choices", self.name)
                 choice = response.choices[0]
-                return Completion(choice.message.content or "", self._usage(response.usage), self.name,
-                                  response.model or self.model, watch.seconds, choice.finish_reason)
+                return Completion(
+                    choice.message.content or "",
+                    self._usage(response.usage),
+                    self.name,
+                    response.model or self.model,
+                    watch.seconds,
+                    choice.finish_reason,
+                )
             return await self._stream(params, on_text, watch)
         except Exception as exc:  # noqa: BLE001 - mapped when it is the SDK's, re-raised otherwise
             error = sdk_error(self._sdk, exc, self.name, self.options.timeout_s)
@@ -53,8 +71,9 @@ class OpenAIProvider:
             raise error from None
 
     async def _stream(self, params: dict, on_text: OnText, watch: Stopwatch) -> Completion:
-        stream = await self._client.chat.completions.create(stream=True, stream_options={"include_usage": True},
-                                                            **params)
+        stream = await self._client.chat.completions.create(
+            stream=True, stream_options={"include_usage": True}, **params
+        )
         pieces: list[str] = []
         usage, model, finish = Usage(), self.model, None
         async with stream:
@@ -76,4 +95,3 @@ class OpenAIProvider:
         details = getattr(usage, "prompt_tokens_details", None)
         cached = (getattr(details, "cached_tokens", None) or 0) if details is not None else 0
         return Usage(usage.prompt_tokens or 0, cached, usage.completion_tokens or 0)
-

@@ -82,6 +82,10 @@ def cost(provider: str, model: str, usage: Usage, overrides: dict[str, Price] | 
     fresh = max(usage.input_tokens - cached - usage.cache_write_tokens, 0)
     cached_rate = price.cached_input if price.cached_input is not None else price.input
     write_rate = price.cache_write if price.cache_write is not None else price.input
-    total = (fresh * price.input + cached * cached_rate + usage.output_tokens * price.output
-             + usage.cache_write_tokens * write_rate) / 1_000_000
+    total = (
+        fresh * price.input
+        + cached * cached_rate
+        + usage.output_tokens * price.output
+        + usage.cache_write_tokens * write_rate
+    ) / 1_000_000
     return round(total, 8)

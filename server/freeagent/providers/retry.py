@@ -19,13 +19,19 @@ MAX_BACKOFF_S = 30.0
 
 def backoff(attempt: int, base: float = 0.5) -> float:
     """0.5 s, 1 s, 2 s … capped, with ±25% jitter so many clients do not retry in step."""
-    delay = min(base * (2 ** attempt), MAX_BACKOFF_S)
+    delay = min(base * (2**attempt), MAX_BACKOFF_S)
     return delay * random.uniform(0.75, 1.25)
 
 
-async def generate_with_retries(provider: Provider, request: Request, *, max_retries: int = 2,
-                                on_text: OnText | None = None, on_retry=None,
-                                prices: dict[str, Price] | None = None) -> Completion:
+async def generate_with_retries(
+    provider: Provider,
+    request: Request,
+    *,
+    max_retries: int = 2,
+    on_text: OnText | None = None,
+    on_retry=None,
+    prices: dict[str, Price] | None = None,
+) -> Completion:
     """``on_retry(error, attempt, delay)`` is told before each wait (progress, logs)."""
     attempt = 0
     while True:

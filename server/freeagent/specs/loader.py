@@ -96,12 +96,23 @@ def load_document(path: Path, text: str) -> tuple[SpecDocument | None, list[Find
         line, col = (mark.line, mark.column) if mark else (0, 0)
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [
-            Finding(str(path), Range.at(line, col), Severity.ERROR, CODE_BAD_SPEC,
-                    f"{path.name} is not valid YAML/JSON: {problem} (line {line + 1}, column {col + 1})")
+            Finding(
+                str(path),
+                Range.at(line, col),
+                Severity.ERROR,
+                CODE_BAD_SPEC,
+                f"{path.name} is not valid YAML/JSON: {problem} (line {line + 1}, column {col + 1})",
+            )
         ]
     if node is None or not isinstance(node, yaml.MappingNode):
         return None, [
-            Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_SPEC, f"{path.name} is not an OpenAPI document (not a mapping)")
+            Finding(
+                str(path),
+                Range.at(0, 0),
+                Severity.ERROR,
+                CODE_BAD_SPEC,
+                f"{path.name} is not an OpenAPI document (not a mapping)",
+            )
         ]
     builder = _Builder()
     try:

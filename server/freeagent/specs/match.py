@@ -33,17 +33,47 @@ STOPWORDS = frozenset(
 )
 # verb -> methods it implies; "list"-like verbs also imply a collection (no trailing {param})
 VERBS: dict[str, tuple[str, ...]] = {
-    "list": ("GET",), "get": ("GET",), "fetch": ("GET",), "load": ("GET",), "show": ("GET",),
-    "retrieve": ("GET",), "read": ("GET",), "find": ("GET",), "search": ("GET",), "query": ("GET",),
-    "view": ("GET",), "lookup": ("GET",), "check": ("GET",),
-    "create": ("POST",), "add": ("POST", "PUT"), "post": ("POST",), "submit": ("POST",),
-    "upload": ("POST",), "register": ("POST",), "login": ("POST",), "logout": ("POST",),
-    "send": ("POST",), "trigger": ("POST",), "test": ("POST",), "refresh": ("POST",),
-    "assign": ("POST", "PUT"), "attach": ("PUT", "POST"), "link": ("PUT", "POST"),
-    "update": ("PATCH", "PUT"), "edit": ("PATCH", "PUT"), "change": ("PATCH", "PUT"),
-    "modify": ("PATCH", "PUT"), "rename": ("PATCH", "PUT"), "set": ("PUT", "PATCH"), "replace": ("PUT",),
-    "delete": ("DELETE",), "remove": ("DELETE",), "destroy": ("DELETE",), "detach": ("DELETE",),
-    "unlink": ("DELETE",), "archive": ("DELETE", "PATCH", "POST"),
+    "list": ("GET",),
+    "get": ("GET",),
+    "fetch": ("GET",),
+    "load": ("GET",),
+    "show": ("GET",),
+    "retrieve": ("GET",),
+    "read": ("GET",),
+    "find": ("GET",),
+    "search": ("GET",),
+    "query": ("GET",),
+    "view": ("GET",),
+    "lookup": ("GET",),
+    "check": ("GET",),
+    "create": ("POST",),
+    "add": ("POST", "PUT"),
+    "post": ("POST",),
+    "submit": ("POST",),
+    "upload": ("POST",),
+    "register": ("POST",),
+    "login": ("POST",),
+    "logout": ("POST",),
+    "send": ("POST",),
+    "trigger": ("POST",),
+    "test": ("POST",),
+    "refresh": ("POST",),
+    "assign": ("POST", "PUT"),
+    "attach": ("PUT", "POST"),
+    "link": ("PUT", "POST"),
+    "update": ("PATCH", "PUT"),
+    "edit": ("PATCH", "PUT"),
+    "change": ("PATCH", "PUT"),
+    "modify": ("PATCH", "PUT"),
+    "rename": ("PATCH", "PUT"),
+    "set": ("PUT", "PATCH"),
+    "replace": ("PUT",),
+    "delete": ("DELETE",),
+    "remove": ("DELETE",),
+    "destroy": ("DELETE",),
+    "detach": ("DELETE",),
+    "unlink": ("DELETE",),
+    "archive": ("DELETE", "PATCH", "POST"),
 }
 COLLECTION_VERBS = frozenset({"list", "search", "query", "find"})
 # verbs that only say which method: every API has them, so they carry no meaning of their own
@@ -173,7 +203,12 @@ class Matcher:
             is_collection = not op.path.rstrip("/").endswith("}")
             if wants_collection and op.method == "GET":
                 score *= 1.0 if is_collection else 0.7
-            elif verbs and op.method == "GET" and not wants_collection and any(v in ("get", "fetch", "show", "retrieve", "view", "read") for v in verbs):
+            elif (
+                verbs
+                and op.method == "GET"
+                and not wants_collection
+                and any(v in ("get", "fetch", "show", "retrieve", "view", "read") for v in verbs)
+            ):
                 score *= 1.0 if not is_collection else 0.85
             # how much of the operation the task explains (penalise broad ops that only share one word)
             coverage = sum(1 for w in doc if w in nouns) / max(1, len([w for w, f in doc.items() if f >= 1.5]))

@@ -69,7 +69,9 @@ class Registry:
             try:
                 value = target_doc.get(target_pointer)
             except (KeyError, IndexError, ValueError):
-                raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}' points to nothing in {target_doc.path.name}") from None
+                raise RefError(
+                    doc, f"{pointer}/$ref", f"$ref '{ref}' points to nothing in {target_doc.path.name}"
+                ) from None
             doc, pointer = target_doc, target_pointer
         return Node(doc, pointer, value, last_ref)
 
@@ -126,7 +128,9 @@ class Registry:
                 line = other.doc.position(f"{other.pointer}/operationId")[0] + 1
                 exact = other.declared_id == op.declared_id
                 self._problem(
-                    op.doc, f"{op.pointer}/operationId", CODE_INVALID_SPEC,
+                    op.doc,
+                    f"{op.pointer}/operationId",
+                    CODE_INVALID_SPEC,
                     f"operationId '{op.declared_id}' {'is already used' if exact else 'collides with'} "
                     f"'{other.declared_id}' (line {line} of {other.doc.path.name}); generated code calls it {op.id}",
                     Severity.WARNING if exact else Severity.INFORMATION,
@@ -170,17 +174,30 @@ class Registry:
                 op_pointer = f"{item.pointer}/{method}"
                 op_value = item.value[method]
                 try:
-                    out.append(self._operation(item.doc, path, method, op_value, op_pointer, shared,
-                                               f"{item.pointer}/parameters", schemes, global_security, servers))
+                    out.append(
+                        self._operation(
+                            item.doc,
+                            path,
+                            method,
+                            op_value,
+                            op_pointer,
+                            shared,
+                            f"{item.pointer}/parameters",
+                            schemes,
+                            global_security,
+                            servers,
+                        )
+                    )
                 except RefError as exc:
                     self._problem(exc.doc, exc.pointer, CODE_BAD_REF, exc.message)
                 except (TypeError, AttributeError, ValueError) as exc:
-                    self._problem(item.doc, op_pointer, CODE_INVALID_SPEC,
-                                  f"{method.upper()} {path} could not be read: {exc}")
+                    self._problem(
+                        item.doc, op_pointer, CODE_INVALID_SPEC, f"{method.upper()} {path} could not be read: {exc}"
+                    )
         return out
 
     def _security_schemes(self, doc: SpecDocument) -> dict[str, SecurityScheme]:
-        raw = ((doc.data.get("components") or {}).get("securitySchemes") or {})
+        raw = (doc.data.get("components") or {}).get("securitySchemes") or {}
         out = {}
         for name, value in raw.items():
             node = self._safe(doc, value, f"/components/securitySchemes/{escape_pointer(name)}")
@@ -188,8 +205,12 @@ class Registry:
                 continue
             v = node.value
             out[name] = SecurityScheme(
-                name=name, type=str(v.get("type", "")), scheme=(v.get("scheme") or None) and str(v["scheme"]).lower(),
-                location=v.get("in"), param_name=v.get("name"), bearer_format=v.get("bearerFormat"),
+                name=name,
+                type=str(v.get("type", "")),
+                scheme=(v.get("scheme") or None) and str(v["scheme"]).lower(),
+                location=v.get("in"),
+                param_name=v.get("name"),
+                bearer_format=v.get("bearerFormat"),
             )
         return out
 
@@ -206,11 +227,18 @@ class Registry:
         elif isinstance(v.get("content"), dict) and v["content"]:
             content_type, media = next(iter(v["content"].items()))
             if isinstance(media, dict) and "schema" in media:
-                schema = self.resolve(node.doc, media["schema"], f"{node.pointer}/content/{escape_pointer(content_type)}/schema")
+                schema = self.resolve(
+                    node.doc, media["schema"], f"{node.pointer}/content/{escape_pointer(content_type)}/schema"
+                )
         return Parameter(
-            name=str(v["name"]), location=str(v["in"]), required=bool(v.get("required", v["in"] == "path")),
-            schema=schema, description=str(v.get("description") or ""), style=v.get("style"),
-            explode=v.get("explode"), content_type=content_type,
+            name=str(v["name"]),
+            location=str(v["in"]),
+            required=bool(v.get("required", v["in"] == "path")),
+            schema=schema,
+            description=str(v.get("description") or ""),
+            style=v.get("style"),
+            explode=v.get("explode"),
+            content_type=content_type,
         )
 
     def _content(self, doc: SpecDocument, content: object, pointer: str) -> dict[str, Node]:
@@ -224,7 +252,9 @@ class Registry:
                     out[media_type] = Node(doc, media_pointer, {})
         return out
 
-    def _operation(self, doc, path, method, v, pointer, shared, shared_pointer, schemes, global_security, servers) -> Operation:
+    def _operation(
+        self, doc, path, method, v, pointer, shared, shared_pointer, schemes, global_security, servers
+    ) -> Operation:
         params: dict[tuple[str, str], Parameter] = {}
         for i, raw in enumerate(shared):
             p = self._parameter(doc, raw, f"{shared_pointer}/{i}")
@@ -238,9 +268,11 @@ class Registry:
         if "requestBody" in v:
             b = self.resolve(doc, v["requestBody"], f"{pointer}/requestBody")
             if isinstance(b.value, dict):
-                body = Body(bool(b.value.get("required", False)),
-                            self._content(b.doc, b.value.get("content"), f"{b.pointer}/content"),
-                            str(b.value.get("description") or ""))
+                body = Body(
+                    bool(b.value.get("required", False)),
+                    self._content(b.doc, b.value.get("content"), f"{b.pointer}/content"),
+                    str(b.value.get("description") or ""),
+                )
         responses = []
         for status, raw in (v.get("responses") or {}).items():
             r = self.resolve(doc, raw, f"{pointer}/responses/{escape_pointer(str(status))}")
@@ -251,9 +283,14 @@ class Registry:
                 hn = self.resolve(r.doc, h, f"{r.pointer}/headers/{escape_pointer(name)}")
                 schema = hn.value.get("schema") if isinstance(hn.value, dict) else None
                 headers[name] = self.resolve(hn.doc, schema, f"{hn.pointer}/schema") if schema is not None else hn
-            responses.append(Response(str(status).upper() if str(status).lower().endswith("xx") else str(status),
-                                      str(r.value.get("description") or ""),
-                                      self._content(r.doc, r.value.get("content"), f"{r.pointer}/content"), headers))
+            responses.append(
+                Response(
+                    str(status).upper() if str(status).lower().endswith("xx") else str(status),
+                    str(r.value.get("description") or ""),
+                    self._content(r.doc, r.value.get("content"), f"{r.pointer}/content"),
+                    headers,
+                )
+            )
         security_raw = v.get("security", global_security) or []
         security = []
         for requirement in security_raw:
@@ -261,11 +298,21 @@ class Registry:
                 security.append([schemes[n] for n in requirement if n in schemes])
         declared = v.get("operationId")
         return Operation(
-            id="", declared_id=str(declared) if declared else None, method=method.upper(), path=path,
-            summary=str(v.get("summary") or ""), description=str(v.get("description") or ""),
-            tags=[str(t) for t in v.get("tags") or []], parameters=list(params.values()), body=body,
-            responses=responses, security=security, deprecated=bool(v.get("deprecated", False)),
-            doc=doc, pointer=pointer, servers=list(servers),
+            id="",
+            declared_id=str(declared) if declared else None,
+            method=method.upper(),
+            path=path,
+            summary=str(v.get("summary") or ""),
+            description=str(v.get("description") or ""),
+            tags=[str(t) for t in v.get("tags") or []],
+            parameters=list(params.values()),
+            body=body,
+            responses=responses,
+            security=security,
+            deprecated=bool(v.get("deprecated", False)),
+            doc=doc,
+            pointer=pointer,
+            servers=list(servers),
         )
 
     # ------------------------------------------------------------------ validation
@@ -288,15 +335,29 @@ class Registry:
                 line, col = doc.position(pointer)
                 where = "/".join(str(p) for p in parts) or "(document)"
                 message = str(getattr(error, "message", error)).split("\n", 1)[0]
-                findings.append(Finding(str(doc.path), Range.at(line, col, 1), Severity.ERROR, CODE_INVALID_SPEC,
-                                        f"invalid OpenAPI at {where}: {message}"))
+                findings.append(
+                    Finding(
+                        str(doc.path),
+                        Range.at(line, col, 1),
+                        Severity.ERROR,
+                        CODE_INVALID_SPEC,
+                        f"invalid OpenAPI at {where}: {message}",
+                    )
+                )
                 if len(findings) >= 50:
                     break
         except Exception as exc:  # noqa: BLE001 - the validator raises on unresolvable refs
             message = str(exc).split("\n", 1)[0]
             if not any(f.code == CODE_BAD_REF for f in self.problems.get(str(doc.path), [])):
-                findings.append(Finding(str(doc.path), Range.at(0, 0), Severity.ERROR, CODE_INVALID_SPEC,
-                                        f"invalid OpenAPI: {message[:300]}"))
+                findings.append(
+                    Finding(
+                        str(doc.path),
+                        Range.at(0, 0),
+                        Severity.ERROR,
+                        CODE_INVALID_SPEC,
+                        f"invalid OpenAPI: {message[:300]}",
+                    )
+                )
         return findings
 
 

@@ -122,8 +122,11 @@ class ApiRules:
 
     @cached_property
     def bases(self) -> list[str]:
-        return sorted({urlparse(s).path.rstrip("/") for op in self.operations for s in op.servers
-                       if urlparse(s).path.strip("/")}, key=len, reverse=True)
+        return sorted(
+            {urlparse(s).path.rstrip("/") for op in self.operations for s in op.servers if urlparse(s).path.strip("/")},
+            key=len,
+            reverse=True,
+        )
 
     @cached_property
     def hosts(self) -> set[str]:
@@ -190,7 +193,11 @@ class ApiRules:
             options = arguments[1] if len(arguments) > 1 and arguments[1].type == "object" else None
             method = (self._prop_string(options, "method") or "GET").upper()
             body = self._prop(options, "body")
-            if body is not None and body.type == "call_expression" and _text(body.child_by_field_name("function")) == "JSON.stringify":
+            if (
+                body is not None
+                and body.type == "call_expression"
+                and _text(body.child_by_field_name("function")) == "JSON.stringify"
+            ):
                 inner = [a for a in body.child_by_field_name("arguments").named_children]
                 body = inner[0] if inner and inner[0].type == "object" else None
             elif body is not None and body.type != "object":
@@ -203,7 +210,11 @@ class ApiRules:
         if tail in _METHODS:
             method = tail.upper()
             options_index = 2 if is_axios and method in ("POST", "PUT", "PATCH") else 1
-            options = arguments[options_index] if len(arguments) > options_index and arguments[options_index].type == "object" else None
+            options = (
+                arguments[options_index]
+                if len(arguments) > options_index and arguments[options_index].type == "object"
+                else None
+            )
             if is_axios and method in ("POST", "PUT", "PATCH"):
                 body = arguments[1] if len(arguments) > 1 and arguments[1].type == "object" else None
             else:
@@ -218,12 +229,21 @@ class ApiRules:
                 return None
             method = (self._prop_string(config, "method") or "GET").upper()
             body = self._prop(config, "data")
-            return url, method, body if body is not None and body.type == "object" else None, self._keys(self._prop(config, "params"))
+            return (
+                url,
+                method,
+                body if body is not None and body.type == "object" else None,
+                self._keys(self._prop(config, "params")),
+            )
         if tail == "" and is_ky:
             options = arguments[1] if len(arguments) > 1 and arguments[1].type == "object" else None
             body = self._prop(options, "json")
-            return arguments[0], (self._prop_string(options, "method") or "GET").upper(), \
-                body if body is not None and body.type == "object" else None, self._keys(self._prop(options, "searchParams"))
+            return (
+                arguments[0],
+                (self._prop_string(options, "method") or "GET").upper(),
+                body if body is not None and body.type == "object" else None,
+                self._keys(self._prop(options, "searchParams")),
+            )
         return None
 
     @staticmethod
@@ -286,7 +306,7 @@ class ApiRules:
         query = [q.split("=", 1)[0] for q in (parsed.query or "").split("&") if q]
         for base in self.bases:
             if raw_path == base or raw_path.startswith(base + "/"):
-                raw_path = raw_path[len(base):] or "/"
+                raw_path = raw_path[len(base) :] or "/"
                 break
         return raw_path, query
 
@@ -310,13 +330,14 @@ class ApiRules:
             stop = flat.find("#", end)
             stop = len(flat) if stop < 0 else stop
             at = end + 1
-            for item in flat[end + 1:stop].split("&"):
+            for item in flat[end + 1 : stop].split("&"):
                 if item:
                     name = item.split("=", 1)[0]
                     queries.append((name, at, at + len(name)))
                 at += len(item) + 1
-        if (flat[start:end].replace("\0", "{}") or "/") != api_path \
-                or [q[0].replace("\0", "{}") for q in queries] != url_query:
+        if (flat[start:end].replace("\0", "{}") or "/") != api_path or [
+            q[0].replace("\0", "{}") for q in queries
+        ] != url_query:
             return None
         return _UrlSpans(node, units, start, end, queries)
 
@@ -324,7 +345,9 @@ class ApiRules:
         """FA301: one fix per suggested path that can stand in the literal as it is."""
         if spans is None:
             return ()
-        substitutions = [source[a:b].decode("utf-8") for ch, a, b in spans.units[spans.path_start:spans.path_end] if ch is None]
+        substitutions = [
+            source[a:b].decode("utf-8") for ch, a, b in spans.units[spans.path_start : spans.path_end] if ch is None
+        ]
         quote = spans.delimiter()
         fixes = []
         for rank, (candidate, _score, _index) in enumerate(close):
@@ -335,8 +358,17 @@ class ApiRules:
                 continue
             filled = iter(substitutions)
             new = _PLACEHOLDER.sub(lambda _m: next(filled), candidate)
-            fixes.append(replace_bytes(path, source, spans.byte(spans.path_start), spans.byte(spans.path_end), new,
-                                       f"Change path to '{candidate}'", rank == 0))
+            fixes.append(
+                replace_bytes(
+                    path,
+                    source,
+                    spans.byte(spans.path_start),
+                    spans.byte(spans.path_end),
+                    new,
+                    f"Change path to '{candidate}'",
+                    rank == 0,
+                )
+            )
         return tuple(fixes)
 
     @staticmethod
@@ -365,7 +397,9 @@ class ApiRules:
             return replace_bytes(path, source, key.start_byte + 1, key.end_byte - 1, new, title, True)
         return None  # computed or numeric keys are left alone
 
-    def _judge(self, path: Path, source: bytes, summary: FileSummary, url_node, method: str, body, query_pairs) -> list[Finding]:
+    def _judge(
+        self, path: Path, source: bytes, summary: FileSummary, url_node, method: str, body, query_pairs
+    ) -> list[Finding]:
         described = self._url_path(url_node)
         if described is None:
             return []
@@ -387,18 +421,34 @@ class ApiRules:
         if not candidates:
             close = process.extract(api_path, sorted({op.path for op in self.operations}), limit=2, score_cutoff=60)
             hint = f"; did you mean {' or '.join(repr(c[0]) for c in close)}?" if close else ""
-            return [Finding(str(path), where, Severity.ERROR, CODE_UNKNOWN_PATH,
-                            f"no operation in the specs has the path '{api_path.replace('{}', '{…}')}'{hint}",
-                            fixes=self._path_fixes(path, source, spans(), close))]
+            return [
+                Finding(
+                    str(path),
+                    where,
+                    Severity.ERROR,
+                    CODE_UNKNOWN_PATH,
+                    f"no operation in the specs has the path '{api_path.replace('{}', '{…}')}'{hint}",
+                    fixes=self._path_fixes(path, source, spans(), close),
+                )
+            ]
         op = next((o for o in candidates if o.method == method), None)
         if op is None:
             allowed = ", ".join(sorted({o.method for o in candidates}))
-            return [Finding(str(path), where, Severity.ERROR, CODE_METHOD,
-                            f"{method} is not an operation on {candidates[0].path} (it has {allowed})")]
+            return [
+                Finding(
+                    str(path),
+                    where,
+                    Severity.ERROR,
+                    CODE_METHOD,
+                    f"{method} is not an operation on {candidates[0].path} (it has {allowed})",
+                )
+            ]
         findings = []
         defined = {p.name for p in op.params("query")}
         given_query = set(url_query) | {k for k, _ in query_pairs}
-        named = [(name, None, index) for index, name in enumerate(url_query)] + [(k, pair, None) for k, pair in query_pairs]
+        named = [(name, None, index) for index, name in enumerate(url_query)] + [
+            (k, pair, None) for k, pair in query_pairs
+        ]
         for name, pair, index in named:
             if name in defined:
                 continue
@@ -415,9 +465,16 @@ class ApiRules:
                 spot = _range(source, spans().byte(a), spans().byte(b))
                 if close and "\0" not in literal and close[0] not in given_query and _QUERY_NAME.fullmatch(close[0]):
                     fix = replace_bytes(path, source, spans().byte(a), spans().byte(b), close[0], title, True)
-            findings.append(Finding(str(path), spot, Severity.WARNING, CODE_QUERY,
-                                    f"{op.id} ({op.method} {op.path}) has no query parameter '{name}'{hint}",
-                                    fixes=(fix,) if fix else ()))
+            findings.append(
+                Finding(
+                    str(path),
+                    spot,
+                    Severity.WARNING,
+                    CODE_QUERY,
+                    f"{op.id} ({op.method} {op.path}) has no query parameter '{name}'{hint}",
+                    fixes=(fix,) if fix else (),
+                )
+            )
         if body is not None and op.body is not None:
             media = next((m for m in op.body.content if "json" in m), None)
             schema = op.body.content[media].value if media else None
@@ -432,13 +489,32 @@ class ApiRules:
                 for key in sorted(given - props):
                     close = process.extractOne(key, sorted(props), score_cutoff=60)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
-                    fix = self._rename_key(path, source, pairs[key], close[0], quote,
-                                           f"Rename field '{key}' to '{close[0]}'", given) if close else None
-                    findings.append(Finding(str(path), _node_range(source, self._key_node(pairs[key])), Severity.ERROR,
-                                            CODE_BODY, f"{op.id} ({op.method} {op.path}) has no body field '{key}'{hint}",
-                                            fixes=(fix,) if fix else ()))
+                    fix = (
+                        self._rename_key(
+                            path, source, pairs[key], close[0], quote, f"Rename field '{key}' to '{close[0]}'", given
+                        )
+                        if close
+                        else None
+                    )
+                    findings.append(
+                        Finding(
+                            str(path),
+                            _node_range(source, self._key_node(pairs[key])),
+                            Severity.ERROR,
+                            CODE_BODY,
+                            f"{op.id} ({op.method} {op.path}) has no body field '{key}'{hint}",
+                            fixes=(fix,) if fix else (),
+                        )
+                    )
                 missing = sorted(set(schema.get("required") or []) - given)
                 if missing and not spread:
-                    findings.append(Finding(str(path), bwhere, Severity.ERROR, CODE_BODY,
-                                            f"{op.id} ({op.method} {op.path}) requires body field(s) {', '.join(missing)}"))
+                    findings.append(
+                        Finding(
+                            str(path),
+                            bwhere,
+                            Severity.ERROR,
+                            CODE_BODY,
+                            f"{op.id} ({op.method} {op.path}) requires body field(s) {', '.join(missing)}",
+                        )
+                    )
         return findings

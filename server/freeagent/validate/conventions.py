@@ -34,8 +34,14 @@ MIN_SHARE = 0.8
 MIN_NAMES = 8
 MIN_FILES = 5
 
-_KIND_VOTE = {"function": "naming.functions", "class": "naming.types", "interface": "naming.types",
-              "type": "naming.types", "enum": "naming.types", "component": "naming.components"}
+_KIND_VOTE = {
+    "function": "naming.functions",
+    "class": "naming.types",
+    "interface": "naming.types",
+    "type": "naming.types",
+    "enum": "naming.types",
+    "component": "naming.components",
+}
 
 
 def convert(name: str, case: str) -> str:
@@ -90,23 +96,38 @@ class ConventionRules:
             if self._exports is None:
                 self._exports = ExportRules(self.ctx)
             fix = Rename(self.ctx, self._exports, path, summary, symbol, wanted).fix()
-            findings.append(Finding(
-                str(path), Range(symbol.line, 0, symbol.line, 0), Severity.INFORMATION, CODE_NAMING,
-                f"'{symbol.name}' is {case}; this project names {_KIND_VOTE[symbol.kind].split('.')[1]} in "
-                f"{vote.value} ({round(vote.share * 100)}% of {vote.total}): '{wanted}'",
-                fixes=(fix,) if fix is not None else (),
-            ))
+            findings.append(
+                Finding(
+                    str(path),
+                    Range(symbol.line, 0, symbol.line, 0),
+                    Severity.INFORMATION,
+                    CODE_NAMING,
+                    f"'{symbol.name}' is {case}; this project names {_KIND_VOTE[symbol.kind].split('.')[1]} in "
+                    f"{vote.value} ({round(vote.share * 100)}% of {vote.total}): '{wanted}'",
+                    fixes=(fix,) if fix is not None else (),
+                )
+            )
         files_vote = votes.get("naming.files")
         base = posixpath.basename(self.ctx.rel(path)).split(".", 1)[0]
         is_component = summary.language == "tsx" and any(s.kind == "component" for s in summary.symbols)
-        if files_vote is not None and not is_component and files_vote.share >= MIN_SHARE and files_vote.total >= MIN_FILES:
+        if (
+            files_vote is not None
+            and not is_component
+            and files_vote.share >= MIN_SHARE
+            and files_vote.total >= MIN_FILES
+        ):
             case = name_case(base)
             if case is not None and case != files_vote.value:
-                findings.append(Finding(
-                    str(path), Range(0, 0, 0, 0), Severity.HINT, CODE_NAMING,
-                    f"file name '{base}' is {case}; this project's files are {files_vote.value}: "
-                    f"'{convert(base, files_vote.value)}'",
-                ))
+                findings.append(
+                    Finding(
+                        str(path),
+                        Range(0, 0, 0, 0),
+                        Severity.HINT,
+                        CODE_NAMING,
+                        f"file name '{base}' is {case}; this project's files are {files_vote.value}: "
+                        f"'{convert(base, files_vote.value)}'",
+                    )
+                )
         if summary.language != "python":
             findings += self._module_style(path, summary)
         return findings
@@ -121,25 +142,39 @@ class ConventionRules:
             for record in summary.imports:
                 if record.kind == "require":
                     s = record.span
-                    out.append(Finding(str(path), Range(s.line, s.column, s.end_line, s.end_column), Severity.INFORMATION,
-                                       CODE_MODULE_STYLE,
-                                       f"require() in an ES-module package ({self.ctx.rel(package.path)} has \"type\": "
-                                       f"\"module\"): use import"))
+                    out.append(
+                        Finding(
+                            str(path),
+                            Range(s.line, s.column, s.end_line, s.end_column),
+                            Severity.INFORMATION,
+                            CODE_MODULE_STYLE,
+                            f'require() in an ES-module package ({self.ctx.rel(package.path)} has "type": '
+                            f'"module"): use import',
+                        )
+                    )
         runs_as_cjs = path.suffix == ".cjs" or (path.suffix == ".js" and package.type == "commonjs")
         if runs_as_cjs and summary.style.esm and not self._bundled():
             first = next((r for r in summary.imports if r.kind in ("static", "reexport")), None)
             if first is not None:
                 s = first.span
-                out.append(Finding(str(path), Range(s.line, s.column, s.end_line, s.end_column), Severity.INFORMATION,
-                                   CODE_MODULE_STYLE,
-                                   f"import/export in a CommonJS file ({self.ctx.rel(package.path)} has no "
-                                   "\"type\": \"module\"): Node will not run it as is; use require or .mjs"))
+                out.append(
+                    Finding(
+                        str(path),
+                        Range(s.line, s.column, s.end_line, s.end_column),
+                        Severity.INFORMATION,
+                        CODE_MODULE_STYLE,
+                        f"import/export in a CommonJS file ({self.ctx.rel(package.path)} has no "
+                        '"type": "module"): Node will not run it as is; use require or .mjs',
+                    )
+                )
         return out
 
     def _bundled(self) -> bool:
         """Bundler-based apps (Next.js, Vite …) transpile .js modules: no CommonJS complaint there."""
         declared = self.ctx.declared_packages()
-        return bool(declared & {"next", "vite", "webpack", "react-scripts", "@remix-run/dev", "nuxt", "astro", "parcel"})
+        return bool(
+            declared & {"next", "vite", "webpack", "react-scripts", "@remix-run/dev", "nuxt", "astro", "parcel"}
+        )
 
 
 # ---------------------------------------------------------------------- the rename quick fix
@@ -185,9 +220,14 @@ class Rename:
         if not self.edits.get(self.path):
             return None
         files = [self.path] + sorted(p for p in self.edits if p != self.path)
-        return Fix(f"Rename '{self.old}' to '{self.new}'",
-                   tuple((str(p), tuple(sorted(self.edits[p], key=lambda e: (e.line, e.character))))
-                         for p in files if self.edits.get(p)))
+        return Fix(
+            f"Rename '{self.old}' to '{self.new}'",
+            tuple(
+                (str(p), tuple(sorted(self.edits[p], key=lambda e: (e.line, e.character))))
+                for p in files
+                if self.edits.get(p)
+            ),
+        )
 
     # -------------------------------------------------------------- planning
 
@@ -288,13 +328,16 @@ class Rename:
         records = []
         for record in summary.imports:
             if self._resolve(path, record.specifier) == module:
-                if record.kind not in ("static", "reexport", "python") or (record.kind != "reexport" and "*" in record.names):
+                if record.kind not in ("static", "reexport", "python") or (
+                    record.kind != "reexport" and "*" in record.names
+                ):
                     # require(), import(), import x = require(), import * as ns, Python `import
                     # module` or `from module import *`: the uses are not found by name
                     raise Declined
                 records.append(record)
-            elif self.python and any(self._resolve(path, _submodule(record.specifier, n)) == module
-                                     for n in record.names if n != "*"):
+            elif self.python and any(
+                self._resolve(path, _submodule(record.specifier, n)) == module for n in record.names if n != "*"
+            ):
                 raise Declined  # `from package import module`: its uses are attributes
         if not records:
             return False
@@ -363,9 +406,14 @@ class Rename:
         while stack:
             node = stack.pop()
             kind = node.type
-            if kind == "future_import_statement" or not with_imports and (
+            if (
+                kind == "future_import_statement"
+                or not with_imports
+                and (
                     kind in ("import_statement", "import_from_statement")
-                    or (kind == "export_statement" and node.child_by_field_name("source") is not None)):
+                    or (kind == "export_statement" and node.child_by_field_name("source") is not None)
+                )
+            ):
                 continue
             if self.python:
                 if kind in ("import_statement", "import_from_statement"):
@@ -378,7 +426,11 @@ class Rename:
                     continue
             elif kind in _TS_NAMES and node.text == encoded:
                 parent = node.parent
-                if not (parent is not None and parent.type == "export_specifier" and node == parent.child_by_field_name("alias")):
+                if not (
+                    parent is not None
+                    and parent.type == "export_specifier"
+                    and node == parent.child_by_field_name("alias")
+                ):
                     yield node  # (an export alias is the exported name, not a reference)
                 continue
             stack.extend(node.named_children)
@@ -393,7 +445,9 @@ class Rename:
         if parent.type == "keyword_argument" and node == parent.child_by_field_name("name"):
             return True  # f(name=…) names a parameter
         if parent.type in ("function_definition", "class_definition") and node == parent.child_by_field_name("name"):
-            holder = parent.parent if parent.parent is not None and parent.parent.type == "decorated_definition" else parent
+            holder = (
+                parent.parent if parent.parent is not None and parent.parent.type == "decorated_definition" else parent
+            )
             return _in_class_body(holder)  # a method
         if parent.type == "assignment" and node == parent.child_by_field_name("left"):
             return _in_class_body(parent.parent)  # a class attribute
@@ -421,7 +475,12 @@ def _statement_at(root, span):
 
 def _in_class_body(statement) -> bool:
     block = statement.parent if statement is not None else None
-    return block is not None and block.type == "block" and block.parent is not None and block.parent.type == "class_definition"
+    return (
+        block is not None
+        and block.type == "block"
+        and block.parent is not None
+        and block.parent.type == "class_definition"
+    )
 
 
 def _python_bindings(statement):

@@ -46,13 +46,20 @@ class ExportRules:
         resolution = config.module_resolution if config is not None else "bundler"
         if spec.startswith("."):
             # extension rules are the imports family's business: resolve leniently here
-            return resolve_relative(importer, spec, "bundler" if resolution not in ("node16", "nodenext") else resolution,
-                                    False, True, self.ctx.file_exists).path
+            return resolve_relative(
+                importer,
+                spec,
+                "bundler" if resolution not in ("node16", "nodenext") else resolution,
+                False,
+                True,
+                self.ctx.file_exists,
+            ).path
         paths = config.option("paths") if config is not None else None
         if isinstance(paths, dict) and config.paths_base is not None:
             for target in match_paths(spec, paths, config.paths_base) or []:
-                found = resolve_relative(target.parent / "x", "./" + target.name, "bundler", False, True,
-                                         self.ctx.file_exists).path
+                found = resolve_relative(
+                    target.parent / "x", "./" + target.name, "bundler", False, True, self.ctx.file_exists
+                ).path
                 if found is not None:
                     return found
         return None
@@ -103,13 +110,27 @@ class ExportRules:
                 if name in names:
                     continue
                 if name == "default":
-                    findings.append(Finding(str(path), where, Severity.ERROR, CODE_NO_DEFAULT,
-                                            f"'{record.specifier}' has no default export"))
+                    findings.append(
+                        Finding(
+                            str(path),
+                            where,
+                            Severity.ERROR,
+                            CODE_NO_DEFAULT,
+                            f"'{record.specifier}' has no default export",
+                        )
+                    )
                     continue
                 close = [m[0] for m in process.extract(name, sorted(names - {"default"}), limit=3, score_cutoff=60)]
                 hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-                findings.append(Finding(str(path), where, Severity.ERROR, CODE_NOT_EXPORTED,
-                                        f"'{name}' is not exported by '{record.specifier}'{hint}"))
+                findings.append(
+                    Finding(
+                        str(path),
+                        where,
+                        Severity.ERROR,
+                        CODE_NOT_EXPORTED,
+                        f"'{name}' is not exported by '{record.specifier}'{hint}",
+                    )
+                )
         return findings
 
     def _python(self, path: Path, summary: FileSummary) -> list[Finding]:
@@ -138,10 +159,19 @@ class ExportRules:
             for name in record.names:
                 if name in available:
                     continue
-                if package_dir is not None and ((package_dir / f"{name}.py").is_file() or (package_dir / name / "__init__.py").is_file()):
+                if package_dir is not None and (
+                    (package_dir / f"{name}.py").is_file() or (package_dir / name / "__init__.py").is_file()
+                ):
                     continue
                 close = [m[0] for m in process.extract(name, sorted(available), limit=3, score_cutoff=60)]
                 hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-                findings.append(Finding(str(path), Range(span.line, span.column, span.end_line, span.end_column),
-                                        Severity.ERROR, CODE_NOT_EXPORTED, f"'{name}' is not defined in '{spec}'{hint}"))
+                findings.append(
+                    Finding(
+                        str(path),
+                        Range(span.line, span.column, span.end_line, span.end_column),
+                        Severity.ERROR,
+                        CODE_NOT_EXPORTED,
+                        f"'{name}' is not defined in '{spec}'{hint}",
+                    )
+                )
         return findings

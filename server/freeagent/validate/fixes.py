@@ -45,10 +45,15 @@ def add_dependency(manifest: Path, text: str, group: str, package: str, version:
     """A fix inserting `"package": "^version"` into ``group`` of the manifest's text."""
     lines = text.split("\n")
     entry_value = f'"^{version}"' if re.match(r"^\d", version) else json.dumps(version)
-    indent_unit = re.match(r"^(\s*)\"", next((l for l in lines[1:] if l.strip().startswith('"')), '  "')).group(1) or "  "
+    indent_unit = (
+        re.match(r"^(\s*)\"", next((l for l in lines[1:] if l.strip().startswith('"')), '  "')).group(1) or "  "
+    )
     start = next((i for i, l in enumerate(lines) if re.match(rf'^\s*"{re.escape(group)}"\s*:\s*\{{', l)), None)
-    title = f"Add {package}@^{version} to {group} in {manifest.name}" if entry_value.startswith('"^') else \
-        f"Add {package} to {group} in {manifest.name}"
+    title = (
+        f"Add {package}@^{version} to {group} in {manifest.name}"
+        if entry_value.startswith('"^')
+        else f"Add {package} to {group} in {manifest.name}"
+    )
     if start is None:
         # no such group yet: add it after the opening brace
         body = f'{indent_unit}"{group}": {{\n{indent_unit * 2}"{package}": {entry_value}\n{indent_unit}}},'
@@ -56,7 +61,7 @@ def add_dependency(manifest: Path, text: str, group: str, package: str, version:
     if lines[start].rstrip().endswith("{}") or lines[start].rstrip().endswith("{},"):
         inner = indent_unit * 2
         head = lines[start][: lines[start].index("{") + 1]
-        tail = lines[start][lines[start].rindex("}"):]
+        tail = lines[start][lines[start].rindex("}") :]
         new = f'{head}\n{inner}"{package}": {entry_value}\n{lines[start][: len(lines[start]) - len(lines[start].lstrip())]}{tail}'
         return Fix(title, ((str(manifest), (TextEdit(start, 0, start, len(lines[start]), new),)),), True)
     entries = []
@@ -74,8 +79,21 @@ def add_dependency(manifest: Path, text: str, group: str, package: str, version:
         has_comma = lines[anchor].rstrip().endswith(",")
         insert = ("" if has_comma else ",") + "\n" + new_line + ("," if has_comma else "")
         if not has_comma:
-            return Fix(title, ((str(manifest), (TextEdit(anchor, len(lines[anchor]), anchor, len(lines[anchor]), insert),)),), True)
-        return Fix(title, ((str(manifest), (TextEdit(anchor, len(lines[anchor]), anchor, len(lines[anchor]), "\n" + new_line + ","),)),), True)
+            return Fix(
+                title,
+                ((str(manifest), (TextEdit(anchor, len(lines[anchor]), anchor, len(lines[anchor]), insert),)),),
+                True,
+            )
+        return Fix(
+            title,
+            (
+                (
+                    str(manifest),
+                    (TextEdit(anchor, len(lines[anchor]), anchor, len(lines[anchor]), "\n" + new_line + ","),),
+                ),
+            ),
+            True,
+        )
     first = entries[0][0] if entries else start + 1
     return Fix(title, ((str(manifest), (TextEdit(first, 0, first, 0, new_line + ",\n"),)),), True)
 
@@ -105,7 +123,7 @@ def lsp_position(source: bytes, offset: int) -> tuple[int, int]:
     """
     starts = _line_starts(source)
     line = bisect_right(starts, offset) - 1
-    before = source[starts[line]:offset]
+    before = source[starts[line] : offset]
     if before.isascii():
         return line, len(before)
     return line, len(before.decode("utf-8", "replace").encode("utf-16-le")) // 2

@@ -52,22 +52,42 @@ _NON_PRODUCTION = re.compile(
 
 # import name → distribution names, where they differ (the usual hallucination traps)
 PY_IMPORT_TO_DIST = {
-    "yaml": ["pyyaml"], "PIL": ["pillow"], "sklearn": ["scikit-learn"], "cv2": ["opencv-python", "opencv-python-headless"],
-    "bs4": ["beautifulsoup4"], "dateutil": ["python-dateutil"], "jwt": ["pyjwt"], "dotenv": ["python-dotenv"],
-    "multipart": ["python-multipart"], "google": ["protobuf", "google-cloud-core", "google-api-python-client"],
-    "attr": ["attrs"], "magic": ["python-magic"], "Crypto": ["pycryptodome"], "serial": ["pyserial"],
-    "docx": ["python-docx"], "jose": ["python-jose"], "slugify": ["python-slugify"], "pkg_resources": ["setuptools"],
-    "sqlalchemy": ["sqlalchemy"], "psycopg2": ["psycopg2", "psycopg2-binary"], "MySQLdb": ["mysqlclient"],
-    "websockets": ["websockets"], "typing_extensions": ["typing-extensions"], "zmq": ["pyzmq"],
-    "uvicorn": ["uvicorn"], "starlette": ["starlette", "fastapi"], "pydantic_core": ["pydantic"],
+    "yaml": ["pyyaml"],
+    "PIL": ["pillow"],
+    "sklearn": ["scikit-learn"],
+    "cv2": ["opencv-python", "opencv-python-headless"],
+    "bs4": ["beautifulsoup4"],
+    "dateutil": ["python-dateutil"],
+    "jwt": ["pyjwt"],
+    "dotenv": ["python-dotenv"],
+    "multipart": ["python-multipart"],
+    "google": ["protobuf", "google-cloud-core", "google-api-python-client"],
+    "attr": ["attrs"],
+    "magic": ["python-magic"],
+    "Crypto": ["pycryptodome"],
+    "serial": ["pyserial"],
+    "docx": ["python-docx"],
+    "jose": ["python-jose"],
+    "slugify": ["python-slugify"],
+    "pkg_resources": ["setuptools"],
+    "sqlalchemy": ["sqlalchemy"],
+    "psycopg2": ["psycopg2", "psycopg2-binary"],
+    "MySQLdb": ["mysqlclient"],
+    "websockets": ["websockets"],
+    "typing_extensions": ["typing-extensions"],
+    "zmq": ["pyzmq"],
+    "uvicorn": ["uvicorn"],
+    "starlette": ["starlette", "fastapi"],
+    "pydantic_core": ["pydantic"],
 }
 # packages a framework brings with it (importing them without declaring them is normal)
 PY_TRANSITIVE = {"starlette": "fastapi", "pydantic": "fastapi", "anyio": "httpx", "httpcore": "httpx"}
 
 
 def _finding(path: Path, span, severity: Severity, code: str, message: str, fixes: tuple = ()) -> Finding:
-    return Finding(str(path), Range(span.line, span.column, span.end_line, span.end_column), severity, code, message,
-                   fixes=fixes)
+    return Finding(
+        str(path), Range(span.line, span.column, span.end_line, span.end_column), severity, code, message, fixes=fixes
+    )
 
 
 class ImportRules:
@@ -99,7 +119,9 @@ class ImportRules:
         root_package = ctx.root_package
         members = ctx.workspace_packages()
         resolution = config.module_resolution if config is not None else "bundler"
-        esm = (package is not None and package.type == "module" and path.suffix not in (".cts", ".cjs")) or path.suffix in (".mts", ".mjs")
+        esm = (
+            package is not None and package.type == "module" and path.suffix not in (".cts", ".cjs")
+        ) or path.suffix in (".mts", ".mjs")
         allow_js = bool(config.option("allowJs")) if config is not None else True
         paths = config.option("paths") if config is not None else None
         ambient = self._ambient()
@@ -110,31 +132,52 @@ class ImportRules:
             if not spec or "${" in spec:
                 continue
             if spec.startswith((".", "/")):
-                res = resolve_relative(path, spec, resolution, esm and record.kind != "require", allow_js,
-                                       ctx.file_exists)
+                res = resolve_relative(
+                    path, spec, resolution, esm and record.kind != "require", allow_js, ctx.file_exists
+                )
                 if res.path is None:
                     findings.append(self._unresolved(path, record, spec, res))
                 continue
             if spec.startswith("#"):
                 manifest = package.imports if package is not None else None
                 if not imports_allow(manifest, spec):
-                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
-                                             f"'{spec}' is not in the \"imports\" map of {self._rel(package.path) if package else 'package.json'}"))
+                    findings.append(
+                        _finding(
+                            path,
+                            record.span,
+                            Severity.ERROR,
+                            CODE_UNRESOLVED,
+                            f"'{spec}' is not in the \"imports\" map of {self._rel(package.path) if package else 'package.json'}",
+                        )
+                    )
                 continue
             if is_node_builtin(spec) or spec.startswith(_RUNTIME_PREFIXES):
                 continue  # Node builtins; Deno/Bun specifiers (npm:, jsr:, bun:) are their runtime's business
             if spec.startswith("node:"):
-                findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
-                                         f"'{spec}' is not a Node.js builtin module"))
+                findings.append(
+                    _finding(
+                        path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"'{spec}' is not a Node.js builtin module"
+                    )
+                )
                 continue
             if isinstance(paths, dict) and config.paths_base is not None:
                 targets = match_paths(spec, paths, config.paths_base)
                 if targets is not None:
-                    if not any(resolve_relative(t.parent / "x", "./" + t.name, "bundler", False, allow_js,
-                                                ctx.file_exists).path
-                               for t in targets):
-                        findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
-                                                 f"'{spec}' matches a tsconfig \"paths\" alias but no file exists there"))
+                    if not any(
+                        resolve_relative(
+                            t.parent / "x", "./" + t.name, "bundler", False, allow_js, ctx.file_exists
+                        ).path
+                        for t in targets
+                    ):
+                        findings.append(
+                            _finding(
+                                path,
+                                record.span,
+                                Severity.ERROR,
+                                CODE_UNRESOLVED,
+                                f"'{spec}' matches a tsconfig \"paths\" alias but no file exists there",
+                            )
+                        )
                     continue
             if any(spec == a or ("*" in a and re.fullmatch(re.escape(a).replace("\\*", ".*"), spec)) for a in ambient):
                 continue
@@ -157,23 +200,56 @@ class ImportRules:
             if declared_group is None:
                 where = self._rel(package.path) if package is not None else "any package.json"
                 if installed is None:
-                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNDECLARED,
-                                             f"'{name}' is not declared in {where} and is not installed: "
-                                             "a package that does not exist here"))
+                    findings.append(
+                        _finding(
+                            path,
+                            record.span,
+                            Severity.ERROR,
+                            CODE_UNDECLARED,
+                            f"'{name}' is not declared in {where} and is not installed: "
+                            "a package that does not exist here",
+                        )
+                    )
                 else:
-                    findings.append(_finding(path, record.span, Severity.WARNING, CODE_UNDECLARED,
-                                             f"'{name}' is installed but not declared in {where}",
-                                             self._add_dependency_fix(package, name, production)))
+                    findings.append(
+                        _finding(
+                            path,
+                            record.span,
+                            Severity.WARNING,
+                            CODE_UNDECLARED,
+                            f"'{name}' is installed but not declared in {where}",
+                            self._add_dependency_fix(package, name, production),
+                        )
+                    )
                 continue
-            if declared_group == "devDependencies" and production and not record.type_only and not name.startswith("@types/"):
-                findings.append(_finding(path, record.span, Severity.WARNING, CODE_DEV_ONLY,
-                                         f"'{name}' is only a devDependency but {rel} imports it at runtime"))
+            if (
+                declared_group == "devDependencies"
+                and production
+                and not record.type_only
+                and not name.startswith("@types/")
+            ):
+                findings.append(
+                    _finding(
+                        path,
+                        record.span,
+                        Severity.WARNING,
+                        CODE_DEV_ONLY,
+                        f"'{name}' is only a devDependency but {rel} imports it at runtime",
+                    )
+                )
             if subpath != "." and installed is not None:
                 manifest = installed_manifest(installed)
                 allowed = exports_allow(manifest.get("exports") if manifest else None, subpath)
                 if allowed is False:
-                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_NOT_EXPORTED,
-                                             f"'{spec}': {name} does not export '{subpath}'"))
+                    findings.append(
+                        _finding(
+                            path,
+                            record.span,
+                            Severity.ERROR,
+                            CODE_NOT_EXPORTED,
+                            f"'{spec}': {name} does not export '{subpath}'",
+                        )
+                    )
         return findings
 
     def _deno_scope(self, path: Path, package) -> bool:
@@ -205,9 +281,14 @@ class ImportRules:
 
     def _unresolved(self, path: Path, record, spec: str, res) -> Finding:
         if res.suggestion:
-            return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
-                            f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?",
-                            (replace_specifier(path, record.span, res.suggestion),))
+            return _finding(
+                path,
+                record.span,
+                Severity.ERROR,
+                CODE_UNRESOLVED,
+                f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?",
+                (replace_specifier(path, record.span, res.suggestion),),
+            )
         target_dir = (path.parent / spec).parent
         hint = ""
         try:
@@ -218,7 +299,11 @@ class ImportRules:
         close = process.extractOne(wanted, names, score_cutoff=70) if names else None
         fixes: tuple = ()
         if close:
-            suggestion = spec[: len(spec) - len(Path(spec).name)] + close[0] + (Path(spec).suffix if "." in Path(spec).name else "")
+            suggestion = (
+                spec[: len(spec) - len(Path(spec).name)]
+                + close[0]
+                + (Path(spec).suffix if "." in Path(spec).name else "")
+            )
             hint = f": did you mean '{suggestion}'?"
             fixes = (replace_specifier(path, record.span, suggestion),)
         return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"cannot find '{spec}'{hint}", fixes)
@@ -238,8 +323,15 @@ class ImportRules:
             spec = record.specifier
             if spec.startswith("."):
                 if resolve_python_relative(path, spec) is None:
-                    findings.append(_finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED,
-                                             f"relative import '{spec}' resolves to no module"))
+                    findings.append(
+                        _finding(
+                            path,
+                            record.span,
+                            Severity.ERROR,
+                            CODE_UNRESOLVED,
+                            f"relative import '{spec}' resolves to no module",
+                        )
+                    )
                 continue
             top = spec.split(".")[0]
             if top in stdlib or top == "__future__" or self._py_local(path, top):
@@ -250,8 +342,11 @@ class ImportRules:
             where = self._rel(manifest.path) if manifest is not None else "pyproject.toml/requirements"
             dist = candidates[0]
             extra = f" (the distribution is '{dist}')" if dist != top.lower() else ""
-            findings.append(_finding(path, record.span, Severity.ERROR, CODE_PY_UNDECLARED,
-                                     f"'{top}' is not declared in {where}{extra}"))
+            findings.append(
+                _finding(
+                    path, record.span, Severity.ERROR, CODE_PY_UNDECLARED, f"'{top}' is not declared in {where}{extra}"
+                )
+            )
         return findings
 
     def _py_local(self, path: Path, top: str) -> bool:

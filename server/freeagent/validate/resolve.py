@@ -20,8 +20,12 @@ from pathlib import Path
 TS_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".d.mts", ".d.cts")
 JS_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs")
 # what an emitted extension may stand for in the sources
-EXTENSION_MAP = {".js": (".ts", ".tsx", ".d.ts", ".js", ".jsx"), ".mjs": (".mts", ".d.mts", ".mjs"),
-                 ".cjs": (".cts", ".d.cts", ".cjs"), ".jsx": (".tsx", ".jsx")}
+EXTENSION_MAP = {
+    ".js": (".ts", ".tsx", ".d.ts", ".js", ".jsx"),
+    ".mjs": (".mts", ".d.mts", ".mjs"),
+    ".cjs": (".cts", ".d.cts", ".cjs"),
+    ".jsx": (".tsx", ".jsx"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,9 @@ def _is_file(path: str) -> bool:
     return os.path.isfile(path)
 
 
-def resolve_relative(importer: Path, specifier: str, module_resolution: str, esm: bool, allow_js: bool,
-                     exists=_is_file) -> Resolution:
+def resolve_relative(
+    importer: Path, specifier: str, module_resolution: str, esm: bool, allow_js: bool, exists=_is_file
+) -> Resolution:
     """``exists(path: str)``: callers with a known file set pass a set lookup (no stat calls)."""
     base = os.path.normpath(os.path.join(os.path.dirname(importer), specifier))  # '../x' names the indexed file
     strict_esm = module_resolution in ("node16", "nodenext") and esm
@@ -71,8 +76,9 @@ def resolve_relative(importer: Path, specifier: str, module_resolution: str, esm
                         suggested = specifier.rstrip("/")
                         if rel.startswith("index.") and os.path.dirname(candidate) == base:
                             suggested += "/index"
-                        return Resolution(None, "needs an explicit file extension under NodeNext/Node16 ESM",
-                                          suggested + js_ext)
+                        return Resolution(
+                            None, "needs an explicit file extension under NodeNext/Node16 ESM", suggested + js_ext
+                        )
                 return Resolution(None, "needs an explicit file extension under NodeNext/Node16 ESM")
     return Resolution(None, "no such file")
 
@@ -101,8 +107,12 @@ def match_paths(specifier: str, paths: dict, base: Path) -> list[Path] | None:
             continue
         if "*" in key:
             prefix, _, suffix = key.partition("*")
-            if specifier.startswith(prefix) and specifier.endswith(suffix) and len(specifier) >= len(prefix) + len(suffix):
-                star = specifier[len(prefix): len(specifier) - len(suffix) if suffix else None]
+            if (
+                specifier.startswith(prefix)
+                and specifier.endswith(suffix)
+                and len(specifier) >= len(prefix) + len(suffix)
+            ):
+                star = specifier[len(prefix) : len(specifier) - len(suffix) if suffix else None]
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), [base / t.replace("*", star) for t in targets if isinstance(t, str)])
         elif key == specifier:

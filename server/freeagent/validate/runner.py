@@ -40,8 +40,12 @@ class Validator:
         summary = self.ctx.index.files.get(self.ctx.rel(path))
         if summary is None:
             return []
-        findings = self.imports.check(path, summary) + self.exports.check(path, summary) \
-            + self.conventions.check(path, summary) + self.api.check(path, summary)
+        findings = (
+            self.imports.check(path, summary)
+            + self.exports.check(path, summary)
+            + self.conventions.check(path, summary)
+            + self.api.check(path, summary)
+        )
         findings = self.unsuppressed(path, findings)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
 

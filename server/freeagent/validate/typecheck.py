@@ -23,7 +23,9 @@ from ..context.workspace import WorkspaceContext
 from ..findings import Finding, Range, Severity
 
 CODE_TYPE_ERROR = "FA501"
-_LINE = re.compile(r"^(?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\): (?P<sev>error|warning) (?P<code>TS\d+): (?P<msg>.*)$")
+_LINE = re.compile(
+    r"^(?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\): (?P<sev>error|warning) (?P<code>TS\d+): (?P<msg>.*)$"
+)
 
 
 @dataclass
@@ -71,13 +73,20 @@ class TypeCheck:
         overlay = path.with_name(f".{path.stem}.freeagent-{token}{''.join(path.suffixes) or '.ts'}")
         temp_config = config.path.with_name(f"tsconfig.freeagent-{token}.json")
         overlay.write_text(text, encoding="utf-8")
-        temp_config.write_text(json.dumps({
-            "extends": "./" + config.path.name,
-            "compilerOptions": {"noEmit": True, "incremental": False, "composite": False},
-            "files": [os.path.relpath(overlay, temp_config.parent)],
-            "include": [],
-        }), encoding="utf-8")
-        return Prepared([*tsc, "-p", str(temp_config), "--pretty", "false"], config.path.parent, overlay, temp_config, path)
+        temp_config.write_text(
+            json.dumps(
+                {
+                    "extends": "./" + config.path.name,
+                    "compilerOptions": {"noEmit": True, "incremental": False, "composite": False},
+                    "files": [os.path.relpath(overlay, temp_config.parent)],
+                    "include": [],
+                }
+            ),
+            encoding="utf-8",
+        )
+        return Prepared(
+            [*tsc, "-p", str(temp_config), "--pretty", "false"], config.path.parent, overlay, temp_config, path
+        )
 
     def parse(self, prepared: Prepared, output: str) -> list[Finding]:
         findings = []
@@ -90,8 +99,15 @@ class TypeCheck:
                 continue  # errors in other files are theirs, not this document's
             line, col = int(m.group("line")) - 1, int(m.group("col")) - 1
             severity = Severity.ERROR if m.group("sev") == "error" else Severity.WARNING
-            findings.append(Finding(str(prepared.real), Range(line, col, line, col + 1), severity, CODE_TYPE_ERROR,
-                                    f"{m.group('code')}: {m.group('msg')}"))
+            findings.append(
+                Finding(
+                    str(prepared.real),
+                    Range(line, col, line, col + 1),
+                    severity,
+                    CODE_TYPE_ERROR,
+                    f"{m.group('code')}: {m.group('msg')}",
+                )
+            )
         return findings
 
     def run(self, path: Path, text: str, timeout: float = 60.0) -> list[Finding] | None:
@@ -105,7 +121,14 @@ class TypeCheck:
             proc = subprocess.run(prepared.command, cwd=prepared.cwd, capture_output=True, text=True, timeout=timeout)
             return self.parse(prepared, proc.stdout + proc.stderr)
         except subprocess.TimeoutExpired:
-            return [Finding(str(path), Range.at(0, 0), Severity.INFORMATION, CODE_TYPE_ERROR,
-                            f"type check stopped after {timeout:.0f} s")]
+            return [
+                Finding(
+                    str(path),
+                    Range.at(0, 0),
+                    Severity.INFORMATION,
+                    CODE_TYPE_ERROR,
+                    f"type check stopped after {timeout:.0f} s",
+                )
+            ]
         finally:
             prepared.cleanup()

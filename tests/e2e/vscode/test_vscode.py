@@ -65,8 +65,11 @@ def vsix() -> Path:
     for step in steps:
         proc = subprocess.run(step, cwd=CLIENT, capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
-            pytest.fail(f"building the extension failed at `{' '.join(step)}` in vscode-client/:\n"
-                        f"{_tail(proc.stdout)}\n{_tail(proc.stderr)}", pytrace=False)
+            pytest.fail(
+                f"building the extension failed at `{' '.join(step)}` in vscode-client/:\n"
+                f"{_tail(proc.stdout)}\n{_tail(proc.stderr)}",
+                pytrace=False,
+            )
     assert VSIX.exists(), "`npm run package` wrote no vscode-client/freeagent.vsix"
     return VSIX
 
@@ -84,9 +87,21 @@ def test_vscode_diagnostic_quick_fix_and_spec_first_generation():
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # headless, always
     proc = subprocess.Popen(
-        [str(NODE24), str(HERE / "drive.mjs"), "--vsix", str(package), "--results", str(RESULTS),
-         "--server-command", json.dumps(command)],
-        cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            str(NODE24),
+            str(HERE / "drive.mjs"),
+            "--vsix",
+            str(package),
+            "--results",
+            str(RESULTS),
+            "--server-command",
+            json.dumps(command),
+        ],
+        cwd=HERE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         stdout, stderr = proc.communicate(timeout=900)
@@ -121,4 +136,6 @@ def test_vscode_diagnostic_quick_fix_and_spec_first_generation():
     for name in SCREENSHOTS:
         shot = RESULTS / name
         assert shot.exists(), f"no screenshot {shot}"
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000, f"{shot} is no screenshot"
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000, (
+            f"{shot} is no screenshot"
+        )

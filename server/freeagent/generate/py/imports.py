@@ -28,8 +28,13 @@ def merge_python_imports(text: str, wanted: list[tuple[str, str]], parsers: Pars
             else:
                 for name in child.children_by_field_name("name"):
                     imported.add((name.text.decode().split(" as ")[0], ""))
-        elif child.type == "expression_statement" and last_end is None and insert_after_docstring is None \
-                and child.named_children and child.named_children[0].type == "string":
+        elif (
+            child.type == "expression_statement"
+            and last_end is None
+            and insert_after_docstring is None
+            and child.named_children
+            and child.named_children[0].type == "string"
+        ):
             insert_after_docstring = child.end_point
         elif child.type != "comment":
             break

@@ -39,7 +39,11 @@ class PyModels:
 
     def items(self, node: Node, key: str) -> list[Node]:
         value = node.value.get(key) if isinstance(node.value, dict) else None
-        return [n for i in range(len(value)) if (n := self.child(node, key, i)) is not None] if isinstance(value, list) else []
+        return (
+            [n for i in range(len(value)) if (n := self.child(node, key, i)) is not None]
+            if isinstance(value, list)
+            else []
+        )
 
     def ref(self, node: Node | None, hint: str = "Model") -> str:
         if node is None:
@@ -150,13 +154,20 @@ class PyModels:
             else:
                 out = self.ref(parts[0], hint) if parts else "Any"
         elif "oneOf" in v or "anyOf" in v:
-            variants = [self.ref(p, f"{hint}Option{n}") for n, p in enumerate(self.items(node, "oneOf" if "oneOf" in v else "anyOf"))]
+            variants = [
+                self.ref(p, f"{hint}Option{n}")
+                for n, p in enumerate(self.items(node, "oneOf" if "oneOf" in v else "anyOf"))
+            ]
             unique = list(dict.fromkeys(variants))
-            disc = (v.get("discriminator") or {}).get("propertyName") if isinstance(v.get("discriminator"), dict) else None
+            disc = (
+                (v.get("discriminator") or {}).get("propertyName") if isinstance(v.get("discriminator"), dict) else None
+            )
             out = " | ".join(unique) if unique else "Any"
             if disc and len(unique) > 1 and all(u in self.decls for u in unique):
                 self.imports.update({("typing", "Annotated"), ("pydantic", "Field")})
-                out = f"Annotated[{out}, Field(discriminator={self.q(py_name(disc) if py_name(disc) == disc else disc)})]"
+                out = (
+                    f"Annotated[{out}, Field(discriminator={self.q(py_name(disc) if py_name(disc) == disc else disc)})]"
+                )
         else:
             types = [t for t in _types(v) if t != "null"]
             rendered = [self._typed(node, v, t, hint) for t in types] or (["None"] if "null" in _types(v) else ["Any"])
@@ -195,7 +206,9 @@ class PyModels:
                     self.decls[cls] = self.model(cls, node)
                 return cls
             extra = v.get("additionalProperties")
-            value = self.ref(self.child(node, "additionalProperties"), hint + "Value") if isinstance(extra, dict) else "Any"
+            value = (
+                self.ref(self.child(node, "additionalProperties"), hint + "Value") if isinstance(extra, dict) else "Any"
+            )
             if value == "Any":
                 self.imports.add(("typing", "Any"))
             return f"dict[str, {value}]"
@@ -207,4 +220,3 @@ def import_lines(imports: set[tuple[str, str]]) -> list[tuple[str, str]]:
     """Sorted (module, name) pairs, stdlib first then third-party, for the import merger."""
     order = {"__future__": 0, "datetime": 1, "typing": 1, "uuid": 1}
     return sorted(imports, key=lambda mn: (order.get(mn[0], 2), mn[0], mn[1]))
-

@@ -33,8 +33,14 @@ def _json_media(content: dict) -> str | None:
 def _param_constraints(p: Parameter) -> list[str]:
     v = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
     out = []
-    for key, arg in (("minimum", "ge"), ("maximum", "le"), ("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt"),
-                     ("minLength", "min_length"), ("maxLength", "max_length")):
+    for key, arg in (
+        ("minimum", "ge"),
+        ("maximum", "le"),
+        ("exclusiveMinimum", "gt"),
+        ("exclusiveMaximum", "lt"),
+        ("minLength", "min_length"),
+        ("maxLength", "max_length"),
+    ):
         value = v.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out.append(f"{arg}={value!r}")
@@ -89,12 +95,25 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
     if api_key:
         keyword_args.append("api_key: str | None = None")
     result, result_media = _result(op, models)
-    signature = [f"async def {name}("] + [f"{i}{a}," for a in args] + ([f"{i}*,"] + [f"{i}{a}," for a in keyword_args] if keyword_args else []) + [f") -> {result}:"]
+    signature = (
+        [f"async def {name}("]
+        + [f"{i}{a}," for a in args]
+        + ([f"{i}*,"] + [f"{i}{a}," for a in keyword_args] if keyword_args else [])
+        + [f") -> {result}:"]
+    )
     body = [f'{i}"""{op.summary or op.id} — {op.method} {op.path}"""']
     body.append(f"{i}params: dict[str, object] = {{}}")
     for p in op.params("query"):
         arg = py_name(p.name)
-        value = arg if not (p.schema and isinstance(p.schema.value, dict) and p.schema.value.get("format") in ("uuid", "date", "date-time")) else f"str({arg})"
+        value = (
+            arg
+            if not (
+                p.schema
+                and isinstance(p.schema.value, dict)
+                and p.schema.value.get("format") in ("uuid", "date", "date-time")
+            )
+            else f"str({arg})"
+        )
         if p.required:
             body.append(f"{i}params[{q(p.name)}] = {value}")
         else:
@@ -116,8 +135,13 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
             send = f", json={dump}" if op.body.required else f", json=None if body is None else {dump}"
         else:
             send = ", files=body"
-    body.append(f"{i}response = await client.request({q(op.method)}, f{q(path_expr)}, params=params, headers=headers{send})")
-    body += [f"{i}if response.is_error:", f"{i}{i}raise ApiError(response.status_code, response.json() if response.content else None)"]
+    body.append(
+        f"{i}response = await client.request({q(op.method)}, f{q(path_expr)}, params=params, headers=headers{send})"
+    )
+    body += [
+        f"{i}if response.is_error:",
+        f"{i}{i}raise ApiError(response.status_code, response.json() if response.content else None)",
+    ]
     if result == "None":
         body.append(f"{i}return None")
     elif result_media:
@@ -128,15 +152,17 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
     else:
         body.append(f"{i}return response.content")
     if "ApiError" not in declared:
-        out.declarations["ApiError"] = "\n".join([
-            "class ApiError(Exception):",
-            f'{i}"""A non-2xx response: ``status`` and the parsed ``body`` (the declared error document)."""',
-            "",
-            f"{i}def __init__(self, status: int, body: object) -> None:",
-            f"{i}{i}super().__init__(f{q('HTTP {status}')})",
-            f"{i}{i}self.status = status",
-            f"{i}{i}self.body = body",
-        ])
+        out.declarations["ApiError"] = "\n".join(
+            [
+                "class ApiError(Exception):",
+                f'{i}"""A non-2xx response: ``status`` and the parsed ``body`` (the declared error document)."""',
+                "",
+                f"{i}def __init__(self, status: int, body: object) -> None:",
+                f"{i}{i}super().__init__(f{q('HTTP {status}')})",
+                f"{i}{i}self.status = status",
+                f"{i}{i}self.body = body",
+            ]
+        )
     out.code = "\n".join(signature + body)
     return out
 
@@ -193,35 +219,51 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
             checks.append("api_key is not None")
         if checks:
             condition = checks[0] if len(checks) == 1 else f"({' or '.join(checks)})"
-            auth = [f"{i}if not {condition}:", f"{i}{i}raise HTTPException(status_code=401, detail={q('Unauthorized')})"]
+            auth = [
+                f"{i}if not {condition}:",
+                f"{i}{i}raise HTTPException(status_code=401, detail={q('Unauthorized')})",
+            ]
     result, _ = _result(op, models)
     success = op.success_responses()
     status = success[0].status if success and success[0].status.isdigit() else "200"
     impl = f"{name}_impl"
-    impl_args = [a.split(":")[0] + ": " + _plain(a) for a in params + defaults if not a.startswith(("authorization", "api_key"))]
+    impl_args = [
+        a.split(":")[0] + ": " + _plain(a) for a in params + defaults if not a.startswith(("authorization", "api_key"))
+    ]
     out.declarations[impl] = "\n".join(
-        [f"# Business logic for {op.id} ({op.method} {op.path}): replace this body.",
-         f"async def {impl}({'*, ' if impl_args else ''}{', '.join(impl_args)}) -> {result}:",
-         f"{i}raise NotImplementedError({q(f'{op.id} is not implemented')})"]
+        [
+            f"# Business logic for {op.id} ({op.method} {op.path}): replace this body.",
+            f"async def {impl}({'*, ' if impl_args else ''}{', '.join(impl_args)}) -> {result}:",
+            f"{i}raise NotImplementedError({q(f'{op.id} is not implemented')})",
+        ]
     )
     if "install_problem_details" not in declared:
-        out.imports.update({("fastapi", "FastAPI"), ("fastapi", "Request"), ("fastapi.exceptions", "RequestValidationError"),
-                            ("fastapi.responses", "JSONResponse"), ("starlette.exceptions", "HTTPException as StarletteHTTPException")})
-        out.declarations["install_problem_details"] = "\n".join([
-            "def install_problem_details(app: FastAPI) -> None:",
-            f'{i}"""Answer invalid requests with 400 and every HTTP error as RFC 9457 problem+json (as the spec declares)."""',
-            "",
-            f"{i}@app.exception_handler(RequestValidationError)",
-            f"{i}async def validation_problem(_request: Request, exc: RequestValidationError) -> JSONResponse:",
-            f"{i}{i}errors = [{{{q('path')}: {q('.')}.join(str(part) for part in error[{q('loc')}]), {q('message')}: error[{q('msg')}]}} for error in exc.errors()]",
-            f"{i}{i}problem = {{{q('type')}: {q('about:blank')}, {q('title')}: {q('Request validation failed')}, {q('status')}: 400, {q('errors')}: errors}}",
-            f"{i}{i}return JSONResponse(problem, status_code=400, media_type={q('application/problem+json')})",
-            "",
-            f"{i}@app.exception_handler(StarletteHTTPException)",
-            f"{i}async def http_problem(_request: Request, exc: StarletteHTTPException) -> JSONResponse:",
-            f"{i}{i}problem = {{{q('type')}: {q('about:blank')}, {q('title')}: str(exc.detail), {q('status')}: exc.status_code}}",
-            f"{i}{i}return JSONResponse(problem, status_code=exc.status_code, media_type={q('application/problem+json')})",
-        ])
+        out.imports.update(
+            {
+                ("fastapi", "FastAPI"),
+                ("fastapi", "Request"),
+                ("fastapi.exceptions", "RequestValidationError"),
+                ("fastapi.responses", "JSONResponse"),
+                ("starlette.exceptions", "HTTPException as StarletteHTTPException"),
+            }
+        )
+        out.declarations["install_problem_details"] = "\n".join(
+            [
+                "def install_problem_details(app: FastAPI) -> None:",
+                f'{i}"""Answer invalid requests with 400 and every HTTP error as RFC 9457 problem+json (as the spec declares)."""',
+                "",
+                f"{i}@app.exception_handler(RequestValidationError)",
+                f"{i}async def validation_problem(_request: Request, exc: RequestValidationError) -> JSONResponse:",
+                f"{i}{i}errors = [{{{q('path')}: {q('.')}.join(str(part) for part in error[{q('loc')}]), {q('message')}: error[{q('msg')}]}} for error in exc.errors()]",
+                f"{i}{i}problem = {{{q('type')}: {q('about:blank')}, {q('title')}: {q('Request validation failed')}, {q('status')}: 400, {q('errors')}: errors}}",
+                f"{i}{i}return JSONResponse(problem, status_code=400, media_type={q('application/problem+json')})",
+                "",
+                f"{i}@app.exception_handler(StarletteHTTPException)",
+                f"{i}async def http_problem(_request: Request, exc: StarletteHTTPException) -> JSONResponse:",
+                f"{i}{i}problem = {{{q('type')}: {q('about:blank')}, {q('title')}: str(exc.detail), {q('status')}: exc.status_code}}",
+                f"{i}{i}return JSONResponse(problem, status_code=exc.status_code, media_type={q('application/problem+json')})",
+            ]
+        )
     target = router or "router"
     if router is None and "router" not in declared:
         out.imports.add(("fastapi", "APIRouter"))
@@ -230,7 +272,11 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
     decorator = f"@{target}.{op.method.lower()}({q(op.path)}{response_model}, status_code={status}, response_model_by_alias=True)"
     if result == "None":
         out.imports.add(("fastapi", "Response"))
-    signature = [f"async def {name}("] + [f"{i}{a}," for a in params + defaults] + [f") -> {'Response' if result == 'None' else result}:"]
+    signature = (
+        [f"async def {name}("]
+        + [f"{i}{a}," for a in params + defaults]
+        + [f") -> {'Response' if result == 'None' else result}:"]
+    )
     call_text = ", ".join(f"{c}={c}" for c in call)
     lines = [decorator] + signature + [f'{i}"""{op.summary or op.id}"""'] + auth
     if result == "None":

@@ -37,8 +37,14 @@ class Emitted:
 # Each helper: candidate names (first free one wins) and how to recognise our own earlier copy.
 HELPERS = {
     "ApiError": (("ApiError", "HttpApiError", "ApiResponseError"), r"class {name}<TBody = unknown> extends Error"),
-    "ClientOptions": (("ClientOptions", "ApiClientOptions", "HttpClientOptions"), r"interface {name} \{{\s*baseUrl\?: string"),
-    "readBody": (("readBody", "readResponseBody", "readApiBody"), r"function {name}\(response: Response\): Promise<unknown>"),
+    "ClientOptions": (
+        ("ClientOptions", "ApiClientOptions", "HttpClientOptions"),
+        r"interface {name} \{{\s*baseUrl\?: string",
+    ),
+    "readBody": (
+        ("readBody", "readResponseBody", "readApiBody"),
+        r"function {name}\(response: Response\): Promise<unknown>",
+    ),
 }
 
 
@@ -69,38 +75,44 @@ TRANSPORT_OPTION = {
 def runtime_helpers(style: TsStyle, names: dict[str, str], library: str = "fetch") -> dict[str, str]:
     """The ApiError class, the ClientOptions interface and readBody, under the given names."""
     st, e, i = style, style.end, style.indent
-    api_error = "\n".join([
-        f"export class {names['ApiError']}<TBody = unknown> extends Error {{",
-        f"{i}readonly status: number{e}",
-        f"{i}readonly body: TBody{e}",
-        "",
-        f"{i}constructor(status: number, body: TBody, message?: string) {{",
-        f"{i}{i}super(message ?? `HTTP ${{status}}`){e}",
-        f"{i}{i}this.name = {st.q(names['ApiError'])}{e}",
-        f"{i}{i}this.status = status{e}",
-        f"{i}{i}this.body = body{e}",
-        f"{i}}}",
-        "}",
-    ])
+    api_error = "\n".join(
+        [
+            f"export class {names['ApiError']}<TBody = unknown> extends Error {{",
+            f"{i}readonly status: number{e}",
+            f"{i}readonly body: TBody{e}",
+            "",
+            f"{i}constructor(status: number, body: TBody, message?: string) {{",
+            f"{i}{i}super(message ?? `HTTP ${{status}}`){e}",
+            f"{i}{i}this.name = {st.q(names['ApiError'])}{e}",
+            f"{i}{i}this.status = status{e}",
+            f"{i}{i}this.body = body{e}",
+            f"{i}}}",
+            "}",
+        ]
+    )
     sep = ";" if st.semi else ""
-    options = "\n".join([
-        f"export interface {names['ClientOptions']} {{",
-        f"{i}baseUrl?: string{sep}",
-        f"{i}token?: string | (() => string | Promise<string>){sep}",
-        f"{i}apiKey?: string{sep}",
-        f"{i}headers?: Record<string, string>{sep}",
-        f"{i}signal?: AbortSignal{sep}",
-        f"{i}{TRANSPORT_OPTION[library][0]}{sep}",
-        "}",
-    ])
-    read_body = "\n".join([
-        f"async function {names['readBody']}(response: Response): Promise<unknown> {{",
-        f"{i}const text = await response.text(){e}",
-        f"{i}if (!text) return undefined{e}",
-        f"{i}const type = response.headers.get({st.q('content-type')}) ?? {st.q('')}{e}",
-        f"{i}return type.includes({st.q('json')}) ? JSON.parse(text) : text{e}",
-        "}",
-    ])
+    options = "\n".join(
+        [
+            f"export interface {names['ClientOptions']} {{",
+            f"{i}baseUrl?: string{sep}",
+            f"{i}token?: string | (() => string | Promise<string>){sep}",
+            f"{i}apiKey?: string{sep}",
+            f"{i}headers?: Record<string, string>{sep}",
+            f"{i}signal?: AbortSignal{sep}",
+            f"{i}{TRANSPORT_OPTION[library][0]}{sep}",
+            "}",
+        ]
+    )
+    read_body = "\n".join(
+        [
+            f"async function {names['readBody']}(response: Response): Promise<unknown> {{",
+            f"{i}const text = await response.text(){e}",
+            f"{i}if (!text) return undefined{e}",
+            f"{i}const type = response.headers.get({st.q('content-type')}) ?? {st.q('')}{e}",
+            f"{i}return type.includes({st.q('json')}) ? JSON.parse(text) : text{e}",
+            "}",
+        ]
+    )
     return {"ApiError": api_error, "ClientOptions": options, "readBody": read_body}
 
 
@@ -168,8 +180,9 @@ def _param_access(p: Parameter, style: TsStyle) -> str:
     return f"params.{key}" if key == p.name else f"params[{key}]"
 
 
-def generate_client(op: Operation, types: TypeEmitter, style: TsStyle, declared: set[str], text: str = "",
-                    library: str = "fetch") -> Emitted:
+def generate_client(
+    op: Operation, types: TypeEmitter, style: TsStyle, declared: set[str], text: str = "", library: str = "fetch"
+) -> Emitted:
     st, e, i = style, style.end, style.indent
     out = Emitted()
     ptype = params_type(op, types, style)
@@ -200,14 +213,18 @@ def generate_client(op: Operation, types: TypeEmitter, style: TsStyle, declared:
     path_expr = op.path
     for p in op.params("path"):
         path_expr = path_expr.replace("{" + p.name + "}", "${encodeURIComponent(String(" + _param_access(p, st) + "))}")
-    lines = [f"const url = new URL(`${{options.baseUrl ?? {st.q(op.servers[0] if op.servers else 'http://localhost')}}}{path_expr}`){e}"]
+    lines = [
+        f"const url = new URL(`${{options.baseUrl ?? {st.q(op.servers[0] if op.servers else 'http://localhost')}}}{path_expr}`){e}"
+    ]
     for p in op.params("query"):
         access = _param_access(p, st)
         schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
         is_array = schema.get("type") == "array" or (isinstance(schema.get("type"), list) and "array" in schema["type"])
         guard = "" if p.required else f"if ({access} !== undefined) "
         if is_array:
-            lines.append(f"{guard}for (const value of {access}) url.searchParams.append({st.q(p.name)}, String(value)){e}")
+            lines.append(
+                f"{guard}for (const value of {access}) url.searchParams.append({st.q(p.name)}, String(value)){e}"
+            )
         else:
             lines.append(f"{guard}url.searchParams.set({st.q(p.name)}, String({access})){e}")
     accept = "application/json"

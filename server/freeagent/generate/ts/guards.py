@@ -28,11 +28,13 @@ class GuardEmitter:
         t = self.types.ref(node)
         e, i = self.style.end, self.style.indent
         body = self.expr(node, "value", 0)
-        self.decls[name] = "\n".join([
-            f"export function {name}(value: unknown): value is {t} {{",
-            f"{i}return {body}{e}",
-            "}",
-        ])
+        self.decls[name] = "\n".join(
+            [
+                f"export function {name}(value: unknown): value is {t} {{",
+                f"{i}return {body}{e}",
+                "}",
+            ]
+        )
         self.in_progress.discard(name)
         return name
 
@@ -54,7 +56,9 @@ class GuardEmitter:
             parts = [self.expr(p, x, depth + 1) for p in self.types.items_of(node, "allOf")]
             out = " && ".join(parts) or "true"
         elif "oneOf" in v or "anyOf" in v:
-            parts = [self.expr(p, x, depth + 1) for p in self.types.items_of(node, "oneOf" if "oneOf" in v else "anyOf")]
+            parts = [
+                self.expr(p, x, depth + 1) for p in self.types.items_of(node, "oneOf" if "oneOf" in v else "anyOf")
+            ]
             out = "(" + " || ".join(parts) + ")" if parts else "true"
         else:
             types = [t for t in _types(v) if t != "null"]

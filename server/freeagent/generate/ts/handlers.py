@@ -66,20 +66,33 @@ class Framework:
     def source(self, location: str) -> str:
         return {
             "express": {"path": "req.params", "query": "req.query", "header": "req.headers", "body": "req.body"},
-            "fastify": {"path": "request.params", "query": "request.query", "header": "request.headers",
-                        "body": "request.body"},
-            "hono": {"path": "c.req.param()", "query": "queryObject(c.req.queries())",
-                     "header": "c.req.header()", "body": "await c.req.json().catch(() => undefined)"},
-            "next": {"path": "context.params", "query": "queryObject(request.nextUrl.searchParams)",
-                     "header": "Object.fromEntries(request.headers)",
-                     "body": "await request.json().catch(() => undefined)"},
+            "fastify": {
+                "path": "request.params",
+                "query": "request.query",
+                "header": "request.headers",
+                "body": "request.body",
+            },
+            "hono": {
+                "path": "c.req.param()",
+                "query": "queryObject(c.req.queries())",
+                "header": "c.req.header()",
+                "body": "await c.req.json().catch(() => undefined)",
+            },
+            "next": {
+                "path": "context.params",
+                "query": "queryObject(request.nextUrl.searchParams)",
+                "header": "Object.fromEntries(request.headers)",
+                "body": "await request.json().catch(() => undefined)",
+            },
         }[self.name][location]
 
     def header(self, name: str) -> str:
         q = self.style.q(name.lower())
         return {
-            "express": f"req.headers[{q}]", "fastify": f"request.headers[{q}]",
-            "hono": f"c.req.header({q})", "next": f"request.headers.get({q})",
+            "express": f"req.headers[{q}]",
+            "fastify": f"request.headers[{q}]",
+            "hono": f"c.req.header({q})",
+            "next": f"request.headers.get({q})",
         }[self.name]
 
     # -- writing the response -------------------------------------------------------
@@ -99,7 +112,11 @@ class Framework:
         if self.name == "express":
             return [f"res.status({status}).json({result}){e}"] if result else [f"res.status({status}).end(){e}"]
         if self.name == "fastify":
-            return [f"return reply.code({status}).send({result}){e}"] if result else [f"return reply.code({status}).send(){e}"]
+            return (
+                [f"return reply.code({status}).send({result}){e}"]
+                if result
+                else [f"return reply.code({status}).send(){e}"]
+            )
         if self.name == "hono":
             return [f"return c.json({result}, {status}){e}"] if result else [f"return c.body(null, {status}){e}"]
         if result:
@@ -117,49 +134,83 @@ class Framework:
         out: dict[str, str] = {}
         imports: list[tuple[str, str, bool]] = []
         if self.name == "express":
-            out["sendProblem"] = "\n".join([
-                "function sendProblem(", f"{i}res: Response,", f"{i}status: number,", f"{i}title: string,",
-                errors_param, "): void {", f"{i}res", f"{i}{i}.status(status)",
-                f"{i}{i}.type({st.q('application/problem+json')})", f"{i}{i}.json({body}){e}", "}",
-            ])
+            out["sendProblem"] = "\n".join(
+                [
+                    "function sendProblem(",
+                    f"{i}res: Response,",
+                    f"{i}status: number,",
+                    f"{i}title: string,",
+                    errors_param,
+                    "): void {",
+                    f"{i}res",
+                    f"{i}{i}.status(status)",
+                    f"{i}{i}.type({st.q('application/problem+json')})",
+                    f"{i}{i}.json({body}){e}",
+                    "}",
+                ]
+            )
             imports.append(("express", "Response", True))
         elif self.name == "fastify":
-            out["sendProblem"] = "\n".join([
-                "function sendProblem(", f"{i}reply: FastifyReply,", f"{i}status: number,", f"{i}title: string,",
-                errors_param, "): FastifyReply {",
-                f"{i}return reply.code(status).type({st.q('application/problem+json')}).send({body}){e}", "}",
-            ])
+            out["sendProblem"] = "\n".join(
+                [
+                    "function sendProblem(",
+                    f"{i}reply: FastifyReply,",
+                    f"{i}status: number,",
+                    f"{i}title: string,",
+                    errors_param,
+                    "): FastifyReply {",
+                    f"{i}return reply.code(status).type({st.q('application/problem+json')}).send({body}){e}",
+                    "}",
+                ]
+            )
             imports.append(("fastify", "FastifyReply", True))
         elif self.name == "hono":
-            out["sendProblem"] = "\n".join([
-                "function sendProblem(", f"{i}c: Context,", f"{i}status: {status_type},", f"{i}title: string,",
-                errors_param, "): Response {",
-                f"{i}return c.json({body}, status, {{ {st.q('content-type')}: {st.q('application/problem+json')} }}){e}",
-                "}",
-            ])
+            out["sendProblem"] = "\n".join(
+                [
+                    "function sendProblem(",
+                    f"{i}c: Context,",
+                    f"{i}status: {status_type},",
+                    f"{i}title: string,",
+                    errors_param,
+                    "): Response {",
+                    f"{i}return c.json({body}, status, {{ {st.q('content-type')}: {st.q('application/problem+json')} }}){e}",
+                    "}",
+                ]
+            )
             imports.append(("hono", "Context", True))
         else:
-            out["sendProblem"] = "\n".join([
-                "function sendProblem(", f"{i}status: number,", f"{i}title: string,", errors_param, "): NextResponse {",
-                f"{i}return NextResponse.json({body}, {{ status, headers: {{ {st.q('content-type')}: "
-                f"{st.q('application/problem+json')} }} }}){e}",
-                "}",
-            ])
+            out["sendProblem"] = "\n".join(
+                [
+                    "function sendProblem(",
+                    f"{i}status: number,",
+                    f"{i}title: string,",
+                    errors_param,
+                    "): NextResponse {",
+                    f"{i}return NextResponse.json({body}, {{ status, headers: {{ {st.q('content-type')}: "
+                    f"{st.q('application/problem+json')} }} }}){e}",
+                    "}",
+                ]
+            )
             imports.append(("next/server", "NextResponse", False))
         return out, imports
 
     def query_helper(self) -> str:
         e, i = self.style.end, self.style.indent
         arg = "entries: Record<string, string[]>" if self.name == "hono" else "params: URLSearchParams"
-        source = "Object.entries(entries)" if self.name == "hono" else \
-            "[...new Set(params.keys())].map((key) => [key, params.getAll(key)] as const)"
-        return "\n".join([
-            f"function queryObject({arg}): Record<string, string | string[]> {{",
-            f"{i}return Object.fromEntries(",
-            f"{i}{i}{source}.map(([key, values]) => [key, values.length > 1 ? values : values[0]]),",
-            f"{i}){e}",
-            "}",
-        ])
+        source = (
+            "Object.entries(entries)"
+            if self.name == "hono"
+            else "[...new Set(params.keys())].map((key) => [key, params.getAll(key)] as const)"
+        )
+        return "\n".join(
+            [
+                f"function queryObject({arg}): Record<string, string | string[]> {{",
+                f"{i}return Object.fromEntries(",
+                f"{i}{i}{source}.map(([key, values]) => [key, values.length > 1 ? values : values[0]]),",
+                f"{i}){e}",
+                "}",
+            ]
+        )
 
 
 def generate_handler(
@@ -200,8 +251,12 @@ def generate_handler(
         out.declarations[const] = f"const {const} = {body_schema}{e}"
         inputs.append(("body", const, fw.source("body")))
     elif btype is not None:
-        raw = {"express": "req.body", "fastify": "request.body", "hono": "await c.req.parseBody()",
-               "next": "await request.formData()"}[framework]
+        raw = {
+            "express": "req.body",
+            "fastify": "request.body",
+            "hono": "await c.req.parseBody()",
+            "next": "await request.formData()",
+        }[framework]
         inputs.append(("body", "", raw))  # multipart/raw: passed through as the framework parsed it
 
     success = op.success_responses()
@@ -211,16 +266,19 @@ def generate_handler(
     input_type = f"{pas}Input"
     fields = [f"{i}{field}: {f'z.infer<typeof {const}>' if const else 'unknown'}{sep}" for field, const, _ in inputs]
     out.declarations[input_type] = (
-        "\n".join([f"export interface {input_type} {{", *fields, "}"]) if fields
+        "\n".join([f"export interface {input_type} {{", *fields, "}"])
+        if fields
         else f"export type {input_type} = Record<string, never>{e}"
     )
     impl = f"{name}Impl"
-    out.declarations[impl] = "\n".join([
-        f"// Business logic for {op.id} ({op.method} {op.path}): replace this body.",
-        f"export async function {impl}(_input: {input_type}): Promise<{result_type}> {{",
-        f"{i}throw new Error({st.q(f'{op.id} is not implemented')}){e}",
-        "}",
-    ])
+    out.declarations[impl] = "\n".join(
+        [
+            f"// Business logic for {op.id} ({op.method} {op.path}): replace this body.",
+            f"export async function {impl}(_input: {input_type}): Promise<{result_type}> {{",
+            f"{i}throw new Error({st.q(f'{op.id} is not implemented')}){e}",
+            "}",
+        ]
+    )
 
     body: list[str] = []
     problem_statuses: list[int] = []
@@ -275,44 +333,77 @@ def generate_handler(
     doc = f"/** {op.summary or op.id} — {op.method} {op.path} */"
     route = express_path(op.path)
     if mount_prefix and route.startswith(mount_prefix):
-        route = route[len(mount_prefix):] or "/"
+        route = route[len(mount_prefix) :] or "/"
     method = op.method.lower()
     uses_request = bool(inputs) or bool(problem_statuses)
     if framework == "express":
         wrapped = ["try {", *style.block(body), "} catch (error) {", f"{i}next(error){e}", "}"]
         req = "req" if uses_request else "_req"
         if app:
-            out.code = "\n".join([doc, f"{app}.{method}({st.q(route)}, async ({req}, res, next) => {{",
-                                  *style.block(wrapped), f"}}){e}"])
+            out.code = "\n".join(
+                [doc, f"{app}.{method}({st.q(route)}, async ({req}, res, next) => {{", *style.block(wrapped), f"}}){e}"]
+            )
         else:
             out.imports.append(("express", "RequestHandler", True))
-            out.code = "\n".join([doc, f"export const {name}Handler: RequestHandler = async ({req}, res, next) => {{",
-                                  *style.block(wrapped), f"}}{e}"])
+            out.code = "\n".join(
+                [
+                    doc,
+                    f"export const {name}Handler: RequestHandler = async ({req}, res, next) => {{",
+                    *style.block(wrapped),
+                    f"}}{e}",
+                ]
+            )
     elif framework == "fastify":
         out.imports.append(("fastify", "FastifyInstance", True))
         request = "request" if uses_request else "_request"
         inner = [f"app.{method}({st.q(route)}, async ({request}, reply) => {{", *style.block(body), f"}}){e}"]
-        out.code = "\n".join([doc, f"export async function {name}Route(app: FastifyInstance): Promise<void> {{",
-                              *style.block(inner), "}"])
+        out.code = "\n".join(
+            [
+                doc,
+                f"export async function {name}Route(app: FastifyInstance): Promise<void> {{",
+                *style.block(inner),
+                "}",
+            ]
+        )
     elif framework == "hono":
         inner_head = f"{app or 'app'}.{method}({st.q(route)}, async (c) => {{"
         if app:
             out.code = "\n".join([doc, inner_head, *style.block(body), f"}}){e}"])
         else:
             out.imports.append(("hono", "Hono", True))
-            out.code = "\n".join([doc, f"export function {name}Route(app: Hono): void {{",
-                                  *style.block([inner_head, *style.block(body), f"}}){e}"]), "}"])
+            out.code = "\n".join(
+                [
+                    doc,
+                    f"export function {name}Route(app: Hono): void {{",
+                    *style.block([inner_head, *style.block(body), f"}}){e}"]),
+                    "}",
+                ]
+            )
     else:
         params = op.params("path")
-        request = "request" if any(src.startswith(("await request", "queryObject(request", "Object.fromEntries(request"))
-                                   for _, _, src in inputs) or schemes and not public else "_request"
+        request = (
+            "request"
+            if any(
+                src.startswith(("await request", "queryObject(request", "Object.fromEntries(request"))
+                for _, _, src in inputs
+            )
+            or schemes
+            and not public
+            else "_request"
+        )
         args = [f"{request}: NextRequest"]
         if params:
             shape = "; ".join(f"{property_key(p.name, st.quote)}: string" for p in params)
             args.append(f"context: {{ params: {{ {shape} }} }}")
         out.imports.append(("next/server", "NextRequest", True))
-        out.code = "\n".join([doc, f"export async function {op.method}({', '.join(args)}): Promise<NextResponse> {{",
-                              *style.block(body), "}"])
+        out.code = "\n".join(
+            [
+                doc,
+                f"export async function {op.method}({', '.join(args)}): Promise<NextResponse> {{",
+                *style.block(body),
+                "}",
+            ]
+        )
         if ("next/server", "NextResponse", False) not in out.imports:
             out.imports.append(("next/server", "NextResponse", False))
     return out

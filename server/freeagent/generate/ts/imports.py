@@ -65,8 +65,9 @@ def _local_name(spec: str) -> str:
     return spec.split(" as ")[-1].strip()
 
 
-def merge_imports(text: str, wanted: list[tuple[str, str, bool]], style: TsStyle, tsx: bool = False,
-                  parsers: Parsers | None = None) -> list[TextEdit]:
+def merge_imports(
+    text: str, wanted: list[tuple[str, str, bool]], style: TsStyle, tsx: bool = False, parsers: Parsers | None = None
+) -> list[TextEdit]:
     """Edits that make ``text`` import every (module, name, type_only) in ``wanted``.
 
     ``name`` "default:X" imports a default as X; "*:X" a namespace; otherwise a named import.
@@ -101,14 +102,22 @@ def merge_imports(text: str, wanted: list[tuple[str, str, bool]], style: TsStyle
             # Merge into a statement of the same kind: type-only names into `import type {…}`,
             # value names into a value import (the file's own split between the two is kept).
             target = next(
-                (ex for ex in existing
-                 if ex.module == module and ex.named_node is not None and not ex.namespace and ex.type_only == type_only),
+                (
+                    ex
+                    for ex in existing
+                    if ex.module == module
+                    and ex.named_node is not None
+                    and not ex.namespace
+                    and ex.type_only == type_only
+                ),
                 None,
             )
             if target is not None and named:
                 edits.append(_insert_names(target, named, style))
                 named = []
-            clause = ([group_defaults[0]] if group_defaults else []) + (["{ " + ", ".join(named) + " }"] if named else [])
+            clause = ([group_defaults[0]] if group_defaults else []) + (
+                ["{ " + ", ".join(named) + " }"] if named else []
+            )
             if clause:
                 keyword = "import type" if type_only else "import"
                 new_statements.append(f"{keyword} {', '.join(clause)} from {q(module)}{e}")

@@ -116,7 +116,7 @@ class SchemaEmitter:
                 return None
             if part is not node and "allOf" not in v and "object" not in _types(v) and "properties" not in v:
                 return None
-            for name in (v.get("properties") or {}):
+            for name in v.get("properties") or {}:
                 child = self.child(part, "properties", name)
                 if child is not None:
                     props[name] = child
@@ -192,7 +192,9 @@ class TypeEmitter(SchemaEmitter):
             result = " | ".join(dict.fromkeys(self.ref(p) for p in variants)) or "unknown"
         else:
             types = [t for t in _types(v) if t != "null"]
-            rendered = [self._typed(node, v, t, depth) for t in types] or (["null"] if "null" in _types(v) else ["unknown"])
+            rendered = [self._typed(node, v, t, depth) for t in types] or (
+                ["null"] if "null" in _types(v) else ["unknown"]
+            )
             result = " | ".join(dict.fromkeys(rendered))
         if nullable and result not in ("unknown", "null"):
             result = f"{_paren(result) if ' & ' in result else result} | null"
@@ -293,10 +295,17 @@ class ZodEmitter(SchemaEmitter):
         elif "oneOf" in v or "anyOf" in v:
             variants = self.items_of(node, "oneOf" if "oneOf" in v else "anyOf")
             exprs = list(dict.fromkeys(self.ref(p) for p in variants))
-            disc = (v.get("discriminator") or {}).get("propertyName") if isinstance(v.get("discriminator"), dict) else None
+            disc = (
+                (v.get("discriminator") or {}).get("propertyName") if isinstance(v.get("discriminator"), dict) else None
+            )
             if len(exprs) == 1:
                 result = exprs[0]
-            elif disc and "oneOf" in v and all(self._is_plain_object_with(p, disc) for p in variants) and not self.recursive:
+            elif (
+                disc
+                and "oneOf" in v
+                and all(self._is_plain_object_with(p, disc) for p in variants)
+                and not self.recursive
+            ):
                 result = f"z.discriminatedUnion({st.q(disc)}, [" + ", ".join(exprs) + "])"
             else:
                 result = "z.union([" + ", ".join(exprs) + "])" if exprs else "z.unknown()"
@@ -330,8 +339,13 @@ class ZodEmitter(SchemaEmitter):
             if fmt == "binary":
                 return "z.instanceof(Blob)"
             out = "z.string()"
-            out += {"uuid": ".uuid()", "email": ".email()", "uri": ".url()", "url": ".url()",
-                    "date-time": ".datetime({ offset: true })"}.get(fmt, "")
+            out += {
+                "uuid": ".uuid()",
+                "email": ".email()",
+                "uri": ".url()",
+                "url": ".url()",
+                "date-time": ".datetime({ offset: true })",
+            }.get(fmt, "")
             if fmt == "date":
                 out += r".regex(/^\d{4}-\d{2}-\d{2}$/)"
             if isinstance(v.get("minLength"), int):

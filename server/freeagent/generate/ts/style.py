@@ -78,7 +78,9 @@ def style_for(ctx: "WorkspaceContext | None", file: Path | None) -> TsStyle:
     esm = (package is not None and package.type == "module") or (file is not None and file.suffix in (".mts", ".mjs"))
     if config is not None and config.module_resolution in ("node16", "nodenext") and esm:
         ext = ".js"  # required by the compiler
-    elif value("relative_import_extension", "none") == ".js" and (config is None or config.module_resolution != "bundler"):
+    elif value("relative_import_extension", "none") == ".js" and (
+        config is None or config.module_resolution != "bundler"
+    ):
         ext = ".js"
     zod_major = 3
     if package is not None:
