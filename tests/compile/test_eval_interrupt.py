@@ -4,7 +4,6 @@ exits 130; the same command then resumes and runs only what is missing."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import EXAMPLE, TOOLCHAIN, copy_fixture
 
 
 def suite(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "examples" / "taskboard", tmp_path / "ws")
+    copy_fixture(EXAMPLE, tmp_path, "ws")
     base = tmp_path / "suite"
     for name, command in (("fast", "node -e 0"), ("slow", 'node -e "setTimeout(() => {}, 60000)"')):
         folder = base / name
@@ -39,7 +38,7 @@ def suite(tmp_path: Path) -> Path:
 
 
 def test_ctrl_c_leaves_a_valid_partial_report_and_resumes(tmp_path):
-    if not (ROOT / "tests" / "toolchain" / "node_modules").is_dir():
+    if not TOOLCHAIN.is_dir():
         pytest.fail("tests/toolchain is not installed: run `make test`")
     out = tmp_path / "run.json"
     command = [

@@ -7,7 +7,6 @@ failed; an interrupted evaluation resumes; an unavailable model is skipped with 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,7 @@ from freeagent.eval.runner import Evaluation, Strategy
 from freeagent.eval.stats import aggregate, wilson
 from freeagent.eval.tasks import load_suite
 from tests.fakes.llm_server import FakeLLMServer, Reply
-
-ROOT = Path(__file__).resolve().parents[2]
-TOOLCHAIN = ROOT / "tests" / "toolchain" / "node_modules"
+from tests.helpers import EXAMPLE, TOOLCHAIN, copy_fixture
 
 TASKS = {  # id: (TODO text, hidden test body, the fake model's answer)
     "good": (
@@ -47,7 +44,7 @@ TASKS = {  # id: (TODO text, hidden test body, the fake model's answer)
 
 def make_suite(tmp_path: Path) -> Path:
     suite = tmp_path / "suite"
-    shutil.copytree(ROOT / "examples" / "taskboard", tmp_path / "ws")
+    copy_fixture(EXAMPLE, tmp_path, "ws")
     for task_id, (todo, test, answer) in TASKS.items():
         name = todo.split("(")[0].split()[-1]
         folder = suite / task_id

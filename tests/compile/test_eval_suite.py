@@ -7,16 +7,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from freeagent.eval.runner import Evaluation, Strategy
 from freeagent.eval.tasks import load_suite
+from tests.helpers import ROOT, TOOLCHAIN
 
-ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "bench" / "tasks"
-TOOLCHAIN = ROOT / "tests" / "toolchain" / "node_modules"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ installs them with ``npm ci``).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,10 +19,8 @@ import pytest
 from freeagent.context import WorkspaceContext
 from freeagent.generate.spec_first import GenerationError, SpecGenerator, apply_edits
 from freeagent.specs.registry import Registry, bundled_spec_paths
+from tests.helpers import EXAMPLE, FIXTURES, TOOLCHAIN, copy_fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLCHAIN = ROOT / "tests" / "toolchain" / "node_modules"
-FIXTURES = ROOT / "tests" / "fixtures"
 FOREIGN = FIXTURES / "foreign-specs"
 ROUTER_FILE = "import { Router } from 'express';\n\nexport const router = Router();\n\n// TODO: generated route\n"
 PLAIN_FILE = "// TODO: generated code\n"
@@ -114,14 +111,13 @@ def run_tsc(workspace: Path, major: int, include: list[str]) -> None:
 
 
 def copy_workspace(src: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / src.name
-    shutil.copytree(src, dest)
+    dest = copy_fixture(src, tmp_path)
     (dest / "node_modules").symlink_to(TOOLCHAIN)
     return dest
 
 
 def test_bundled_registry_into_the_example(tmp_path):
-    ws = copy_workspace(ROOT / "examples" / "taskboard", tmp_path)
+    ws = copy_workspace(EXAMPLE, tmp_path)
     count = generate_all(ws, bundled_spec_paths(), "src/generated")
     assert count >= 4 * 30
     run_tsc(ws, 7, ["src/**/*.ts"])
@@ -131,7 +127,7 @@ def test_bundled_registry_into_the_example(tmp_path):
     "name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids", "duplicate-names", "recursive"]
 )
 def test_foreign_specs(tmp_path, name):
-    ws = copy_workspace(ROOT / "examples" / "taskboard", tmp_path)
+    ws = copy_workspace(EXAMPLE, tmp_path)
     generate_all(ws, [next((FOREIGN / name).glob("openapi.*"))], "src/generated")
     run_tsc(ws, 7, ["src/generated/**/*.ts"])
 
@@ -145,8 +141,7 @@ def test_express_zod_nodenext_fixture_with_its_typescript_5(tmp_path):
 
 def test_commonjs_package_in_a_monorepo(tmp_path):
     """apps/worker: "type": "commonjs", module CommonJS, moduleResolution Node10."""
-    root = tmp_path / "pnpm-monorepo"
-    shutil.copytree(FIXTURES / "pnpm-monorepo", root)
+    root = copy_fixture("pnpm-monorepo", tmp_path)
     (root / "node_modules").symlink_to(TOOLCHAIN)
     worker = root / "apps" / "worker"
     ctx_generated = generate_all(
@@ -188,8 +183,7 @@ def test_nextjs_route_handlers(tmp_path):
 
 
 def test_fastify_app_in_the_monorepo(tmp_path):
-    root = tmp_path / "pnpm-monorepo"
-    shutil.copytree(FIXTURES / "pnpm-monorepo", root)
+    root = copy_fixture("pnpm-monorepo", tmp_path)
     (root / "node_modules").symlink_to(TOOLCHAIN)
     # what `pnpm install` does for a workspace dependency: link it into the app's node_modules
     (root / "apps/api/node_modules/@acme").mkdir(parents=True)
@@ -240,7 +234,7 @@ def test_hono_app(tmp_path):
 def test_generate_all_missing_into_existing_files(tmp_path):
     """The source action's output: every missing handler into the example's tasks router and
     every missing client into its API client file, on top of their existing code."""
-    ws = copy_workspace(ROOT / "examples" / "taskboard", tmp_path)
+    ws = copy_workspace(EXAMPLE, tmp_path)
     generator, registry = spec_generator(ws)
     for rel, target in (("src/routes/tasks.ts", "handler"), ("src/api/client.ts", "client")):
         path = ws / rel
@@ -284,8 +278,7 @@ def test_ky_client(tmp_path):
 
 def test_zod_4_project(tmp_path):
     """A project on zod 4: the same schemas and handlers must compile against its API."""
-    ws = tmp_path / "zod4-api"
-    shutil.copytree(ROOT / "examples" / "taskboard", ws)
+    ws = copy_fixture(EXAMPLE, tmp_path, "zod4-api")
     manifest = json.loads((ws / "package.json").read_text())
     manifest["dependencies"]["zod"] = "^4.1.0"
     (ws / "package.json").write_text(json.dumps(manifest))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,10 +15,9 @@ import pytest
 from freeagent.engine import FolderEngine
 from freeagent.generate.spec_first import GenerationError, apply_edits
 from freeagent.specs.registry import bundled_spec_paths
+from tests.helpers import FIXTURES, copy_fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "fastapi-service"
-FOREIGN = ROOT / "tests" / "fixtures" / "foreign-specs"
+FOREIGN = FIXTURES / "foreign-specs"
 
 
 def load_module(path: Path, name: str):
@@ -31,8 +29,7 @@ def load_module(path: Path, name: str):
 
 
 def engine_for(tmp_path: Path, specs: list[Path]) -> FolderEngine:
-    ws = tmp_path / "svc"
-    shutil.copytree(FIXTURE, ws)
+    ws = copy_fixture("fastapi-service", tmp_path, "svc")
     engine = FolderEngine(ws)
     engine.load()
     engine.registry.load(specs)

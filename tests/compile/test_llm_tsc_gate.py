@@ -4,9 +4,7 @@ model, and the corrected answer is the one offered."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -14,17 +12,14 @@ from freeagent.config import LlmSettings
 from freeagent.engine import FolderEngine
 from freeagent.generate.llm import LlmPipeline
 from tests.fakes.llm_server import FakeLLMServer, Reply
-
-ROOT = Path(__file__).resolve().parents[2]
-TOOLCHAIN = ROOT / "tests" / "toolchain" / "node_modules"
+from tests.helpers import EXAMPLE, TOOLCHAIN, copy_fixture
 
 
 async def test_type_error_is_caught_and_corrected(tmp_path, monkeypatch):
     if not TOOLCHAIN.is_dir():
         pytest.fail("tests/toolchain is not installed: run `make test` (it runs npm ci there)")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
-    root = tmp_path / "taskboard"
-    shutil.copytree(ROOT / "examples" / "taskboard", root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     (root / "node_modules").symlink_to(TOOLCHAIN)  # the workspace's own tsc, as a real project has it
     target = root / "src" / "lib" / "slug.ts"
     text = "// TODO: count the words of a title\n"

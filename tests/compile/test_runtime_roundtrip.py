@@ -6,12 +6,12 @@ a main that mounts the router."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 from freeagent.generate.spec_first import apply_edits
+from tests.helpers import EXAMPLE, TOOLCHAIN, copy_fixture
 
-from .test_generated_compile import ROOT, TOOLCHAIN, compiler, spec_generator
+from .test_generated_compile import compiler, spec_generator
 
 IMPLEMENTATIONS = {
     "createComment": "return { id: '6f1c0d1e-8d7e-4e0a-9f51-0a3c2b1d4e5f', taskId: _input.params.taskId, "
@@ -67,8 +67,7 @@ const server = app.listen(0, '127.0.0.1', async () => {
 
 
 def test_generated_express_and_client_round_trip(tmp_path):
-    ws = tmp_path / "taskboard"
-    shutil.copytree(ROOT / "examples" / "taskboard", ws)
+    ws = copy_fixture(EXAMPLE, tmp_path)
     (ws / "node_modules").symlink_to(TOOLCHAIN)
     generator, registry = spec_generator(ws)
     out = ws / "src" / "generated"
@@ -193,8 +192,7 @@ def test_deep_type_check_maps_tsc_errors_and_cleans_up(tmp_path):
     from freeagent.context import WorkspaceContext
     from freeagent.validate.typecheck import TypeCheck
 
-    ws = tmp_path / "taskboard"
-    shutil.copytree(ROOT / "examples" / "taskboard", ws)
+    ws = copy_fixture(EXAMPLE, tmp_path)
     (ws / "node_modules").symlink_to(TOOLCHAIN)
     ctx = WorkspaceContext(ws)
     ctx.load()

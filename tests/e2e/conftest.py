@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
 from pathlib import Path
 from typing import Union
@@ -11,14 +10,10 @@ from typing import Union
 import pytest
 from lsprotocol import types
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.helpers import FIXTURES as FIXTURES
+from tests.helpers import copy_fixture as copy_fixture
+
 SERVER = [sys.executable, "-m", "freeagent", "serve"]
-
-
-def copy_fixture(name: str, dest: Path) -> Path:
-    target = dest / name
-    shutil.copytree(FIXTURES / name, target)
-    return target.resolve()
 
 
 async def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest_lsp
@@ -10,10 +9,9 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from freeagent.edits import TextEdit, apply_edits
+from tests.helpers import EXAMPLE, copy_fixture
 
 from .conftest import SERVER, folder, open_document, read_code_actions_as_lsp_says
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
@@ -29,8 +27,7 @@ async def client(lsp_client: LanguageClient):
 
 
 async def open_example(client: LanguageClient, tmp_path: Path, rel: str):
-    root = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     await client.initialize_session(
         types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
     )
@@ -66,7 +63,7 @@ def apply(text: str, edit: types.WorkspaceEdit) -> str:
 
 async def test_list_resolve_apply_handler(client, tmp_path):
     uri, text = await open_example(client, tmp_path, "src/routes/tasks.ts")
-    line = next(i for i, l in enumerate(text.split("\n")) if "TODO: list comments for a task" in l)
+    line = next(i for i, ln in enumerate(text.split("\n")) if "TODO: list comments for a task" in ln)
     actions = await client.text_document_code_action_async(at_line(uri, line))
     titles = [a.title for a in actions]
     assert titles[0] == "Generate handler for listComments (GET /tasks/{taskId}/comments)"
@@ -100,7 +97,7 @@ async def test_no_actions_away_from_a_marker_or_without_a_spec_match(client, tmp
 
 async def test_resolve_after_an_edit_uses_the_current_document(client, tmp_path):
     uri, text = await open_example(client, tmp_path, "src/api/client.ts")
-    line = next(i for i, l in enumerate(text.split("\n")) if "TODO: create a comment on a task" in l)
+    line = next(i for i, ln in enumerate(text.split("\n")) if "TODO: create a comment on a task" in ln)
     actions = await client.text_document_code_action_async(at_line(uri, line))
     action = next(a for a in actions if a.title.startswith("Generate client for createComment"))
     edited = "// a new first line\n" + text  # the marker moved down one line
@@ -123,8 +120,7 @@ async def test_workspace_spec_is_loaded_reported_and_reloaded(client, tmp_path):
     diagnostic on the file while the bundled operations keep working; fixing it clears it."""
     from .conftest import wait_until
 
-    root = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     spec = root / "openapi.yaml"
     good = (
         "openapi: 3.1.0\ninfo: {title: Inventory, version: '1'}\npaths:\n  /widgets/{widgetId}:\n"
@@ -185,8 +181,7 @@ async def test_quick_fix_for_an_unknown_api_path_clears_the_diagnostic(client, t
     """FA301's fixes ride on the diagnostic's data; the preferred one rewrites only the path."""
     from .conftest import wait_until
 
-    root = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     await client.initialize_session(
         types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
     )

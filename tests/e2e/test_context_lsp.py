@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import SERVER, copy_fixture, folder, open_document, wait_until
+from tests.helpers import EXAMPLE, TOOLCHAIN, copy_fixture
+
+from .conftest import SERVER, folder, open_document, wait_until
 
 BRIEF = "freeagent/projectBrief"
 
@@ -355,10 +356,8 @@ async def test_pull_diagnostics_when_the_client_asks_for_them(client, tmp_path):
 
 
 async def test_type_check_on_save_when_enabled(client, tmp_path):
-    toolchain = Path(__file__).resolve().parents[1] / "toolchain" / "node_modules"
-    root = tmp_path / "taskboard"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "taskboard", root)
-    (root / "node_modules").symlink_to(toolchain)
+    root = copy_fixture(EXAMPLE, tmp_path)
+    (root / "node_modules").symlink_to(TOOLCHAIN)
     client.set_configuration({"typecheckOnSave": True}, section="freeagent")
     await start(client, [root])
     source = root / "src" / "probe.ts"

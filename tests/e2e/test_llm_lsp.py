@@ -6,7 +6,6 @@ cancelled run that stops the model's request and changes nothing. The model is a
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,10 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from freeagent.edits import TextEdit, apply_edits
 from tests.fakes.llm_server import FakeLLMServer, Reply
+from tests.helpers import EXAMPLE, copy_fixture
 
 from .conftest import SERVER, folder, open_document, read_code_actions_as_lsp_says, wait_until
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
 GOOD = (
     "```ts\nexport function slugify(title: string): string {\n"
     "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-');\n}\n```"
@@ -62,8 +61,7 @@ def model():
 
 
 async def start(client: LanguageClient, tmp_path: Path, model: FakeLLMServer):
-    root = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -163,8 +161,7 @@ async def test_cancelling_the_progress_stops_the_request_and_changes_nothing(cli
 
 
 async def test_spec_covered_task_also_offers_the_model_instead(client, tmp_path, model):
-    root = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import EXAMPLE, ROOT, copy_fixture
 
 
 def test_neovim_diagnostics_and_spec_first_action(tmp_path):
     nvim = shutil.which("nvim")
     if nvim is None:
         pytest.fail("Debian's neovim is not installed: `make test` installs it (apt-get install neovim)")
-    root = tmp_path / "taskboard"
-    shutil.copytree(ROOT / "examples" / "taskboard", root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     target = root / "src" / "routes" / "tasks.ts"
     target.write_text("import _ from 'lodash';\n" + target.read_text())  # a hallucinated package
     result = tmp_path / "result.json"

@@ -12,14 +12,11 @@ import pytest
 from freeagent.context import WorkspaceContext
 from freeagent.context import index as index_mod
 from freeagent.context.summary_cache import SummaryCache
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.helpers import copy_fixture
 
 
 def copy(name: str, tmp_path: Path) -> Path:
-    root = tmp_path / name
-    shutil.copytree(FIXTURES / name, root, ignore=shutil.ignore_patterns("node_modules"))
-    return root
+    return copy_fixture(name, tmp_path, ignore=shutil.ignore_patterns("node_modules"))
 
 
 def load(root: Path, jobs: int = 1, cache_dir: Path | None = None) -> WorkspaceContext:

@@ -1,16 +1,13 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from freeagent import __version__
 from freeagent.cli import cli as main
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taskboard"
+from tests.helpers import EXAMPLE, FIXTURES, copy_fixture
 
 
 def run(*args):
@@ -123,10 +120,7 @@ def test_specs_lists_the_bundled_operations_as_json():
 
 
 def test_generate_json_contract_and_write(tmp_path):
-    import shutil
-
-    ws = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, ws)
+    ws = copy_fixture(EXAMPLE, tmp_path)
     target = ws / "src/routes/tasks.ts"
     before = target.read_text()
     result = CliRunner().invoke(
@@ -165,10 +159,7 @@ def test_generate_by_operation_and_uncovered_task(monkeypatch):
 
 
 def test_check_exit_codes_and_json_contract(tmp_path):
-    import shutil
-
-    ws = tmp_path / "api"
-    shutil.copytree(FIXTURES / "express-zod-api", ws)
+    ws = copy_fixture("express-zod-api", tmp_path, "api")
     clean = CliRunner().invoke(main, ["check", "--workspace", str(ws)])
     assert clean.exit_code == 0 and "0 findings" in clean.stderr
     (ws / "src/bad.ts").write_text("import _ from 'lodash';\nimport { x } from './nope.js';\n")
@@ -187,10 +178,7 @@ def test_check_exit_codes_and_json_contract(tmp_path):
 
 
 def test_check_sarif(tmp_path):
-    import shutil
-
-    ws = tmp_path / "api"
-    shutil.copytree(FIXTURES / "express-zod-api", ws)
+    ws = copy_fixture("express-zod-api", tmp_path, "api")
     (ws / "src/bad.ts").write_text("import _ from 'lodash';\n")
     result = CliRunner().invoke(main, ["check", "--workspace", str(ws), "--format", "sarif"])
     assert result.exit_code == 1
@@ -207,13 +195,10 @@ def test_check_sarif(tmp_path):
 
 
 def test_generate_with_a_model_through_the_real_sdk(tmp_path, monkeypatch):
-    import shutil
-
     from tests.fakes.llm_server import FakeLLMServer, Reply
 
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
-    ws = tmp_path / "taskboard"
-    shutil.copytree(EXAMPLE, ws)
+    ws = copy_fixture(EXAMPLE, tmp_path)
     target = ws / "src" / "lib" / "slug.ts"
     target.write_text("// TODO: slugify a task title\n")
     code = "export function slugify(title: string): string {\n  return title.toLowerCase().replace(/\\s+/g, '-');\n}"

@@ -1,7 +1,13 @@
+import json
+from pathlib import Path
+
 import pytest
 
+from freeagent.context import WorkspaceContext
 from freeagent.context.conventions import infer, name_case, vote
 from freeagent.context.parsing import Parsers
+from freeagent.edits import apply_edits
+from freeagent.validate.runner import Validator
 
 
 @pytest.mark.parametrize(
@@ -91,12 +97,6 @@ def test_python_family():
 
 # ---------------------------------------------------------------------- FA401 judged, with its rename fix
 
-import json
-from pathlib import Path
-
-from freeagent.context import WorkspaceContext
-from freeagent.edits import apply_edits
-from freeagent.validate.runner import Validator
 
 CAMEL_FUNCTIONS = "".join(
     f"export function {name}() {{\n  return 1;\n}}\n"

@@ -11,7 +11,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md"
 def _sections() -> dict[str, str]:
     """Heading text → the section's body, for the level-2 headings of the page."""
     parts = re.split(r"^## (.+)$", DOCS.read_text(encoding="utf-8"), flags=re.M)
-    return {heading.strip(): body for heading, body in zip(parts[1::2], parts[2::2])}
+    return {heading.strip(): body for heading, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def test_every_code_has_a_section_headed_by_the_bare_code_and_its_title():

@@ -3,10 +3,7 @@ extract → place → validate → retry with the root cause → result with pro
 
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import tiktoken
@@ -18,8 +15,8 @@ from freeagent.generate.llm import LlmPipeline, extract_code, place, root_cause
 from freeagent.generate.prompt import PromptBuilder
 from freeagent.generate.tokens import TokenCounter
 from tests.fakes.llm_server import FakeLLMServer, Reply
+from tests.helpers import EXAMPLE, copy_fixture
 
-ROOT = Path(__file__).resolve().parents[2]
 TS = "```ts\n{}\n```"
 GOOD = TS.format(
     "export function slugify(title: string): string {\n"
@@ -49,8 +46,7 @@ def server():
 def workspace(tmp_path, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
-    root = tmp_path / "taskboard"
-    shutil.copytree(ROOT / "examples" / "taskboard", root)
+    root = copy_fixture(EXAMPLE, tmp_path)
     target = root / "src" / "lib" / "slug.ts"
     target.write_text("// Helpers for URLs.\n\n// TODO: slugify a task title for URLs\n")
     engine = FolderEngine(root)

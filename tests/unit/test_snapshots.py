@@ -14,10 +14,9 @@ import pytest
 
 from freeagent.engine import FolderEngine
 from freeagent.generate.spec_first import GenerationError
+from tests.helpers import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = ROOT / "tests" / "snapshots"
-FIXTURES = ROOT / "tests" / "fixtures"
 UPDATE = os.environ.get("FREEAGENT_UPDATE_SNAPSHOTS") == "1"
 
 # (snapshot name, workspace, file the code is generated into, target, text of that file)

@@ -1,13 +1,12 @@
 """The spec registry: loading, $ref across files, ids, and bad documents as findings."""
 
-from pathlib import Path
-
 import pytest
 
 from freeagent.specs.model import derive_operation_id, normalise_id
 from freeagent.specs.registry import Registry, bundled_spec_paths
+from tests.helpers import FIXTURES
 
-FOREIGN = Path(__file__).resolve().parents[1] / "fixtures" / "foreign-specs"
+FOREIGN = FIXTURES / "foreign-specs"
 
 
 @pytest.fixture(scope="module")

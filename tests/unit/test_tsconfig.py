@@ -92,7 +92,7 @@ def test_extends_package_falls_back_to_workspace_package(tmp_path):
 
 def test_missing_and_circular_extends_are_findings_on_the_right_file(tmp_path):
     path = write(tmp_path, "tsconfig.json", '{\n  "extends": "./nope.json"\n}')
-    config, findings = resolver(tmp_path).resolve(path)
+    _, findings = resolver(tmp_path).resolve(path)
     (f,) = findings[path]
     assert f.code == "FA004" and f.range.line == 1 and "nope.json" in f.message
     a = write(tmp_path, "a.json", {"extends": "./b.json"})

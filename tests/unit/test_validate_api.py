@@ -1,21 +1,19 @@
 """HTTP calls against the specs: invented endpoints, wrong methods, invented fields and params."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from freeagent.edits import apply_edits
 from freeagent.engine import FolderEngine
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import EXAMPLE, copy_fixture
 
 
 def findings(tmp_path: Path, source: str, spec: str | None = None):
     """The Findings for ``source`` as src/probe.ts of a copy of the taskboard example."""
     root = tmp_path / "app"
     if not root.exists():
-        shutil.copytree(ROOT / "examples" / "taskboard", root)
+        copy_fixture(EXAMPLE, tmp_path, "app")
     if spec is not None:
         (root / "openapi.yaml").write_text(spec)
     path = root / "src" / "probe.ts"
@@ -59,7 +57,7 @@ CASES = [
 def test_fetch_against_the_bundled_registry(tmp_path, source, expected):
     found = check(tmp_path, "declare const id: string, base: string, url: string;\n" + source)
     assert [f[0] for f in found] == [code for code, _ in expected], found
-    for f, (_, needle) in zip(found, expected):
+    for f, (_, needle) in zip(found, expected, strict=True):
         assert needle in f[2]
 
 

@@ -1,21 +1,17 @@
 """Imports against the project: injected faults are found, tricky-but-valid imports are not."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from freeagent.context import WorkspaceContext
 from freeagent.validate.runner import Validator
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.helpers import FIXTURES, copy_fixture
 
 
 def workspace(tmp_path: Path, name: str) -> Path:
-    root = tmp_path / name
-    shutil.copytree(FIXTURES / name, root)
-    return root
+    return copy_fixture(name, tmp_path)
 
 
 def check(root: Path, rel: str, source: str):
@@ -150,7 +146,7 @@ def test_installed_but_undeclared_is_a_warning(tmp_path):
 def test_python_imports(tmp_path, source, bad):
     found = check(workspace(tmp_path, "fastapi-service"), "app/probe.py", source)
     assert len(found) == len(bad)
-    for finding, name in zip(found, bad):
+    for finding, name in zip(found, bad, strict=True):
         assert name in finding[3]
     if bad == ["PIL"]:
         assert "pillow" in found[0][3]
@@ -179,7 +175,7 @@ def test_no_false_positives_on_the_clean_fixtures(name):
 def test_named_imports_against_real_exports(tmp_path, source, expected):
     found = check(workspace(tmp_path, "express-zod-api"), "src/probe.ts", source)
     assert [f[0] for f in found] == [code for code, _ in expected]
-    for f, (_, needle) in zip(found, expected):
+    for f, (_, needle) in zip(found, expected, strict=True):
         assert needle in f[3]
 
 

@@ -13,14 +13,13 @@ import shutil
 from pathlib import Path
 
 from freeagent.engine import FolderEngine
+from tests.helpers import copy_fixture
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "validation-corpus"
 _EXPECT = re.compile(r"(?://|#)\s*expect\s+(FA\d{3})\b")
 
 
 def test_corpus_recall_and_false_positives(tmp_path):
-    root = tmp_path / "corpus"
-    shutil.copytree(CORPUS, root)
+    root = copy_fixture("validation-corpus", tmp_path, "corpus")
     for stub in (root / "stubs").glob("*.package.json"):  # what `npm install` would have put there
         target = root / "node_modules" / stub.name.removesuffix(".package.json") / "package.json"
         target.parent.mkdir(parents=True)

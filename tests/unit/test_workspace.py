@@ -1,22 +1,19 @@
 """WorkspaceContext over the fixture workspaces: what it knows, and keeping it current."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from freeagent.config import IndexSettings, Settings
 from freeagent.context import WorkspaceContext
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.helpers import FIXTURES, copy_fixture
 
 
 def load(name: str, tmp_path: Path | None = None, settings: Settings | None = None) -> WorkspaceContext:
     root = FIXTURES / name
     if tmp_path is not None:
-        root = tmp_path / name
-        shutil.copytree(FIXTURES / name, root)
+        root = copy_fixture(name, tmp_path)
     ctx = WorkspaceContext(root, settings)
     ctx.load()
     return ctx
@@ -137,8 +134,7 @@ def test_brief_is_deterministic_and_complete():
 
 
 def test_ignored_paths_are_not_indexed(tmp_path):
-    root = tmp_path / "express-zod-api"
-    shutil.copytree(FIXTURES / "express-zod-api", root)
+    root = copy_fixture("express-zod-api", tmp_path)
     for rel in (
         "node_modules/lodash/index.js",
         "dist/index.js",
