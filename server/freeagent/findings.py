@@ -19,13 +19,44 @@ class Severity(str, Enum):
     HINT = "hint"
 
 
-# Stable codes for problems with the workspace's own configuration files (FA0xx).
+# Every stable code, by rule family. A code appears as a string only here: a checker reports the
+# constant, so a grep for the code leads to this line and a grep for the constant to its rule.
+
+# FA0xx — the workspace's own configuration files (context/).
 CODE_BAD_PACKAGE_JSON = "FA001"
 CODE_BAD_TSCONFIG = "FA002"
 CODE_UNREADABLE_FILE = "FA003"
 CODE_TSCONFIG_EXTENDS = "FA004"
 CODE_BAD_PYPROJECT = "FA005"
 CODE_BAD_WORKSPACE_FILE = "FA006"
+CODE_BAD_SETTINGS_FILE = "FA007"
+# FA01x — the OpenAPI documents (specs/).
+CODE_BAD_SPEC = "FA010"
+CODE_INVALID_SPEC = "FA011"
+CODE_BAD_REF = "FA012"
+SPEC_CODES = (CODE_BAD_SPEC, CODE_INVALID_SPEC, CODE_BAD_REF)
+# FA02x — generated code (generate/).
+CODE_GENERATION_MISMATCH = "FA020"
+CODE_ANSWER_SYNTAX = "FA021"
+# FA1xx — imports (validate/imports.py).
+CODE_UNDECLARED_PACKAGE = "FA101"
+CODE_DEV_DEPENDENCY_AT_RUNTIME = "FA102"
+CODE_SUBPATH_NOT_EXPORTED = "FA103"
+CODE_UNRESOLVED_IMPORT = "FA104"
+CODE_UNDECLARED_PYTHON_IMPORT = "FA105"
+# FA2xx — names imported from workspace modules (validate/exports.py).
+CODE_NAME_NOT_EXPORTED = "FA201"
+CODE_NO_DEFAULT_EXPORT = "FA202"
+# FA3xx — HTTP calls against the specs (validate/api.py).
+CODE_UNKNOWN_PATH = "FA301"
+CODE_UNKNOWN_METHOD = "FA302"
+CODE_BODY_FIELDS = "FA303"
+CODE_UNKNOWN_QUERY_PARAM = "FA304"
+# FA4xx — the project's conventions (validate/conventions.py).
+CODE_NAMING = "FA401"
+CODE_MODULE_STYLE = "FA402"
+# FA5xx — the deep check (validate/typecheck.py).
+CODE_TYPE_ERROR = "FA501"
 
 # Every stable code with a one-line title (the README's table, SARIF rule descriptions).
 CODE_TITLES = {
@@ -35,25 +66,26 @@ CODE_TITLES = {
     CODE_TSCONFIG_EXTENDS: "tsconfig `extends` target not found or circular",
     CODE_BAD_PYPROJECT: "pyproject.toml or requirements file could not be parsed",
     CODE_BAD_WORKSPACE_FILE: "pnpm-workspace.yaml could not be parsed",
-    "FA010": "OpenAPI document is not valid YAML/JSON",
-    "FA011": "OpenAPI document does not validate, or an operationId repeats",
-    "FA012": "$ref points to nothing, is circular or is remote",
-    "FA020": "generated code does not match its operation",
-    "FA021": "a model's answer has no code, or its code does not parse",
-    "FA101": "package not declared in package.json (hallucinated when not installed either)",
-    "FA102": "devDependency imported at runtime from production source",
-    "FA103": "subpath not exported by the package's exports map",
-    "FA104": "import resolves to no file",
-    "FA105": "Python import neither stdlib, local nor declared",
-    "FA201": "named import not exported by the workspace module",
-    "FA202": "default import from a module without a default export",
-    "FA301": "HTTP call to a path no operation in the specs has",
-    "FA302": "HTTP call with a method the path does not have",
-    "FA303": "request body with fields the operation does not have, or without required ones",
-    "FA304": "query parameter the operation does not define",
-    "FA501": "the workspace's TypeScript compiler reports an error in the file",
-    "FA401": "name or file name differs from the project's clear majority case",
-    "FA402": "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
+    CODE_BAD_SETTINGS_FILE: ".freeagent.json could not be parsed, or a setting in it is invalid",
+    CODE_BAD_SPEC: "OpenAPI document is not valid YAML/JSON",
+    CODE_INVALID_SPEC: "OpenAPI document does not validate, or an operationId repeats",
+    CODE_BAD_REF: "$ref points to nothing, is circular or is remote",
+    CODE_GENERATION_MISMATCH: "generated code does not match its operation",
+    CODE_ANSWER_SYNTAX: "a model's answer has no code, or its code does not parse",
+    CODE_UNDECLARED_PACKAGE: "package not declared in package.json (hallucinated when not installed either)",
+    CODE_DEV_DEPENDENCY_AT_RUNTIME: "devDependency imported at runtime from production source",
+    CODE_SUBPATH_NOT_EXPORTED: "subpath not exported by the package's exports map",
+    CODE_UNRESOLVED_IMPORT: "import resolves to no file",
+    CODE_UNDECLARED_PYTHON_IMPORT: "Python import neither stdlib, local nor declared",
+    CODE_NAME_NOT_EXPORTED: "named import not exported by the workspace module",
+    CODE_NO_DEFAULT_EXPORT: "default import from a module without a default export",
+    CODE_UNKNOWN_PATH: "HTTP call to a path no operation in the specs has",
+    CODE_UNKNOWN_METHOD: "HTTP call with a method the path does not have",
+    CODE_BODY_FIELDS: "request body with fields the operation does not have, or without required ones",
+    CODE_UNKNOWN_QUERY_PARAM: "query parameter the operation does not define",
+    CODE_NAMING: "name or file name differs from the project's clear majority case",
+    CODE_MODULE_STYLE: "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
+    CODE_TYPE_ERROR: "the workspace's TypeScript compiler reports an error in the file",
 }
 
 # Where docs/diagnostics.md is published (the same URL as pyproject.toml's [project.urls]).
@@ -74,7 +106,7 @@ class Range:
     end_character: int
 
     @classmethod
-    def at(cls, line: int, character: int, length: int = 1) -> "Range":
+    def at(cls, line: int, character: int, length: int = 1) -> Range:
         return cls(line, character, line, character + length)
 
 

@@ -4,6 +4,6 @@
 kind of file or one inference and know nothing of LSP.
 """
 
-from .workspace import WorkspaceContext  # noqa: E402
+from .workspace import WorkspaceContext
 
 __all__ = ["WorkspaceContext"]

@@ -35,22 +35,22 @@ class Brief:
     markdown: str
 
 
-def _rel(ctx: "WorkspaceContext", path) -> str:
+def _rel(ctx: WorkspaceContext, path) -> str:
     return ctx.rel(path) if ctx.contains(path) else str(path)
 
 
-def _representative(ctx: "WorkspaceContext") -> list[dict]:
+def _representative(ctx: WorkspaceContext) -> list[dict]:
     index = ctx.index
     indegree: Counter = Counter()
-    alias_targets = []
+    alias_targets: list[tuple[str, str]] = []
     for config in ctx.tsconfigs.values():
         paths = config.option("paths")
         if isinstance(paths, dict) and config.paths_base is not None:
             for key, targets in paths.items():
                 if key.endswith("*") and targets and isinstance(targets[0], str) and targets[0].endswith("*"):
-                    base = (config.paths_base / targets[0][:-1]).resolve()
-                    if ctx.contains(base):
-                        alias_targets.append((key[:-1], ctx.rel(base)))
+                    base_dir = (config.paths_base / targets[0][:-1]).resolve()
+                    if ctx.contains(base_dir):
+                        alias_targets.append((key[:-1], ctx.rel(base_dir)))
     for summary in index.files.values():
         for record in summary.imports:
             spec = record.specifier
@@ -90,13 +90,13 @@ def _representative(ctx: "WorkspaceContext") -> list[dict]:
     return out
 
 
-def build_brief(ctx: "WorkspaceContext") -> Brief:
+def build_brief(ctx: WorkspaceContext) -> Brief:
     languages = Counter(s.language for s in ctx.index.files.values())
     tool, patterns = ctx.workspace_globs()
     members = ctx.workspace_packages()
     packages = []
     for path, manifest in sorted(ctx.packages.items()):
-        entry = {
+        entry: dict[str, object] = {
             "path": _rel(ctx, path),
             "name": manifest.name,
             "type": manifest.type,
@@ -192,7 +192,7 @@ def render_markdown(data: dict) -> str:
             f"packages: {', '.join(m['packages']) or 'none'}."
         )
     if data["lockfiles"]:
-        lines.append("Lockfiles: " + ", ".join(f"{l['path']} ({l['kind']})" for l in data["lockfiles"]) + ".")
+        lines.append("Lockfiles: " + ", ".join(f"{lock['path']} ({lock['kind']})" for lock in data["lockfiles"]) + ".")
     lines.append("")
     if data["packages"]:
         lines += ["## Installed packages (use no others)", ""]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .parsing import FileSummary
 
@@ -171,10 +171,16 @@ def infer(
     for family, files in families.items():
         if not files:
             continue
-        quotes, semis, indent, commas, modules = Counter(), Counter(), Counter(), Counter(), Counter()
-        import_style, extensions = Counter(), Counter()
-        naming: dict[str, Counter] = {}
-        file_names, component_files = Counter(), Counter()
+        quotes: Counter[str] = Counter()
+        semis: Counter[str] = Counter()
+        indent: Counter[str] = Counter()
+        commas: Counter[str] = Counter()
+        modules: Counter[str] = Counter()
+        import_style: Counter[str] = Counter()
+        extensions: Counter[str] = Counter()
+        naming: dict[str, Counter[str]] = {}
+        file_names: Counter[str] = Counter()
+        component_files: Counter[str] = Counter()
         fetch_files = 0
         for s in files:
             st = s.style

@@ -13,18 +13,7 @@ from pathlib import Path
 
 import pathspec
 
-SOURCE_SUFFIXES = {
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "tsx",  # the TSX grammar parses JSX too
-    ".py": "python",
-    ".pyi": "python",
-}
+from ..languages import SOURCE_SUFFIXES
 
 # Never descended into, whatever .gitignore says: dependencies, VCS data, caches, build output.
 SKIP_DIRS = frozenset(

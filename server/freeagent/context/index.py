@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .files import SOURCE_SUFFIXES
+from ..languages import SOURCE_SUFFIXES
 from .parsing import FileSummary, Parsers
 
 _STRIP_SUFFIXES = tuple(sorted(SOURCE_SUFFIXES, key=len, reverse=True))
@@ -40,7 +40,9 @@ PARALLEL_MIN_BYTES = {"fork": 512 * 1024, "spawn": 4 * 1024 * 1024}
 _worker_parsers: Parsers | None = None  # the parsers of a bulk-indexing worker process
 
 
-def _summarize_files(files: list[tuple[str, str]], limit: int, parsers: Parsers | None = None) -> list[tuple]:
+def _summarize_files(
+    files: list[tuple[str, str]], limit: int, parsers: Parsers | None = None
+) -> list[tuple[str, FileSummary | None, int, int]]:
     """(rel, summary | None, size, mtime_ns) per file; None for a file too large or unreadable.
     The file is stat'ed before it is read, so a cache entry never claims a newer text than it has."""
     global _worker_parsers
@@ -48,7 +50,7 @@ def _summarize_files(files: list[tuple[str, str]], limit: int, parsers: Parsers 
         if _worker_parsers is None:
             _worker_parsers = Parsers()
         parsers = _worker_parsers
-    out = []
+    out: list[tuple[str, FileSummary | None, int, int]] = []
     for rel, path in files:
         try:
             st = os.stat(path)
@@ -121,11 +123,11 @@ class CodeIndex:
         todo.sort(reverse=True)  # largest first: the batches finish together
         batches: list[list[tuple[str, str]]] = []
         batch_bytes = 0
-        for size, rel, path in todo:
+        for size, rel, file_path in todo:
             if not batches or len(batches[-1]) >= 64 or batch_bytes >= 256 * 1024:
                 batches.append([])
                 batch_bytes = 0
-            batches[-1].append((rel, path))
+            batches[-1].append((rel, file_path))
             batch_bytes += size
         total, done = len(files), len(status)
         method = _start_method()

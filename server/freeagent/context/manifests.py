@@ -1,7 +1,8 @@
 """Package manifests: what is installed and declared, per package, for JS/TS and Python.
 
 Owns parsing ``package.json`` (dependency groups, ``type``, ``exports``/``imports`` maps,
-``workspaces``), ``pnpm-workspace.yaml``, lockfile detection, Node's builtin modules, and the
+``workspaces``), ``pnpm-workspace.yaml``, lockfile detection, the version node_modules or
+package-lock.json holds for a package (:func:`locked_version`), Node's builtin modules, and the
 Python side (``pyproject.toml`` in PEP 621 or Poetry form, ``requirements*.txt``). Parse
 failures come back as Findings with the parser's own line and column; they never raise.
 """
@@ -16,7 +17,6 @@ from pathlib import Path
 
 # yaml and packaging are imported where they are needed: a TypeScript-only `freeagent check`
 # pays for neither (~30 ms)
-
 from ..findings import (
     CODE_BAD_PACKAGE_JSON,
     CODE_BAD_PYPROJECT,
@@ -160,6 +160,31 @@ def parse_pnpm_workspace(path: Path, text: str) -> tuple[list[str], list[Finding
         ]
     packages = data.get("packages") if isinstance(data, dict) else None
     return [p for p in packages or [] if isinstance(p, str)], []
+
+
+def locked_version(manifest_dir: Path, package: str) -> str | None:
+    """The version node_modules or package-lock.json has for ``package`` (walking up from the
+    manifest's directory): the exact version a quick fix writes and a prompt names, never a guess."""
+    directory = manifest_dir
+    while True:
+        installed = directory / "node_modules" / package / "package.json"
+        try:
+            version = json.loads(installed.read_text(encoding="utf-8")).get("version")
+            if isinstance(version, str):
+                return version
+        except (OSError, ValueError):
+            pass
+        lock = directory / "package-lock.json"
+        try:
+            packages = json.loads(lock.read_text(encoding="utf-8")).get("packages", {})
+            version = (packages.get(f"node_modules/{package}") or {}).get("version")
+            if isinstance(version, str):
+                return version
+        except (OSError, ValueError):
+            pass
+        if directory.parent == directory:
+            return None
+        directory = directory.parent
 
 
 # ---------------------------------------------------------------- Python manifests

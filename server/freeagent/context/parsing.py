@@ -26,7 +26,7 @@ class Span:
     end_column: int
 
     @classmethod
-    def of(cls, node: Node) -> "Span":
+    def of(cls, node: Node) -> Span:
         (sl, sc), (el, ec) = node.start_point, node.end_point
         return cls(sl, sc, el, ec)
 
@@ -478,15 +478,17 @@ class Parsers:
         for pattern, caps in QueryCursor(query).matches(root):
             if pattern == 0:
                 node = caps["import"][0]
-                for name in node.children_by_field_name("name"):
-                    target = name.child_by_field_name("name") if name.type == "aliased_import" else name
+                for name_node in node.children_by_field_name("name"):
+                    target = name_node.child_by_field_name("name") if name_node.type == "aliased_import" else name_node
+                    if target is None:  # an aliased import without its name (only in broken code)
+                        continue
                     summary.imports.append(ImportRecord(_text(target), "python", ("*",), False, Span.of(target)))
             elif pattern == 1:
                 node = caps["from"][0]
                 module = node.child_by_field_name("module_name")
                 names = []
-                for name in node.children_by_field_name("name"):
-                    target = name.child_by_field_name("name") if name.type == "aliased_import" else name
+                for name_node in node.children_by_field_name("name"):
+                    target = name_node.child_by_field_name("name") if name_node.type == "aliased_import" else name_node
                     names.append(_text(target))
                 if any(c.type == "wildcard_import" for c in node.named_children):
                     names.append("*")

@@ -110,7 +110,7 @@ class SummaryCache:
         self.hits = 0
         self.dirty = False
 
-    def load(self) -> "SummaryCache":
+    def load(self) -> SummaryCache:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("signature") == self.signature and isinstance(data.get("files"), dict):

@@ -12,9 +12,9 @@ package name falls back to a workspace package of that name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import json5
 
@@ -51,8 +51,9 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1)
 
 
-def parse_jsonc(path: Path, text: str) -> tuple[dict | None, list[Finding]]:
-    """Parse a tsconfig's JSONC text (comments and trailing commas allowed)."""
+def parse_jsonc(path: Path, text: str, code: str = CODE_BAD_TSCONFIG) -> tuple[dict | None, list[Finding]]:
+    """Parse a JSONC file (a tsconfig, ``.freeagent.json``: comments and trailing commas
+    allowed); problems are reported under ``code``."""
     try:
         data = json5.loads(text) if text.strip() else {}
     except ValueError as exc:
@@ -63,15 +64,13 @@ def parse_jsonc(path: Path, text: str) -> tuple[dict | None, list[Finding]]:
                 str(path),
                 Range.at(line, col),
                 Severity.ERROR,
-                CODE_BAD_TSCONFIG,
+                code,
                 f"{path.name} could not be parsed: {what} (line {line + 1}, column {col + 1})",
             )
         ]
     if not isinstance(data, dict):
         return None, [
-            Finding(
-                str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_TSCONFIG, f"{path.name} must contain a JSON object"
-            )
+            Finding(str(path), Range.at(0, 0), Severity.ERROR, code, f"{path.name} must contain a JSON object")
         ]
     return data, []
 
@@ -227,12 +226,11 @@ class TsConfigResolver:
             if not isinstance(spec, str):
                 continue
             target = self._resolve_extends(spec, path.parent)
-            problem = None
-            if target is None:
-                problem = f"cannot find the config '{spec}' named in \"extends\""
-            elif target in stack or target == path:
-                problem = f'circular "extends": {" -> ".join(p.name for p in stack + [path, target])}'
-            if problem:
+            if target is None or target in stack or target == path:
+                if target is None:
+                    problem = f"cannot find the config '{spec}' named in \"extends\""
+                else:
+                    problem = f'circular "extends": {" -> ".join(p.name for p in stack + [path, target])}'
                 findings.setdefault(path, []).append(
                     Finding(str(path), self._extends_range(text, spec), Severity.ERROR, CODE_TSCONFIG_EXTENDS, problem)
                 )

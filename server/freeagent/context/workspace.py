@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from ..config import Settings
 from ..findings import CODE_UNREADABLE_FILE, Finding, Range, Severity
@@ -29,6 +31,9 @@ from .manifests import (
     parse_requirements,
 )
 from .tsconfig import TsConfig, TsConfigResolver
+
+if TYPE_CHECKING:
+    from .brief import Brief
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
@@ -78,12 +83,12 @@ class WorkspaceContext:
         # directory -> (config path, config) for nearest-manifest/tsconfig lookups; an entry is
         # trusted only while the table still maps that path to that very object
         self._nearest_cache: dict = {}
-        self._conventions_cache = None
+        self._conventions_cache: dict[str, dict[str, conventions_mod.Vote | None]] | None = None
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
         self.loaded = False
-        self._brief_cache = None
+        self._brief_cache: Brief | None = None
         self.jobs = 1  # processes for the first scan's parsing (the CLI and server use every core)
         self.cache_dir: Path | None = None  # where the summary cache lives; None: no cache
 
@@ -249,8 +254,8 @@ class WorkspaceContext:
         for key in [k for k in self.problems if k.startswith("tsconfig:")]:
             if key not in new_problems:
                 self._set_problems(key, [], change)
-        for key, findings in new_problems.items():
-            self._set_problems(key, findings, change)
+        for key, key_findings in new_problems.items():
+            self._set_problems(key, key_findings, change)
         change.kinds.add("tsconfig")
 
     def _index_source(self, path: Path, change: Change, limit: int) -> None:
@@ -402,14 +407,14 @@ class WorkspaceContext:
                 members[manifest.name] = path.parent
         return members
 
-    def _nearest(self, path: Path, table: dict[Path, object], names: tuple[str, ...]):
+    def _nearest(self, path: Path, table: Mapping[Path, _T], names: tuple[str, ...]) -> _T | None:
         # sources are files; only a path without a suffix may be a directory worth a stat call
         directory = path if (not path.suffix and path.is_dir()) else path.parent
         key = (directory, names, id(table), len(table))
         cached = self._nearest_cache.get(key, _MISSING)
         if cached is not _MISSING and table.get(cached[0]) is cached[1]:
             return cached[1]
-        found = (None, None)
+        found: tuple[Path | None, _T | None] = (None, None)
         probe = directory
         while self.contains(probe):
             hit = next((probe / name for name in names if probe / name in table), None)
@@ -440,8 +445,8 @@ class WorkspaceContext:
         for manifest in self.packages.values():
             for deps in manifest.groups().values():
                 names.update(deps)
-        for manifest in self.python.values():
-            names.update(d.name for d in manifest.dependencies)
+        for python_manifest in self.python.values():
+            names.update(d.name for d in python_manifest.dependencies)
         return names
 
     def alias_prefixes(self) -> list[str]:
@@ -454,7 +459,7 @@ class WorkspaceContext:
                     prefixes.add(key.split("*", 1)[0] if "*" in key else key)
         return sorted(p for p in prefixes if p)
 
-    def conventions(self):
+    def conventions(self) -> dict[str, dict[str, conventions_mod.Vote | None]]:
         """The majority votes. Cached: they are statistics over the whole workspace, so an edit
         inside one existing file does not recompute them; files appearing or going, and
         manifest or tsconfig changes, do."""
@@ -464,7 +469,7 @@ class WorkspaceContext:
             )
         return self._conventions_cache
 
-    def brief(self):
+    def brief(self) -> Brief:
         from .brief import build_brief
 
         if self._brief_cache is None:
@@ -473,10 +478,11 @@ class WorkspaceContext:
 
 
 _MISSING = object()
+_T = TypeVar("_T")
 
 
 def posixpath_dir(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
 
-__all__ = ["WorkspaceContext", "Change"]
+__all__ = ["Change", "WorkspaceContext"]

@@ -9,11 +9,13 @@ as subprocesses with a time limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .tasks import EvalTask
 
@@ -48,34 +50,26 @@ def prepare(task: EvalTask, destination: Path, node_modules: Path | None) -> Pat
 
 async def _run(command: list[str] | str, cwd: Path, timeout: float) -> tuple[int, str]:
     env = dict(os.environ, CI="1", NO_COLOR="1", FORCE_COLOR="0")
+    options: dict[str, Any] = {
+        "cwd": cwd,
+        "env": env,
+        "stdout": asyncio.subprocess.PIPE,
+        "stderr": asyncio.subprocess.STDOUT,
+        "start_new_session": True,  # its own process group: a timeout kills what it started too
+    }
     if isinstance(command, str):
-        proc = await asyncio.create_subprocess_shell(
-            command,
-            cwd=cwd,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = await asyncio.create_subprocess_shell(command, **options)
     else:
-        proc = await asyncio.create_subprocess_exec(
-            *command,
-            cwd=cwd,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = await asyncio.create_subprocess_exec(*command, **options)
     try:
         output, _ = await asyncio.wait_for(proc.communicate(), timeout)
-    except (asyncio.TimeoutError, asyncio.CancelledError):
-        try:
+    except (TimeoutError, asyncio.CancelledError):
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)  # the shell and whatever it started (node, tsc …)
-        except ProcessLookupError:
-            pass
         await proc.wait()
         raise
-    return proc.returncode, output.decode("utf-8", "replace")
+    # communicate() waited for the exit: wait() returns the exit code at once, typed as an int
+    return await proc.wait(), output.decode("utf-8", "replace")
 
 
 def _compiler(root: Path) -> list[str] | None:
@@ -127,15 +121,15 @@ async def grade(task: EvalTask, root: Path, timeout: float) -> Grade:
         if tsc is None:
             return Grade(False, DID_NOT_COMPILE, "no TypeScript compiler for the workspace (install tests/toolchain)")
         config = _nearest_tsconfig(root / task.file, root)
-        command = tsc + ["--noEmit", "--pretty", "false"] + (["-p", str(config)] if config else [task.file])
-        code, output = await _run(command, root, timeout)
+        tsc_command = tsc + ["--noEmit", "--pretty", "false"] + (["-p", str(config)] if config else [task.file])
+        code, output = await _run(tsc_command, root, timeout)
         if code != 0:
             return Grade(False, DID_NOT_COMPILE, _tail(output))
     if task.test:
         if task.grade_dir.is_dir():
             shutil.copytree(task.grade_dir, root / "grade", dirs_exist_ok=True)
-        command = task.test.replace("{python}", sys.executable)
-        code, output = await _run(command, root, timeout)
+        test_command = task.test.replace("{python}", sys.executable)
+        code, output = await _run(test_command, root, timeout)
         if code != 0:
             return Grade(False, TESTS_FAILED, _tail(output))
     return Grade(True, None)

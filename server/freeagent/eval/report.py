@@ -11,9 +11,13 @@ import html
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .runner import SKIPPED, RunResult
 from .stats import Aggregate, aggregate
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 def money(value: float | None, digits: int = 4) -> str:
@@ -39,7 +43,7 @@ def table(aggregates: list[Aggregate]):
     from rich.table import Table
 
     t = Table(title="Free Agent evaluation", show_lines=False)
-    for column, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("strategy / model", "left"),
         ("runs", "right"),
         ("success", "right"),
@@ -53,7 +57,8 @@ def table(aggregates: list[Aggregate]):
         ("$/success", "right"),
         ("halluc.", "right"),
         ("failures", "left"),
-    ):
+    )
+    for column, justify in columns:
         t.add_column(column, justify=justify)
     for a in aggregates:
         if a.runs == 0:

@@ -82,8 +82,8 @@ def aggregate(results: list[RunResult]) -> list[Aggregate]:
             seconds = [r.seconds for r in ran]
             agg.mean_seconds = sum(seconds) / len(seconds)
             agg.p50_seconds, agg.p90_seconds = percentile(seconds, 0.5), percentile(seconds, 0.9)
-            costs = [r.cost_usd for r in ran]
-            if any(c is None for c in costs):
+            costs = [r.cost_usd for r in ran if r.cost_usd is not None]
+            if len(costs) < len(ran):  # a run with no known price: no total rather than a low one
                 agg.cost_total_usd = agg.cost_per_task_usd = agg.cost_per_success_usd = None
             else:
                 agg.cost_total_usd = round(sum(costs), 8)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Finding, Range, Severity
+from ..findings import CODE_GENERATION_MISMATCH, Finding, Range, Severity
 from ..specs.model import Operation
-
-CODE_GENERATION_MISMATCH = "FA020"
 
 
 def _finding(message: str) -> Finding:
@@ -116,7 +114,7 @@ def check_handler(op: Operation, code: str, declarations: dict[str, str], route:
     body_decl = next((d for n, d in declarations.items() if n.endswith("Body")), None)
     if op.body is not None and body_decl is not None:
         media = next((m for m in op.body.content if "json" in m), None)
-        schema = op.body.content.get(media).value if media else None
+        schema = op.body.content[media].value if media is not None else None
         if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and "allOf" not in schema:
             keys, optional = _zod_keys(body_decl)
             expected = set(schema["properties"])

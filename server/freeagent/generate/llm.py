@@ -20,18 +20,37 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from ..edits import TextEdit, apply_edits
-from ..findings import Finding, Range, Severity
+from ..findings import (
+    CODE_ANSWER_SYNTAX,
+    CODE_BODY_FIELDS,
+    CODE_DEV_DEPENDENCY_AT_RUNTIME,
+    CODE_MODULE_STYLE,
+    CODE_NAME_NOT_EXPORTED,
+    CODE_NAMING,
+    CODE_NO_DEFAULT_EXPORT,
+    CODE_SUBPATH_NOT_EXPORTED,
+    CODE_TYPE_ERROR,
+    CODE_UNDECLARED_PACKAGE,
+    CODE_UNDECLARED_PYTHON_IMPORT,
+    CODE_UNKNOWN_METHOD,
+    CODE_UNKNOWN_PATH,
+    CODE_UNKNOWN_QUERY_PARAM,
+    CODE_UNRESOLVED_IMPORT,
+    Finding,
+    Range,
+    Severity,
+)
 from ..providers.base import Message, ProviderError, ProviderOptions, Request, Usage
-from .prompt import PromptBuilder, language_of
-from .spec_first import Generation
+from .prompt import Prompt, PromptBuilder, language_of
+from .result import Generation
 from .tokens import TokenCounter
 
-CODE_SYNTAX = "FA021"
 _FENCE = re.compile(r"^(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
 _LANG_TAGS = {
     "typescript": {"ts", "typescript", "tsx", "mts", "cts", "js", "javascript", "jsx", ""},
@@ -104,21 +123,23 @@ def place(text: str, code: str, marker_line: int | None, language: str) -> Place
         (n.end_point[0] for n in file_tree.root_node.named_children if n.type in import_types), default=-1
     )
     edits: list[TextEdit] = []
-    on_marker = marker_line is not None and 0 <= marker_line < len(lines)
+    # the marker's line, when there is one inside the file
+    marker = marker_line if marker_line is not None and 0 <= marker_line < len(lines) else None
     lead = ""  # imports for a file that has none, when the code goes on its first line: one edit, not two
     if new_imports:
         block = "\n".join(new_imports)
         if last_import >= 0:
             end = len(lines[last_import])
             edits.append(TextEdit(last_import, end, last_import, end, "\n" + block))
-        elif (on_marker and marker_line == 0) or not text.strip():
+        elif marker == 0 or not text.strip():
             lead = block + "\n\n"
         else:
             edits.append(TextEdit(0, 0, 0, 0, block + "\n\n"))
-    if on_marker:
-        indent = re.match(r"[ \t]*", lines[marker_line]).group(0)
+    if marker is not None:
+        marker_text = lines[marker]
+        indent = marker_text[: len(marker_text) - len(marker_text.lstrip(" \t"))]
         indented = "\n".join((indent + line) if line.strip() else line for line in body.split("\n"))
-        edits.append(TextEdit(marker_line, 0, marker_line, len(lines[marker_line]), lead + indented))
+        edits.append(TextEdit(marker, 0, marker, len(marker_text), lead + indented))
     elif not text.strip():
         last = len(lines) - 1
         edits.append(TextEdit(0, 0, last, len(lines[last]), lead + body + "\n"))
@@ -130,8 +151,8 @@ def place(text: str, code: str, marker_line: int | None, language: str) -> Place
     added = len(new_imports) + sum(imp.count("\n") for imp in new_imports)
     if new_imports and last_import < 0:
         added += 1  # and the blank line after them
-    if on_marker:
-        first = marker_line + added
+    if marker is not None:
+        first = marker + added
     elif not text.strip():
         first = added
     else:
@@ -158,10 +179,10 @@ def operation_hint(engine, task: str) -> str | None:
         lines.append(f"- {param.location} parameter `{param.name}`: {kind}{'' if param.required else ' (optional)'}")
     if op.body is not None:
         media = next((m for m in op.body.content if "json" in m), None)
-        schema = op.body.content[media].value if media else None
-        if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
-            required = set(schema.get("required") or [])
-            fields = ", ".join(f"`{name}`{'' if name in required else '?'}" for name in schema["properties"])
+        body_schema = op.body.content[media].value if media else None
+        if isinstance(body_schema, dict) and isinstance(body_schema.get("properties"), dict):
+            required = set(body_schema.get("required") or [])
+            fields = ", ".join(f"`{name}`{'' if name in required else '?'}" for name in body_schema["properties"])
             lines.append(f"- JSON body fields: {fields} (? = optional); no others")
     ok = [r.status for r in op.responses if r.status.startswith("2")]
     if ok:
@@ -172,13 +193,21 @@ def operation_hint(engine, task: str) -> str | None:
 # ---------------------------------------------------------------------- why a candidate failed
 
 _CAUSES = [
-    ("hallucinated_package", ("FA101", "FA102", "FA103", "FA105")),
-    ("invented_export", ("FA201", "FA202")),
-    ("unresolved_import", ("FA104",)),
-    ("unknown_endpoint", ("FA301", "FA302", "FA303", "FA304")),
-    ("syntax_error", (CODE_SYNTAX,)),
-    ("type_error", ("FA501",)),
-    ("style", ("FA401", "FA402")),
+    (
+        "hallucinated_package",
+        (
+            CODE_UNDECLARED_PACKAGE,
+            CODE_DEV_DEPENDENCY_AT_RUNTIME,
+            CODE_SUBPATH_NOT_EXPORTED,
+            CODE_UNDECLARED_PYTHON_IMPORT,
+        ),
+    ),
+    ("invented_export", (CODE_NAME_NOT_EXPORTED, CODE_NO_DEFAULT_EXPORT)),
+    ("unresolved_import", (CODE_UNRESOLVED_IMPORT,)),
+    ("unknown_endpoint", (CODE_UNKNOWN_PATH, CODE_UNKNOWN_METHOD, CODE_BODY_FIELDS, CODE_UNKNOWN_QUERY_PARAM)),
+    ("syntax_error", (CODE_ANSWER_SYNTAX,)),
+    ("type_error", (CODE_TYPE_ERROR,)),
+    ("style", (CODE_NAMING, CODE_MODULE_STYLE)),
 ]
 
 
@@ -252,6 +281,27 @@ class Attempt:
         }
 
 
+@dataclass
+class _RunState:
+    """One run's state: what its attempts share, and what they have found and spent so far."""
+
+    task: str
+    path: Path
+    text: str
+    marker_line: int | None
+    language: str
+    prompt: Prompt
+    installed: list[str]  # 'name@version', for the correction of a hallucinated package
+    baseline: list[Finding]  # the file's findings before any candidate
+    messages: list[Message]  # the conversation: the prompt, then each answer and its correction
+    attempts: list[Attempt] = field(default_factory=list)
+    best: tuple[Attempt, Placed] | None = None
+    spent: float = 0.0
+    cost_known: bool = True  # False once a model of unknown price answered: no budget, no total
+    down: set[str] = field(default_factory=set)  # providers found unusable (missing key, unreachable …)
+    budget_stop: bool = False  # the budget ended the run before the plan did
+
+
 class LlmPipeline:
     def __init__(
         self,
@@ -318,147 +368,179 @@ class LlmPipeline:
         marker_line: int | None,
         *,
         plan: list[ProviderOptions] | None = None,
-        operation_hint: str | None = None,
+        related_operation: str | None = None,
         progress: Callable[[str, int], None] | None = None,
     ) -> Generation:
+        """Generate code for ``task`` at ``marker_line`` of ``path`` (whose text is ``text``):
+        attempts along the plan until one passes the checks, or the plan or the budget ends.
+        ``related_operation``: the signature to show the model (default: :func:`operation_hint`).
+
+        The steps: :meth:`_prepare` the prompt and the baseline, take :meth:`_steps` of the plan
+        (escalation and budget), one :meth:`_attempt` each (:meth:`_ask`, extract, place,
+        :meth:`_judge`), and :meth:`_result`."""
         started = time.perf_counter()
         steps = plan or self.plan()
-        language = language_of(path)
+        state = await self._prepare(task, path, text, marker_line, related_operation)
+        for options in self._steps(state, steps):
+            if await self._attempt(state, options, len(steps), progress):
+                break
+        return self._result(state, time.perf_counter() - started)
+
+    async def _prepare(
+        self, task: str, path: Path, text: str, marker_line: int | None, related_operation: str | None
+    ) -> _RunState:
+        """The prompt, the installed packages a correction names, and the file's own findings
+        (a candidate is judged only on what it adds)."""
         builder = PromptBuilder(self.engine.context, self.counter)
-        if operation_hint is None:
-            operation_hint = await self.run_sync(_hint, self.engine, task)
+        if related_operation is None:
+            related_operation = await self.run_sync(operation_hint, self.engine, task)
         prompt = await self.run_sync(
-            builder.build, task, path, text, marker_line, self.settings.prompt_tokens, operation_hint
+            builder.build, task, path, text, marker_line, self.settings.prompt_tokens, related_operation
         )
         installed = await self.run_sync(builder.installed_packages, path)
         baseline = await self.run_sync(self._findings, path, text, False)
-        messages: list[Message] = [Message("user", prompt.user)]
-        attempts: list[Attempt] = []
-        best: tuple[Attempt, Placed] | None = None
-        spent = 0.0
-        cost_known = True
-        number = 0
-        escalate_from_down: set[str] = set()
-        budget_stop = False
-        for options in steps:
-            if options.provider in escalate_from_down:
-                continue
-            if cost_known and spent >= self.settings.budget_usd:
-                budget_stop = True
-                break
-            number += 1
-            attempt = Attempt(number, options.provider, options.model or "")
-            attempts.append(attempt)
-            if progress:
-                progress(
-                    f"attempt {number}: asking {options.provider} {options.model or ''}".strip(),
-                    int(100 * (number - 1) / max(len(steps), 1)),
-                )
-            try:
-                provider = self._provider(options)
-                attempt.model = provider.model
-                from ..providers.retry import generate_with_retries
+        messages = [Message("user", prompt.user)]
+        return _RunState(task, path, text, marker_line, language_of(path), prompt, installed, baseline, messages)
 
-                completion = await generate_with_retries(
-                    provider,
-                    Request(prompt.system, tuple(messages), self.settings.max_output_tokens, 0.0),
-                    max_retries=options.max_retries,
-                    prices=_prices(self.settings),
-                )
-            except ProviderError as error:
-                attempt.error = str(error)
-                attempt.cause = f"provider_{error.kind}"
-                if error.kind in ("missing_key", "connection", "not_found", "auth"):
-                    escalate_from_down.add(options.provider)  # that provider is not usable: go on with the next
+    def _steps(self, state: _RunState, plan: list[ProviderOptions]) -> Iterator[ProviderOptions]:
+        """The plan's steps this run takes: a provider found down is skipped (its later steps too:
+        the next provider in the plan takes over), and a spent budget ends the run."""
+        for options in plan:
+            if options.provider in state.down:
                 continue
-            attempt.seconds, attempt.usage, attempt.cost_usd = completion.seconds, completion.usage, completion.cost_usd
-            attempt.model = completion.model or attempt.model
-            if completion.cost_usd is None:
-                cost_known = False
-            else:
-                spent += completion.cost_usd
-            messages.append(Message("assistant", completion.text))
-            code = extract_code(completion.text, language)
-            if code is None:
-                attempt.cause = "no_code"
-                attempt.findings = [
-                    Finding(
-                        str(path),
-                        Range.at(0, 0),
-                        Severity.ERROR,
-                        CODE_SYNTAX,
-                        "the answer holds no code block in the file's language",
-                    )
-                ]
-                messages.append(Message("user", correction(attempt.findings, installed, language)))
-                continue
-            placed = place(text, code, marker_line, language)
-            if progress:
-                progress(f"attempt {number}: checking the code", int(100 * (number - 0.5) / max(len(steps), 1)))
-            findings = await self.run_sync(self._findings, path, placed.new_text, True)
-            if self.typecheck and not any(f.severity in FAILING for f in findings) and language != "python":
-                findings += await self._tsc(path, text, placed.new_text)
-            attempt.findings = _new(findings, baseline)
-            attempt.cause = root_cause([f for f in attempt.findings if f.severity in FAILING])
-            if best is None or _score(attempt) < _score(best[0]):
-                best = (attempt, placed)
-            if attempt.passed:
-                break
-            messages.append(
-                Message(
-                    "user",
-                    correction(
-                        [f for f in attempt.findings if f.severity in FAILING] or attempt.findings, installed, language
-                    ),
-                )
+            if state.cost_known and state.spent >= self.settings.budget_usd:
+                state.budget_stop = True
+                return
+            yield options
+
+    async def _attempt(
+        self, state: _RunState, options: ProviderOptions, planned: int, progress: Callable[[str, int], None] | None
+    ) -> bool:
+        """One attempt: ask the model, take the code out of its answer, place it, judge it; True
+        when it passed. A failed one leaves the correction for the next in the conversation."""
+        number = len(state.attempts) + 1
+        attempt = Attempt(number, options.provider, options.model or "")
+        state.attempts.append(attempt)
+        if progress:
+            progress(
+                f"attempt {number}: asking {options.provider} {options.model or ''}".strip(),
+                int(100 * (number - 1) / max(planned, 1)),
             )
-        total_cost = round(sum(a.cost_usd or 0.0 for a in attempts), 8) if cost_known else None
-        seconds = time.perf_counter() - started
-        if best is None:
-            reasons = "; ".join(a.error or a.cause or "?" for a in attempts) or "no attempt was made"
-            if budget_stop:
+        answer = await self._ask(state, attempt, options)
+        if answer is None:
+            return False
+        code = extract_code(answer, state.language)
+        if code is None:
+            attempt.cause = "no_code"
+            attempt.findings = [
+                Finding(
+                    str(state.path),
+                    Range.at(0, 0),
+                    Severity.ERROR,
+                    CODE_ANSWER_SYNTAX,
+                    "the answer holds no code block in the file's language",
+                )
+            ]
+            state.messages.append(Message("user", correction(attempt.findings, state.installed, state.language)))
+            return False
+        placed = place(state.text, code, state.marker_line, state.language)
+        if progress:
+            progress(f"attempt {number}: checking the code", int(100 * (number - 0.5) / max(planned, 1)))
+        await self._judge(state, attempt, placed)
+        if state.best is None or _score(attempt) < _score(state.best[0]):
+            state.best = (attempt, placed)
+        if attempt.passed:
+            return True
+        failing = _failing(attempt.findings)
+        state.messages.append(Message("user", correction(failing or attempt.findings, state.installed, state.language)))
+        return False
+
+    async def _ask(self, state: _RunState, attempt: Attempt, options: ProviderOptions) -> str | None:
+        """The model's answer to the conversation so far, added to it; the attempt gets its model,
+        tokens, cost and seconds, the run its spend. None when the provider failed (one that is down
+        is marked, and skipped from then on)."""
+        from ..providers.retry import generate_with_retries
+
+        try:
+            provider = self._provider(options)
+            attempt.model = provider.model
+            completion = await generate_with_retries(
+                provider,
+                Request(state.prompt.system, tuple(state.messages), self.settings.max_output_tokens, 0.0),
+                max_retries=options.max_retries,
+                prices=_prices(self.settings),
+            )
+        except ProviderError as error:
+            attempt.error = str(error)
+            attempt.cause = f"provider_{error.kind}"
+            if error.kind in ("missing_key", "connection", "not_found", "auth"):
+                state.down.add(options.provider)  # that provider is not usable: go on with the next
+            return None
+        attempt.seconds, attempt.usage, attempt.cost_usd = completion.seconds, completion.usage, completion.cost_usd
+        attempt.model = completion.model or attempt.model
+        if completion.cost_usd is None:
+            state.cost_known = False
+        else:
+            state.spent += completion.cost_usd
+        state.messages.append(Message("assistant", completion.text))
+        return completion.text
+
+    async def _judge(self, state: _RunState, attempt: Attempt, placed: Placed) -> None:
+        """The findings the candidate adds to the file as it was (fast validators and a parse
+        check; tsc too when asked and nothing else fails), and their root cause."""
+        findings = await self.run_sync(self._findings, state.path, placed.new_text, True)
+        if self.typecheck and not _failing(findings) and state.language != "python":
+            findings += await self._tsc(state.path, state.text, placed.new_text)
+        attempt.findings = _new(findings, state.baseline)
+        attempt.cause = root_cause(_failing(attempt.findings))
+
+    def _result(self, state: _RunState, seconds: float) -> Generation:
+        """The best candidate with every attempt's provenance, or an empty one saying why none came."""
+        total_cost = round(sum(a.cost_usd or 0.0 for a in state.attempts), 8) if state.cost_known else None
+        history = [a.to_json(str(self.engine.root)) for a in state.attempts]
+        if state.best is None:
+            reasons = "; ".join(a.error or a.cause or "?" for a in state.attempts) or "no attempt was made"
+            if state.budget_stop:
                 reasons += f"; budget of ${self.settings.budget_usd:g} spent"
-            result = Generation(
-                "",
-                {},
-                "llm",
-                None,
-                "llm",
-                str(path),
-                attempts[-1].model if attempts else None,
-                len(attempts),
-                total_cost,
-                seconds,
-                [],
-                f"LLM generation failed: {reasons}",
+            return Generation(
+                code="",
+                edits={},
+                source="llm",
+                operation=None,
+                target="llm",
+                file=str(state.path),
+                model=state.attempts[-1].model if state.attempts else None,
+                attempts=len(state.attempts),
+                cost_usd=total_cost,
+                seconds=seconds,
+                findings=[],
+                title=f"LLM generation failed: {reasons}",
+                history=history,
+                prompt_tokens=state.prompt.tokens,
             )
-            result.history = [a.to_json(str(self.engine.root)) for a in attempts]
-            result.prompt_tokens = prompt.tokens
-            return result
-        attempt, placed = best
-        failing = [f for f in attempt.findings if f.severity in FAILING]
-        title = f"Generate with {attempt.model}: {task}"
+        attempt, placed = state.best
+        failing = _failing(attempt.findings)
+        title = f"Generate with {attempt.model}: {state.task}"
         if failing:
             codes = ", ".join(sorted({f.code for f in failing}))
-            spent_note = ", budget spent" if budget_stop else ""
-            title = f"Generate with {attempt.model} (fails checks: {codes}{spent_note}): {task}"
-        result = Generation(
-            ("\n".join(placed.imports) + "\n\n" if placed.imports else "") + placed.body + "\n",
-            {str(path): placed.edits},
-            "llm",
-            None,
-            "llm",
-            str(path),
-            attempt.model,
-            len(attempts),
-            total_cost,
-            seconds,
-            attempt.findings,
-            title,
+            spent_note = ", budget spent" if state.budget_stop else ""
+            title = f"Generate with {attempt.model} (fails checks: {codes}{spent_note}): {state.task}"
+        return Generation(
+            code=("\n".join(placed.imports) + "\n\n" if placed.imports else "") + placed.body + "\n",
+            edits={str(state.path): placed.edits},
+            source="llm",
+            operation=None,
+            target="llm",
+            file=str(state.path),
+            model=attempt.model,
+            attempts=len(state.attempts),
+            cost_usd=total_cost,
+            seconds=seconds,
+            findings=attempt.findings,
+            title=title,
+            history=history,
+            prompt_tokens=state.prompt.tokens,
         )
-        result.history = [a.to_json(str(self.engine.root)) for a in attempts]
-        result.prompt_tokens = prompt.tokens
-        return result
 
     # ------------------------------------------------------------------ checking
 
@@ -491,7 +573,9 @@ class LlmPipeline:
         if tree_entry is not None:
             node = _first_error(tree_entry[1].root_node)
             line = node.start_point[0] if node is not None else 0
-        return [Finding(str(path), Range.at(line, 0), Severity.ERROR, CODE_SYNTAX, "the code does not parse here")]
+        return [
+            Finding(str(path), Range.at(line, 0), Severity.ERROR, CODE_ANSWER_SYNTAX, "the code does not parse here")
+        ]
 
     async def _tsc(self, path: Path, before: str, after: str) -> list[Finding]:
         """tsc's errors the candidate adds (the file as it was is checked once per run)."""
@@ -515,12 +599,12 @@ class LlmPipeline:
                 )
                 try:
                     output, _ = await asyncio.wait_for(proc.communicate(), self.settings.typecheck_timeout_s)
-                except (asyncio.TimeoutError, asyncio.CancelledError):
+                except (TimeoutError, asyncio.CancelledError):
                     proc.kill()
                     await proc.wait()
                     raise
                 results.append(checker.parse(prepared, output.decode("utf-8", "replace")))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return []
             finally:
                 prepared.cleanup()
@@ -554,8 +638,13 @@ def _new(after: list[Finding], before: list[Finding]) -> list[Finding]:
     return out
 
 
+def _failing(findings: list[Finding]) -> list[Finding]:
+    """The findings that fail a candidate (errors and warnings)."""
+    return [f for f in findings if f.severity in FAILING]
+
+
 def _score(attempt: Attempt) -> tuple[int, int]:
-    failing = [f for f in attempt.findings if f.severity in FAILING]
+    failing = _failing(attempt.findings)
     return (len([f for f in failing if f.severity == Severity.ERROR]), len(failing))
 
 
@@ -577,10 +666,6 @@ def _prices(settings):
         except (KeyError, TypeError, ValueError):
             continue
     return table
-
-
-def _hint(engine, task: str) -> str | None:
-    return operation_hint(engine, task)
 
 
 async def _inline(fn, *args):

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..context.manifests import locked_version
 from ..context.workspace import WorkspaceContext
+from ..languages import JS_SUFFIXES
 from .tokens import TokenCounter
 
 INSERT_HERE = "<<< your code goes here (this line is replaced) >>>"
@@ -33,9 +35,10 @@ class Prompt:
 
 
 def language_of(path: Path) -> str:
-    return {".py": "python", ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript"}.get(
-        path.suffix, "typescript"
-    )
+    """The language a model writes for ``path``: python, javascript, or typescript (anything else)."""
+    if path.suffix == ".py":
+        return "python"
+    return "javascript" if path.suffix in JS_SUFFIXES else "typescript"
 
 
 class PromptBuilder:
@@ -48,8 +51,6 @@ class PromptBuilder:
     def installed_packages(self, path: Path) -> list[str]:
         """'name@exact-version' for every package the file's package.json (and the root's)
         declares — the installed version when node_modules or the lockfile has it."""
-        from ..validate.fixes import locked_version
-
         out: dict[str, str] = {}
         for package in filter(None, [self.ctx.nearest_package(path), self.ctx.root_package]):
             for group in (package.dependencies, package.dev_dependencies, package.peer_dependencies):
@@ -128,7 +129,13 @@ class PromptBuilder:
     # ------------------------------------------------------------------ the prompt
 
     def build(
-        self, task: str, path: Path, text: str, marker_line: int | None, budget: int, operation_hint: str | None = None
+        self,
+        task: str,
+        path: Path,
+        text: str,
+        marker_line: int | None,
+        budget: int,
+        related_operation: str | None = None,
     ) -> Prompt:
         language = language_of(path)
         fence = {"typescript": "ts", "javascript": "js", "python": "python"}[language]
@@ -185,15 +192,15 @@ class PromptBuilder:
             facts = self.tsconfig_facts(path)
             if facts:
                 add("tsconfig", "## TypeScript settings\n" + "\n".join(f"- {f}" for f in facts) + "\n")
-        if operation_hint:
+        if related_operation:
             add(
                 "operation",
-                "## A related API operation (use it exactly if the task needs it)\n" + operation_hint + "\n",
+                "## A related API operation (use it exactly if the task needs it)\n" + related_operation + "\n",
             )
         conventions = self.conventions(path)
         if conventions:
             add("conventions", "## Conventions of this project\n" + "\n".join(f"- {c}" for c in conventions) + "\n")
-        for number, (example_rel, example) in enumerate(self.examples(task, path)):
+        for example_rel, example in self.examples(task, path):
             if remaining < 300:
                 sections[f"example:{example_rel}"] = 0
                 continue

@@ -10,72 +10,33 @@ the result against the operation.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..context.parsing import Parsers
 from ..context.workspace import WorkspaceContext
+from ..edits import TextEdit, apply_edits
 from ..findings import Finding
+from ..languages import TS_SUFFIXES
 from ..specs.model import Operation
 from ..specs.registry import Registry
 from .check import check_client, check_handler, check_python
 from .naming import property_key
-from .ts.client import Emitted, generate_client, params_type, body_type, response_types
+from .result import Generation
+from .ts.client import Emitted, body_type, generate_client, params_type, response_types
 from .ts.handlers import FRAMEWORKS, express_path, generate_handler
-from ..edits import TextEdit, apply_edits
 from .ts.imports import merge_imports
 from .ts.schemas import TypeEmitter, ZodEmitter
 from .ts.style import TsStyle, style_for
 
 TARGETS = ("types", "schema", "client", "handler")
-TS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 
 
 class GenerationError(Exception):
     """The request cannot be served (unsupported file, unknown operation …): a clear message."""
-
-
-@dataclass
-class Generation:
-    code: str
-    edits: dict[str, list[TextEdit]]
-    source: str
-    operation: str | None
-    target: str
-    file: str | None
-    model: str | None = None
-    attempts: int = 1
-    cost_usd: float | None = 0.0  # None: a model of unknown price was used (never reported as $0)
-    seconds: float = 0.0
-    findings: list[Finding] = field(default_factory=list)
-    title: str = ""
-    history: list[dict] = field(default_factory=list)  # LLM: every attempt's model, tokens, cost, findings
-    prompt_tokens: int | None = None
-
-    def to_json(self, workspace: Path | None = None) -> dict:
-        def rel(p: str) -> str:
-            return os.path.relpath(p, workspace) if workspace else p
-
-        return {
-            "code": self.code,
-            "edits": {rel(f): [e.to_json() for e in es] for f, es in self.edits.items()},
-            "source": self.source,
-            "operation": self.operation,
-            "target": self.target,
-            "file": rel(self.file) if self.file else None,
-            "model": self.model,
-            "attempts": self.attempts,
-            "cost_usd": self.cost_usd,
-            "seconds": round(self.seconds, 4),
-            "findings": [f.to_json(str(workspace) if workspace else None) for f in self.findings],
-            "title": self.title,
-            "history": self.history,
-            "prompt_tokens": self.prompt_tokens,
-        }
 
 
 _ROUTE_FILE = re.compile(r"(^|/)(routes?|routers?|handlers?|controllers?|server|app|api/.+/route)(/|\.|$)")
@@ -119,12 +80,12 @@ def _file_facts(parsers: Parsers, rel: str, text: str) -> FileFacts:
         declared.add(m.group(1))
     declared.update(re.findall(r"^(?:export\s+)?(?:async\s+)?function\s+(\w+)", text, re.M))
     router = hono = None
-    m = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:express\.)?Router\(", text)
-    if m:
-        router = m.group(1)
-    m = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*[\w<>{}, ]+)?\s*=\s*new\s+Hono\b", text)
-    if m:
-        hono = m.group(1)
+    router_match = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*\w+)?\s*=\s*(?:express\.)?Router\(", text)
+    if router_match:
+        router = router_match.group(1)
+    hono_match = re.search(r"(?:const|let)\s+(\w+)\s*(?::\s*[\w<>{}, ]+)?\s*=\s*new\s+Hono\b", text)
+    if hono_match:
+        hono = hono_match.group(1)
     app = router or hono
     routes = (
         re.findall(rf"\b{re.escape(app)}\.(?:get|post|put|patch|delete)\(\s*['\"]([^'\"]+)['\"]", text) if app else []
@@ -149,6 +110,23 @@ def mount_prefix(routes: list[str], operations: list[Operation]) -> str:
         if votes:
             return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     return ""
+
+
+def _generated(
+    op: Operation, target: str, file: Path, body: str, edits: list[TextEdit], findings: list[Finding], started: float
+) -> Generation:
+    """One operation's ``target`` generated into ``file`` (TypeScript or Python alike)."""
+    return Generation(
+        code=body,
+        edits={str(file): edits},
+        source="spec",
+        operation=op.id,
+        target=target,
+        file=str(file),
+        seconds=time.perf_counter() - started,
+        findings=findings,
+        title=f"Generate {target} for {op.id} ({op.method} {op.path})",
+    )
 
 
 class SpecGenerator:
@@ -200,7 +178,8 @@ class SpecGenerator:
             spec = posixpath.relpath(rel, posixpath.dirname(self.ctx.rel(file)) or ".")
             if not spec.startswith("."):
                 spec = "./" + spec
-            spec = re.sub(r"\.(ts|tsx|mts|cts)$", "", spec)
+            if spec.endswith(TS_SUFFIXES):
+                spec = spec[: spec.rindex(".")]
             if spec.endswith("/index"):
                 spec = spec[: -len("/index")]
             elif style.relative_extension:
@@ -336,17 +315,7 @@ class SpecGenerator:
         edits = self._placement(text, body, marker_line, rel) + merge_imports(
             text, imports, style, rel.endswith("x"), self.parsers
         )
-        return Generation(
-            code=body,
-            edits={str(file): edits},
-            source="spec",
-            operation=op.id,
-            target=target,
-            file=str(file),
-            seconds=time.perf_counter() - started,
-            findings=findings,
-            title=f"Generate {target} for {op.id} ({op.method} {op.path})",
-        )
+        return _generated(op, target, file, body, edits, findings, started)
 
     def missing(self, target: str, file: Path, text: str, operations: list[Operation]) -> list[Operation]:
         """Operations that have no `target` in the file yet (no route / no client function)."""
@@ -401,9 +370,11 @@ class SpecGenerator:
         from .py.targets import PyEmitted, client_function, fastapi_route
 
         votes = self.ctx.conventions().get("python", {})
-        quote = "'" if votes.get("quotes") is not None and votes["quotes"].value == "single" else '"'
-        indent_vote = votes.get("indent").value if votes.get("indent") is not None else "4 spaces"
-        indent = "\t" if indent_vote == "tab" else " " * int(indent_vote.split()[0])
+        quote_vote = votes.get("quotes")
+        quote = "'" if quote_vote is not None and quote_vote.value == "single" else '"'
+        indent_vote = votes.get("indent")
+        indent_value = indent_vote.value if indent_vote is not None else "4 spaces"
+        indent = "\t" if indent_value == "tab" else " " * int(indent_value.split()[0])
         summary = self.parsers.summarize(rel, "python", text.encode("utf-8"))
         declared = {s.name for s in summary.symbols} | {n for r in summary.imports for n in r.names}
         models = PyModels(self.registry, declared, indent, quote)
@@ -449,17 +420,7 @@ class SpecGenerator:
         imports.insert(0, ("__future__", "annotations"))
         findings = check_python(op, target, emitted.code)
         edits = self._placement(text, body, marker_line, rel) + merge_python_imports(text, imports, self.parsers)
-        return Generation(
-            code=body,
-            edits={str(file): edits},
-            source="spec",
-            operation=op.id,
-            target=target,
-            file=str(file),
-            seconds=time.perf_counter() - started,
-            findings=findings,
-            title=f"Generate {target} for {op.id} ({op.method} {op.path})",
-        )
+        return _generated(op, target, file, body, edits, findings, started)
 
     def _placement(self, text: str, body: str, marker_line: int | None, rel: str) -> list[TextEdit]:
         lines = text.split("\n")
@@ -495,4 +456,4 @@ class SpecGenerator:
         return [remove, insert]
 
 
-__all__ = ["SpecGenerator", "Generation", "GenerationError", "targets_for", "TARGETS", "apply_edits", "TsStyle"]
+__all__ = ["TARGETS", "GenerationError", "SpecGenerator", "TsStyle", "apply_edits", "targets_for"]

@@ -5,4 +5,4 @@ imported only inside its adapter, on first use, so the server starts without pay
 from .base import Completion, Message, Provider, ProviderError, Request, Usage
 from .factory import PROVIDERS, make_provider
 
-__all__ = ["Completion", "Message", "Provider", "ProviderError", "Request", "Usage", "PROVIDERS", "make_provider"]
+__all__ = ["PROVIDERS", "Completion", "Message", "Provider", "ProviderError", "Request", "Usage", "make_provider"]

@@ -9,8 +9,11 @@ policy (:mod:`.retry`) retries every provider alike.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .base import (
     Completion,
+    Message,
     OnText,
     ProviderError,
     ProviderOptions,
@@ -22,7 +25,29 @@ from .base import (
     sdk_error,
 )
 
+if TYPE_CHECKING:
+    from typing import NotRequired, TypedDict
+
+    from anthropic.types import MessageParam
+
+    class _CreateParams(TypedDict):
+        """The keyword arguments of ``messages.create`` that we pass (typed, so the SDK's
+        overloads check them)."""
+
+        model: str
+        max_tokens: int
+        system: str
+        messages: list[MessageParam]
+        stop_sequences: NotRequired[list[str]]
+
+
 ENV_KEY = "ANTHROPIC_API_KEY"
+
+
+def _message(message: Message) -> MessageParam:
+    if message.role == "user":
+        return {"role": "user", "content": message.content}
+    return {"role": "assistant", "content": message.content}
 
 
 class AnthropicProvider:
@@ -43,12 +68,12 @@ class AnthropicProvider:
     async def generate(self, request: Request, on_text: OnText | None = None) -> Completion:
         watch = Stopwatch()
         # no temperature: the current Messages API (SDK 2.x) has no sampling parameters
-        params = dict(
-            model=self.model,
-            max_tokens=request.max_tokens,
-            system=request.system,
-            messages=[{"role": m.role, "content": m.content} for m in request.messages],
-        )
+        params: _CreateParams = {
+            "model": self.model,
+            "max_tokens": request.max_tokens,
+            "system": request.system,
+            "messages": [_message(m) for m in request.messages],
+        }
         if request.stop:
             params["stop_sequences"] = list(request.stop)
         try:
@@ -59,13 +84,13 @@ class AnthropicProvider:
                     text, self._usage(message.usage), self.name, message.model, watch.seconds, message.stop_reason
                 )
             return await self._stream(params, on_text, watch)
-        except Exception as exc:  # noqa: BLE001 - mapped when it is the SDK's, re-raised otherwise
+        except Exception as exc:
             error = sdk_error(self._sdk, exc, self.name, self.options.timeout_s)
             if error is None:
                 raise
             raise error from None
 
-    async def _stream(self, params: dict, on_text: OnText, watch: Stopwatch) -> Completion:
+    async def _stream(self, params: _CreateParams, on_text: OnText, watch: Stopwatch) -> Completion:
         stream = await self._client.messages.create(stream=True, **params)
         pieces: list[str] = []
         usage = Usage()
@@ -75,7 +100,7 @@ class AnthropicProvider:
                 if event.type == "message_start":
                     model = event.message.model
                     usage = self._usage(event.message.usage)
-                elif event.type == "content_block_delta" and getattr(event.delta, "type", "") == "text_delta":
+                elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                     pieces.append(event.delta.text)
                     await emit(on_text, event.delta.text)
                 elif event.type == "message_delta":

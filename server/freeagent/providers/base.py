@@ -9,9 +9,11 @@ cost), :class:`ProviderError` with a ``kind`` the retry policy and the pipeline 
 
 from __future__ import annotations
 
+import inspect
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Literal, Protocol
+from typing import Literal, Protocol
 
 Role = Literal["user", "assistant"]
 ErrorKind = Literal[
@@ -52,7 +54,7 @@ class Usage:
     output_tokens: int = 0
     cache_write_tokens: int = 0  # Anthropic bills writing the cache separately
 
-    def __add__(self, other: "Usage") -> "Usage":
+    def __add__(self, other: Usage) -> Usage:
         return Usage(
             self.input_tokens + other.input_tokens,
             self.cached_input_tokens + other.cached_input_tokens,
@@ -184,7 +186,7 @@ async def emit(on_text: OnText | None, text: str) -> None:
     if on_text is None or not text:
         return
     result = on_text(text)
-    if hasattr(result, "__await__"):
+    if inspect.isawaitable(result):
         await result
 
 

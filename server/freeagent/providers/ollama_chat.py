@@ -76,7 +76,7 @@ class OllamaProvider:
             raise ProviderError("bad_response", f"malformed response: {exc}", self.name) from None
 
     def _host(self) -> str:
-        return str(getattr(self._client, "_client", None) and self._client._client.base_url or self.options.base_url)
+        return str((getattr(self._client, "_client", None) and self._client._client.base_url) or self.options.base_url)
 
     @staticmethod
     def _usage(response) -> Usage:

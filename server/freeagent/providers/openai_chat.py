@@ -64,7 +64,7 @@ class OpenAIProvider:
                     choice.finish_reason,
                 )
             return await self._stream(params, on_text, watch)
-        except Exception as exc:  # noqa: BLE001 - mapped when it is the SDK's, re-raised otherwise
+        except Exception as exc:
             error = sdk_error(self._sdk, exc, self.name, self.options.timeout_s)
             if error is None:
                 raise

@@ -65,9 +65,8 @@ def price_for(model: str, overrides: dict[str, Price] | None = None) -> Price | 
         return table[model]
     best = None
     for name in table:
-        if model.startswith(name + "-") or model.startswith(name + ":") or model.startswith(name + "@"):
-            if best is None or len(name) > len(best):
-                best = name
+        if model.startswith((name + "-", name + ":", name + "@")) and (best is None or len(name) > len(best)):
+            best = name
     return table[best] if best else None
 
 

@@ -13,11 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..findings import Finding, Range, Severity
-
-CODE_BAD_SPEC = "FA010"
-CODE_INVALID_SPEC = "FA011"
-CODE_BAD_REF = "FA012"
+from ..findings import CODE_BAD_SPEC, Finding, Range, Severity
 
 
 def escape_pointer(token: str) -> str:

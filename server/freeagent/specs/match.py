@@ -187,7 +187,7 @@ class Matcher:
         wants_collection = any(v in COLLECTION_VERBS for v in verbs) or "all" in task_words
         total = sum(self.idf.get(n, self.default_idf) for n in nouns)
         scored = []
-        for op, doc in zip(self.operations, self.docs):
+        for op, doc in zip(self.operations, self.docs, strict=True):
             hit = 0.0
             for noun in nouns:
                 weight = doc.get(noun)
@@ -215,9 +215,9 @@ class Matcher:
             score *= 0.85 + 0.15 * min(1.0, coverage)
             scored.append((score, op))
         scored.sort(key=lambda s: (-s[0], s[1].id))
-        best_score, best = scored[0]
+        best_score, top = scored[0]
         runner_score, runner = scored[1] if len(scored) > 1 else (0.0, None)
         margin = best_score - runner_score
         confidence = round(min(1.0, best_score) * (0.55 + 0.45 * min(1.0, margin / 0.15)), 3)
         reason = f"score {best_score:.2f}, runner-up {runner.id if runner else '-'} {runner_score:.2f}"
-        return Match(best, confidence, reason, runner)
+        return Match(top, confidence, reason, runner)

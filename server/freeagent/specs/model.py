@@ -24,7 +24,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 class Node:
     """A value at a JSON pointer in a document (the target of any $ref already followed)."""
 
-    doc: "SpecDocument"
+    doc: SpecDocument
     pointer: str
     value: object
     ref: str | None = None  # the last $ref followed to get here ("#/components/schemas/Task")
@@ -91,7 +91,7 @@ class Operation:
     responses: list[Response]
     security: list[list[SecurityScheme]]  # alternatives (OR) of requirements (AND)
     deprecated: bool
-    doc: "SpecDocument"
+    doc: SpecDocument
     pointer: str
     servers: list[str] = field(default_factory=list)
 

@@ -10,12 +10,12 @@ operations of another.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote
 
-from ..findings import Finding, Range, Severity
-from .loader import CODE_BAD_REF, CODE_INVALID_SPEC, SpecDocument, escape_pointer, load_document, looks_like_openapi
+from ..findings import CODE_BAD_REF, CODE_INVALID_SPEC, Finding, Range, Severity
+from .loader import SpecDocument, escape_pointer, load_document, looks_like_openapi
 from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids, normalise_id
 
 Reader = Callable[[Path], "str | None"]
@@ -79,7 +79,9 @@ class Registry:
         """A resolved child of ``node`` (None when absent)."""
         value, doc, pointer = node.value, node.doc, node.pointer
         for key in keys:
-            if isinstance(value, dict) and key in value:
+            if isinstance(value, dict):
+                if key not in value:
+                    return None
                 value = value[key]
             elif isinstance(value, list) and isinstance(key, int) and key < len(value):
                 value = value[key]
@@ -97,7 +99,7 @@ class Registry:
             return doc, fragment
         if "://" in file_part:
             raise RefError(doc, f"{pointer}/$ref", f"remote $ref '{ref}' is not followed (no network); vendor the file")
-        target = self.document((doc.path.parent / file_part))
+        target = self.document(doc.path.parent / file_part)
         if target is None:
             raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}': cannot read {file_part}")
         return target, fragment
@@ -157,7 +159,8 @@ class Registry:
 
     def _operations(self, doc: SpecDocument) -> list[Operation]:
         data = doc.data
-        paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+        raw_paths = data.get("paths")
+        paths = raw_paths if isinstance(raw_paths, dict) else {}
         schemes = self._security_schemes(doc)
         global_security = data.get("security")
         servers = [s.get("url") for s in data.get("servers") or [] if isinstance(s, dict) and s.get("url")]

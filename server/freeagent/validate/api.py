@@ -36,14 +36,17 @@ from rapidfuzz import process
 
 from ..context.parsing import FileSummary, Parsers
 from ..context.workspace import WorkspaceContext
-from ..findings import Finding, Range, Severity
+from ..findings import (
+    CODE_BODY_FIELDS,
+    CODE_UNKNOWN_METHOD,
+    CODE_UNKNOWN_PATH,
+    CODE_UNKNOWN_QUERY_PARAM,
+    Finding,
+    Range,
+    Severity,
+)
 from ..specs.model import Operation
 from .fixes import lsp_position, replace_bytes
-
-CODE_UNKNOWN_PATH = "FA301"
-CODE_METHOD = "FA302"
-CODE_BODY = "FA303"
-CODE_QUERY = "FA304"
 
 _CALLS = """
 (call_expression function: [(identifier) (member_expression)] @fn arguments: (arguments) @args) @call
@@ -70,6 +73,12 @@ def _node_range(source: bytes, node) -> Range:
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _QUERY_NAME = re.compile(r"[\w.~\[\]-]+")
 _PLACEHOLDER = re.compile(r"\{[^}/]+\}")
+
+
+def _fill_placeholders(template: str, values: list[str]) -> str:
+    """``template`` with its ``{name}`` placeholders replaced by ``values``, in order."""
+    rest = iter(values)
+    return _PLACEHOLDER.sub(lambda _m: next(rest), template)
 
 
 def _units(node) -> list[tuple[str | None, int, int]] | None:
@@ -169,11 +178,12 @@ class ApiRules:
         source = text.encode("utf-8")
         parsers = self._parsers()
         lang = parsers._tsx if summary.language == "tsx" else parsers._ts
-        kept = self.ctx.index.trees.get(summary.path)  # an open document's tree, already current
-        tree = kept[1] if kept is not None and kept[0] == source else lang[1].parse(source)
-        query = parsers.query(summary.language, _CALLS)
-        from tree_sitter import QueryCursor
+        from tree_sitter import QueryCursor, Tree
 
+        kept = self.ctx.index.trees.get(summary.path)  # an open document's tree, already current
+        kept_tree = kept[1] if kept is not None and kept[0] == source else None
+        tree = kept_tree if isinstance(kept_tree, Tree) else lang[1].parse(source)
+        query = parsers.query(summary.language, _CALLS)
         instances = set(re.findall(r"(?:const|let|var)\s+(\w+)\s*=\s*(?:axios|ky)\.(?:create|extend)\(", text))
         findings: list[Finding] = []
         for _, caps in QueryCursor(query).matches(tree.root_node):
@@ -356,8 +366,7 @@ class ApiRules:
             slots = _PLACEHOLDER.findall(candidate)
             if len(slots) != len(substitutions) or (quote != "`" and slots):
                 continue
-            filled = iter(substitutions)
-            new = _PLACEHOLDER.sub(lambda _m: next(filled), candidate)
+            new = _fill_placeholders(candidate, substitutions)
             fixes.append(
                 replace_bytes(
                     path,
@@ -419,8 +428,8 @@ class ApiRules:
         concrete = api_path.replace("{}", "x")
         candidates = [op for regex, op in self.templates if regex.match(concrete.rstrip("/") or "/")]
         if not candidates:
-            close = process.extract(api_path, sorted({op.path for op in self.operations}), limit=2, score_cutoff=60)
-            hint = f"; did you mean {' or '.join(repr(c[0]) for c in close)}?" if close else ""
+            nearest = process.extract(api_path, sorted({op.path for op in self.operations}), limit=2, score_cutoff=60)
+            hint = f"; did you mean {' or '.join(repr(c[0]) for c in nearest)}?" if nearest else ""
             return [
                 Finding(
                     str(path),
@@ -428,7 +437,7 @@ class ApiRules:
                     Severity.ERROR,
                     CODE_UNKNOWN_PATH,
                     f"no operation in the specs has the path '{api_path.replace('{}', '{…}')}'{hint}",
-                    fixes=self._path_fixes(path, source, spans(), close),
+                    fixes=self._path_fixes(path, source, spans(), nearest),
                 )
             ]
         op = next((o for o in candidates if o.method == method), None)
@@ -439,7 +448,7 @@ class ApiRules:
                     str(path),
                     where,
                     Severity.ERROR,
-                    CODE_METHOD,
+                    CODE_UNKNOWN_METHOD,
                     f"{method} is not an operation on {candidates[0].path} (it has {allowed})",
                 )
             ]
@@ -470,7 +479,7 @@ class ApiRules:
                     str(path),
                     spot,
                     Severity.WARNING,
-                    CODE_QUERY,
+                    CODE_UNKNOWN_QUERY_PARAM,
                     f"{op.id} ({op.method} {op.path}) has no query parameter '{name}'{hint}",
                     fixes=(fix,) if fix else (),
                 )
@@ -501,7 +510,7 @@ class ApiRules:
                             str(path),
                             _node_range(source, self._key_node(pairs[key])),
                             Severity.ERROR,
-                            CODE_BODY,
+                            CODE_BODY_FIELDS,
                             f"{op.id} ({op.method} {op.path}) has no body field '{key}'{hint}",
                             fixes=(fix,) if fix else (),
                         )
@@ -513,7 +522,7 @@ class ApiRules:
                             str(path),
                             bwhere,
                             Severity.ERROR,
-                            CODE_BODY,
+                            CODE_BODY_FIELDS,
                             f"{op.id} ({op.method} {op.path}) requires body field(s) {', '.join(missing)}",
                         )
                     )

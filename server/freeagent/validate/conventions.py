@@ -23,13 +23,11 @@ from ..context.index import module_key
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
 from ..edits import Fix, TextEdit
-from ..findings import Finding, Range, Severity
+from ..findings import CODE_MODULE_STYLE, CODE_NAMING, Finding, Range, Severity
 from .exports import ExportRules
 from .fixes import lsp_position
 from .resolve import resolve_python_relative
 
-CODE_NAMING = "FA401"
-CODE_MODULE_STYLE = "FA402"
 MIN_SHARE = 0.8
 MIN_NAMES = 8
 MIN_FILES = 5
@@ -236,10 +234,8 @@ class Rename:
         if self._default_only(tree.root_node):
             raise Declined
         self._rename_all(self.path, source, tree)
-        if self.python:
-            exposing = [self.path]  # any top-level name can be imported
-        else:
-            exposing = [self.path] if self._exports_by_name(self.summary) else []
+        # a Python module exposes any top-level name; a TypeScript one only through named exports
+        exposing = [self.path] if self.python or self._exports_by_name(self.summary) else []
         exposed = set(exposing)
         while exposing:
             module = exposing.pop()
@@ -406,9 +402,8 @@ class Rename:
         while stack:
             node = stack.pop()
             kind = node.type
-            if (
-                kind == "future_import_statement"
-                or not with_imports
+            if kind == "future_import_statement" or (
+                not with_imports
                 and (
                     kind in ("import_statement", "import_from_statement")
                     or (kind == "export_statement" and node.child_by_field_name("source") is not None)

@@ -16,11 +16,8 @@ from rapidfuzz import process
 
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
-from ..findings import Finding, Range, Severity
+from ..findings import CODE_NAME_NOT_EXPORTED, CODE_NO_DEFAULT_EXPORT, Finding, Range, Severity
 from .resolve import match_paths, resolve_python_relative, resolve_relative
-
-CODE_NOT_EXPORTED = "FA201"
-CODE_NO_DEFAULT = "FA202"
 
 
 class ExportRules:
@@ -55,8 +52,9 @@ class ExportRules:
                 self.ctx.file_exists,
             ).path
         paths = config.option("paths") if config is not None else None
-        if isinstance(paths, dict) and config.paths_base is not None:
-            for target in match_paths(spec, paths, config.paths_base) or []:
+        paths_base = config.paths_base if config is not None else None
+        if isinstance(paths, dict) and paths_base is not None:
+            for target in match_paths(spec, paths, paths_base) or []:
                 found = resolve_relative(
                     target.parent / "x", "./" + target.name, "bundler", False, True, self.ctx.file_exists
                 ).path
@@ -115,7 +113,7 @@ class ExportRules:
                             str(path),
                             where,
                             Severity.ERROR,
-                            CODE_NO_DEFAULT,
+                            CODE_NO_DEFAULT_EXPORT,
                             f"'{record.specifier}' has no default export",
                         )
                     )
@@ -127,7 +125,7 @@ class ExportRules:
                         str(path),
                         where,
                         Severity.ERROR,
-                        CODE_NOT_EXPORTED,
+                        CODE_NAME_NOT_EXPORTED,
                         f"'{name}' is not exported by '{record.specifier}'{hint}",
                     )
                 )
@@ -140,20 +138,19 @@ class ExportRules:
             if not spec.startswith(".") or not record.names or "*" in record.names:
                 continue
             module = resolve_python_relative(path, spec)
-            if module is not None and module.is_dir():
+            if module is None:
+                continue
+            if module.is_dir():
                 module = module / "__init__.py"
             summary_target = self._summary(module)
             if summary_target is None:
                 continue
+            if any(n == "*" for r in summary_target.imports for n in r.names):
+                continue  # a star import makes the module's names unknowable
             available = {s.name for s in summary_target.symbols}
             for r in summary_target.imports:
                 available.update(n for n in r.names if n != "*")
                 available.add(r.specifier.split(".")[-1])
-                if any(n == "*" for n in r.names):
-                    available = None
-                    break
-            if available is None:
-                continue
             package_dir = module.parent if module.name == "__init__.py" else None
             span = record.span
             for name in record.names:
@@ -170,7 +167,7 @@ class ExportRules:
                         str(path),
                         Range(span.line, span.column, span.end_line, span.end_column),
                         Severity.ERROR,
-                        CODE_NOT_EXPORTED,
+                        CODE_NAME_NOT_EXPORTED,
                         f"'{name}' is not defined in '{spec}'{hint}",
                     )
                 )

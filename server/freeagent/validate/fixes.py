@@ -1,9 +1,10 @@
 """Quick fixes for findings: edits that change the workspace's files, never anything outside.
 
 Owns building the edits: adding a dependency to a package.json (at its alphabetical place, in
-the file's indentation, with the version that is installed or locked — never a guessed one),
-replacing an import specifier with the one that resolves, and replacing a span of source text
-given as byte offsets (what tree-sitter nodes carry).
+the file's indentation, with the version that is installed or locked — the caller asks
+``context.manifests.locked_version``, never guesses one), replacing an import specifier with the
+one that resolves, and replacing a span of source text given as byte offsets (what tree-sitter
+nodes carry).
 """
 
 from __future__ import annotations
@@ -17,38 +18,15 @@ from pathlib import Path
 from ..edits import Fix, TextEdit
 
 
-def locked_version(manifest_dir: Path, package: str) -> str | None:
-    """The version node_modules or package-lock.json has for ``package`` (walking up)."""
-    directory = manifest_dir
-    while True:
-        installed = directory / "node_modules" / package / "package.json"
-        try:
-            version = json.loads(installed.read_text(encoding="utf-8")).get("version")
-            if isinstance(version, str):
-                return version
-        except (OSError, ValueError):
-            pass
-        lock = directory / "package-lock.json"
-        try:
-            packages = json.loads(lock.read_text(encoding="utf-8")).get("packages", {})
-            version = (packages.get(f"node_modules/{package}") or {}).get("version")
-            if isinstance(version, str):
-                return version
-        except (OSError, ValueError):
-            pass
-        if directory.parent == directory:
-            return None
-        directory = directory.parent
-
-
 def add_dependency(manifest: Path, text: str, group: str, package: str, version: str) -> Fix | None:
     """A fix inserting `"package": "^version"` into ``group`` of the manifest's text."""
     lines = text.split("\n")
     entry_value = f'"^{version}"' if re.match(r"^\d", version) else json.dumps(version)
-    indent_unit = (
-        re.match(r"^(\s*)\"", next((l for l in lines[1:] if l.strip().startswith('"')), '  "')).group(1) or "  "
-    )
-    start = next((i for i, l in enumerate(lines) if re.match(rf'^\s*"{re.escape(group)}"\s*:\s*\{{', l)), None)
+    # the indent of the first member line (one starting with a quote), else two spaces
+    sample = next((line for line in lines[1:] if line.strip().startswith('"')), '  "')
+    indent_match = re.match(r"^(\s*)\"", sample)
+    indent_unit = (indent_match.group(1) if indent_match is not None else "") or "  "
+    start = next((i for i, line in enumerate(lines) if re.match(rf'^\s*"{re.escape(group)}"\s*:\s*\{{', line)), None)
     title = (
         f"Add {package}@^{version} to {group} in {manifest.name}"
         if entry_value.startswith('"^')

@@ -22,11 +22,20 @@ from pathlib import Path
 
 from rapidfuzz import process
 
-from ..context.manifests import is_node_builtin
+from ..context.manifests import is_node_builtin, locked_version
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
-from ..findings import Finding, Range, Severity
-from .fixes import add_dependency, locked_version, replace_specifier
+from ..findings import (
+    CODE_DEV_DEPENDENCY_AT_RUNTIME,
+    CODE_SUBPATH_NOT_EXPORTED,
+    CODE_UNDECLARED_PACKAGE,
+    CODE_UNDECLARED_PYTHON_IMPORT,
+    CODE_UNRESOLVED_IMPORT,
+    Finding,
+    Range,
+    Severity,
+)
+from .fixes import add_dependency, replace_specifier
 from .resolve import (
     exports_allow,
     imports_allow,
@@ -38,11 +47,6 @@ from .resolve import (
     split_package,
 )
 
-CODE_UNDECLARED = "FA101"
-CODE_DEV_ONLY = "FA102"
-CODE_NOT_EXPORTED = "FA103"
-CODE_UNRESOLVED = "FA104"
-CODE_PY_UNDECLARED = "FA105"
 _RUNTIME_PREFIXES = ("npm:", "jsr:", "bun:", "deno:", "https:", "http:", "data:", "virtual:")
 
 _NON_PRODUCTION = re.compile(
@@ -124,6 +128,7 @@ class ImportRules:
         ) or path.suffix in (".mts", ".mjs")
         allow_js = bool(config.option("allowJs")) if config is not None else True
         paths = config.option("paths") if config is not None else None
+        paths_base = config.paths_base if config is not None else None
         ambient = self._ambient()
         rel = ctx.rel(path) if ctx.contains(path) else path.name
         production = not _NON_PRODUCTION.search(rel)
@@ -146,7 +151,7 @@ class ImportRules:
                             path,
                             record.span,
                             Severity.ERROR,
-                            CODE_UNRESOLVED,
+                            CODE_UNRESOLVED_IMPORT,
                             f"'{spec}' is not in the \"imports\" map of {self._rel(package.path) if package else 'package.json'}",
                         )
                     )
@@ -156,12 +161,16 @@ class ImportRules:
             if spec.startswith("node:"):
                 findings.append(
                     _finding(
-                        path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"'{spec}' is not a Node.js builtin module"
+                        path,
+                        record.span,
+                        Severity.ERROR,
+                        CODE_UNRESOLVED_IMPORT,
+                        f"'{spec}' is not a Node.js builtin module",
                     )
                 )
                 continue
-            if isinstance(paths, dict) and config.paths_base is not None:
-                targets = match_paths(spec, paths, config.paths_base)
+            if isinstance(paths, dict) and paths_base is not None:
+                targets = match_paths(spec, paths, paths_base)
                 if targets is not None:
                     if not any(
                         resolve_relative(
@@ -174,7 +183,7 @@ class ImportRules:
                                 path,
                                 record.span,
                                 Severity.ERROR,
-                                CODE_UNRESOLVED,
+                                CODE_UNRESOLVED_IMPORT,
                                 f"'{spec}' matches a tsconfig \"paths\" alias but no file exists there",
                             )
                         )
@@ -205,7 +214,7 @@ class ImportRules:
                             path,
                             record.span,
                             Severity.ERROR,
-                            CODE_UNDECLARED,
+                            CODE_UNDECLARED_PACKAGE,
                             f"'{name}' is not declared in {where} and is not installed: "
                             "a package that does not exist here",
                         )
@@ -216,7 +225,7 @@ class ImportRules:
                             path,
                             record.span,
                             Severity.WARNING,
-                            CODE_UNDECLARED,
+                            CODE_UNDECLARED_PACKAGE,
                             f"'{name}' is installed but not declared in {where}",
                             self._add_dependency_fix(package, name, production),
                         )
@@ -233,7 +242,7 @@ class ImportRules:
                         path,
                         record.span,
                         Severity.WARNING,
-                        CODE_DEV_ONLY,
+                        CODE_DEV_DEPENDENCY_AT_RUNTIME,
                         f"'{name}' is only a devDependency but {rel} imports it at runtime",
                     )
                 )
@@ -246,7 +255,7 @@ class ImportRules:
                             path,
                             record.span,
                             Severity.ERROR,
-                            CODE_NOT_EXPORTED,
+                            CODE_SUBPATH_NOT_EXPORTED,
                             f"'{spec}': {name} does not export '{subpath}'",
                         )
                     )
@@ -285,7 +294,7 @@ class ImportRules:
                 path,
                 record.span,
                 Severity.ERROR,
-                CODE_UNRESOLVED,
+                CODE_UNRESOLVED_IMPORT,
                 f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?",
                 (replace_specifier(path, record.span, res.suggestion),),
             )
@@ -306,7 +315,7 @@ class ImportRules:
             )
             hint = f": did you mean '{suggestion}'?"
             fixes = (replace_specifier(path, record.span, suggestion),)
-        return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED, f"cannot find '{spec}'{hint}", fixes)
+        return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED_IMPORT, f"cannot find '{spec}'{hint}", fixes)
 
     def _rel(self, path: Path) -> str:
         return self.ctx.rel(path) if self.ctx.contains(path) else str(path)
@@ -318,7 +327,7 @@ class ImportRules:
         findings: list[Finding] = []
         manifest = ctx.nearest_python_manifest(path)
         declared = {d.name for m in ctx.python.values() for d in m.dependencies}
-        stdlib = getattr(sys, "stdlib_module_names", frozenset())
+        stdlib = sys.stdlib_module_names  # Python 3.10+; the package needs 3.11
         for record in summary.imports:
             spec = record.specifier
             if spec.startswith("."):
@@ -328,7 +337,7 @@ class ImportRules:
                             path,
                             record.span,
                             Severity.ERROR,
-                            CODE_UNRESOLVED,
+                            CODE_UNRESOLVED_IMPORT,
                             f"relative import '{spec}' resolves to no module",
                         )
                     )
@@ -344,7 +353,11 @@ class ImportRules:
             extra = f" (the distribution is '{dist}')" if dist != top.lower() else ""
             findings.append(
                 _finding(
-                    path, record.span, Severity.ERROR, CODE_PY_UNDECLARED, f"'{top}' is not declared in {where}{extra}"
+                    path,
+                    record.span,
+                    Severity.ERROR,
+                    CODE_UNDECLARED_PYTHON_IMPORT,
+                    f"'{top}' is not declared in {where}{extra}",
                 )
             )
         return findings

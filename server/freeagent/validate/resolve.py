@@ -157,10 +157,12 @@ def _key_matches(key: str, specifier: str) -> bool:
 
 def exports_allow(exports: object, subpath: str) -> bool | None:
     """Whether a package's `exports` map exposes ``./subpath`` (None: no exports map at all)."""
-    if exports is None:
-        return None
-    if isinstance(exports, (str, list)) or (isinstance(exports, dict) and not any(k.startswith(".") for k in exports)):
+    if isinstance(exports, (str, list)):
         return subpath == "."  # sugar: only the main entry
+    if not isinstance(exports, dict):
+        return None  # none, or not a valid exports value (a number, a boolean): nothing to hold the import to
+    if not any(k.startswith(".") for k in exports):
+        return subpath == "."  # conditions only (sugar): only the main entry
     return any(value is not None and _key_matches(key, subpath) for key, value in exports.items())
 
 

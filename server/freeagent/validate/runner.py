@@ -9,7 +9,6 @@ end of a line silences that line; on a line of its own, the line after it.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
@@ -18,7 +17,6 @@ from .api import ApiRules
 from .conventions import ConventionRules
 from .exports import ExportRules
 from .imports import ImportRules
-
 
 _IGNORE = re.compile(r"(?://|#|/\*)\s*freeagent-ignore\b([^\n]*)")
 

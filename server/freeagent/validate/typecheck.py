@@ -11,6 +11,7 @@ and clean the temporaries up whatever happens. It is never run on every keystrok
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
-from ..findings import Finding, Range, Severity
+from ..findings import CODE_TYPE_ERROR, Finding, Range, Severity
 
-CODE_TYPE_ERROR = "FA501"
 _LINE = re.compile(
     r"^(?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\): (?P<sev>error|warning) (?P<code>TS\d+): (?P<msg>.*)$"
 )
@@ -38,10 +38,8 @@ class Prepared:
 
     def cleanup(self) -> None:
         for temp in (self.overlay, self.config):
-            try:
+            with contextlib.suppress(OSError):
                 temp.unlink()
-            except OSError:
-                pass
 
 
 def find_tsc(start: Path, root: Path) -> list[str] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ...context.parsing import Parsers
 from ...edits import TextEdit
 
@@ -10,7 +12,7 @@ def merge_python_imports(text: str, wanted: list[tuple[str, str]], parsers: Pars
     """Edits that make ``text`` import every (module, name); name "" means ``import module``."""
     parsers = parsers or Parsers()
     tree = parsers._py[1].parse(text.encode("utf-8"))
-    existing_from: dict[str, object] = {}
+    existing_from: dict[str, Node] = {}
     imported: set[tuple[str, str]] = set()
     last_end = None
     insert_after_docstring = None
@@ -57,8 +59,8 @@ def merge_python_imports(text: str, wanted: list[tuple[str, str]], parsers: Pars
         node = existing_from.get(module)
         if node is not None and not any(c.type == "wildcard_import" for c in node.named_children):
             last = node.children[-1]
-            if last.type == ")":  # parenthesised list: insert before the closing parenthesis
-                before = last.prev_sibling
+            before = last.prev_sibling
+            if last.type == ")" and before is not None:  # parenthesised list: insert before the ")"
                 row, col = before.end_point
                 sep = "" if before.type == "," else ","
                 edits.append(TextEdit(row, col, row, col, sep + "".join(f" {n}," for n in names).rstrip(",")))

@@ -73,8 +73,11 @@ class PyModels:
             return self._flatten(node) is not None
         return "object" in _types(v) and (bool(v.get("properties")) or v.get("additionalProperties") is False)
 
-    def _flatten(self, node: Node):
-        props, required, closed, parts = {}, set(), False, [node]
+    def _flatten(self, node: Node) -> tuple[dict[str, Node], set[str], bool] | None:
+        """allOf parts merged into (properties, required, closed); None when a part is a union."""
+        props: dict[str, Node] = {}
+        required: set[str] = set()
+        closed, parts = False, [node]
         while parts:
             part = parts.pop(0)
             v = part.value if isinstance(part.value, dict) else {}
@@ -89,9 +92,13 @@ class PyModels:
         return props, required, closed
 
     def model(self, cls: str, node: Node) -> str:
-        v = node.value
+        """A pydantic model of an object schema (callers check ``_is_object`` or ``_flatten`` first)."""
+        v = node.value if isinstance(node.value, dict) else {}
         if "allOf" in v:
-            props, required, closed = self._flatten(node)
+            flat = self._flatten(node)
+            if flat is None:
+                raise ValueError(f"{node.pointer}: an allOf with a union part is not a model")
+            props, required, closed = flat
         else:
             props = {k: c for k in v.get("properties") or {} if (c := self.child(node, "properties", k)) is not None}
             required, closed = set(v.get("required") or []), v.get("additionalProperties") is False

@@ -77,13 +77,15 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
         out.imports.add(("urllib.parse", "quote"))
     body_media = _json_media(op.body.content) if op.body and op.body.content else None
     body_type = None
+    body_required = False
     if op.body and op.body.content:
         if body_media:
             body_type = models.ref(op.body.content[body_media], op.id + "_body")
         else:
             body_type = "dict[str, Any]"
             models.imports.add(("typing", "Any"))
-        args.append(f"body: {body_type}" if op.body.required else f"body: {body_type} | None = None")
+        body_required = op.body.required
+        args.append(f"body: {body_type}" if body_required else f"body: {body_type} | None = None")
     keyword_args = []
     for p in op.params("query") + op.params("header"):
         t = models.ref(p.schema, op.id + "_" + p.name) if p.schema else "str"
@@ -132,7 +134,7 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
         if body_media:
             out.imports.add(("pydantic", "TypeAdapter"))
             dump = f"TypeAdapter({body_type}).dump_python(body, mode={q('json')}, by_alias=True, exclude_none=True)"
-            send = f", json={dump}" if op.body.required else f", json=None if body is None else {dump}"
+            send = f", json={dump}" if body_required else f", json=None if body is None else {dump}"
         else:
             send = ", files=body"
     body.append(
@@ -173,7 +175,7 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
     name = py_name(op.id)
     out.imports.update({("typing", "Annotated"), ("fastapi", "HTTPException")})
     params, call = [], []
-    defaults = []
+    defaults: list[str] = []
     for p in op.params("path"):
         t = models.ref(p.schema, op.id + "_" + p.name) if p.schema else "str"
         out.imports.add(("fastapi", "Path"))

@@ -198,8 +198,8 @@ def generate_client(
             continue  # axios parses bodies itself
         if picked[key][1]:
             out.declarations[names[key]] = code
-            if key == "ClientOptions" and TRANSPORT_OPTION[library][1]:
-                out.imports.append(TRANSPORT_OPTION[library][1])
+            if key == "ClientOptions" and (transport_import := TRANSPORT_OPTION[library][1]):
+                out.imports.append(transport_import)
 
     args = []
     if ptype:

@@ -242,11 +242,16 @@ def generate_handler(
     # the body is validated with zod: its TS type is only needed to tell JSON from form data,
     # so it is computed on a scratch emitter whose declarations are dropped
     btype = body_type(op, TypeEmitter(types.registry, style, types.existing))
-    if btype is not None and btype[0] not in ("FormData", "URLSearchParams", "Blob", "string"):
+    request_body = op.body  # never None when there is a body type
+    if (
+        btype is not None
+        and request_body is not None
+        and btype[0] not in ("FormData", "URLSearchParams", "Blob", "string")
+    ):
         media = btype[1]
         const = f"{name}Body"
-        body_schema = zod.ref(op.body.content[media])
-        if not op.body.required:
+        body_schema = zod.ref(request_body.content[media])
+        if not request_body.required:
             body_schema += ".optional()"
         out.declarations[const] = f"const {const} = {body_schema}{e}"
         inputs.append(("body", const, fw.source("body")))
@@ -387,8 +392,7 @@ def generate_handler(
                 src.startswith(("await request", "queryObject(request", "Object.fromEntries(request"))
                 for _, _, src in inputs
             )
-            or schemes
-            and not public
+            or (schemes and not public)
             else "_request"
         )
         args = [f"{request}: NextRequest"]

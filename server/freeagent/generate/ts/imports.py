@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tree_sitter import Node
+
 from ...context.parsing import Parsers
 from ...edits import TextEdit
 from .style import TsStyle
@@ -23,8 +25,8 @@ class _Existing:
     default: str | None
     namespace: bool
     names: list[str]  # as written: "x", "type X", "a as b"
-    named_node: object | None  # the named_imports node (for inserting into it)
-    node: object
+    named_node: Node | None  # the named_imports node (for inserting into it)
+    node: Node
 
 
 def _existing_imports(parsers: Parsers, text: str, tsx: bool):
@@ -34,12 +36,9 @@ def _existing_imports(parsers: Parsers, text: str, tsx: bool):
     last_end = None
     for child in tree.root_node.named_children:
         if child.type != "import_statement":
-            if child.type == "comment" and last_end is None:
-                continue
-            if last_end is not None or child.type not in ("comment",):
-                if child.type != "comment":
-                    break
-            continue
+            if child.type == "comment":
+                continue  # a comment before or between the imports
+            break
         last_end = child.end_point
         source = child.child_by_field_name("source")
         module = source.text.decode()[1:-1] if source is not None else ""
@@ -74,7 +73,7 @@ def merge_imports(
     """
     parsers = parsers or Parsers()
     existing, last_end = _existing_imports(parsers, text, tsx)
-    imported_locals = set()
+    imported_locals: set[str] = set()
     for e in existing:
         imported_locals.update(_local_name(n) for n in e.names)
         if e.default:
@@ -103,7 +102,7 @@ def merge_imports(
             # value names into a value import (the file's own split between the two is kept).
             target = next(
                 (
-                    ex
+                    ex.named_node
                     for ex in existing
                     if ex.module == module
                     and ex.named_node is not None
@@ -132,8 +131,8 @@ def merge_imports(
     return edits
 
 
-def _insert_names(target: _Existing, specs: list[str], style: TsStyle) -> TextEdit:
-    node = target.named_node
+def _insert_names(node: Node, specs: list[str], style: TsStyle) -> TextEdit:
+    """An edit adding ``specs`` to an import's named_imports list ``node`` (`{ a, b }`)."""
     closing = node.children[-1]  # "}"
     before = closing.prev_sibling
     if node.start_point[0] != node.end_point[0]:

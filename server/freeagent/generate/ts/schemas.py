@@ -18,6 +18,15 @@ from ...specs.registry import Registry
 from ..naming import property_key, type_name, value_name
 from .style import TsStyle
 
+# zod's checks for the string formats it knows
+_ZOD_STRING_FORMATS = {
+    "uuid": ".uuid()",
+    "email": ".email()",
+    "uri": ".url()",
+    "url": ".url()",
+    "date-time": ".datetime({ offset: true })",
+}
+
 
 def _types(v: dict) -> list[str]:
     t = v.get("type")
@@ -289,7 +298,7 @@ class ZodEmitter(SchemaEmitter):
                 result = self.object_expr(props, required, closed, None)
             else:
                 parts = [self.ref(p) for p in self.items_of(node, "allOf")]
-                result = parts[0] if len(parts) == 1 else parts[0]
+                result = parts[0]
                 for p in parts[1:]:
                     result = f"z.intersection({result}, {p})"
         elif "oneOf" in v or "anyOf" in v:
@@ -339,13 +348,8 @@ class ZodEmitter(SchemaEmitter):
             if fmt == "binary":
                 return "z.instanceof(Blob)"
             out = "z.string()"
-            out += {
-                "uuid": ".uuid()",
-                "email": ".email()",
-                "uri": ".url()",
-                "url": ".url()",
-                "date-time": ".datetime({ offset: true })",
-            }.get(fmt, "")
+            if isinstance(fmt, str):
+                out += _ZOD_STRING_FORMATS.get(fmt, "")
             if fmt == "date":
                 out += r".regex(/^\d{4}-\d{2}-\d{2}$/)"
             if isinstance(v.get("minLength"), int):

@@ -58,7 +58,7 @@ class TsStyle:
         return out
 
 
-def style_for(ctx: "WorkspaceContext | None", file: Path | None) -> TsStyle:
+def style_for(ctx: WorkspaceContext | None, file: Path | None) -> TsStyle:
     if ctx is None:
         return TsStyle()
     votes = ctx.conventions().get("typescript", {})
@@ -84,7 +84,8 @@ def style_for(ctx: "WorkspaceContext | None", file: Path | None) -> TsStyle:
         ext = ".js"
     zod_major = 3
     if package is not None:
-        spec = package.declared("zod") and package.groups()[package.declared("zod")]["zod"]
+        group = package.declared("zod")
+        spec = package.groups()[group]["zod"] if group else None
         if spec:
             digits = "".join(ch if ch.isdigit() else " " for ch in spec).split()
             zod_major = int(digits[0]) if digits else 3
