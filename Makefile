@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TOOLCHAIN := tests/toolchain
 TOOLSTAMP := $(TOOLCHAIN)/node_modules/.installed
 
-.PHONY: demo test unit e2e bench eval debian-packages vscode vscode-e2e-deps clean
+.PHONY: demo test lint unit e2e bench eval debian-packages vscode vscode-e2e-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,14 @@ demo: $(STAMP)
 	cd examples/taskboard && ../../$(BIN)/freeagent generate "list comments for a task" --file src/routes/tasks.ts
 
 ## Install everything the tests need, then run every suite.
-test: $(STAMP) $(TOOLSTAMP) debian-packages vscode vscode-e2e-deps
+test: $(STAMP) lint $(TOOLSTAMP) debian-packages vscode vscode-e2e-deps
 	$(BIN)/python -m pytest -q tests
+
+## ruff (lint and format check; rules in pyproject.toml) and mypy over server/freeagent.
+lint: $(STAMP)
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
+	$(BIN)/mypy
 
 VSCODE_E2E := tests/e2e/vscode
 

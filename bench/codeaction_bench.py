@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "server"))
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * len(values) + 0.5)) - 1)]
+    return values[min(len(values) - 1, round(p / 100 * len(values) + 0.5) - 1)]
 
 
 def registry_load_ms(runs: int) -> tuple[list[float], int]:
@@ -84,7 +84,7 @@ async def code_actions(runs: int) -> tuple[list[float], list[float], list[float]
                 text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
             )
         )
-        line = next(i for i, l in enumerate(text.split("\n")) if "TODO" in l)
+        line = next(i for i, ln in enumerate(text.split("\n")) if "TODO" in ln)
         params = types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             range=types.Range(start=types.Position(line=line, character=3), end=types.Position(line=line, character=3)),

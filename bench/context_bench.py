@@ -144,7 +144,7 @@ def main() -> None:
         child_index(args.child)
         return
     with tempfile.TemporaryDirectory(prefix="freeagent-bench-") as tmp:
-        count, size = make_workspace(Path(tmp), args.files)
+        make_workspace(Path(tmp), args.files)
         result = subprocess.run([sys.executable, __file__, "--child", tmp], capture_output=True, text=True, check=True)
         r = json.loads(result.stdout)
     mb = r["bytes"] / 1e6

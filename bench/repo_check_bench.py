@@ -53,9 +53,7 @@ def count_knip(out: str) -> int:
     total = len(data.get("files", []))
     for issue in data.get("issues", []):
         for key, value in issue.items():
-            if isinstance(value, list):
-                total += len(value)
-            elif isinstance(value, dict) and key not in ("file", "owners"):
+            if isinstance(value, list) or (isinstance(value, dict) and key not in ("file", "owners")):
                 total += len(value)
     return total
 

@@ -35,57 +35,56 @@ def serve(ctx: click.Context) -> None:
     serve_main(ctx.args)
 
 
-def _tune(ctx, cache: bool, location: Path | None, jobs: int | None) -> None:
-    """Every core for the first scan, and the summary cache unless turned off."""
-    from .context.summary_cache import default_cache_dir
+# the optional WORKSPACE argument of `context` and `specs`
+WORKSPACE_ARGUMENT = click.argument(
+    "workspace", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 
-    ctx.jobs = jobs or os.cpu_count() or 1
-    ctx.cache_dir = (location or default_cache_dir()) if cache else None
+
+def _engine(workspace: Path, flags: dict | None = None, *, lazy_specs: bool = False, **tuning):
+    """The workspace's engine, loaded: settings from its ``.freeagent.json`` with the command's
+    ``flags`` (a settings layer) above it; every core and the summary cache for the first scan
+    (``tuning``: ``jobs``, ``cache_dir``)."""
+    from .engine import FolderEngine
+
+    engine = FolderEngine(workspace, layers=[flags] if flags else [])
+    for problem in engine.settings_problems:
+        click.echo(f"warning: {problem}", err=True)
+    engine.tune(**tuning)
+    engine.load(lazy_specs=lazy_specs)
+    return engine
+
+
+def _echo_findings(findings, root: Path, err: bool = True) -> None:
+    """``file:line:col: severity CODE: message`` (stderr unless they are the command's output),
+    paths relative to the workspace."""
+    for f in findings:
+        data = f.to_json(str(root))
+        click.echo(
+            f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}",
+            err=err,
+        )
 
 
 @cli.command()
-@click.argument(
-    "workspace",
-    required=False,
-    default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@WORKSPACE_ARGUMENT
 @click.option("--json", "as_json", is_flag=True, help="Print the brief as JSON instead of markdown.")
 def context(workspace: Path, as_json: bool) -> None:
     """Print the project brief for WORKSPACE (default: the current directory)."""
-    from .context import WorkspaceContext
-
-    ctx = WorkspaceContext(workspace)
-    _tune(ctx, True, None, None)
-    ctx.load()
-    brief = ctx.brief()
+    engine = _engine(workspace, lazy_specs=True)
+    brief = engine.context.brief()
     if as_json:
         click.echo(json.dumps(brief.data, indent=2, sort_keys=False))
     else:
         click.echo(brief.markdown, nl=False)
-    for problem in brief.data["problems"]:
-        click.echo(
-            f"{problem['file']}:{problem['line']}:{problem['column']}: "
-            f"{problem['severity']} {problem['code']}: {problem['message']}",
-            err=True,
-        )
-
-
-def _engine(workspace: Path):
-    from .engine import FolderEngine
-
-    engine = FolderEngine(workspace)
-    engine.load()
-    return engine
+    # config-file problems (the brief lists them too) and the settings file's
+    _echo_findings(
+        [f for file in sorted(engine.problems_by_file()) for f in engine.problems_by_file()[file]], engine.root
+    )
 
 
 @cli.command()
-@click.argument(
-    "workspace",
-    required=False,
-    default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@WORKSPACE_ARGUMENT
 @click.option("--json", "as_json", is_flag=True, help="Print operations as a JSON array.")
 @click.option(
     "--validate/--no-validate",
@@ -95,6 +94,8 @@ def _engine(workspace: Path):
 )
 def specs(workspace: Path, as_json: bool, validate: bool) -> None:
     """List the operations of the spec registry (bundled specs/ plus the workspace's own)."""
+    from .findings import SPEC_CODES
+
     engine = _engine(workspace)
     if validate:
         engine.validate_specs()
@@ -112,7 +113,7 @@ def specs(workspace: Path, as_json: bool, validate: bool) -> None:
         f
         for findings in engine.problems_by_file().values()
         for f in findings
-        if engine.is_spec_file(Path(f.file)) or f.code.startswith("FA01")
+        if engine.is_spec_file(Path(f.file)) or f.code in SPEC_CODES
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -121,16 +122,10 @@ def specs(workspace: Path, as_json: bool, validate: bool) -> None:
         for r in rows:
             click.echo(f"{r['id']:<{width}}  {r['method']:<6} {r['path']:<40} {r['summary']}  [{r['source']}]")
         click.echo(f"{len(rows)} operations from {len(engine.registry.roots)} documents", err=True)
-    for f in problems:
-        click.echo(
-            f"{_relative(f.file, engine.root)}:{f.range.line + 1}:{f.range.character + 1}: "
-            f"{f.severity.value} {f.code}: {f.message}",
-            err=True,
-        )
+    _echo_findings(problems, engine.root)
 
 
 def _relative(path: str, root: Path) -> str:
-    import os
 
     try:
         return os.path.relpath(path, root) if Path(path).resolve().is_relative_to(root) else path
@@ -202,14 +197,22 @@ def generate(
     as_json: bool,
 ) -> None:
     """Generate code for TASK: from the spec registry, or with a model where no spec covers it."""
-    from .engine import find_task
-    from .generate.spec_first import GenerationError, apply_edits, targets_for
+    from .edits import apply_edits
+    from .generate.spec_first import GenerationError, targets_for
+    from .markers import find_task_near
 
     if not task and not operation:
         raise click.UsageError("give a TASK or --operation")
     if operation and strategy == "llm":
         raise click.UsageError("--operation generates from the spec; it does not go with --strategy llm")
-    engine = _engine(workspace)
+    llm_flags: dict = {}
+    if cost_sensitive:
+        llm_flags["mode"] = "cost-sensitive"
+    if budget is not None:
+        llm_flags["budgetUsd"] = budget
+    if max_attempts is not None:
+        llm_flags["maxAttempts"] = max_attempts
+    engine = _engine(workspace, {"llm": llm_flags} if llm_flags else None)
     op, confidence = None, 0.0
     if operation:
         op = engine.operation(operation)
@@ -230,13 +233,7 @@ def generate(
         text = ""
     else:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-    marker_line = None
-    if task and text:
-        for number in range(len(text.split("\n"))):
-            found = find_task(text, number)
-            if found is not None and found.text.strip().lower() == task.strip().lower():
-                marker_line = number
-                break
+    marker_line = find_task_near(text, task, 0, engine.settings.markers) if task and text else None
     rel = engine.context.rel(path) if engine.context.contains(path) else path.name
     if op is not None:
         chosen = target or targets_for(rel, text)[0]
@@ -245,9 +242,7 @@ def generate(
         except GenerationError as exc:
             raise click.UsageError(str(exc)) from None
     else:
-        result = _generate_with_model(
-            engine, task, path, text, marker_line, provider, model, base_url, cost_sensitive, budget, max_attempts
-        )
+        result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url)
     if write and file is not None and result.edits:
         path.write_text(apply_edits(text, result.edits[str(path)]), encoding="utf-8")
     if as_json:
@@ -265,22 +260,13 @@ def generate(
         sys.exit(1)
 
 
-def _generate_with_model(
-    engine, task, path, text, marker_line, provider, model, base_url, cost_sensitive, budget, max_attempts
-):
+def _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url):
     import asyncio
-    import dataclasses
 
     from .generate.llm import LlmPipeline
     from .providers.base import ProviderError
 
-    changes = {"mode": "cost-sensitive" if cost_sensitive else engine.settings.llm.mode}
-    if budget is not None:
-        changes["budget_usd"] = budget
-    if max_attempts is not None:
-        changes["max_attempts"] = max_attempts
-    llm = dataclasses.replace(engine.settings.llm, **changes)
-    pipeline = LlmPipeline(engine, llm)
+    pipeline = LlmPipeline(engine, engine.settings.llm)
     try:
         plan = pipeline.plan(provider, model, base_url)
         return asyncio.run(
@@ -298,8 +284,9 @@ def _generate_with_model(
 
 
 def _llm_summary(result) -> str:
-    cost = "unknown cost" if result.cost_usd is None else f"${result.cost_usd:.4f}"
-    return f"{result.attempts} attempt(s), {cost}, {result.seconds:.1f} s"
+    from .generate.result import format_cost
+
+    return f"{result.attempts} attempt(s), {format_cost(result.cost_usd)}, {result.seconds:.1f} s"
 
 
 @cli.command()
@@ -321,9 +308,9 @@ def _llm_summary(result) -> str:
 @click.option("--typecheck", is_flag=True, help="Also run the workspace's own tsc on each TypeScript file (slow).")
 @click.option(
     "--cache/--no-cache",
-    default=True,
-    show_default=True,
-    help="Reuse the summaries of unchanged files from the last run (kept in the user cache directory).",
+    default=None,
+    help="Reuse the summaries of unchanged files from the last run (kept in the user cache directory); "
+    "default: on, or the index.cache setting.",
 )
 @click.option(
     "--cache-location",
@@ -336,17 +323,16 @@ def check(
     workspace: Path | None,
     fmt: str,
     typecheck: bool,
-    cache: bool,
+    cache: bool | None,
     cache_location: Path | None,
     jobs: int | None,
 ) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
-    from .engine import FolderEngine
+    from .languages import TS_SUFFIXES
 
     root = (workspace or Path.cwd()).resolve()
-    engine = FolderEngine(root)
-    _tune(engine.context, cache, cache_location, jobs)
-    engine.load(lazy_specs=True)
+    flags = {"index": {"cache": cache}} if cache is not None else None  # given on the command line: wins
+    engine = _engine(root, flags, lazy_specs=True, jobs=jobs, cache_dir=cache_location)
     ctx = engine.context
     targets: list[Path] | None = None
     if paths:
@@ -366,11 +352,7 @@ def check(
         checker = TypeCheck(ctx)
         for rel in sorted(ctx.index.files):
             file = ctx.root / rel
-            if (
-                file.suffix in (".ts", ".tsx", ".mts", ".cts")
-                and not rel.endswith(".d.ts")
-                and (targets is None or file in targets)
-            ):
+            if file.suffix in TS_SUFFIXES and not rel.endswith(".d.ts") and (targets is None or file in targets):
                 found = checker.run(file, ctx.read(file) or "")
                 if found:
                     by_file.setdefault(str(file), []).extend(found)
@@ -385,11 +367,7 @@ def check(
 
         click.echo(json.dumps(to_sarif(findings, root), indent=2))
     else:
-        for f in findings:
-            data = f.to_json(str(root))
-            click.echo(
-                f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}"
-            )
+        _echo_findings(findings, root, err=False)
         errors = sum(1 for f in findings if f.severity.value == "error")
         click.echo(f"{len(findings)} findings ({errors} errors) in {len(by_file)} files", err=True)
     if any(f.severity.value == "error" for f in findings):
@@ -417,6 +395,14 @@ def check(
     help="For llm/auto, repeatable: PROVIDER/MODEL (anthropic/claude-sonnet-5-5, openai/gpt-4o, "
     "ollama/qwen2.5-coder:7b) or a model of the default provider.",
 )
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="[PROVIDER=]URL",
+    help="Where a provider is reached (an OpenAI-compatible server — vLLM, llama.cpp, LM Studio — a proxy, a remote "
+    "Ollama), as for `generate`; repeatable as PROVIDER=URL when several providers are compared.",
+)
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Order of the runs (recorded in the report).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Runs at once.")
@@ -434,7 +420,7 @@ def check(
 )
 @click.option("--fresh", is_flag=True, help="Ignore the results of an earlier, interrupted run.")
 @click.pass_context
-def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out, html_out, fresh) -> None:
+def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, jobs, json_out, html_out, fresh) -> None:
     """Measure success rate, cost and time per task, per strategy and model (decided by tsc and
     hidden tests). Exit 1 when a spec-covered task fails the spec strategy."""
     if ctx.invoked_subcommand is not None:
@@ -455,7 +441,7 @@ def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out
         raise click.ClickException(str(exc)) from None
     if not tasks:
         raise click.UsageError(f"no tasks in {suite}" + (f" matching {', '.join(patterns)}" if patterns else ""))
-    plan = parse_strategies(strategies, models)
+    plan = parse_strategies(strategies, models, base_urls=_base_urls(base_urls, strategies, models))
     toolchain = Path(__file__).resolve().parents[2] / "tests" / "toolchain" / "node_modules"
     results_path = json_out.with_suffix(".jsonl") if json_out else None
     if fresh and results_path is not None and results_path.exists():
@@ -518,6 +504,33 @@ def eval_(ctx, suite, patterns, strategies, models, repeat, seed, jobs, json_out
         sys.exit(1)
     if interrupted:
         sys.exit(130)
+
+
+PROVIDERS = ("anthropic", "openai", "ollama")
+
+
+def _base_urls(values: tuple[str, ...], strategies: tuple[str, ...], models: tuple[str, ...]) -> dict[str, str]:
+    """``--base-url`` values → {provider: url}. A bare URL belongs to the one provider the
+    compared models use; with several, each URL must name its provider."""
+    from .eval.runner import parse_strategies
+
+    out: dict[str, str] = {}
+    bare: list[str] = []
+    for value in values:
+        provider, sep, url = value.partition("=")
+        if sep and provider in PROVIDERS:
+            out[provider] = url
+        else:
+            bare.append(value)
+    if bare:
+        used = {s.provider for s in parse_strategies(strategies, models) if s.provider}
+        if len(bare) > 1 or len(used) != 1:
+            named = ", ".join(sorted(used)) or "none (no llm/auto strategy)"
+            raise click.UsageError(
+                f"--base-url {bare[0]}: say which provider it is for (PROVIDER=URL); the providers compared: {named}"
+            )
+        out.setdefault(used.pop(), bare[0])
+    return out
 
 
 @eval_.command("compare")

@@ -3,11 +3,19 @@
 Precedence, lowest to highest (each layer only overrides the keys it actually sets):
 
 1. the defaults declared on :class:`Settings`;
-2. ``initializationOptions`` sent by the client in ``initialize`` (whole object, or its
+2. the workspace's settings file, ``.freeagent.json`` at the workspace root (JSONC: comments and
+   trailing commas allowed; the same keys as the ``freeagent`` section — nested objects, or
+   dotted keys as in VS Code's settings.json), read by every CLI command and by the server,
+   which reloads it when it changes and reports its problems as diagnostics on the file;
+3. ``initializationOptions`` sent by the client in ``initialize`` (whole object, or its
    ``freeagent`` member when the client nests settings under the section name);
-3. the ``freeagent`` section the client returns for ``workspace/configuration``, asked once
+4. the ``freeagent`` section the client returns for ``workspace/configuration``, asked once
    globally and once per workspace folder (folder scope wins over the global answer);
-4. for the CLI, command-line flags.
+5. for the CLI, command-line flags (they win over the file).
+
+The server applies the merged settings per workspace folder (markers, models, the type check
+on save …); ``watch`` and ``logLevel`` are about the server process, so they come from the
+editor's layers (3, 4) alone.
 
 Keys are accepted in camelCase (as editors send them) or snake_case. An invalid value never
 takes the server down: :func:`merge_settings` drops the offending key, keeps the value from the
@@ -19,8 +27,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
+
+from .findings import CODE_BAD_SETTINGS_FILE, Finding, Range, Severity
+from .markers import DEFAULT_MARKERS
 
 # The settings are plain dataclasses: the CLI and the engine read them without importing
 # pydantic (~120 ms of a `freeagent check`). pydantic validates the layers in merge_settings,
@@ -140,7 +153,7 @@ class Settings:
         True, description="Also offer the operations of the bundled example registry (specs/)."
     )
     markers: list[str] = _setting(
-        factory=lambda: ["TODO", "FIXME", "@generate"],
+        factory=lambda: list(DEFAULT_MARKERS),
         description="Comment markers that introduce a generation task.",
     )
     llm: LlmSettings = _setting(factory=LlmSettings, description="The LLM fallback: providers, models, budget.")
@@ -201,18 +214,52 @@ def _validation():
     return _validator
 
 
-SECTION = "freeagent"
+SECTION = "freeagent"  # the settings section editors send, and the prefix of every key
+SETTINGS_FILE = ".freeagent.json"  # the workspace's settings file, at the workspace root
 
 
 def _snake(key: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
 
 
-def _normalise(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {_snake(str(k)): _normalise(v) for k, v in value.items()}
-    return value
+def _free_keys() -> set[tuple[str, ...]]:
+    """Paths of the settings whose keys are the user's own names, not setting names (the model
+    names of ``llm.prices``): their keys are kept as written."""
+    import typing
 
+    out = set()
+
+    def walk(cls: type, path: tuple[str, ...]) -> None:
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            kind = hints[f.name]
+            if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+                walk(kind, path + (f.name,))
+            elif typing.get_origin(kind) is dict:
+                out.add(path + (f.name,))
+
+    walk(Settings, ())
+    return out
+
+
+def _normalise(value: Any, path: tuple[str, ...] = ()) -> Any:
+    """snake_case keys, and dotted keys (``"llm.provider"``, as VS Code's settings.json writes
+    them) unfolded into nested objects — except the user's own names (see :func:`_free_keys`)."""
+    if not isinstance(value, dict):
+        return value
+    if path in _FREE_KEYS or (path[:1] == (SECTION,) and path[1:] in _FREE_KEYS):
+        return {key: _normalise(item, path + ("*",)) for key, item in value.items()}
+    out: dict = {}
+    for key, item in value.items():
+        parts = [_snake(part) for part in str(key).split(".")]
+        nested = _normalise(item, path + tuple(parts))
+        for part in reversed(parts):
+            nested = {part: nested}
+        out = _deep_merge(out, nested)
+    return out
+
+
+_FREE_KEYS = _free_keys()
 
 # Keys of the `freeagent` section that belong to the editor's client, not to the server
 # (the VS Code extension's `freeagent.server.*` and `freeagent.trace.server`): not warned about.
@@ -223,8 +270,10 @@ def _unwrap(layer: Any) -> dict:
     """The layer's settings object with snake_case keys (so layers merge key by key)."""
     if not isinstance(layer, dict):
         return {}
-    inner = layer.get(SECTION)
-    data = _normalise(inner if isinstance(inner, dict) else layer)
+    data = _normalise(layer)
+    inner = data.get(SECTION)
+    if isinstance(inner, dict):
+        data = inner
     return {k: v for k, v in data.items() if k not in CLIENT_ONLY_KEYS}
 
 
@@ -262,18 +311,29 @@ def _restore(data: dict, below: dict, loc: tuple) -> bool:
     return True
 
 
-def merge_settings(*layers: Any) -> tuple[Settings, list[str]]:
-    """Merge raw layers (lowest precedence first) into Settings, returning problems found.
+@dataclass(frozen=True)
+class SettingProblem:
+    """A value of one layer that was ignored: where (snake_case path), and why."""
 
-    Each layer is validated on its own after merging onto the ones below, so a bad key in a
-    higher layer falls back to the lower layer's value rather than to the default.
-    """
+    layer: int  # index of the layer in the merge (0: the lowest given)
+    loc: tuple[str, ...]
+    message: str
+
+    @property
+    def key(self) -> str:
+        return ".".join(to_camel(p) for p in self.loc) or "(root)"
+
+    def __str__(self) -> str:
+        return f"setting '{SECTION}.{self.key}' ignored: {self.message}"
+
+
+def _merge(layers: tuple[Any, ...]) -> tuple[dict, list[SettingProblem]]:
     from pydantic import ValidationError
 
     validator = _validation()
-    problems: list[str] = []
+    problems: list[SettingProblem] = []
     merged: dict = {}
-    for layer in layers:
+    for index, layer in enumerate(layers):
         candidate = _deep_merge(copy.deepcopy(merged), _unwrap(layer))
         for _ in range(50):  # each pass removes at least one bad key
             try:
@@ -282,13 +342,91 @@ def merge_settings(*layers: Any) -> tuple[Settings, list[str]]:
             except ValidationError as exc:
                 removed = False
                 for err in exc.errors():
-                    loc = tuple(p for p in err["loc"] if not isinstance(p, int))
-                    name = ".".join(to_camel(str(p)) for p in loc) or "(root)"
-                    problems.append(f"setting '{SECTION}.{name}' ignored: {err['msg']}")
+                    loc = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
+                    problems.append(SettingProblem(index, loc, err["msg"]))
                     # an error inside a list value drops the whole key (ints left out of loc)
                     removed |= _restore(candidate, merged, loc)
                 if not removed:
                     candidate = dict(merged)
                     break
         merged = candidate
-    return validator.validate(merged), problems
+    return merged, problems
+
+
+def merge_settings(*layers: Any) -> tuple[Settings, list[str]]:
+    """Merge raw layers (lowest precedence first) into Settings, returning problems found.
+
+    Each layer is validated on its own after merging onto the ones below, so a bad key in a
+    higher layer falls back to the lower layer's value rather than to the default.
+    """
+    merged, problems = _merge(layers)
+    messages: list[str] = []
+    for problem in problems:
+        if str(problem) not in messages:
+            messages.append(str(problem))
+    return _validation().validate(merged), messages
+
+
+# ---------------------------------------------------------------------- the workspace's settings file
+
+
+@dataclass
+class SettingsFile:
+    """What ``.freeagent.json`` contributes: its valid settings, and its problems as findings."""
+
+    path: Path
+    layer: dict = field(default_factory=dict)  # only the keys that validated ({} when absent or broken)
+    findings: list[Finding] = field(default_factory=list)
+    exists: bool = False
+
+
+def _key_range(text: str, loc: tuple[str, ...]) -> Range:
+    """Where the key at ``loc`` is written in the file (its camelCase or snake_case name, each
+    part searched after its parent's); the start of the file when it cannot be found."""
+    offset, found = 0, None
+    for part in loc:
+        names = "|".join(re.escape(n) for n in dict.fromkeys((to_camel(part), part)))
+        m = re.compile(rf'"(?:[\w.]*\.)?(?:{names})"\s*:').search(text, offset)
+        if m is None:
+            break
+        offset, found = m.end(), m
+    if found is None:
+        return Range.at(0, 0)
+    line = text.count("\n", 0, found.start())
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1)
+    return Range.at(line, column, len(found.group(0).rstrip(": \t").rstrip()))
+
+
+def read_settings_file(root: Path, read: Callable[[Path], str | None] | None = None) -> SettingsFile:
+    """Read and validate ``root/.freeagent.json`` (``read``: the caller's reader, which may
+    prefer an editor's unsaved text). A broken file or value becomes a finding on the file; the
+    rest of the file still applies."""
+    from .context.tsconfig import parse_jsonc
+
+    path = Path(root) / SETTINGS_FILE
+    try:
+        text = read(path) if read is not None else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = None
+    except (OSError, UnicodeDecodeError) as exc:
+        finding = Finding(
+            str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_SETTINGS_FILE, f"{SETTINGS_FILE} cannot be read: {exc}"
+        )
+        return SettingsFile(path, {}, [finding], exists=True)
+    if text is None:
+        return SettingsFile(path)
+    data, findings = parse_jsonc(path, text, CODE_BAD_SETTINGS_FILE)
+    if data is None:
+        return SettingsFile(path, {}, findings, exists=True)
+    layer, problems = _merge((data,))
+    for problem in problems:
+        findings.append(
+            Finding(
+                str(path),
+                _key_range(text, problem.loc),
+                Severity.WARNING,
+                CODE_BAD_SETTINGS_FILE,
+                f"{SETTINGS_FILE}: {problem}",
+            )
+        )
+    return SettingsFile(path, layer, findings, exists=True)

@@ -2,30 +2,26 @@
 
 This is the object the CLI and the language server both drive, so a code action and
 ``freeagent generate`` take exactly the same path: find the task (a marker comment, a
-selection or an argument), match it to an operation, generate, check.
+selection or an argument), match it to an operation, generate, check. It also owns what the
+folder's findings are (config files, its settings file, specs, validators, the type check) and
+which settings apply to it (see :mod:`freeagent.config` for the layers).
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .config import Settings
+from .config import SETTINGS_FILE, Settings, SettingsFile, merge_settings, read_settings_file
 from .context import WorkspaceContext
 from .context.workspace import Change
 from .findings import Finding
 from .specs.match import Match, Matcher
 from .specs.model import Operation
 from .specs.registry import Registry, bundled_spec_paths
-
-DEFAULT_MARKERS = ("TODO", "FIXME", "@generate")
-
-
-def marker_regex(markers=DEFAULT_MARKERS) -> re.Pattern:
-    """A comment line that starts with one of the markers: `// TODO: list users`, `# @generate …`."""
-    names = "|".join(re.escape(m) for m in markers) or "TODO"
-    return re.compile(rf"^\s*(?://|#|/\*+|\*)\s*(?:{names})(?![\w])[:\s-]*(?P<task>.*?)\s*(?:\*/)?\s*$", re.I)
 
 
 def expand_braces(pattern: str) -> list[str]:
@@ -37,40 +33,20 @@ def expand_braces(pattern: str) -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class Task:
-    text: str
-    line: int | None  # 0-based line of the marker comment, when the task came from one
-
-
-def find_task(text: str, line: int, end_line: int | None = None, markers=DEFAULT_MARKERS) -> Task | None:
-    """The marker comment on (or within) the given lines of ``text``."""
-    lines = text.split("\n")
-    regex = marker_regex(markers)
-    for number in range(line, min((end_line if end_line is not None else line) + 1, len(lines))):
-        m = regex.match(lines[number])
-        if m and m.group("task"):
-            return Task(m.group("task"), number)
-    return None
-
-
-def find_task_near(text: str, task: str, line: int, markers=DEFAULT_MARKERS) -> int | None:
-    """The line of the marker comment carrying exactly ``task`` closest to ``line`` (the
-    document may have moved since an action was listed), or None when it is gone."""
-    count = len(text.split("\n"))
-    return next(
-        (
-            n
-            for n in sorted(range(count), key=lambda n: abs(n - line))
-            if (t := find_task(text, n, markers=markers)) is not None and t.text == task
-        ),
-        None,
-    )
-
-
 class FolderEngine:
-    def __init__(self, root: Path | str, settings: Settings | None = None):
-        self.settings = settings or Settings()
+    """``settings``: fixed settings (tests, the evaluation); without them the engine merges the
+    defaults, the workspace's ``.freeagent.json`` and the caller's ``layers`` (the editor's
+    settings, or the CLI's flags), in that order, and follows the file when it changes."""
+
+    def __init__(self, root: Path | str, settings: Settings | None = None, *, layers: Sequence[Any] = ()):
+        root = Path(root).resolve()
+        self._fixed = settings is not None
+        self._layers: tuple[Any, ...] = tuple(layers)
+        self.settings_file = SettingsFile(root / SETTINGS_FILE) if self._fixed else read_settings_file(root)
+        self.settings_problems: list[str] = []  # the layers' invalid values, as messages to show once
+        if settings is None:
+            settings, self.settings_problems = merge_settings(self.settings_file.layer, *self._layers)
+        self.settings = settings
         self.context = WorkspaceContext(root, self.settings)
         self._registry = Registry(self.context.read)
         self._matcher = Matcher([])
@@ -85,6 +61,52 @@ class FolderEngine:
     @property
     def root(self) -> Path:
         return self.context.root
+
+    def tune(self, jobs: int | None = None, cache_dir: Path | None = None) -> None:
+        """Resources for the first scan: ``jobs`` parsing processes (default: one per core), and
+        the summary cache (in ``cache_dir``, default the user's cache directory) unless the
+        settings turn it off (``index.cache``)."""
+        from .context.summary_cache import default_cache_dir
+
+        self.context.jobs = jobs or os.cpu_count() or 1
+        self.context.cache_dir = (cache_dir or default_cache_dir()) if self.settings.index.cache else None
+
+    # ------------------------------------------------------------------ settings
+
+    def set_layers(self, layers: Sequence[Any]) -> tuple[Change, list[str]]:
+        """New settings layers above the workspace's file (the editor's, lowest first): the
+        change they make, and the problems of their values as messages."""
+        self._layers = tuple(layers)
+        settings, problems = merge_settings(self.settings_file.layer, *self._layers)
+        return self.update_settings(settings), problems
+
+    def _settings_file_changed(self) -> Change:
+        """``.freeagent.json`` was created, edited or deleted: read it again (an open document's
+        text wins over the disk's) and apply the settings it now gives."""
+        before = self.settings_file.findings
+        self.settings_file = read_settings_file(self.root, self.context.read)
+        settings, self.settings_problems = merge_settings(self.settings_file.layer, *self._layers)
+        change = self.update_settings(settings)
+        change.kinds.add("settings")
+        if before or self.settings_file.findings:
+            change.problem_files.add(str(self.settings_file.path))
+        return change
+
+    def update_settings(self, settings: Settings) -> Change:
+        """Apply new settings: before the first load they are simply taken; after it, what they
+        change is re-read (the index, the specs)."""
+        old = self.settings
+        self.settings = settings
+        if not self.context.loaded:
+            self.context.settings = settings
+            return Change()
+        change = self.context.update_settings(settings)
+        if old.spec_globs != settings.spec_globs or old.bundled_specs != settings.bundled_specs:
+            before = set(self.registry.problems)
+            self.load_specs()
+            change.kinds.add("specs")
+            change.problem_files |= before | set(self.registry.problems)
+        return change
 
     def load(self, progress=None, cancelled=None, lazy_specs: bool = False):
         """``lazy_specs``: with no spec files of the workspace's own, leave loading the bundled
@@ -153,8 +175,19 @@ class FolderEngine:
 
         if self._specs_pending:  # no specs of the workspace's own: the bundled ones, when needed
             return Validator(self.context, lambda: self.registry.operations, workspace_specs=False)
-        own = self.workspace_operations()
-        return Validator(self.context, own or self.registry.operations, workspace_specs=bool(own))
+        return Validator(self.context, self.offered_operations(), workspace_specs=bool(self.workspace_operations()))
+
+    def set_type_findings(self, path: Path, findings: list[Finding]) -> set[str]:
+        """The deep check's (tsc) findings for a file, held until the file changes; returns the
+        files whose findings changed."""
+        key = str(path)
+        before = self.type_findings.get(key)
+        self.type_findings[key] = findings
+        return {key} if before != findings else set()
+
+    def drop_type_findings(self, path: Path) -> set[str]:
+        """The file changed: its type errors were of the old text."""
+        return {str(path)} if self.type_findings.pop(str(path), None) is not None else set()
 
     def forget_file(self, path: Path) -> set[str]:
         self.validated_text.pop(str(path), None)
@@ -176,6 +209,11 @@ class FolderEngine:
             )
         return self._own_operations[1]
 
+    def offered_operations(self) -> list[Operation]:
+        """What generation and API-call checks work from: the workspace's own operations when it
+        has any, else the whole registry (the bundled example API included)."""
+        return self.workspace_operations() or self.registry.operations
+
     def is_spec_file(self, path: Path) -> bool:
         path = path.resolve()
         return path in {p.resolve() for p in self.spec_paths} or path in self.registry.documents
@@ -194,6 +232,8 @@ class FolderEngine:
     def problems_by_file(self) -> dict[str, list[Finding]]:
         """Every problem the engine knows: config files, spec parsing/$refs, spec validation."""
         out = self.context.problems_by_file()
+        if self.settings_file.findings:
+            out.setdefault(str(self.settings_file.path), []).extend(self.settings_file.findings)
         for table in (self._registry.problems, self.validation, self.file_findings, self.type_findings):
             for file, findings in table.items():
                 bucket = out.setdefault(file, [])
@@ -206,6 +246,11 @@ class FolderEngine:
         return self.is_spec_file(path) or self._matches_spec_globs(path)
 
     def _after(self, path: Path, change: Change) -> Change:
+        if not self._fixed and Path(path) == self.settings_file.path:
+            settings_change = self._settings_file_changed()
+            change.kinds |= settings_change.kinds
+            change.problem_files |= settings_change.problem_files
+            return change
         if self._spec_candidate(Path(path)):
             before = set(self.registry.problems) | set(self.validation)
             self.load_specs()
@@ -222,17 +267,6 @@ class FolderEngine:
 
     def drop_overlay(self, path: Path) -> Change:
         return self._after(path, self.context.drop_overlay(path))
-
-    def update_settings(self, settings: Settings) -> Change:
-        old = self.settings
-        self.settings = settings
-        change = self.context.update_settings(settings)
-        if old.spec_globs != settings.spec_globs or old.bundled_specs != settings.bundled_specs:
-            before = set(self.registry.problems)
-            self.load_specs()
-            change.kinds.add("specs")
-            change.problem_files |= before | set(self.registry.problems)
-        return change
 
     def operation(self, ref: str) -> Operation | None:
         """An operation by id (case-insensitive) or 'METHOD /path'."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zlib
-from pathlib import Path
 
 import pytest
 

@@ -65,7 +65,7 @@ class FakeLLMServer:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> "FakeLLMServer":
+    def __enter__(self) -> FakeLLMServer:
         self._thread.start()
         deadline = time.time() + 10
         while not self._server.started:

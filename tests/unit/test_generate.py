@@ -1,23 +1,21 @@
 """Spec-first generation: style, placement, import merging, reuse, and the check that guards it."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from freeagent.engine import FolderEngine, find_task
+from freeagent.engine import FolderEngine
 from freeagent.generate.check import check_client, check_handler
 from freeagent.generate.spec_first import GenerationError, apply_edits, mount_prefix, targets_for
 from freeagent.generate.ts.imports import merge_imports
 from freeagent.generate.ts.style import TsStyle
-
-ROOT = Path(__file__).resolve().parents[2]
+from freeagent.markers import find_task
+from tests.helpers import EXAMPLE, FIXTURES, copy_fixture
 
 
 @pytest.fixture(scope="module")
 def taskboard():
-    engine = FolderEngine(ROOT / "examples" / "taskboard")
+    engine = FolderEngine(EXAMPLE)
     engine.load()
     return engine
 
@@ -60,8 +58,8 @@ def test_client_inside_a_class_goes_after_the_class(taskboard):
     result, new = generate(taskboard, "src/api/client.ts", "create a comment on a task", target="client")
     assert result.findings == []
     lines = new.split("\n")
-    class_end = next(i for i, l in enumerate(lines) if l == "}" and i > lines.index("export class TaskboardClient {"))
-    fn = next(i for i, l in enumerate(lines) if l.startswith("export async function createComment("))
+    class_end = next(i for i, ln in enumerate(lines) if ln == "}" and i > lines.index("export class TaskboardClient {"))
+    fn = next(i for i, ln in enumerate(lines) if ln.startswith("export async function createComment("))
     assert fn > class_end and "TODO: create a comment" not in new
     # the file has its own ApiError with another shape: ours takes a free name
     assert "export class HttpApiError<TBody = unknown> extends Error {" in new
@@ -69,22 +67,21 @@ def test_client_inside_a_class_goes_after_the_class(taskboard):
 
 
 def test_generated_code_follows_the_project_style(tmp_path):
-    ws = tmp_path / "app"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "nextjs-app", ws)
+    ws = copy_fixture("nextjs-app", tmp_path, "app")
     (ws / "src/lib/comments.ts").write_text(
         'import { apiClient } from "@/lib/api-client"\n\n// TODO: create a comment on a task\n'
     )
     engine = FolderEngine(ws)
     engine.load()
-    result, new = generate(engine, "src/lib/comments.ts", "create a comment on a task", target="client")
+    result, _ = generate(engine, "src/lib/comments.ts", "create a comment on a task", target="client")
     assert "'" not in result.code.replace("\\'", "")  # double quotes only
-    statements = [l for l in result.code.splitlines() if l.strip().startswith(("const ", "return ", "throw "))]
-    assert statements and not any(l.rstrip().endswith(";") for l in statements)
+    statements = [ln for ln in result.code.splitlines() if ln.strip().startswith(("const ", "return ", "throw "))]
+    assert statements and not any(ln.rstrip().endswith(";") for ln in statements)
     assert 'method: "POST"' in result.code
 
 
 def test_handler_follows_the_package_framework():
-    engine = FolderEngine(ROOT / "tests" / "fixtures" / "pnpm-monorepo")
+    engine = FolderEngine(FIXTURES / "pnpm-monorepo")
     engine.load()
     op = engine.operation("createComment")
     api = engine.root / "apps/api/src/routes/orders.ts"
@@ -92,21 +89,20 @@ def test_handler_follows_the_package_framework():
     assert "export async function createCommentRoute(app: FastifyInstance): Promise<void> {" in result.code
     assert "return reply.code(201).send(result);" in result.code and result.findings == []
     shared = engine.root / "packages/shared/src/schemas.ts"
-    with pytest.raises(GenerationError, match="Express, Fastify, Hono and Next.js"):
+    with pytest.raises(GenerationError, match=r"Express, Fastify, Hono and Next\.js"):
         engine.generator().generate(op, "handler", shared, shared.read_text(), None)
 
 
 def test_next_route_handlers_only_in_route_files(tmp_path):
     import json
 
-    plain = FolderEngine(ROOT / "tests" / "fixtures" / "nextjs-app")
+    plain = FolderEngine(FIXTURES / "nextjs-app")
     plain.load()
     with pytest.raises(GenerationError, match="zod"):  # a yup app: no zod to validate with
         plain.generator().generate(
             plain.operation("listComments"), "handler", plain.root / "src/app/api/x/route.ts", "", None
         )
-    ws = tmp_path / "app"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "nextjs-app", ws)
+    ws = copy_fixture("nextjs-app", tmp_path, "app")
     manifest = json.loads((ws / "package.json").read_text())
     manifest["dependencies"]["zod"] = "^3.23.8"
     (ws / "package.json").write_text(json.dumps(manifest))
@@ -119,7 +115,7 @@ def test_next_route_handlers_only_in_route_files(tmp_path):
         "export async function GET(request: NextRequest, context: { params: { taskId: string } }): Promise<NextResponse> {"
         in result.code
     )
-    with pytest.raises(GenerationError, match="route.ts"):
+    with pytest.raises(GenerationError, match=r"route\.ts"):
         engine.generator().generate(op, "handler", engine.root / "src/lib/x.ts", "", None)
     existing = engine.root / "src/app/api/users/route.ts"
     with pytest.raises(GenerationError, match="already exports GET"):
@@ -135,7 +131,7 @@ def test_unsupported_files_are_refused_clearly(taskboard):
 
 
 def test_python_targets_follow_the_file(tmp_path):
-    engine = FolderEngine(ROOT / "tests" / "fixtures" / "fastapi-service")
+    engine = FolderEngine(FIXTURES / "fastapi-service")
     engine.load()
     path = engine.root / "app/routers/items.py"
     text = path.read_text()
@@ -153,7 +149,7 @@ def test_edits_never_land_past_the_end(taskboard):
     op = taskboard.operation("getTask")
     path = taskboard.root / "src/new.ts"
     result = taskboard.generator().generate(op, "types", path, "const a = 1", None)
-    lines = "const a = 1".split("\n")
+    lines = ["const a = 1"]
     for edit in result.edits[str(path)]:
         assert edit.end_line < len(lines) and edit.end_character <= len(lines[edit.end_line])
     new = apply_edits("const a = 1", result.edits[str(path)])

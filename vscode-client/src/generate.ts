@@ -7,10 +7,21 @@
  * To put the code at the cursor, the command writes a marker comment there first — unless
  * the cursor is already on a marker for that task — and takes it out again when nothing was
  * inserted. This module owns recognising markers (the same pattern as the server's
- * `engine.marker_regex`) and planning that edit. Pure: no `vscode` import.
+ * `freeagent.markers` module) and planning that edit. Pure: no `vscode` import; the default
+ * markers come from package.json.
  */
 
-export const DEFAULT_MARKERS = ['TODO', 'FIXME', '@generate'];
+import { contributedDefault } from './settings';
+
+/** `freeagent.markers` unset: package.json's default, which is the server's (`Settings.markers`). */
+export const DEFAULT_MARKERS: readonly string[] = stringList(contributedDefault('markers'), 'freeagent.markers');
+
+function stringList(value: unknown, key: string): readonly string[] {
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new Error(`package.json: the default of ${key} is not a list of strings`);
+  }
+  return value;
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,7 +1,7 @@
 /**
  * What the client hands the server besides LSP messages: the `freeagent` settings section
  * (less the client's own keys), the API keys as environment variables, and which documents
- * are synchronised.
+ * are synchronised; and the defaults the extension contributes for that section.
  *
  * The server validates its section strictly (an unknown key is ignored with a warning), so
  * `freeagent.server.*` and `freeagent.trace.*`, which only this extension reads, are taken out
@@ -9,7 +9,26 @@
  * only through its process environment, never through settings. Pure: no `vscode` import.
  */
 
+import { contributes } from '../package.json';
+
 export const SECTION = 'freeagent';
+
+/**
+ * The default package.json contributes for `freeagent.<key>` (undefined when it contributes no
+ * such setting). The code reads a default from here rather than spelling it again (the default
+ * markers); tests/unit/test_settings_contract.py holds package.json equal to the server's Settings.
+ */
+export function contributedDefault(key: string): unknown {
+  const name = `${SECTION}.${key}`;
+  for (const section of contributes.configuration) {
+    // (the sections' types are widened to one another's keys, as optional)
+    const properties: Record<string, { default?: unknown } | undefined> = section.properties;
+    if (Object.hasOwn(properties, name)) {
+      return properties[name]?.default;
+    }
+  }
+  return undefined;
+}
 
 /** Keys of the `freeagent` section that belong to the client, not the server. */
 export const CLIENT_ONLY_KEYS = ['server', 'trace'] as const;

@@ -1,7 +1,8 @@
 // Unit tests of generate.ts: markers as the server reads them, and the generate argument.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { markerTask, planGeneration, undoMarker, wasApplied } from '../src/generate';
+import { DEFAULT_MARKERS, markerTask, planGeneration, undoMarker, wasApplied } from '../src/generate';
+import { contributedDefault } from '../src/settings';
 
 describe('markerTask', () => {
   const cases: [string, string | undefined][] = [
@@ -18,6 +19,12 @@ describe('markerTask', () => {
   for (const [line, task] of cases) {
     it(JSON.stringify(line), () => assert.equal(markerTask(line), task));
   }
+  it("defaults to package.json's freeagent.markers", () => {
+    assert.deepEqual(DEFAULT_MARKERS, contributedDefault('markers'));
+    for (const marker of DEFAULT_MARKERS) {
+      assert.equal(markerTask(`// ${marker}: x`), 'x', marker);
+    }
+  });
   it('uses the configured markers', () => {
     assert.equal(markerTask('// GEN: x', ['GEN']), 'x');
     assert.equal(markerTask('// TODO: x', ['GEN']), undefined);

@@ -1,7 +1,32 @@
 // Unit tests of settings.ts: the section the server sees, the spawn environment, the synced documents.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { documentPatterns, serverEnv, serverSection } from '../src/settings';
+import { contributedDefault, documentPatterns, serverEnv, serverSection } from '../src/settings';
+
+/** package.json's contributed properties, read from the file itself. */
+function contributed(): Record<string, { default?: unknown }> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown }> }[] };
+  };
+  return Object.assign({}, ...manifest.contributes.configuration.map((section) => section.properties)) as Record<string, { default?: unknown }>;
+}
+
+describe('contributedDefault', () => {
+  it("is package.json's default of every contributed setting, in every section", () => {
+    const properties = contributed();
+    assert.ok(Object.keys(properties).length > 10);
+    for (const [key, property] of Object.entries(properties)) {
+      assert.deepEqual(contributedDefault(key.replace(/^freeagent\./, '')), property.default, key);
+    }
+  });
+  it('is undefined for a setting package.json does not contribute', () => {
+    assert.equal(contributedDefault('llm.anthropicApiKey'), undefined);
+    assert.equal(contributedDefault('toString'), undefined);
+    assert.equal(contributedDefault('llm'), undefined);
+  });
+});
 
 describe('serverSection', () => {
   it("drops the client's own keys and keeps the server's", () => {

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..edits import apply_edits
+from ..findings import CODE_UNDECLARED_PACKAGE
 from .grade import grade, prepare
 from .tasks import EvalTask
 
@@ -37,6 +38,7 @@ class Strategy:
     kind: str  # spec | llm | auto | reference
     provider: str | None = None
     model: str | None = None
+    base_url: str | None = None  # the provider's server (an OpenAI-compatible one, a remote Ollama); not in the label
 
     @property
     def label(self) -> str:
@@ -67,17 +69,20 @@ class RunResult:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "RunResult":
+    def from_json(cls, data: dict) -> RunResult:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
 def parse_strategies(
-    kinds: tuple[str, ...], models: tuple[str, ...], default_provider: str = "anthropic"
+    kinds: tuple[str, ...],
+    models: tuple[str, ...],
+    default_provider: str = "anthropic",
+    base_urls: dict[str, str] | None = None,
 ) -> list[Strategy]:
     """``--strategy llm --model anthropic/claude-sonnet-5-5 --model openai/gpt-4o`` → one
     Strategy per (kind, model); spec and reference ignore models. A bare model name is for the
-    default provider."""
+    default provider. ``base_urls``: the server each provider is reached at, when not its default."""
     out: list[Strategy] = []
     for kind in kinds or ("spec",):
         if kind in ("spec", "reference"):
@@ -85,8 +90,16 @@ def parse_strategies(
             continue
         for model in models or ("",):
             provider, _, name = model.partition("/") if "/" in model else (default_provider, "", model)
-            out.append(Strategy(kind, provider, name or None))
+            out.append(Strategy(kind, provider, name or None, (base_urls or {}).get(provider) or None))
     return list(dict.fromkeys(out))
+
+
+def base_url_of(strategy: Strategy, llm_settings) -> str:
+    """The URL a strategy's provider is reached at: its own (``--base-url``), else the configured
+    one when the strategy uses the configured provider (a URL belongs to its provider), else ""
+    (the SDK's default)."""
+    provider = strategy.provider or llm_settings.provider
+    return strategy.base_url or (llm_settings.base_url if provider == llm_settings.provider else "")
 
 
 def availability(strategy: Strategy, llm_settings) -> str | None:
@@ -96,13 +109,18 @@ def availability(strategy: Strategy, llm_settings) -> str | None:
     provider = strategy.provider or llm_settings.provider
     if provider == "anthropic" and not (os.environ.get("ANTHROPIC_API_KEY") or llm_settings.anthropic_api_key):
         return "ANTHROPIC_API_KEY is not set"
-    own_url = llm_settings.base_url if provider == llm_settings.provider else ""  # a compatible server needs no key
+    own_url = base_url_of(strategy, llm_settings)  # a compatible server needs no key
     if provider == "openai" and not (os.environ.get("OPENAI_API_KEY") or llm_settings.openai_api_key or own_url):
         return "OPENAI_API_KEY is not set"
     if provider == "ollama":
         import httpx
 
-        host = llm_settings.fallback_base_url or os.environ.get("OLLAMA_HOST") or "http://127.0.0.1:11434"
+        host = (
+            strategy.base_url
+            or llm_settings.fallback_base_url
+            or os.environ.get("OLLAMA_HOST")
+            or "http://127.0.0.1:11434"
+        )
         if not host.startswith("http"):
             host = "http://" + host
         try:
@@ -186,10 +204,9 @@ class Evaluation:
         gate = asyncio.Semaphore(self.jobs)
 
         async def one(task: EvalTask, strategy: Strategy, n: int) -> None:
-            if unavailable[strategy]:
-                self._record(
-                    RunResult(task.id, strategy.label, n, False, SKIPPED, unavailable[strategy], tags=task.tags)
-                )
+            why = unavailable[strategy]
+            if why:
+                self._record(RunResult(task.id, strategy.label, n, False, SKIPPED, why, tags=task.tags))
                 return
             async with gate:
                 self._record(await self.run_one(task, strategy, n))
@@ -205,28 +222,24 @@ class Evaluation:
         with tempfile.TemporaryDirectory(prefix=f"freeagent-eval-{task.id}-") as tmp:
             try:
                 await asyncio.wait_for(self._generate_and_grade(task, strategy, Path(tmp), result), task.timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 result.success, result.category = False, TIMEOUT
                 result.reason = f"over the task's {task.timeout:g} s"
         result.seconds = round(time.perf_counter() - started, 3)
         return result
 
     async def _generate_and_grade(self, task: EvalTask, strategy: Strategy, tmp: Path, result: RunResult) -> None:
-        from ..engine import FolderEngine, find_task
+        from ..engine import FolderEngine
+        from ..markers import locate_task
 
         root = await asyncio.to_thread(prepare, task, tmp, self.node_modules)
         engine = FolderEngine(root)
         await asyncio.to_thread(engine.load)
         path = root / task.file
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-        marker_line, instruction = None, task.instruction
-        for number in range(len(text.split("\n"))):
-            found = find_task(text, number)
-            if found is not None and (
-                task.marker is None or task.marker.endswith(found.text) or found.text in task.marker
-            ):
-                marker_line, instruction = number, instruction or found.text
-                break
+        found = locate_task(text, task.marker, engine.settings.markers)
+        marker_line = found.line if found is not None else None
+        instruction = task.instruction or (found.text if found is not None else None)
         if instruction is None:
             result.category, result.reason = VALIDATOR_REJECTED, "no instruction and no marker in the target file"
             return
@@ -249,7 +262,8 @@ class Evaluation:
     async def _generate(self, engine, task, strategy, path, text, marker_line, instruction, result):
         """The Generation, or None after recording why there is none."""
         from ..generate.llm import LlmPipeline, extract_code, place
-        from ..generate.spec_first import Generation, GenerationError, targets_for
+        from ..generate.result import Generation
+        from ..generate.spec_first import GenerationError, targets_for
 
         kind = strategy.kind
         if kind == "reference":
@@ -261,7 +275,14 @@ class Evaluation:
             )
             placed = place(text, code or "", marker_line, "python" if path.suffix == ".py" else "typescript")
             result.attempts, result.source = 1, "reference"
-            return Generation(placed.body, {str(path): placed.edits}, "reference", None, "reference", str(path))
+            return Generation(
+                code=placed.body,
+                edits={str(path): placed.edits},
+                source="reference",
+                operation=None,
+                target="reference",
+                file=str(path),
+            )
         if kind in ("spec", "auto"):
             match = await asyncio.to_thread(engine.match, instruction)
             if match.covered:
@@ -293,7 +314,7 @@ class Evaluation:
             provider=provider,
             model=strategy.model or "",
             mode="premium",
-            base_url=self.llm.base_url if provider == self.llm.provider else "",
+            base_url=base_url_of(strategy, self.llm),
         )
         pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=asyncio.to_thread)
         generation = await pipeline.run(instruction, path, text, marker_line)
@@ -303,7 +324,7 @@ class Evaluation:
         for attempt in history:
             for key in ("input", "cached_input", "output"):
                 result.tokens[key] += attempt["tokens"].get(key, 0)
-            if any(f["code"] == "FA101" for f in attempt["findings"]):
+            if any(f["code"] == CODE_UNDECLARED_PACKAGE for f in attempt["findings"]):
                 result.hallucinated_attempts += 1
         if not generation.edits:
             errored = history and all(a.get("error") for a in history)

@@ -1,4 +1,4 @@
-"""Engine values ↔ LSP types: Findings to Diagnostics, paths to URIs."""
+"""Engine values ↔ LSP types: Findings to Diagnostics, engine text edits to LSP edits, paths to URIs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
+from ..edits import TextEdit
 from ..findings import CODE_TITLES, Finding, Severity, docs_url
 
 _SEVERITY = {
@@ -43,6 +44,34 @@ def to_diagnostic(finding: Finding) -> types.Diagnostic:
         source=finding.source,
         # quick fixes travel with the diagnostic, so codeAction needs no second computation
         data={"fixes": [f.to_json() for f in finding.fixes]} if finding.fixes else None,
+    )
+
+
+def to_text_edit(edit: TextEdit | dict) -> types.TextEdit:
+    """An engine edit, or its JSON form (as a quick fix carries it in a diagnostic's data)."""
+    if isinstance(edit, dict):
+        start, end = edit["range"]["start"], edit["range"]["end"]
+        return types.TextEdit(
+            range=types.Range(start=types.Position(**start), end=types.Position(**end)), new_text=edit["newText"]
+        )
+    return types.TextEdit(
+        range=types.Range(
+            start=types.Position(line=edit.line, character=edit.character),
+            end=types.Position(line=edit.end_line, character=edit.end_character),
+        ),
+        new_text=edit.new_text,
+    )
+
+
+def versioned_edit(uri: str, version: int | None, edits: list[TextEdit]) -> types.WorkspaceEdit:
+    """Edits of one document, valid only at ``version`` (a client refuses them if it moved on)."""
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=[to_text_edit(e) for e in edits],
+            )
+        ]
     )
 
 

@@ -59,11 +59,11 @@ def import_lsprotocol() -> None:
         used[key] = code
         return code
 
-    make.compile = cached_compile
+    vars(make)["compile"] = cached_compile  # a module global that shadows the builtin inside attrs' _make
     try:
-        import lsprotocol.types  # noqa: F401
+        import lsprotocol.types
     finally:
-        del make.compile
+        del vars(make)["compile"]
     if used.keys() != cache.keys():
         try:
             cache_path.parent.mkdir(parents=True, exist_ok=True)
