@@ -41,7 +41,9 @@ WORKSPACE_ARGUMENT = click.argument(
 )
 
 
-def _engine(workspace: Path, flags: dict | None = None, *, lazy_specs: bool = False, **tuning):
+def _engine(
+    workspace: Path, flags: dict | None = None, *, lazy_specs: bool = False, report_settings: bool = False, **tuning
+):
     """The workspace's engine, loaded: settings from its ``.freeagent.json`` with the command's
     ``flags`` (a settings layer) above it; every core and the summary cache for the first scan
     (``tuning``: ``jobs``, ``cache_dir``)."""
@@ -50,6 +52,8 @@ def _engine(workspace: Path, flags: dict | None = None, *, lazy_specs: bool = Fa
     engine = FolderEngine(workspace, layers=[flags] if flags else [])
     for problem in engine.settings_problems:
         click.echo(f"warning: {problem}", err=True)
+    if report_settings:  # commands that print no problems of their own still say what is wrong in the file
+        _echo_findings(engine.settings_file.findings, engine.root)
     engine.tune(**tuning)
     engine.load(lazy_specs=lazy_specs)
     return engine
@@ -78,9 +82,8 @@ def context(workspace: Path, as_json: bool) -> None:
     else:
         click.echo(brief.markdown, nl=False)
     # config-file problems (the brief lists them too) and the settings file's
-    _echo_findings(
-        [f for file in sorted(engine.problems_by_file()) for f in engine.problems_by_file()[file]], engine.root
-    )
+    problems = engine.problems_by_file()
+    _echo_findings([f for file in sorted(problems) for f in problems[file]], engine.root)
 
 
 @cli.command()
@@ -96,7 +99,7 @@ def specs(workspace: Path, as_json: bool, validate: bool) -> None:
     """List the operations of the spec registry (bundled specs/ plus the workspace's own)."""
     from .findings import SPEC_CODES
 
-    engine = _engine(workspace)
+    engine = _engine(workspace, report_settings=True)
     if validate:
         engine.validate_specs()
     rows = [
@@ -212,7 +215,7 @@ def generate(
         llm_flags["budgetUsd"] = budget
     if max_attempts is not None:
         llm_flags["maxAttempts"] = max_attempts
-    engine = _engine(workspace, {"llm": llm_flags} if llm_flags else None)
+    engine = _engine(workspace, {"llm": llm_flags} if llm_flags else None, report_settings=True)
     op, confidence = None, 0.0
     if operation:
         op = engine.operation(operation)

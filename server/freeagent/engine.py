@@ -85,8 +85,7 @@ class FolderEngine:
         text wins over the disk's) and apply the settings it now gives."""
         before = self.settings_file.findings
         self.settings_file = read_settings_file(self.root, self.context.read)
-        settings, self.settings_problems = merge_settings(self.settings_file.layer, *self._layers)
-        change = self.update_settings(settings)
+        change, self.settings_problems = self.set_layers(self._layers)
         change.kinds.add("settings")
         if before or self.settings_file.findings:
             change.problem_files.add(str(self.settings_file.path))

@@ -30,14 +30,14 @@ import dataclasses
 import json
 import re
 import typing
-from pathlib import Path
 from typing import Any, Literal
 
 import pytest
 
 from freeagent.config import CLIENT_ONLY_KEYS, SECTION, Settings, to_camel
+from tests.helpers import ROOT
 
-CLIENT = Path(__file__).resolve().parents[2] / "vscode-client"
+CLIENT = ROOT / "vscode-client"
 
 # Server settings the extension does not offer in its Settings editor, and why. Each must still
 # be a server key (a rename shows up here) and must stay uncontributed.

@@ -134,3 +134,17 @@ def test_a_flag_wins_over_the_file(tmp_path):
     assert not cache.exists() or not any(cache.rglob("*")), "the file turned the cache off"
     runner.invoke(cli, ["check", "--workspace", str(ws), "--cache", "--cache-location", str(cache)])
     assert any(p.is_file() for p in cache.rglob("*")), "--cache given on the command line wins"
+
+
+def test_generate_says_what_is_wrong_in_the_file(tmp_path):
+    from tests.helpers import EXAMPLE, copy_fixture
+
+    ws = copy_fixture(EXAMPLE, tmp_path)
+    write(ws, '{"llm": {"maxAttempts": 0}}')
+    result = CliRunner().invoke(
+        cli, ["generate", "--workspace", str(ws), "--operation", "listComments", "--target", "types"]
+    )
+    assert result.exit_code == 0, result.output
+    assert ".freeagent.json:1:10: warning FA007: .freeagent.json: setting 'freeagent.llm.maxAttempts' ignored" in (
+        result.stderr
+    )
