@@ -28,12 +28,12 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-async def test_custom_marker_survives_an_edit_between_list_and_resolve(client: LanguageClient, tmp_path: Path):
-    root = copy_fixture(EXAMPLE, tmp_path)
+async def open_gen_task(client: LanguageClient, root: Path) -> tuple[str, str, int]:
+    """Start the session on the example with its TODO rewritten as `// GEN: …` and open that
+    document: its URI, its text and the marker's line."""
     path = root / "src" / "routes" / "tasks.ts"
     text = path.read_text().replace("// TODO: list comments for a task", "// GEN: list comments for a task")
     assert "// GEN: list comments for a task" in text
-    client.set_configuration({"markers": ["GEN"]}, section="freeagent")
     await client.initialize_session(
         types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
     )
@@ -43,7 +43,12 @@ async def test_custom_marker_survives_an_edit_between_list_and_resolve(client: L
             text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
         )
     )
-    line = next(i for i, ln in enumerate(text.split("\n")) if "GEN: list comments for a task" in ln)
+    return uri, text, next(i for i, ln in enumerate(text.split("\n")) if "GEN: list comments for a task" in ln)
+
+
+async def test_custom_marker_survives_an_edit_between_list_and_resolve(client: LanguageClient, tmp_path: Path):
+    client.set_configuration({"markers": ["GEN"]}, section="freeagent")
+    uri, text, line = await open_gen_task(client, copy_fixture(EXAMPLE, tmp_path))
     actions = await client.text_document_code_action_async(at_line(uri, line))
     spec = [a for a in actions if a.title.startswith("Generate handler for listComments")]
     assert spec, [a.title for a in actions]
@@ -71,18 +76,7 @@ async def test_the_workspace_settings_file_is_read_and_followed(client: Language
     root = copy_fixture(EXAMPLE, tmp_path)
     settings = root / ".freeagent.json"
     settings.write_text('{\n  // the team\'s marker\n  "markers": ["GEN"],\n}\n')
-    path = root / "src" / "routes" / "tasks.ts"
-    text = path.read_text().replace("// TODO: list comments for a task", "// GEN: list comments for a task")
-    await client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), workspace_folders=[folder(root)])
-    )
-    uri = path.as_uri()
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
-        )
-    )
-    line = next(i for i, ln in enumerate(text.split("\n")) if "GEN: list comments" in ln)
+    uri, _, line = await open_gen_task(client, root)
     titles = [a.title for a in await client.text_document_code_action_async(at_line(uri, line))]
     assert "Generate handler for listComments (GET /tasks/{taskId}/comments)" in titles
 
