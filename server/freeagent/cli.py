@@ -203,6 +203,7 @@ def generate(
     from .edits import apply_edits
     from .generate.spec_first import GenerationError, targets_for
     from .markers import find_task_near
+    from .paths import PathError, inside, read_text
 
     if not task and not operation:
         raise click.UsageError("give a TASK or --operation")
@@ -230,14 +231,16 @@ def generate(
             best = f" (closest: {match.operation.id}, confidence {match.confidence:.2f})" if match.operation else ""
             click.echo(f"no spec operation covers '{task}'{best}", err=True)
             sys.exit(1)
-    path = (file if file is None or file.is_absolute() else (Path.cwd() / file)).resolve() if file else None
-    if path is None:
-        path = engine.root / "src" / "generated.ts"
-        text = ""
+    if file is None:
+        path, text = engine.root / "src" / "generated.ts", ""
     else:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        try:  # relative to the current directory, as git and tsc take paths; never outside the workspace
+            path = inside(file, engine.root, "--file")
+            text = read_text(path, missing_ok=True)
+        except PathError as exc:
+            raise click.UsageError(str(exc)) from None
     marker_line = find_task_near(text, task, 0, engine.settings.markers) if task and text else None
-    rel = engine.context.rel(path) if engine.context.contains(path) else path.name
+    rel = engine.context.rel(path)
     if op is not None:
         chosen = target or targets_for(rel, text)[0]
         try:
@@ -246,8 +249,8 @@ def generate(
             raise click.UsageError(str(exc)) from None
     else:
         result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url)
-    if write and file is not None and result.edits:
-        path.write_text(apply_edits(text, result.edits[str(path)]), encoding="utf-8")
+    if write and file is not None and result.edits.get(str(path)):
+        _write_whole(path, apply_edits(text, result.edits[str(path)]))
     if as_json:
         data = result.to_json(engine.root)
         data["confidence"] = confidence
@@ -261,6 +264,23 @@ def generate(
         click.echo(f"check: {f.code} {f.message}", err=True)
     if result.findings or not result.edits:
         sys.exit(1)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Replace a file's text in one step (a temporary file renamed over it): never half written."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url):
@@ -440,8 +460,8 @@ def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, job
     suite = (suite or Path(__file__).resolve().parents[2] / "bench" / "tasks").resolve()
     try:
         tasks = load_suite(suite, patterns)
-    except TaskError as exc:
-        raise click.ClickException(str(exc)) from None
+    except TaskError as exc:  # a malformed suite is bad usage, like a missing one
+        raise click.UsageError(str(exc)) from None
     if not tasks:
         raise click.UsageError(f"no tasks in {suite}" + (f" matching {', '.join(patterns)}" if patterns else ""))
     plan = parse_strategies(strategies, models, base_urls=_base_urls(base_urls, strategies, models))

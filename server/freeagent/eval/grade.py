@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..paths import inside
 from .tasks import EvalTask
 
 DID_NOT_COMPILE = "did not compile"
@@ -40,7 +41,7 @@ def prepare(task: EvalTask, destination: Path, node_modules: Path | None) -> Pat
         ignore=shutil.ignore_patterns("node_modules", ".git", "__pycache__", ".venv", "dist"),
     )
     for rel, content in task.setup.items():
-        target = root / rel
+        target = inside(root / rel, root, "setup file")  # a symlink in the copy may point out
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
     if node_modules is not None and node_modules.is_dir() and not (root / "node_modules").exists():

@@ -231,12 +231,17 @@ class Evaluation:
     async def _generate_and_grade(self, task: EvalTask, strategy: Strategy, tmp: Path, result: RunResult) -> None:
         from ..engine import FolderEngine
         from ..markers import locate_task
+        from ..paths import PathError, inside, read_text
 
-        root = await asyncio.to_thread(prepare, task, tmp, self.node_modules)
+        try:
+            root = await asyncio.to_thread(prepare, task, tmp, self.node_modules)
+            path = inside(root / task.file, root, "the task's file")  # a symlink in the copy may point out
+            text = read_text(path, missing_ok=True)
+        except PathError as exc:
+            result.category, result.reason = VALIDATOR_REJECTED, str(exc)
+            return
         engine = FolderEngine(root)
         await asyncio.to_thread(engine.load)
-        path = root / task.file
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
         found = locate_task(text, task.marker, engine.settings.markers)
         marker_line = found.line if found is not None else None
         instruction = task.instruction or (found.text if found is not None else None)
@@ -247,12 +252,18 @@ class Evaluation:
         if generation is None:
             return
         new_text = apply_edits(text, generation.edits.get(str(path), []))
-        for file, edits in generation.edits.items():
-            if file != str(path):
-                other = Path(file)
-                other.write_text(
-                    apply_edits(other.read_text(encoding="utf-8") if other.exists() else "", edits), encoding="utf-8"
-                )
+        others = {}
+        try:  # every file an edit touches is inside the copy, or nothing is written
+            for file, edits in generation.edits.items():
+                if file != str(path):
+                    other = inside(file, root, "an edited file")
+                    others[other] = apply_edits(read_text(other, missing_ok=True), edits)
+        except PathError as exc:
+            result.category, result.reason = VALIDATOR_REJECTED, str(exc)
+            return
+        for other, other_text in others.items():
+            other.parent.mkdir(parents=True, exist_ok=True)
+            other.write_text(other_text, encoding="utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(new_text, encoding="utf-8")
         verdict = await grade(task, root, task.timeout)

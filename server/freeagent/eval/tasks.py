@@ -58,6 +58,11 @@ def load_task(task_file: Path, suite: Path) -> EvalTask:
     for key in ("workspace", "file"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise TaskError(f"{where}: '{key}' is required (a path)")
+    from ..paths import is_relative_inside
+
+    for rel in [data["file"], *(data.get("setup") or {})]:
+        if not isinstance(rel, str) or not is_relative_inside(rel):
+            raise TaskError(f"{where}: {rel!r} is not a path inside the task's workspace")
     workspace = (suite / data["workspace"]).resolve()
     if not workspace.is_dir():
         raise TaskError(f"{where}: workspace {data['workspace']} is not a folder (resolved to {workspace})")

@@ -180,9 +180,9 @@ async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAc
     from ..markers import find_task_near
 
     data = action.data if isinstance(action.data, dict) else {}
-    path, folder = ls.folder_of(data.get("uri"))
-    if folder is None or path is None:
-        return action
+    if not data.get("uri"):
+        return action  # not one of ours to resolve
+    path, folder = ls.owning_folder(data["uri"])
     await folder.ready.wait()
     uri = data["uri"]
     doc = ls.workspace.get_text_document(uri)

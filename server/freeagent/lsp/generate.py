@@ -78,10 +78,10 @@ async def run(ls: FreeAgentServer, arguments: Any) -> dict:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=str(exc)))
         return {"applied": False, "reason": str(exc)}
     uri, task = data["uri"], data["task"]
-    path, folder = ls.folder_of(uri)
+    path, folder = ls.owning_folder(uri)  # an LSP error for a document outside the workspace
     doc = ls.workspace.text_documents.get(uri)
-    if folder is None or path is None or doc is None:
-        return _refuse(ls, "open the document in a workspace folder first")
+    if doc is None:
+        return _refuse(ls, "open the document first")
     await folder.ready.wait()
     text, version = doc.source, doc.version
     line = data.get("line")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -146,6 +147,15 @@ class FreeAgentServer(LanguageServer):
         """The path of a document URI and the workspace folder that owns it (None for either)."""
         path = uri_to_path(uri) if uri else None
         return path, self.folder_for(path) if path is not None else None
+
+    def owning_folder(self, uri: str | None) -> tuple[Path, Folder]:
+        """The path of a request's document and its folder, or an LSP error (invalid params) when
+        no workspace folder holds it: nothing is read or edited outside the workspace (symlinks
+        are resolved first, so a link that points out of a folder is outside)."""
+        path, folder = self.folder_of(uri)
+        if path is None or folder is None:
+            raise JsonRpcInvalidParams(f"{uri!r} is not inside a workspace folder of this server")
+        return path, folder
 
     def add_folder(self, uri: str) -> Folder | None:
         path = uri_to_path(uri)

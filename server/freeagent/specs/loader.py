@@ -60,14 +60,45 @@ class SpecDocument:
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Builder:
-    """Builds plain Python data from a composed YAML node tree, recording each node's position."""
+class _Expansion(Exception):
+    """The document's aliases expand it far beyond its own size (the "billion laughs" shape)."""
 
-    def __init__(self) -> None:
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    """How many nodes the composed document really has (an alias is the node it points at)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return len(seen)
+
+
+# Aliases are expanded into plain data (each use gets its own positions), so a document may grow
+# by its reuse of anchors — but not without bound: a repository is untrusted input.
+EXPANSION_FACTOR = 50
+EXPANSION_SLACK = 100_000
+
+
+class _Builder:
+    """Builds plain Python data from a composed YAML node tree, recording each node's position;
+    gives up (:class:`_Expansion`) past ``budget`` nodes built."""
+
+    def __init__(self, budget: int) -> None:
         self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used
         self.positions: dict[str, tuple[int, int]] = {}
+        self.budget = budget
 
     def build(self, node: yaml.Node, pointer: str = ""):
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Expansion
         self.positions.setdefault(pointer, (node.start_mark.line, node.start_mark.column))
         if isinstance(node, yaml.MappingNode):
             out = {}
@@ -110,9 +141,20 @@ def load_document(path: Path, text: str) -> tuple[SpecDocument | None, list[Find
                 f"{path.name} is not an OpenAPI document (not a mapping)",
             )
         ]
-    builder = _Builder()
+    distinct = _distinct_nodes(node)
+    limit = EXPANSION_FACTOR * distinct + EXPANSION_SLACK
+    builder = _Builder(limit)
     try:
         data = builder.build(node)
+    except _Expansion:
+        message = (
+            f"{path.name}: its YAML aliases expand its {distinct} nodes to more than {limit} "
+            "(the 'billion laughs' shape); the document is not loaded"
+        )
+        return None, [Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_SPEC, message)]
+    except RecursionError:
+        message = f"{path.name}: nested too deeply (or an alias refers to its own anchor)"
+        return None, [Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_SPEC, message)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line, mark.column) if mark else (0, 0)
