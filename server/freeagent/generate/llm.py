@@ -47,6 +47,7 @@ from ..findings import (
     Severity,
 )
 from ..providers.base import Message, ProviderError, ProviderOptions, Request, Usage
+from ..redact import mask_keys, settings_keys
 from .prompt import Prompt, PromptBuilder, language_of
 from .result import Generation
 from .tokens import TokenCounter
@@ -471,7 +472,7 @@ class LlmPipeline:
                 prices=_prices(self.settings),
             )
         except ProviderError as error:
-            attempt.error = str(error)
+            attempt.error = mask_keys(str(error), settings_keys(self.settings))
             attempt.cause = f"provider_{error.kind}"
             if error.kind in ("missing_key", "connection", "not_found", "auth"):
                 state.down.add(options.provider)  # that provider is not usable: go on with the next

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..context.manifests import locked_version
 from ..context.workspace import WorkspaceContext
 from ..languages import JS_SUFFIXES
+from ..redact import is_secret_file, mask_keys, mask_source, settings_keys
 from .tokens import TokenCounter
 
 INSERT_HERE = "<<< your code goes here (this line is replaced) >>>"
@@ -100,6 +101,9 @@ class PromptBuilder:
             if vote is not None and vote.share >= 0.6 and vote.total >= 3
         ]
 
+    def _keys(self) -> list[str]:
+        return settings_keys(self.ctx.settings.llm)
+
     def examples(self, task: str, path: Path, limit: int = 4) -> list[tuple[str, str]]:
         """(relative path, text) of the project's files most like the task (paths and exported
         names against the task's words), the target file itself left out."""
@@ -112,7 +116,7 @@ class PromptBuilder:
         for rel, summary in self.ctx.index.files.items():
             if rel == target or (summary.language == "python") != family_py or rel.endswith(".d.ts"):
                 continue
-            if re.search(r"(^|/)(tests?|__tests__)/|\.(test|spec)\.", rel):
+            if re.search(r"(^|/)(tests?|__tests__)/|\.(test|spec)\.", rel) or is_secret_file(rel):
                 continue
             names = " ".join(e.name for e in summary.exports) + " " + " ".join(s.name for s in summary.symbols)
             haystack = (rel.replace("/", " ").replace("-", " ").replace("_", " ") + " " + _split_words(names)).lower()
@@ -123,7 +127,7 @@ class PromptBuilder:
         for _, _, rel in scored[:limit]:
             text = self.ctx.read(self.ctx.root / rel)
             if text:
-                out.append((rel, text))
+                out.append((rel, mask_source(text, rel, self._keys())))
         return out
 
     # ------------------------------------------------------------------ the prompt
@@ -176,7 +180,9 @@ class PromptBuilder:
             remaining -= cost
             sections[name] = cost
 
-        add("task", f"## Task\n{task}\n", required=True)
+        keys = self._keys()
+        add("task", f"## Task\n{mask_keys(task, keys)}\n", required=True)
+        text = "" if is_secret_file(rel) else mask_source(text, rel, keys)  # same lines, secrets masked
         add(
             "file",
             self._file_section(rel, fence, text, marker_line, remaining_hint=max(remaining // 2, 400)),

@@ -115,6 +115,10 @@ class FreeAgentServer(LanguageServer):
     # ------------------------------------------------------------------ helpers
 
     def log(self, level: str, message: str) -> None:
+        from ..redact import mask_keys, settings_keys
+
+        keys = [k for f in self.folders.values() if f._engine is not None for k in settings_keys(f.settings.llm)]
+        message = mask_keys(message, keys)  # an API key never reaches a log, at any level
         getattr(log, level)(message)  # error | warning | info | debug
         threshold = self.settings.log_level if self.settings is not None else "info"
         if LOG_ORDER.index(level) <= LOG_ORDER.index(threshold):

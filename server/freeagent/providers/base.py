@@ -96,7 +96,9 @@ class ProviderError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
     ):
-        super().__init__(message)
+        from ..redact import mask_keys
+
+        super().__init__(mask_keys(message))  # an SDK error may echo the key it was sent
         self.kind = kind
         self.provider = provider
         self.status = status
