@@ -33,6 +33,7 @@ class Reply:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (a slow model, or a test of timeouts/cancel)
     raw: str | None = None  # a body sent as is (malformed answers)
+    trickle_s: float = 0.0  # with raw: send it one byte per this many seconds (a stuck proxy)
     error: str = "scripted error"
 
 
@@ -115,6 +116,15 @@ class FakeLLMServer:
 
     @staticmethod
     def _raw(reply: Reply) -> Response | None:
+        if reply.raw is not None and reply.trickle_s:
+            raw = reply.raw.encode()
+
+            async def trickle():
+                for i in range(len(raw)):
+                    yield raw[i : i + 1]
+                    await asyncio.sleep(reply.trickle_s)
+
+            return StreamingResponse(trickle(), status_code=reply.status, media_type="application/json")
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, headers=reply.headers, media_type="application/json")
         return None

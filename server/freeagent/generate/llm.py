@@ -470,6 +470,7 @@ class LlmPipeline:
                 Request(state.prompt.system, tuple(state.messages), self.settings.max_output_tokens, 0.0),
                 max_retries=options.max_retries,
                 prices=_prices(self.settings),
+                timeout_s=options.timeout_s,
             )
         except ProviderError as error:
             attempt.error = mask_keys(str(error), settings_keys(self.settings))

@@ -2,6 +2,11 @@
 rate limits, overload, 5xx, timeouts and dropped connections, honouring the provider's
 ``retry-after``. Anything else (bad key, bad request, malformed answer) fails at once.
 
+Every call has a wall-clock deadline (``timeout_s``): the SDKs' own timeouts are per read, so a
+server that trickles one byte a second would otherwise never time out. An answer far longer than
+the request allows (``max_tokens`` × :data:`CHARS_PER_TOKEN_BOUND`) is refused as malformed
+rather than handed on.
+
 Cancellation is not caught: cancelling the task that awaits :func:`generate_with_retries`
 cancels the in-flight HTTP request (the SDKs' httpx calls are cancellable) and any backoff sleep.
 """
@@ -15,6 +20,8 @@ from .base import Completion, OnText, Provider, ProviderError, Request
 from .pricing import Price, cost
 
 MAX_BACKOFF_S = 30.0
+CHARS_PER_TOKEN_BOUND = 16  # no tokenizer yields more characters per token than this, in practice
+MIN_ANSWER_BOUND = 64_000
 
 
 def backoff(attempt: int, base: float = 0.5) -> float:
@@ -31,12 +38,25 @@ async def generate_with_retries(
     on_text: OnText | None = None,
     on_retry=None,
     prices: dict[str, Price] | None = None,
+    timeout_s: float | None = None,
 ) -> Completion:
-    """``on_retry(error, attempt, delay)`` is told before each wait (progress, logs)."""
+    """``on_retry(error, attempt, delay)`` is told before each wait (progress, logs);
+    ``timeout_s``: the most one call may take from request to last byte."""
     attempt = 0
+    bound = max(request.max_tokens * CHARS_PER_TOKEN_BOUND, MIN_ANSWER_BOUND)
     while True:
         try:
-            completion = await provider.generate(request, on_text)
+            try:
+                completion = await asyncio.wait_for(provider.generate(request, on_text), timeout_s)
+            except TimeoutError:
+                raise ProviderError("timeout", f"no complete answer within {timeout_s:g} s", provider.name) from None
+            if len(completion.text) > bound:
+                raise ProviderError(
+                    "bad_response",
+                    f"the answer is {len(completion.text):,} characters, over the {bound:,} a "
+                    f"{request.max_tokens}-token answer can have; not used",
+                    provider.name,
+                )
         except ProviderError as error:
             if not error.retryable or attempt >= max_retries:
                 raise
