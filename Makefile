@@ -77,6 +77,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/codeaction_bench.py
 	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/llm_bench.py
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info .pytest_cache $(VSCODE_E2E)/node_modules $(VSCODE_E2E)/results

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("freeagent")
 
 PROJECT_BRIEF = "freeagent/projectBrief"
+STATUS = "freeagent/status"  # what the server holds: for tests, benchmarks and a status bar
 T = TypeVar("T")
 
 
@@ -332,6 +333,17 @@ async def project_brief(ls: FreeAgentServer, params: Any) -> dict:
     return {"uri": folder.uri, "markdown": brief.markdown, "data": brief.data}
 
 
+def status(ls: FreeAgentServer, params: Any) -> dict:
+    """``{"tasks", "pendingDocuments", "openDocuments", "folders"}``: background tasks held, debounced
+    document updates not yet run, overlays, and each folder's indexed file count (None: loading)."""
+    return {
+        "tasks": len(ls.tasks),
+        "pendingDocuments": len(ls.pending),
+        "openDocuments": len(ls.overlays_open()),
+        "folders": {f.uri: (len(f.context.index) if f.ready.is_set() else None) for f in ls.folders.values()},
+    }
+
+
 def create_server() -> FreeAgentServer:
     """The server with every handler registered (each feature's module holds its handlers)."""
     server = FreeAgentServer()
@@ -351,6 +363,7 @@ def create_server() -> FreeAgentServer:
     server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.OPTIONS)(diagnostics.document_diagnostic)
     server.feature(types.WORKSPACE_DIAGNOSTIC)(diagnostics.workspace_diagnostic)
     server.feature(PROJECT_BRIEF)(project_brief)
+    server.feature(STATUS)(status)
     return server
 
 
