@@ -8,6 +8,7 @@ classifies each remaining file as source, manifest, tsconfig, lockfile or other.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,13 +99,30 @@ class ScanResult:
         return self.by_kind.get(kind, [])
 
 
+def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """The rules of these lines; a line that is not a valid pattern (``!`` alone, a trailing
+    backslash …) is skipped, as git skips it, instead of dropping the whole file."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ValueError, re.error):  # pathspec's GitIgnorePatternError; a range like [z-a]
+        pass
+    valid = []
+    for line in lines:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except (ValueError, re.error):
+            continue
+        valid.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(valid)
+
+
 class IgnoreRules:
     """The workspace's ignore rules: built-in skip dirs, settings globs and .gitignore files."""
 
     def __init__(self, root: Path, extra: list[str] | None = None, use_gitignore: bool = True):
         self.root = root
         self.use_gitignore = use_gitignore
-        self.extra = pathspec.GitIgnoreSpec.from_lines(extra or [])
+        self.extra = _gitignore_spec(extra or [])
         self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
 
     def _spec_for(self, rel_dir: str) -> pathspec.GitIgnoreSpec | None:
@@ -114,7 +132,7 @@ class IgnoreRules:
             if self.use_gitignore and path.is_file():
                 try:
                     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                    spec = _gitignore_spec(lines)
                 except OSError:
                     spec = None
             self._specs[rel_dir] = spec

@@ -99,6 +99,19 @@ def _json_error(path: Path, exc: json.JSONDecodeError, code: str, what: str) -> 
     )
 
 
+def _too_deep(path: Path, code: str, what: str) -> Finding:
+    return Finding(str(path), Range.at(0, 0), Severity.ERROR, code, f"{what} is nested too deeply to read")
+
+
+def _dict(value: object) -> dict:
+    """``value`` when the file has a table/object there, else {} (a wrong type declares nothing)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _str_map(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
@@ -110,6 +123,8 @@ def parse_package_json(path: Path, text: str) -> tuple[PackageManifest | None, l
         data = json.loads(text) if text.strip() else None
     except json.JSONDecodeError as exc:
         return None, [_json_error(path, exc, CODE_BAD_PACKAGE_JSON, "package.json")]
+    except RecursionError:
+        return None, [_too_deep(path, CODE_BAD_PACKAGE_JSON, "package.json")]
     if not isinstance(data, dict):
         return None, [
             Finding(
@@ -136,7 +151,7 @@ def parse_package_json(path: Path, text: str) -> tuple[PackageManifest | None, l
         optional_dependencies=_str_map(data.get("optionalDependencies")),
         exports=data.get("exports"),
         imports=data.get("imports"),
-        workspaces=[w for w in workspaces or [] if isinstance(w, str)],
+        workspaces=[w for w in _list(workspaces) if isinstance(w, str)],
     )
     return manifest, []
 
@@ -145,7 +160,10 @@ def parse_pnpm_workspace(path: Path, text: str) -> tuple[list[str], list[Finding
     import yaml
 
     try:
-        data = yaml.safe_load(text) or {}
+        # libyaml's parser when present: the pure-Python one takes seconds on deep flow nesting
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except RecursionError:
+        return [], [_too_deep(path, CODE_BAD_WORKSPACE_FILE, "pnpm-workspace.yaml")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line, mark.column) if mark else (0, 0)
@@ -159,7 +177,7 @@ def parse_pnpm_workspace(path: Path, text: str) -> tuple[list[str], list[Finding
             )
         ]
     packages = data.get("packages") if isinstance(data, dict) else None
-    return [p for p in packages or [] if isinstance(p, str)], []
+    return [p for p in _list(packages) if isinstance(p, str)], []
 
 
 def locked_version(manifest_dir: Path, package: str) -> str | None:
@@ -251,41 +269,48 @@ def parse_pyproject(path: Path, text: str) -> tuple[PythonManifest | None, list[
     project = data.get("project") if isinstance(data.get("project"), dict) else None
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     deps: list[PythonDependency] = []
+
+    def poetry_groups(poetry: dict) -> None:
+        for group, body in _dict(poetry.get("group")).items():
+            for name, spec in _dict(_dict(body).get("dependencies")).items():
+                if (dep := _poetry_dependency(name, spec, group)) is not None:
+                    deps.append(dep)
+
+    # a value of the wrong type (a string where a list belongs …) declares nothing; tomllib
+    # already said the file is TOML, and `pip`/`poetry` report the schema error themselves
     if project is not None:
-        manifest = PythonManifest(path, "pep621", project.get("name"), project.get("requires-python"))
-        for item in project.get("dependencies") or []:
+        name, requires = project.get("name"), project.get("requires-python")
+        manifest = PythonManifest(
+            path, "pep621", name if isinstance(name, str) else None, requires if isinstance(requires, str) else None
+        )
+        for item in _list(project.get("dependencies")):
             if (dep := _requirement(str(item), "main")) is not None:
                 deps.append(dep)
-        for extra, items in (project.get("optional-dependencies") or {}).items():
-            for item in items or []:
+        for extra, items in _dict(project.get("optional-dependencies")).items():
+            for item in _list(items):
                 if (dep := _requirement(str(item), extra)) is not None:
                     deps.append(dep)
-        for group, items in (data.get("dependency-groups") or {}).items():  # PEP 735
-            for item in items or []:
+        for group, items in _dict(data.get("dependency-groups")).items():  # PEP 735
+            for item in _list(items):
                 if isinstance(item, str) and (dep := _requirement(item, group)) is not None:
                     deps.append(dep)
     elif isinstance(poetry, dict):
-        manifest = PythonManifest(path, "poetry", poetry.get("name"))
-        for name, spec in (poetry.get("dependencies") or {}).items():
+        name = poetry.get("name")
+        manifest = PythonManifest(path, "poetry", name if isinstance(name, str) else None)
+        for name, spec in _dict(poetry.get("dependencies")).items():
             if name.lower() == "python":
                 manifest.requires_python = str(spec)
             elif (dep := _poetry_dependency(name, spec, "main")) is not None:
                 deps.append(dep)
-        for name, spec in (poetry.get("dev-dependencies") or {}).items():
+        for name, spec in _dict(poetry.get("dev-dependencies")).items():
             if (dep := _poetry_dependency(name, spec, "dev")) is not None:
                 deps.append(dep)
-        for group, body in (poetry.get("group") or {}).items():
-            for name, spec in ((body or {}).get("dependencies") or {}).items():
-                if (dep := _poetry_dependency(name, spec, group)) is not None:
-                    deps.append(dep)
+        poetry_groups(poetry)
     else:
         return None, []  # a tool-config-only pyproject declares nothing
     if project is not None and isinstance(poetry, dict):
         # Poetry 2 reads [project] and keeps groups under tool.poetry.group
-        for group, body in (poetry.get("group") or {}).items():
-            for name, spec in ((body or {}).get("dependencies") or {}).items():
-                if (dep := _poetry_dependency(name, spec, group)) is not None:
-                    deps.append(dep)
+        poetry_groups(poetry)
     manifest.dependencies = deps
     return manifest, []
 

@@ -46,6 +46,28 @@ PATH_OPTIONS = ("baseUrl", "outDir", "rootDir", "declarationDir", "tsBuildInfoFi
 Reader = Callable[[Path], str | None]
 
 
+def _resolved(path: Path) -> Path | None:
+    """``path.resolve()``, or None for a path the OS cannot look up (a NUL byte, too long)."""
+    try:
+        return path.resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # ENAMETOOLONG, EACCES …: not a config we can read
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset)
     return line, offset - (text.rfind("\n", 0, offset) + 1)
@@ -56,6 +78,9 @@ def parse_jsonc(path: Path, text: str, code: str = CODE_BAD_TSCONFIG) -> tuple[d
     allowed); problems are reported under ``code``."""
     try:
         data = json5.loads(text) if text.strip() else {}
+    except RecursionError:  # json5's parser recurses per nesting level (and per long token)
+        message = f"{path.name} could not be parsed: nested too deeply"
+        return None, [Finding(str(path), Range.at(0, 0), Severity.ERROR, code, message)]
     except ValueError as exc:
         m = re.search(r":(\d+) (.*) at column (\d+)", str(exc))
         line, col, what = (int(m.group(1)) - 1, int(m.group(3)) - 1, m.group(2)) if m else (0, 0, str(exc))
@@ -149,9 +174,11 @@ class TsConfigResolver:
 
     def _resolve_extends(self, spec: str, from_dir: Path) -> Path | None:
         if spec.startswith((".", "/")) or re.match(r"^[A-Za-z]:[\\/]", spec):
-            candidate = (from_dir / spec).resolve()
+            candidate = _resolved(from_dir / spec)
+            if candidate is None:
+                return None
             for option in (candidate, Path(str(candidate) + ".json")):
-                if option.is_file():
+                if _is_file(option):
                     return option
             return None
         # a package: "@scope/pkg", "@scope/pkg/file.json", "pkg", "pkg/sub/file"
@@ -168,25 +195,25 @@ class TsConfigResolver:
         if (ws := self.workspace_packages().get(name)) is not None:
             roots.append(ws)
         for package_dir in roots:
-            if not package_dir.is_dir():
+            if not _is_dir(package_dir):
                 continue
             if sub:
                 target = package_dir / sub
                 for option in (target, Path(str(target) + ".json"), target / "tsconfig.json"):
-                    if option.is_file():
+                    if _is_file(option):
                         return option
                 continue
             tsconfig_field = None
             manifest = package_dir / "package.json"
-            if manifest.is_file():
+            if _is_file(manifest):
                 try:
                     tsconfig_field = json5.loads(manifest.read_text("utf-8")).get("tsconfig")
-                except (ValueError, OSError, AttributeError):
+                except (ValueError, OSError, AttributeError, RecursionError):
                     tsconfig_field = None
             for option in ([package_dir / tsconfig_field] if isinstance(tsconfig_field, str) else []) + [
                 package_dir / "tsconfig.json"
             ]:
-                if option.is_file():
+                if _is_file(option):
                     return option
         return None
 
@@ -208,10 +235,12 @@ class TsConfigResolver:
         if config.spec_base is None:  # TypeScript's default include is relative to this file
             config.spec_base = path.parent
         data = self.raw(path)[0] or {}
-        for ref in data.get("references") or []:
+        references = data.get("references")
+        for ref in references if isinstance(references, list) else []:
             if isinstance(ref, dict) and isinstance(ref.get("path"), str):
-                target = (path.parent / ref["path"]).resolve()
-                config.references.append(target / "tsconfig.json" if target.is_dir() else target)
+                target = _resolved(path.parent / ref["path"])
+                if target is not None:
+                    config.references.append(target / "tsconfig.json" if _is_dir(target) else target)
         return config, findings
 
     def _apply(self, path: Path, config: TsConfig, findings: dict, stack: list[Path]) -> None:
@@ -222,7 +251,7 @@ class TsConfigResolver:
         if data is None:
             return
         extends = data.get("extends")
-        for spec in [extends] if isinstance(extends, str) else (extends or []):
+        for spec in [extends] if isinstance(extends, str) else extends if isinstance(extends, list) else []:
             if not isinstance(spec, str):
                 continue
             target = self._resolve_extends(spec, path.parent)
@@ -241,11 +270,13 @@ class TsConfigResolver:
         if isinstance(options, dict):
             for key, value in options.items():
                 if key in PATH_OPTIONS and isinstance(value, str):
-                    value = str((path.parent / value).resolve())
+                    if (resolved := _resolved(path.parent / value)) is None:
+                        continue  # a path no OS can have: as if it were not set
+                    value = str(resolved)
                     if key == "baseUrl":
                         config.base_url = Path(value)
                 elif key == "typeRoots" and isinstance(value, list):
-                    value = [str((path.parent / v).resolve()) for v in value if isinstance(v, str)]
+                    value = [str(r) for v in value if isinstance(v, str) and (r := _resolved(path.parent / v))]
                 elif key == "paths" and isinstance(value, dict):
                     config.paths_dir = path.parent
                 config.compiler_options[key] = value

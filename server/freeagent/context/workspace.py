@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,8 +103,12 @@ class WorkspaceContext:
         if path in self.overlays:
             return self.overlays[path]
         try:
+            # only regular files: a $ref or an `extends` naming /dev/zero or a FIFO would
+            # otherwise read (or block) forever
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None
             return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in the name
             return None
 
     def file_exists(self, path: str) -> bool:

@@ -84,16 +84,25 @@ def _distinct_nodes(root: yaml.Node) -> int:
 # by its reuse of anchors — but not without bound: a repository is untrusted input.
 EXPANSION_FACTOR = 50
 EXPANSION_SLACK = 100_000
+KEY_CHARS = 200  # of a non-scalar mapping key's source text
 
 
 class _Builder:
     """Builds plain Python data from a composed YAML node tree, recording each node's position;
     gives up (:class:`_Expansion`) past ``budget`` nodes built."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, text: str = "") -> None:
         self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used
         self.positions: dict[str, tuple[int, int]] = {}
         self.budget = budget
+        self.text = text
+
+    def _complex_key(self, node: yaml.Node) -> str:
+        """A mapping or sequence used as a key (``? [a, b]``; never in JSON or OpenAPI): its
+        source text, cut short. Building it and taking ``str()`` instead grows exponentially
+        with nesting (each level escapes the quotes of the one inside)."""
+        start, end = node.start_mark.index, node.end_mark.index
+        return self.text[start : min(end, start + KEY_CHARS)]
 
     def build(self, node: yaml.Node, pointer: str = ""):
         self.budget -= 1
@@ -103,7 +112,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out = {}
             for key_node, value_node in node.value:
-                key = str(key_node.value if isinstance(key_node, yaml.ScalarNode) else self.build(key_node, pointer))
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else self._complex_key(key_node)
                 child = f"{pointer}/{escape_pointer(key)}"
                 # a mapping entry is reported at its key, which is where a reader looks
                 self.positions[child] = (key_node.start_mark.line, key_node.start_mark.column)
@@ -143,7 +152,7 @@ def load_document(path: Path, text: str) -> tuple[SpecDocument | None, list[Find
         ]
     distinct = _distinct_nodes(node)
     limit = EXPANSION_FACTOR * distinct + EXPANSION_SLACK
-    builder = _Builder(limit)
+    builder = _Builder(limit, text)
     try:
         data = builder.build(node)
     except _Expansion:

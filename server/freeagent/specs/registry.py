@@ -99,7 +99,10 @@ class Registry:
             return doc, fragment
         if "://" in file_part:
             raise RefError(doc, f"{pointer}/$ref", f"remote $ref '{ref}' is not followed (no network); vendor the file")
-        target = self.document(doc.path.parent / file_part)
+        try:
+            target = self.document(doc.path.parent / file_part)
+        except (OSError, ValueError):  # a NUL byte, a name too long for the OS
+            target = None
         if target is None:
             raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}': cannot read {file_part}")
         return target, fragment
@@ -163,7 +166,8 @@ class Registry:
         paths = raw_paths if isinstance(raw_paths, dict) else {}
         schemes = self._security_schemes(doc)
         global_security = data.get("security")
-        servers = [s.get("url") for s in data.get("servers") or [] if isinstance(s, dict) and s.get("url")]
+        raw_servers = data.get("servers")
+        servers = [s.get("url") for s in _list(raw_servers) if isinstance(s, dict) and s.get("url")]
         out = []
         for path, raw_item in paths.items():
             item_pointer = f"/paths/{escape_pointer(path)}"
@@ -200,7 +204,7 @@ class Registry:
         return out
 
     def _security_schemes(self, doc: SpecDocument) -> dict[str, SecurityScheme]:
-        raw = (doc.data.get("components") or {}).get("securitySchemes") or {}
+        raw = _dict(_dict(doc.data.get("components")).get("securitySchemes"))
         out = {}
         for name, value in raw.items():
             node = self._safe(doc, value, f"/components/securitySchemes/{escape_pointer(name)}")
@@ -364,10 +368,22 @@ class Registry:
         return findings
 
 
+def _dict(value: object) -> dict:
+    """``value`` when the document has a mapping there; a wrong type contributes nothing (the
+    schema validation reports it)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _read_disk(path: Path) -> str | None:
     try:
+        if not path.is_file():  # a device or a FIFO named by a $ref would never end
+            return None
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError):
         return None
 
 
