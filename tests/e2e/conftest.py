@@ -8,12 +8,27 @@ from pathlib import Path
 from typing import Union
 
 import pytest
+import pytest_lsp
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.helpers import FIXTURES as FIXTURES
 from tests.helpers import copy_fixture as copy_fixture
 
 SERVER = [sys.executable, "-m", "freeagent", "serve"]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    """The real server with a client that accepts the file-watcher registration, as VS Code
+    does (a test module with needs of its own defines its own ``client``)."""
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: types.RegistrationParams):
+        return None
+
+    yield lsp_client
+    await lsp_client.shutdown_session()
 
 
 async def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02):

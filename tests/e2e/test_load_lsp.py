@@ -8,24 +8,13 @@ import asyncio
 import random
 from pathlib import Path
 
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
 from freeagent.engine import FolderEngine
 from tests.helpers import EXAMPLE, copy_fixture
 
-from .conftest import SERVER, folder, wait_until
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient):
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def on_register(params: types.RegistrationParams):
-        return None
-
-    yield lsp_client
-    await lsp_client.shutdown_session()
+from .conftest import folder, wait_until
 
 
 def line_of(rng: random.Random, n: int) -> str:

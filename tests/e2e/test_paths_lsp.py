@@ -6,25 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
 from tests.helpers import EXAMPLE, copy_fixture
 
-from .conftest import SERVER, folder
+from .conftest import folder
 from .test_codeactions_lsp import at_line
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient):
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def on_register(params: types.RegistrationParams):
-        return None
-
-    yield lsp_client
-    await lsp_client.shutdown_session()
 
 
 def open_doc(client: LanguageClient, path: Path, text: str) -> str:
