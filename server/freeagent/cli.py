@@ -352,6 +352,7 @@ def check(
 ) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
     from .languages import TS_SUFFIXES
+    from .paths import PathError, inside
 
     root = (workspace or Path.cwd()).resolve()
     flags = {"index": {"cache": cache}} if cache is not None else None  # given on the command line: wins
@@ -360,10 +361,11 @@ def check(
     targets: list[Path] | None = None
     if paths:
         targets = []
-        for p in paths:
-            p = p.resolve()
-            if not ctx.contains(p):
-                raise click.UsageError(f"{p} is outside the workspace {root}")
+        for given in paths:
+            try:  # the one rule of paths.py: relative to the cwd, symlinks resolved, inside the workspace
+                p = inside(given, ctx.root, "path")
+            except PathError as exc:
+                raise click.UsageError(str(exc)) from None
             if p.is_dir():
                 targets += [ctx.root / rel for rel in sorted(ctx.index.files) if (ctx.root / rel).is_relative_to(p)]
             else:
