@@ -21,7 +21,7 @@ from .context.workspace import Change
 from .findings import Finding
 from .specs.match import Match, Matcher
 from .specs.model import Operation
-from .specs.registry import Registry, bundled_spec_paths
+from .specs.registry import BUNDLED_DIR, Registry, bundled_spec_paths
 
 
 def expand_braces(pattern: str) -> list[str]:
@@ -48,7 +48,7 @@ class FolderEngine:
             settings, self.settings_problems = merge_settings(self.settings_file.layer, *self._layers)
         self.settings = settings
         self.context = WorkspaceContext(root, self.settings)
-        self._registry = Registry(self.context.read)
+        self._registry = Registry(self.context.read, allowed=(root, BUNDLED_DIR))
         self._matcher = Matcher([])
         self._specs_pending = False  # bundled specs not loaded yet (see load(lazy_specs=True))
         self._own_operations: tuple | None = None  # (registry.operations it was computed from, result)

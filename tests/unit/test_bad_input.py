@@ -147,3 +147,94 @@ def test_hostile_yaml_is_refused_quickly(tmp_path, text, needle):
     (finding,) = [f for f in findings if f["code"] == "FA010"]
     assert needle in finding["message"] or "not valid YAML" in finding["message"], finding
     assert code == 1
+
+
+def _spec(ref: str) -> str:
+    return "\n".join(
+        [
+            "openapi: 3.0.3",
+            "info: {title: refs, version: '1'}",
+            "paths:",
+            "  /a:",
+            "    get:",
+            "      operationId: getA",
+            "      responses:",
+            "        '200':",
+            "          description: ok",
+            "          content:",
+            f"            application/json: {{schema: {{$ref: '{ref}'}}}}",
+            "",
+        ]
+    )
+
+
+class _Opens:
+    """Records which of ``watched`` (resolved paths) the process opens while active (an audit
+    hook sees every open, the schema validator's own included; hooks cannot be removed, so it
+    goes inert instead)."""
+
+    def __init__(self, *watched: Path) -> None:
+        self.watched = {str(p.resolve()) for p in watched}
+        self.seen: list[str] = []
+        self.active = True
+        import sys
+
+        sys.addaudithook(self._hook)
+
+    def _hook(self, event: str, args: tuple) -> None:
+        if self.active and event == "open" and isinstance(args[0], str):
+            if os.path.realpath(args[0]) in self.watched:
+                self.seen.append(args[0])
+
+
+@pytest.mark.parametrize("via", ["dotdot", "symlink"])
+def test_a_ref_out_of_the_workspace_is_never_read(tmp_path, via):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("Secret: {type: string}\n")
+    root = tmp_path / "ws"
+    root.mkdir()
+    if via == "symlink":
+        (root / "shared.yaml").symlink_to(outside)
+        ref = "shared.yaml#/Secret"
+    else:
+        ref = "../outside.yaml#/Secret"
+    (root / "openapi.yaml").write_text(_spec(ref))
+    opens = _Opens(outside)
+    try:
+        code, output = run(["check", "--no-cache", "--format", "json"], root)
+    finally:
+        opens.active = False
+    findings = json.loads(output[: output.rindex("]") + 1])
+    assert any(f["code"] == "FA012" and "leads outside the workspace" in f["message"] for f in findings), findings
+    assert opens.seen == [], "the registry or the schema validator read a file outside the workspace"
+    assert code == 1
+
+
+def test_a_remote_ref_is_never_fetched(tmp_path):
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            requests.append(self.path)
+            body = b"type: string\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        (tmp_path / "openapi.yaml").write_text(_spec(f"http://127.0.0.1:{server.server_port}/schema.yaml"))
+        code, output = run(["check", "--no-cache", "--format", "json"], tmp_path)
+    finally:
+        server.shutdown()
+    findings = json.loads(output[: output.rindex("]") + 1])
+    assert any(f["code"] == "FA012" and "remote $ref" in f["message"] for f in findings), findings
+    assert requests == [], "the schema validator fetched a remote $ref"

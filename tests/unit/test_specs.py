@@ -1,6 +1,12 @@
 """The spec registry: loading, $ref across files, ids, and bad documents as findings."""
 
+import json
+from pathlib import Path
+
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from freeagent.specs.model import derive_operation_id, normalise_id
 from freeagent.specs.registry import Registry, bundled_spec_paths
@@ -130,3 +136,49 @@ def test_circular_ref_is_reported_not_looping(tmp_path):
     registry = Registry()
     registry.load([spec])
     assert any("circular" in f.message for fs in registry.problems.values() for f in fs)
+
+
+# text YAML reads as JSON does (YAML refuses control characters and breaks lines at U+2028/9)
+_text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=6)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=st.dictionaries(_text, _json_values, max_size=5), indent=st.sampled_from([None, 0, 2]))
+def test_json_documents_get_the_positions_yaml_would_give(value, indent):
+    """The fast JSON path finds each pointer where the YAML composer puts it."""
+    from freeagent.specs import loader
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    path = Path("openapi.json")
+    fast, findings = loader.load_document(path, text)
+    assert fast is not None and findings == [] and fast._positions is None  # found lazily
+    slow = loader._Builder(10**6, text)
+    data = slow.build(yaml.compose(text, Loader=loader._COMPOSER))
+    assert fast.data == data == value
+    assert fast.positions == slow.positions
+
+
+def test_json_that_json_refuses_is_reported_where_yaml_finds_the_problem(tmp_path):
+    from freeagent.specs.loader import load_document
+
+    doc, findings = load_document(tmp_path / "api.json", '{"openapi": "3.0.0",\n  "paths": {,}}')
+    assert doc is None and findings[0].code == "FA010" and findings[0].range.line == 1
+
+
+def test_an_oversized_document_is_a_finding_not_a_read(tmp_path, monkeypatch):
+    import freeagent.specs.registry as registry_module
+
+    monkeypatch.setattr(registry_module, "MAX_SPEC_BYTES", 1000)
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps({"openapi": "3.0.0", "info": {"title": "x" * 2000, "version": "1"}, "paths": {}}))
+    reads: list[Path] = []
+    registry = Registry(lambda p: reads.append(p) or p.read_text())
+    registry.load([path])
+    (finding,) = registry.problems[str(path)]
+    assert finding.code == "FA010" and "larger than" in finding.message
+    assert reads == []

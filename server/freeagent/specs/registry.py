@@ -2,19 +2,23 @@
 
 Owns loading documents from the bundled ``specs/`` folder and from the workspace (paths the
 caller found with the spec globs), following ``$ref`` (local pointers and relative files, with
-cycle detection), building :class:`~.model.Operation` records, and the Findings for documents
+cycle detection, never to a file outside the allowed folders nor over the network — the schema
+validator's own ``$ref`` retrieval goes through the registry too), building :class:`~.model.Operation` records, and the Findings for documents
 that do not parse, do not resolve or do not validate. One document's problems never hide the
 operations of another.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
-from ..findings import CODE_BAD_REF, CODE_INVALID_SPEC, Finding, Range, Severity
+from ..findings import CODE_BAD_REF, CODE_BAD_SPEC, CODE_INVALID_SPEC, Finding, Range, Severity
+from ..paths import is_inside
 from .loader import SpecDocument, escape_pointer, load_document, looks_like_openapi
 from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids, normalise_id
 
@@ -29,8 +33,11 @@ class RefError(Exception):
 
 
 class Registry:
-    def __init__(self, read: Reader | None = None):
+    def __init__(self, read: Reader | None = None, allowed: Sequence[Path] | None = None):
+        """``allowed``: the folders a ``$ref`` may lead into (the workspace root and the bundled
+        specs); None allows any local file (for tools that load a document they were given)."""
         self.read = read or _read_disk
+        self.allowed = None if allowed is None else tuple(p.resolve() for p in allowed)
         self.documents: dict[Path, SpecDocument] = {}
         self.roots: list[Path] = []  # OpenAPI documents whose operations we index
         self.operations: list[Operation] = []
@@ -43,6 +50,12 @@ class Registry:
     def document(self, path: Path) -> SpecDocument | None:
         path = path.resolve()
         if path not in self.documents:
+            if _too_large(path):
+                message = f"{path.name} is larger than {MAX_SPEC_BYTES // 2**20} MB; it is not loaded"
+                self.problems.setdefault(str(path), []).append(
+                    Finding(str(path), Range.at(0, 0), Severity.ERROR, CODE_BAD_SPEC, message)
+                )
+                return None
             text = self.read(path)
             if text is None:
                 return None
@@ -100,12 +113,21 @@ class Registry:
         if "://" in file_part:
             raise RefError(doc, f"{pointer}/$ref", f"remote $ref '{ref}' is not followed (no network); vendor the file")
         try:
-            target = self.document(doc.path.parent / file_part)
+            path = (doc.path.parent / unquote(file_part)).resolve()
+            if not self.may_read(path):
+                raise RefError(
+                    doc, f"{pointer}/$ref", f"$ref '{ref}' leads outside the workspace ({path}); it is not followed"
+                )
+            target = self.document(path)
         except (OSError, ValueError):  # a NUL byte, a name too long for the OS
             target = None
         if target is None:
             raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}': cannot read {file_part}")
         return target, fragment
+
+    def may_read(self, path: Path) -> bool:
+        """Whether a ``$ref`` may lead to the (resolved) ``path``."""
+        return self.allowed is None or any(is_inside(path, root) for root in self.allowed)
 
     # ------------------------------------------------------------------ loading
 
@@ -329,13 +351,15 @@ class Registry:
         doc = self.documents.get(path.resolve())
         if doc is None:
             return []
+        from jsonschema_path import SchemaPath
         from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
         version = str(doc.data.get("openapi", ""))
         validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
         findings: list[Finding] = []
         try:
-            validator = validator_cls(doc.data, base_uri=doc.path.as_uri())
+            schema = SchemaPath.from_dict(doc.data, base_uri=doc.path.as_uri(), handlers=_Retrieval(self))
+            validator = validator_cls(schema)
             for error in validator.iter_errors():
                 parts = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
                 pointer = "".join(f"/{escape_pointer(str(p))}" for p in parts)
@@ -368,6 +392,37 @@ class Registry:
         return findings
 
 
+class _Retrieval(dict):
+    """The schema validator's ``$ref`` handlers, for every URI scheme: a local file the registry
+    may read, parsed by the registry's bounded loader (the validator's own would fetch remote
+    URLs, read any file, and expand YAML aliases without bound); anything else is refused."""
+
+    def __init__(self, registry: Registry) -> None:
+        super().__init__()
+        self.registry = registry
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str):
+        return self.retrieve
+
+    def retrieve(self, uri: str) -> object:
+        parts = urlsplit(uri)
+        if parts.scheme != "file":
+            raise ValueError(f"remote $ref {uri} is not followed (no network)")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not self.registry.may_read(path):
+            raise ValueError(f"$ref {uri} leads outside the workspace; it is not followed")
+        doc = self.registry.documents.get(path)
+        if doc is None:
+            text = self.registry.read(path)
+            doc = load_document(path, text)[0] if text is not None else None
+        if doc is None:
+            raise ValueError(f"$ref {uri}: cannot read it")
+        return doc.data
+
+
 def _dict(value: object) -> dict:
     """``value`` when the document has a mapping there; a wrong type contributes nothing (the
     schema validation reports it)."""
@@ -376,6 +431,16 @@ def _dict(value: object) -> dict:
 
 def _list(value: object) -> list:
     return value if isinstance(value, list) else []
+
+
+MAX_SPEC_BYTES = 64 * 2**20  # the largest public descriptions (GitHub's, Stripe's) are 10-15 MB
+
+
+def _too_large(path: Path) -> bool:
+    try:
+        return os.stat(path).st_size > MAX_SPEC_BYTES
+    except (OSError, ValueError):
+        return False  # the read says what is wrong with it
 
 
 def _read_disk(path: Path) -> str | None:
