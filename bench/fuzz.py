@@ -1,6 +1,6 @@
 """Property-based fuzzing of every parser of user files (issue 12): cases, crashes, hangs per target.
 
-Runs each target of tests/fuzzing/targets.py (and the JSON-RPC framing target, when present)
+Runs each target of tests/fuzzing (the parsers of user files, JSON-RPC framing, provider responses)
 with ``--cases`` generated inputs (default 10,000) and prints, per target: cases, crashes,
 hangs, seconds, and the first failing inputs (a crash shrunk to a minimal input by hypothesis).
 A crash is an exception escaping the parser's entry point (they return Findings); a hang is a

@@ -16,10 +16,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 
+from .providers import PROVIDER_TARGET
 from .rpc import RPC_TARGET
 from .targets import TARGETS, Outcome, Target, run_case
 
-ALL: dict[str, Target] = {**TARGETS, RPC_TARGET.name: RPC_TARGET}
+ALL: dict[str, Target] = {**TARGETS, RPC_TARGET.name: RPC_TARGET, PROVIDER_TARGET.name: PROVIDER_TARGET}
 
 
 @dataclass

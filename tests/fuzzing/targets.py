@@ -3,8 +3,9 @@
 Owns one :class:`Target` per parser (package.json, tsconfig + extends chains, pyproject,
 requirements, pnpm-workspace, .gitignore rules, OpenAPI load + ``$ref`` resolution, settings
 layers and ``.freeagent.json``, a whole workspace load + ``check_all``) and the rule that
-judges one case (:func:`run_case`). The JSON-RPC target is in :mod:`tests.fuzzing.rpc`;
-:data:`tests.fuzzing.driver.ALL` holds both.
+judges one case (:func:`run_case`). The JSON-RPC target is in :mod:`tests.fuzzing.rpc`, the
+provider-responses target in :mod:`tests.fuzzing.providers`;
+:data:`tests.fuzzing.driver.ALL` holds them all.
 
 The rule: these parsers report problems as Findings and **never raise**, so a *crash* is any
 exception escaping the entry point; a *hang* is a case that takes longer than

@@ -130,3 +130,45 @@ def test_deep_flow_nesting_in_pnpm_workspace_is_quick():
     packages, findings = parse_pnpm_workspace(Path("pnpm-workspace.yaml"), "{" * 1000 + "}" * 1000)
     assert time.perf_counter() - started < 1.0  # the pure-Python parser took 2 s and more
     assert packages == [] and findings
+
+
+# provider responses: the SDKs build response objects without validating them, so a field of the
+# wrong type reached the cost lookup (a dict or list as the model name: "unhashable type")
+@pytest.mark.parametrize(
+    "provider, body",
+    [
+        (
+            "anthropic",
+            '{"id": "m", "type": "message", "role": "assistant", "model": {"a": 1}, "content": [{"type": "text",'
+            ' "text": "x = 1"}], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}',
+        ),
+        (
+            "openai",
+            '{"id": "c", "object": "chat.completion", "created": 1, "model": [null], "choices": [{"index": 0,'
+            ' "message": {"role": "assistant", "content": "x = 1"}, "finish_reason": "stop"}],'
+            ' "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}',
+        ),
+        (
+            "openai",
+            '{"id": "c", "object": "chat.completion", "created": 1, "model": "gpt-4o", "choices": [{"index": 0,'
+            ' "message": {"role": "assistant", "content": ["x"]}, "finish_reason": 7}]}',
+        ),
+    ],
+)
+async def test_a_response_with_fields_of_the_wrong_type_is_a_provider_error_or_an_answer(provider, body):
+    from freeagent.providers import make_provider
+    from freeagent.providers.base import Message, ProviderError, ProviderOptions, Request
+    from freeagent.providers.retry import generate_with_retries
+    from tests.fakes.llm_server import FakeLLMServer, Reply
+
+    with FakeLLMServer() as server:
+        server.respond_with(lambda path, _: Reply(raw=body))
+        url = server.url + ("/v1" if provider == "openai" else "")
+        llm = make_provider(ProviderOptions(provider, "asked-model", base_url=url, api_key="k", timeout_s=5))
+        try:
+            completion = await generate_with_retries(llm, Request("s", (Message("user", "u"),)), max_retries=0)
+        except ProviderError as error:
+            assert error.kind == "bad_response", error
+            return
+        assert completion.text == "x = 1" and completion.model == ""
+        assert completion.stop_reason in (None, "end_turn", "stop")

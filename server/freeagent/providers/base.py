@@ -54,6 +54,11 @@ class Usage:
     output_tokens: int = 0
     cache_write_tokens: int = 0  # Anthropic bills writing the cache separately
 
+    def __post_init__(self) -> None:
+        # the SDKs build responses without validating them: a count may arrive as anything
+        for name in ("input_tokens", "cached_input_tokens", "output_tokens", "cache_write_tokens"):
+            object.__setattr__(self, name, _count(getattr(self, name)))
+
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             self.input_tokens + other.input_tokens,
@@ -81,6 +86,25 @@ class Completion:
     stop_reason: str | None = None
     cost_usd: float | None = None  # None: no known price for this model — never reported as $0
     retries: int = 0
+
+    def __post_init__(self) -> None:
+        """The SDKs build responses without validating them, so what a broken server or proxy
+        sent arrives here as is: text that is not text is a malformed answer; a model name or a
+        stop reason that is not a string is unknown."""
+        if not isinstance(self.text, str):
+            kind = type(self.text).__name__
+            raise ProviderError("bad_response", f"malformed response: the answer is a {kind}, not text", self.provider)
+        if not isinstance(self.model, str):
+            self.model = ""
+        if self.stop_reason is not None and not isinstance(self.stop_reason, str):
+            self.stop_reason = None
+
+
+def _count(value: object) -> int:
+    """A token count as reported, or 0 when it is not a count."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+        return 0
+    return int(value) if value < 2**53 else 0
 
 
 class ProviderError(Exception):
