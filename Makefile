@@ -53,10 +53,12 @@ vscode:
 	cd vscode-client && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm run lint && npm test && npm run package
 
 # From Debian (CI runs as root): chromium renders the evaluation's HTML report in a test,
-# neovim (0.7.2) runs the Neovim end-to-end test.
+# neovim (0.7.2) runs the Neovim end-to-end test, setpriv (util-linux) drops root's file-access
+# override so a test can meet an unreadable file.
 debian-packages:
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  command -v nvim >/dev/null 2>&1 || missing="$$missing neovim"; \
+	  command -v setpriv >/dev/null 2>&1 || missing="$$missing util-linux"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	    else echo "missing Debian packages:$$missing (sudo apt-get install$$missing); their tests will fail"; fi; fi

@@ -238,3 +238,39 @@ def test_a_remote_ref_is_never_fetched(tmp_path):
     findings = json.loads(output[: output.rindex("]") + 1])
     assert any(f["code"] == "FA012" and "remote $ref" in f["message"] for f in findings), findings
     assert requests == [], "the schema validator fetched a remote $ref"
+
+
+def _as_unprivileged() -> list[str]:
+    """A command prefix under which file permissions hold: none for a normal user; for root (CI),
+    setpriv without the capabilities that let root read any file."""
+    if os.geteuid() != 0:
+        return []
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("setpriv (util-linux) is needed to meet an unreadable file as root; make debian-packages")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([*GEN, "--file", "src/locked.ts"], id="generate-file"),
+        pytest.param(["check", "src/locked.ts"], id="check-path"),
+    ],
+)
+def test_an_unreadable_file_is_a_one_line_error(ws, args):
+    import subprocess
+    import sys
+
+    locked = ws / "src" / "locked.ts"
+    locked.write_text("// TODO: list comments for a task\n")
+    locked.chmod(0)
+    command = [*_as_unprivileged(), sys.executable, "-m", "freeagent", *args]
+    done = subprocess.run(command, cwd=ws, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1 and "not readable" in errors[0], done.stderr
+    assert locked.read_text() == "// TODO: list comments for a task\n"  # (root reads it) nothing was written
