@@ -124,7 +124,17 @@ def test_bundled_registry_into_the_example(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids", "duplicate-names", "recursive"]
+    "name",
+    [
+        "petstore-allof",
+        "payments-oneof",
+        "multifile",
+        "no-operation-ids",
+        "duplicate-names",
+        "recursive",
+        "real-world-shapes",  # issue 13: union components, $ref operations, non-200 successes
+        "nullable-30",  # issue 13: 3.0 nullable objects and refs
+    ],
 )
 def test_foreign_specs(tmp_path, name):
     ws = copy_workspace(EXAMPLE, tmp_path)

@@ -87,7 +87,16 @@ def test_specs_without_operation_ids():
 
 
 @pytest.mark.parametrize(
-    "name", ["petstore-allof", "payments-oneof", "multifile", "no-operation-ids", "duplicate-names", "recursive"]
+    "name",
+    [
+        "petstore-allof",
+        "payments-oneof",
+        "multifile",
+        "no-operation-ids",
+        "duplicate-names",
+        "recursive",
+        "nullable-30",
+    ],
 )
 def test_foreign_specs_load_and_validate(name):
     path = next((FOREIGN / name).glob("openapi.*"))
@@ -96,6 +105,42 @@ def test_foreign_specs_load_and_validate(name):
     assert registry.operations
     assert [f for fs in registry.problems.values() for f in fs if f.severity.value in ("error", "warning")] == []
     assert registry.validate(path) == []
+
+
+def test_operations_and_parameters_given_by_ref_are_followed():
+    """Redocly-style multi-file descriptions: `get: {$ref: resources/x/get.yml}`, parameters and
+    responses by $ref into shared files (issue 13, class 2)."""
+    path = FOREIGN / "real-world-shapes" / "openapi.yaml"
+    registry = Registry()
+    registry.load([path])
+    assert registry.problems == {}
+    op = registry.by_id["getDroplet"]
+    assert op.declared_id == "getDroplet" and op.doc.path.name == "get.yml"
+    (param,) = op.parameters
+    assert (param.name, param.location, param.required) == ("droplet_id", "path", True)
+    assert param.schema is not None and param.schema.value["type"] == "integer"
+    (ok,) = op.success_responses()
+    assert ok.status == "200" and ok.content["application/json"].value["required"] == ["droplet"]
+    assert [p.name for p in registry.by_id["listDroplets"].parameters] == ["per_page"]
+    assert registry.by_id["createDroplet"].success_responses()[0].status == "201"
+    # the schema validator cannot look inside them: one note per operation, not an error
+    notes = registry.validate(path)
+    assert [(f.severity.value, f.range.line) for f in notes] == [
+        ("information", 13),
+        ("information", 15),
+        ("information", 18),
+    ]
+    assert "GET /droplets is given by $ref" in notes[0].message
+
+
+def test_default_is_the_success_of_an_operation_that_declares_nothing_else():
+    registry = Registry()
+    registry.load([FOREIGN / "real-world-shapes" / "openapi.yaml"])
+    health = registry.by_id["getHealth"]
+    assert [r.status for r in health.success_responses()] == ["default"] and health.error_responses() == []
+    delete = registry.by_id["deleteDroplet"]  # 204 and default: default is its error
+    assert [r.status for r in delete.success_responses()] == ["204"]
+    assert [r.status for r in delete.error_responses()] == ["default"]
 
 
 def test_multifile_refs_follow_relative_files():

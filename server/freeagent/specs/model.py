@@ -107,10 +107,19 @@ class Operation:
         return [p for p in self.parameters if p.location == location]
 
     def success_responses(self) -> list[Response]:
-        return [r for r in self.responses if r.status.startswith("2") or r.status == "2XX"]
+        """The 2xx responses (``2XX`` included); when there are none, ``default`` is what a
+        successful call gets too (an operation that declares only ``default``)."""
+        ok = [r for r in self.responses if r.status.startswith("2")]
+        return ok or [r for r in self.responses if r.status == "default"]
 
     def error_responses(self) -> list[Response]:
-        return [r for r in self.responses if r.status[:1] in ("4", "5") or r.status == "default"]
+        """The 4xx/5xx responses, and ``default`` unless it is the only answer to a success."""
+        default_is_success = not any(r.status.startswith("2") for r in self.responses)
+        return [
+            r
+            for r in self.responses
+            if r.status[:1] in ("4", "5") or (r.status == "default" and not default_is_success)
+        ]
 
 
 _WORD = re.compile(r"[A-Za-z0-9]+")

@@ -201,17 +201,20 @@ class Registry:
                 if not isinstance(item.value.get(method), dict):
                     continue
                 op_pointer = f"{item.pointer}/{method}"
-                op_value = item.value[method]
                 try:
+                    # an operation given by $ref (`get: {$ref: resources/x/get.yml}`): not strict
+                    # OpenAPI, but what multi-file descriptions kept with Redocly and similar do
+                    op = self.resolve(item.doc, item.value[method], op_pointer)
+                    if not isinstance(op.value, dict):
+                        continue
                     out.append(
                         self._operation(
-                            item.doc,
+                            op.doc,
                             path,
                             method,
-                            op_value,
-                            op_pointer,
-                            shared,
-                            f"{item.pointer}/parameters",
+                            op.value,
+                            op.pointer,
+                            (item.doc, shared, f"{item.pointer}/parameters"),
                             schemes,
                             global_security,
                             servers,
@@ -281,12 +284,12 @@ class Registry:
                     out[media_type] = Node(doc, media_pointer, {})
         return out
 
-    def _operation(
-        self, doc, path, method, v, pointer, shared, shared_pointer, schemes, global_security, servers
-    ) -> Operation:
+    def _operation(self, doc, path, method, v, pointer, shared, schemes, global_security, servers) -> Operation:
+        """``shared``: (document, parameters, pointer) of the path item's own parameters."""
         params: dict[tuple[str, str], Parameter] = {}
-        for i, raw in enumerate(shared):
-            p = self._parameter(doc, raw, f"{shared_pointer}/{i}")
+        shared_doc, shared_params, shared_pointer = shared
+        for i, raw in enumerate(_list(shared_params)):
+            p = self._parameter(shared_doc, raw, f"{shared_pointer}/{i}")
             if p is not None:
                 params[(p.name, p.location)] = p
         for i, raw in enumerate(v.get("parameters") or []):
@@ -357,6 +360,7 @@ class Registry:
         version = str(doc.data.get("openapi", ""))
         validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
         findings: list[Finding] = []
+        referenced_operations: set[str] = set()
         try:
             schema = SchemaPath.from_dict(doc.data, base_uri=doc.path.as_uri(), handlers=_Retrieval(self))
             validator = validator_cls(schema)
@@ -366,6 +370,21 @@ class Registry:
                 line, col = doc.position(pointer)
                 where = "/".join(str(p) for p in parts) or "(document)"
                 message = str(getattr(error, "message", error)).split("\n", 1)[0]
+                if _is_operation_ref(doc, parts):
+                    if pointer not in referenced_operations:  # one note per operation, not per complaint
+                        referenced_operations.add(pointer)
+                        findings.append(
+                            Finding(
+                                str(doc.path),
+                                Range.at(line, col, 1),
+                                Severity.INFORMATION,
+                                CODE_INVALID_SPEC,
+                                f"{str(parts[2]).upper()} {parts[1]} is given by $ref: strict OpenAPI allows $ref "
+                                "only on path items; Free Agent follows it (as Redocly does), but schema "
+                                "validation does not look inside it",
+                            )
+                        )
+                    continue
                 findings.append(
                     Finding(
                         str(doc.path),
@@ -390,6 +409,14 @@ class Registry:
                     )
                 )
         return findings
+
+
+def _is_operation_ref(doc: SpecDocument, parts: list) -> bool:
+    """Whether a validation error is about ``paths.<path>.<method>`` being a ``$ref``."""
+    if len(parts) != 3 or parts[0] != "paths" or str(parts[2]) not in HTTP_METHODS:
+        return False
+    item = _dict(doc.data.get("paths")).get(parts[1])
+    return isinstance(item, dict) and isinstance(item.get(parts[2]), dict) and "$ref" in item[parts[2]]
 
 
 class _Retrieval(dict):

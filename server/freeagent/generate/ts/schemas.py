@@ -144,6 +144,29 @@ class SchemaEmitter:
         raise NotImplementedError
 
 
+def _one_object_literal(body: str) -> bool:
+    """Whether ``body`` is exactly one ``{ … }`` type literal (an interface can say it), not
+    ``{ … } | { … }`` or ``{ … } | null``. Braces inside quoted property names do not count."""
+    if not body.startswith("{\n") or not body.endswith("}"):
+        return False
+    depth, quote = 0, ""
+    for i, ch in enumerate(body):
+        if quote:
+            if ch == "\\":
+                continue
+            if ch == quote and body[i - 1] != "\\":
+                quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and i != len(body) - 1:
+                return False
+    return depth == 0
+
+
 def _paren(t: str) -> str:
     return f"({t})" if (" | " in t or " & " in t) else t
 
@@ -157,9 +180,9 @@ class TypeEmitter(SchemaEmitter):
 
     def declare(self, name: str, node: Node, body: str) -> str:
         st = self.style
-        if body.startswith("{\n"):
+        if _one_object_literal(body):
             return f"export interface {name} {body}"
-        return f"export type {name} = {body}{st.end}"
+        return f"export type {name} = {body}{st.end}"  # a union, an intersection, a nullable object …
 
     def object_body(self, props: dict[str, Node], required: set[str], extra: str | None, depth: int) -> str:
         st = self.style
@@ -297,7 +320,7 @@ class ZodEmitter(SchemaEmitter):
                 props, required, closed = flat
                 result = self.object_expr(props, required, closed, None)
             else:
-                parts = [self.ref(p) for p in self.items_of(node, "allOf")]
+                parts = [self.ref(p) for p in self.items_of(node, "allOf")] or ["z.unknown()"]
                 result = parts[0]
                 for p in parts[1:]:
                     result = f"z.intersection({result}, {p})"
