@@ -126,9 +126,9 @@ def test_operations_and_parameters_given_by_ref_are_followed():
     # the schema validator cannot look inside them: one note per operation, not an error
     notes = registry.validate(path)
     assert [(f.severity.value, f.range.line) for f in notes] == [
-        ("information", 13),
-        ("information", 15),
+        ("information", 16),
         ("information", 18),
+        ("information", 21),
     ]
     assert "GET /droplets is given by $ref" in notes[0].message
 
@@ -227,3 +227,46 @@ def test_an_oversized_document_is_a_finding_not_a_read(tmp_path, monkeypatch):
     (finding,) = registry.problems[str(path)]
     assert finding.code == "FA010" and "larger than" in finding.message
     assert reads == []
+
+
+def test_swagger_2_is_refused_with_a_way_forward(tmp_path):
+    path = tmp_path / "swagger.yaml"
+    path.write_text(
+        "swagger: '2.0'\ninfo: {title: old, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n"
+    )
+    registry = Registry()
+    registry.load([path])
+    assert registry.operations == [] and registry.roots == []
+    (finding,) = registry.problems[str(path)]
+    assert (
+        finding.severity.value == "warning"
+        and "Swagger 2.0" in finding.message
+        and "swagger2openapi" in finding.message
+    )
+    assert finding.range.line == 0
+
+
+def test_server_variables_take_their_defaults_and_ids_and_anchors_resolve():
+    registry = Registry()
+    registry.load([FOREIGN / "real-world-shapes" / "openapi.yaml"])
+    kernel = registry.by_id["getKernel"]
+    assert kernel.servers == ["https://api.example.test/v1"]
+    (param,) = kernel.parameters  # $ref: "/schemas/kernel#kernel_id" — an $id, then an $anchor in it
+    assert param.schema is not None and param.schema.pointer == "/components/schemas/Kernel/properties/id"
+    (ok,) = kernel.success_responses()
+    assert ok.content["application/json"].pointer == "/components/schemas/Kernel"
+
+
+def test_schemas_named_by_their_file_key_and_cycles_through_them_end():
+    from freeagent.generate.ts.schemas import TypeEmitter, ZodEmitter
+    from freeagent.generate.ts.style import TsStyle
+
+    registry = Registry()
+    registry.load([FOREIGN / "real-world-shapes" / "openapi.yaml"])
+    (ok,) = registry.by_id["getDropletTree"].success_responses()
+    node = ok.content["application/json"]
+    types = TypeEmitter(registry, TsStyle())
+    assert types.ref(node) == "NodeModel"  # resources/schemas.yml#/node, declared once under its key's name
+    assert "children?: NodeModel[]" in types.decls.code["NodeModel"].replace(";", "")
+    zod = ZodEmitter(registry, TsStyle(), types=types)
+    assert zod.ref(node) == "nodeSchema" and "z.lazy(() => nodeSchema)" in zod.decls.code["nodeSchema"]

@@ -22,7 +22,7 @@ from ..edits import TextEdit, apply_edits
 from ..findings import Finding
 from ..languages import TS_SUFFIXES
 from ..specs.model import Operation
-from ..specs.registry import Registry
+from ..specs.registry import RefError, Registry
 from .check import check_client, check_handler, check_python
 from .naming import property_key
 from .result import Generation
@@ -190,6 +190,15 @@ class SpecGenerator:
         return out
 
     def generate(self, op: Operation, target: str, file: Path, text: str, marker_line: int | None) -> Generation:
+        """``op`` as ``target`` code into ``file``; a request that cannot be served, or a schema
+        of the operation whose ``$ref`` leads nowhere, is a :class:`GenerationError` saying why."""
+        try:
+            return self._generate(op, target, file, text, marker_line)
+        except RefError as exc:  # schemas resolve lazily: a broken $ref deep inside one meets us here
+            where = f"{exc.doc.path.name}#{exc.pointer}"
+            raise GenerationError(f"{op.label} cannot be generated: {exc.message} (at {where})") from None
+
+    def _generate(self, op: Operation, target: str, file: Path, text: str, marker_line: int | None) -> Generation:
         started = time.perf_counter()
         if target not in TARGETS:
             raise GenerationError(f"unknown target '{target}' (choose one of {', '.join(TARGETS)})")
@@ -216,9 +225,15 @@ class SpecGenerator:
             from .naming import pascal
 
             lines = []
-            if bt:
-                lines.append(f"export type {pascal(op.id)}Body = {bt[0]}{style.end}")
-            lines.append(f"export type {pascal(op.id)}Response = {ok}{style.end}")
+            taken = set(types.decls.code) | set(types.decls.reused) | facts.declared | set(emitted.declarations)
+            for suffix, value in (("Body", bt[0] if bt else None), ("Response", ok)):
+                alias = f"{pascal(op.id)}{suffix}"
+                if value is None or value == alias:  # the component itself has the alias's name
+                    continue
+                while alias in taken:  # a component already has the name (Plaid's `XResponse` schemas)
+                    alias += "Type" if not alias.endswith("Type") else "2"
+                taken.add(alias)
+                lines.append(f"export type {alias} = {value}{style.end}")
             emitted.code = "\n".join(lines)
         elif target == "schema" and not self.uses_zod(file):
             from .naming import pascal

@@ -11,10 +11,11 @@ operations of another.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from ..findings import CODE_BAD_REF, CODE_BAD_SPEC, CODE_INVALID_SPEC, Finding, Range, Severity
@@ -43,6 +44,7 @@ class Registry:
         self.operations: list[Operation] = []
         self.by_id: dict[str, Operation] = {}
         self.problems: dict[str, list[Finding]] = {}  # file -> findings
+        self._ids: dict[Path, dict] = {}  # document -> its schemas' $id and $anchor (see _identified)
         self.load_seconds = 0.0
 
     # ------------------------------------------------------------------ documents
@@ -109,7 +111,9 @@ class Registry:
         file_part, _, fragment = ref.partition("#")
         fragment = unquote(fragment)
         if not file_part:
-            return doc, fragment
+            return doc, self._fragment(doc, "", fragment, pointer, ref)
+        if file_part in self._identified(doc):  # a schema's own $id (JSON Schema 2020-12, OpenAPI 3.1)
+            return doc, self._fragment(doc, self._identified(doc)[file_part], fragment, pointer, ref)
         if "://" in file_part:
             raise RefError(doc, f"{pointer}/$ref", f"remote $ref '{ref}' is not followed (no network); vendor the file")
         try:
@@ -123,7 +127,42 @@ class Registry:
             target = None
         if target is None:
             raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}': cannot read {file_part}")
-        return target, fragment
+        return target, self._fragment(target, "", fragment, pointer, ref)
+
+    def _fragment(self, doc: SpecDocument, base: str, fragment: str, pointer: str, ref: str) -> str:
+        """The pointer a fragment names below ``base``: a JSON pointer (``/components/x``), or the
+        name of an ``$anchor`` (``#pet_details_id``)."""
+        if not fragment or fragment.startswith("/"):
+            return base + fragment
+        anchors = [
+            p for p in self._identified(doc, "$anchor").get(fragment, ()) if p == base or p.startswith(base + "/")
+        ]
+        if not anchors:
+            raise RefError(doc, f"{pointer}/$ref", f"$ref '{ref}': no $anchor '{fragment}' in {doc.path.name}")
+        return anchors[0]
+
+    def _identified(self, doc: SpecDocument, keyword: str = "$id") -> dict:
+        """``$id`` → pointer (``$anchor`` → pointers) of the schemas of ``doc`` that declare one,
+        found by one walk of the document the first time a $ref asks."""
+        cache = self._ids.get(doc.path)
+        if cache is None:
+            ids: dict[str, str] = {}
+            anchors: dict[str, list[str]] = {}
+            stack: list[tuple[object, str]] = [(doc.data, "")]
+            while stack:
+                value, at = stack.pop()
+                if isinstance(value, dict):
+                    if isinstance(value.get("$id"), str):
+                        ids.setdefault(value["$id"], at)
+                    if isinstance(value.get("$anchor"), str):
+                        anchors.setdefault(value["$anchor"], []).append(at)
+                    stack.extend(
+                        (v, f"{at}/{escape_pointer(str(k))}") for k, v in value.items() if isinstance(v, (dict, list))
+                    )
+                elif isinstance(value, list):
+                    stack.extend((v, f"{at}/{i}") for i, v in enumerate(value) if isinstance(v, (dict, list)))
+            cache = self._ids[doc.path] = {"$id": ids, "$anchor": anchors}
+        return cache[keyword]
 
     def may_read(self, path: Path) -> bool:
         """Whether a ``$ref`` may lead to the (resolved) ``path``."""
@@ -136,11 +175,24 @@ class Registry:
         started = time.perf_counter()
         self.documents.clear()
         self.problems.clear()
+        self._ids.clear()
         self.roots = []
         operations: list[Operation] = []
         for path in sorted({p.resolve() for p in paths}):
             doc = self.document(path)
             if doc is None or not looks_like_openapi(doc.data):
+                continue
+            if "swagger" in doc.data and "openapi" not in doc.data:
+                version = doc.data.get("swagger")
+                self._problem(
+                    doc,
+                    "/swagger",
+                    CODE_INVALID_SPEC,
+                    f"{path.name} is Swagger {version}, which Free Agent does not read (OpenAPI 3.0 and 3.1 "
+                    "only); convert it, e.g. `npx swagger2openapi "
+                    f"{path.name} -o {path.stem}.openapi.yaml`, and its operations are served",
+                    Severity.WARNING,
+                )
                 continue
             self.roots.append(path)
             operations.extend(self._operations(doc))
@@ -189,7 +241,7 @@ class Registry:
         schemes = self._security_schemes(doc)
         global_security = data.get("security")
         raw_servers = data.get("servers")
-        servers = [s.get("url") for s in _list(raw_servers) if isinstance(s, dict) and s.get("url")]
+        servers = [_server_url(s) for s in _list(raw_servers) if isinstance(s, dict) and isinstance(s.get("url"), str)]
         out = []
         for path, raw_item in paths.items():
             item_pointer = f"/paths/{escape_pointer(path)}"
@@ -435,6 +487,10 @@ class _Retrieval(dict):
         return self.retrieve
 
     def retrieve(self, uri: str) -> object:
+        for known in list(self.registry.documents.values()):  # a schema's $id, resolved like a URL
+            for identifier, pointer in self.registry._identified(known).items():
+                if urljoin(known.path.as_uri(), identifier) == uri.split("#", 1)[0]:
+                    return known.get(pointer)
         parts = urlsplit(uri)
         if parts.scheme != "file":
             raise ValueError(f"remote $ref {uri} is not followed (no network)")
@@ -448,6 +504,20 @@ class _Retrieval(dict):
         if doc is None:
             raise ValueError(f"$ref {uri}: cannot read it")
         return doc.data
+
+
+def _server_url(server: dict) -> str:
+    """A server's URL with its variables (``{scheme}://{region}.api.test``) at their defaults."""
+    variables = _dict(server.get("variables"))
+
+    def default(match: re.Match) -> str:
+        variable = _dict(variables.get(match.group(1)))
+        value = variable.get("default")
+        if value is None and isinstance(variable.get("enum"), list) and variable["enum"]:
+            value = variable["enum"][0]
+        return str(value) if value is not None else match.group(0)
+
+    return re.sub(r"\{([^{}]+)\}", default, server["url"])
 
 
 def _dict(value: object) -> dict:

@@ -343,7 +343,7 @@ def generate_handler(
     uses_request = bool(inputs) or bool(problem_statuses)
     if framework == "express":
         wrapped = ["try {", *style.block(body), "} catch (error) {", f"{i}next(error){e}", "}"]
-        req = "req" if uses_request else "_req"
+        req = "req" if uses_request and re.search(r"\breq\b", "\n".join(body)) else "_req"
         if app:
             out.code = "\n".join(
                 [doc, f"{app}.{method}({st.q(route)}, async ({req}, res, next) => {{", *style.block(wrapped), f"}}){e}"]
@@ -360,7 +360,7 @@ def generate_handler(
             )
     elif framework == "fastify":
         out.imports.append(("fastify", "FastifyInstance", True))
-        request = "request" if uses_request else "_request"
+        request = "request" if uses_request and re.search(r"\brequest\b", "\n".join(body)) else "_request"
         inner = [f"app.{method}({st.q(route)}, async ({request}, reply) => {{", *style.block(body), f"}}){e}"]
         out.code = "\n".join(
             [
@@ -386,15 +386,9 @@ def generate_handler(
             )
     else:
         params = op.params("path")
-        request = (
-            "request"
-            if any(
-                src.startswith(("await request", "queryObject(request", "Object.fromEntries(request"))
-                for _, _, src in inputs
-            )
-            or (schemes and not public)
-            else "_request"
-        )
+        # whether the body reads the request (inputs, an auth check) — a basic-auth operation
+        # without a check the generator writes does not, and strict tsc refuses an unused one
+        request = "request" if re.search(r"\brequest\b", "\n".join(body)) else "_request"
         args = [f"{request}: NextRequest"]
         if params:
             shape = "; ".join(f"{property_key(p.name, st.quote)}: string" for p in params)

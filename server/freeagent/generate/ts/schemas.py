@@ -28,6 +28,10 @@ _ZOD_STRING_FORMATS = {
 }
 
 
+# pointer tokens that say where a schema sits, not what it is (no name to declare it under)
+_STRUCTURAL = {"schema", "items", "properties", "additionalProperties", "allOf", "oneOf", "anyOf", "not", "content"}
+
+
 def _types(v: dict) -> list[str]:
     t = v.get("type")
     if isinstance(t, list):
@@ -63,6 +67,33 @@ class SchemaEmitter:
         self.decls = Declarations()
         self.in_progress: set[str] = set()
         self.recursive: set[str] = set()
+        self.inline_stack: set[tuple] = set()
+        self.names: dict[tuple, str] = {}  # (document, pointer) of a named schema -> its name
+        self.taken: dict[str, tuple] = {}  # type name -> the schema that has it
+
+    def schema_name(self, node: Node) -> str | None:
+        """The name a schema is declared under: a component's name; for a schema reached by
+        ``$ref`` elsewhere (multi-file descriptions keep schemas in files of their own, or under
+        the keys of a shared file) the file's or the key's name; None for an inline schema.
+        Two different schemas never share a name (the second gets a number)."""
+        key = (node.doc.path, node.pointer)
+        if key in self.names:
+            return self.names[key]
+        base = node.component_name
+        if base is None and node.ref is not None:
+            last = node.pointer.rsplit("/", 1)[-1] if node.pointer else node.doc.path.name.split(".", 1)[0]
+            last = last.replace("~1", "/").replace("~0", "~")
+            if last and not last.isdigit() and last not in _STRUCTURAL:
+                base = last
+        if base is None:
+            return None
+        name, n = base, 1
+        while self.taken.get(type_name(name), key) != key:  # 'foo-bar' and 'FooBar' are one name in TS
+            n += 1
+            name = f"{base}{n}"
+        self.taken[type_name(name)] = key
+        self.names[key] = name
+        return name
 
     # -- naming of components: subclasses define decl_name()
 
@@ -73,9 +104,16 @@ class SchemaEmitter:
         """The expression for a node, naming (and declaring) component schemas."""
         if node is None:
             return self.unknown()
-        component = node.component_name
+        component = self.schema_name(node)
         if component is None:
-            return self.expr(node)
+            key = (node.doc.path, node.pointer)
+            if key in self.inline_stack:  # a cycle through schemas that have no name: give up there
+                return self.unknown()
+            self.inline_stack.add(key)
+            try:
+                return self.expr(node)
+            finally:
+                self.inline_stack.discard(key)
         name = self.decl_name(component)
         if name in self.decls.code or name in self.decls.reused:
             return self.use(name)
