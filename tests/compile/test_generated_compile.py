@@ -192,6 +192,21 @@ def test_nextjs_route_handlers(tmp_path):
     run_tsc(ws, 5, ["src/app/generated/**/*.ts", "next-env.d.ts"])
 
 
+@pytest.mark.parametrize("name", ["real-world-shapes", "nullable-30"])
+def test_nextjs_route_handlers_of_real_world_shapes(tmp_path, name):
+    """Basic-auth operations (no check is generated, so the request may go unread), $ref operations."""
+    ws = copy_workspace(FIXTURES / "nextjs-app", tmp_path)
+    manifest = json.loads((ws / "package.json").read_text())
+    manifest["dependencies"]["zod"] = "^3.23.8"
+    (ws / "package.json").write_text(json.dumps(manifest))
+    spec = next((FOREIGN / name).glob("openapi.*"))
+    count = generate_all(
+        ws, [spec], "src/app/generated", targets=("handler",), handler_file="", handler_name="{op}/route.ts"
+    )
+    assert count >= 1
+    run_tsc(ws, 5, ["src/app/generated/**/*.ts", "next-env.d.ts"])
+
+
 def test_fastify_app_in_the_monorepo(tmp_path):
     root = copy_fixture("pnpm-monorepo", tmp_path)
     (root / "node_modules").symlink_to(TOOLCHAIN)
