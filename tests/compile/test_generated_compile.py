@@ -226,7 +226,8 @@ def test_fastify_app_in_the_monorepo(tmp_path):
     run_tsc(root / "apps" / "api", 5, ["src/generated/**/*.ts"])
 
 
-def test_hono_app(tmp_path):
+@pytest.mark.parametrize("spec", ["bundled", "real-world-shapes"])
+def test_hono_app(tmp_path, spec):
     ws = tmp_path / "hono-api"
     (ws / "src").mkdir(parents=True)
     (ws / "package.json").write_text(
@@ -249,10 +250,14 @@ def test_hono_app(tmp_path):
     )
     (ws / "node_modules").symlink_to(TOOLCHAIN)
     hono_file = "import { Hono } from 'hono';\n\nexport const app = new Hono();\n\n// TODO: generated route\n"
-    count = generate_all(ws, bundled_spec_paths(), "src/generated", targets=("handler",), handler_file=hono_file)
-    assert count >= 30
-    sample = (ws / "src/generated/handler-createComment.ts").read_text()
-    assert "app.post('/tasks/:taskId/comments', async (c) => {" in sample
+    specs = bundled_spec_paths() if spec == "bundled" else [FOREIGN / spec / "openapi.yaml"]
+    count = generate_all(ws, specs, "src/generated", targets=("handler", "schema"), handler_file=hono_file)
+    if spec == "bundled":
+        assert count >= 30
+        sample = (ws / "src/generated/handler-createComment.ts").read_text()
+        assert "app.post('/tasks/:taskId/comments', async (c) => {" in sample
+    else:  # a component named Context, like the type the handler imports from hono
+        assert "export interface Context2 {" in (ws / "src/generated/handler-updateDropletMetadata.ts").read_text()
     run_tsc(ws, 7, ["src/generated/**/*.ts"])
 
 

@@ -27,7 +27,7 @@ from .check import check_client, check_handler, check_python
 from .naming import property_key
 from .result import Generation
 from .ts.client import Emitted, body_type, generate_client, params_type, response_types
-from .ts.handlers import FRAMEWORKS, express_path, generate_handler
+from .ts.handlers import FRAMEWORKS, IMPORTED_NAMES, express_path, generate_handler
 from .ts.imports import merge_imports
 from .ts.schemas import TypeEmitter, ZodEmitter
 from .ts.style import TsStyle, style_for
@@ -212,7 +212,7 @@ class SpecGenerator:
         style = style_for(self.ctx, file)
         facts = _file_facts(self.parsers, rel, text)
         existing = {k: v for k, v in self.existing_exports(file).items() if k not in facts.declared}
-        types = TypeEmitter(self.registry, style, existing)
+        types = TypeEmitter(self.registry, style, existing, reserved=IMPORTED_NAMES)
         zod = ZodEmitter(self.registry, style, existing, types)
         emitted = Emitted()
         route = None
@@ -273,7 +273,12 @@ class SpecGenerator:
                     )
             if op.body and op.body.content:
                 media = next((m for m in op.body.content if "json" in m), next(iter(op.body.content)))
-                parts.append(f"export const {camel(op.id)}BodySchema = {zod.ref(op.body.content[media])}{style.end}")
+                value = zod.ref(op.body.content[media])
+                name = f"{camel(op.id)}BodySchema"
+                if value != name:  # else the body's component schema already has the name
+                    while name in zod.decls.code:
+                        name = name.removesuffix("Schema") + "InputSchema"
+                    parts.append(f"export const {name} = {value}{style.end}")
             if not parts:
                 raise GenerationError(f"{op.id} has no parameters or body to validate")
             emitted.code = "\n\n".join(parts)

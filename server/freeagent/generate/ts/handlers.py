@@ -26,6 +26,11 @@ from .schemas import TypeEmitter, ZodEmitter
 from .style import TsStyle
 
 FRAMEWORKS = ("express", "fastify", "hono", "next")
+# what a generated handler file imports by name: no schema may be declared under one of them
+IMPORTED_NAMES = frozenset(
+    {"Router", "RequestHandler", "Request", "Response", "NextFunction", "FastifyInstance", "FastifyReply"}
+    | {"FastifyRequest", "Hono", "Context", "NextRequest", "NextResponse", "z"}
+)
 
 
 def express_path(path: str) -> str:

@@ -60,7 +60,15 @@ class Declarations:
 class SchemaEmitter:
     """Walks schema nodes; subclasses say how each shape is written."""
 
-    def __init__(self, registry: Registry, style: TsStyle, existing: dict[str, str] | None = None):
+    def __init__(
+        self,
+        registry: Registry,
+        style: TsStyle,
+        existing: dict[str, str] | None = None,
+        reserved: frozenset[str] | set[str] = frozenset(),
+    ):
+        """``reserved``: names the file imports (a framework's ``Context``): a schema so named is
+        declared under another."""
         self.registry = registry
         self.style = style
         self.existing = existing or {}  # exported name -> module specifier (reuse instead of redefine)
@@ -69,7 +77,7 @@ class SchemaEmitter:
         self.recursive: set[str] = set()
         self.inline_stack: set[tuple] = set()
         self.names: dict[tuple, str] = {}  # (document, pointer) of a named schema -> its name
-        self.taken: dict[str, tuple] = {}  # type name -> the schema that has it
+        self.taken: dict[str, tuple] = {name: ("imported",) for name in reserved}  # type name -> its schema
 
     def schema_name(self, node: Node) -> str | None:
         """The name a schema is declared under: a component's name; for a schema reached by
