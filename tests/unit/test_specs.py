@@ -270,3 +270,27 @@ def test_schemas_named_by_their_file_key_and_cycles_through_them_end():
     assert "children?: NodeModel[]" in types.decls.code["NodeModel"].replace(";", "")
     zod = ZodEmitter(registry, TsStyle(), types=types)
     assert zod.ref(node) == "nodeSchema" and "z.lazy(() => nodeSchema)" in zod.decls.code["nodeSchema"]
+
+
+def test_errors_inside_a_schema_point_at_the_node_not_at_line_one(tmp_path):
+    """3.1 schemas are checked against their meta-schema one by one, which reports paths inside
+    the schema only ('properties/name/minLength'); the finding must still land on that line."""
+    path = tmp_path / "openapi.yaml"
+    path.write_text(
+        "openapi: 3.1.0\n"
+        "info: {title: t, version: '1'}\n"
+        "paths: {}\n"
+        "components:\n"
+        "  schemas:\n"
+        "    Pet:\n"
+        "      type: object\n"
+        "      properties:\n"
+        "        name:\n"
+        "          type: string\n"
+        "          minLength: three\n"  # line 11: not a number
+    )
+    registry = Registry()
+    registry.load([path])
+    findings = registry.validate(path)
+    assert [(f.range.line + 1, f.range.character + 1) for f in findings] == [(11, 11)], [f.message for f in findings]
+    assert "components/schemas/Pet/properties/name/minLength" in findings[0].message

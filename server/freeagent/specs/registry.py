@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 
 from ..findings import CODE_BAD_REF, CODE_BAD_SPEC, CODE_INVALID_SPEC, Finding, Range, Severity
 from ..paths import is_inside
-from .loader import SpecDocument, escape_pointer, load_document, looks_like_openapi
+from .loader import SpecDocument, escape_pointer, load_document, looks_like_openapi, unescape_pointer
 from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids, normalise_id
 
 Reader = Callable[[Path], "str | None"]
@@ -413,12 +413,18 @@ class Registry:
         validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
         findings: list[Finding] = []
         referenced_operations: set[str] = set()
+        suffixes = _Suffixes(doc)
         try:
             schema = SchemaPath.from_dict(doc.data, base_uri=doc.path.as_uri(), handlers=_Retrieval(self))
             validator = validator_cls(schema)
             for error in validator.iter_errors():
                 parts = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
                 pointer = "".join(f"/{escape_pointer(str(p))}" for p in parts)
+                if parts and not _exists(doc, pointer):
+                    # the path is relative to a schema the validator checked on its own: find it
+                    found = suffixes.find(parts, getattr(error, "instance", None))
+                    if found is not None:
+                        pointer, parts = found, [unescape_pointer(t) for t in found.split("/")[1:]]
                 line, col = doc.position(pointer)
                 where = "/".join(str(p) for p in parts) or "(document)"
                 message = str(getattr(error, "message", error)).split("\n", 1)[0]
@@ -461,6 +467,42 @@ class Registry:
                     )
                 )
         return findings
+
+
+def _exists(doc: SpecDocument, pointer: str) -> bool:
+    try:
+        doc.get(pointer)
+    except (KeyError, IndexError, ValueError):
+        return False
+    return True
+
+
+class _Suffixes:
+    """Where in a document a path *relative to some schema* is: the schema validator reports the
+    errors it finds inside a schema (its meta-schema check) by their path in that schema only.
+    Indexed by last token on the first question (one walk of the document)."""
+
+    def __init__(self, doc: SpecDocument) -> None:
+        self.doc = doc
+        self.by_last: dict[str, list[tuple[tuple[str, ...], object]]] | None = None
+
+    def find(self, parts: list, instance: object) -> str | None:
+        if self.by_last is None:
+            self.by_last = {}
+            stack: list[tuple[tuple[str, ...], object]] = [((), self.doc.data)]
+            while stack:
+                tokens, value = stack.pop()
+                if tokens:
+                    self.by_last.setdefault(tokens[-1], []).append((tokens, value))
+                if isinstance(value, dict):
+                    stack.extend(((*tokens, str(k)), v) for k, v in value.items())
+                elif isinstance(value, list):
+                    stack.extend(((*tokens, str(i)), v) for i, v in enumerate(value))
+        tail = tuple(str(p) for p in parts)
+        matches = [t for t, v in self.by_last.get(tail[-1], []) if t[-len(tail) :] == tail and v == instance]
+        if not matches:
+            return None
+        return "".join(f"/{escape_pointer(t)}" for t in min(matches))
 
 
 def _is_operation_ref(doc: SpecDocument, parts: list) -> bool:
