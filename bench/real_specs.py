@@ -162,6 +162,8 @@ def run_document(corpus: Path, entry: dict, sample: int, seed: int, work: Path) 
             row.reasons[f"self-check {target}: {short(result.findings[0].message)}"] += 1
             continue
         file.write_text(apply_edits(text, result.edits[str(file)]))
+        for created in result.creates:  # the package's credential checks (src/auth.ts), once
+            Path(created).write_text(apply_edits("", result.edits[created]))
         written[kind].append(file)
         row.files += 1
     for kind, files in written.items():

@@ -250,7 +250,10 @@ def generate(
     else:
         result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url)
     if write and file is not None and result.edits.get(str(path)):
+        created = _create_files(engine.root, result)  # first: a file that appeared meanwhile stops it all
         _write_whole(path, apply_edits(text, result.edits[str(path)]))
+        for new in created:
+            click.echo(f"// created {engine.context.rel(new)}", err=True)
     if as_json:
         data = result.to_json(engine.root)
         data["confidence"] = confidence
@@ -264,6 +267,26 @@ def generate(
         click.echo(f"check: {f.code} {f.message}", err=True)
     if result.findings or not result.edits:
         sys.exit(1)
+
+
+def _create_files(root: Path, result) -> list[Path]:
+    """Create the files a generation's edits create (a handler's credential-check module): inside
+    the workspace, never over an existing file (then nothing is written, and it says so)."""
+    from .edits import apply_edits
+    from .paths import PathError, inside
+
+    made: list[Path] = []
+    try:
+        for name in result.creates:
+            target = inside(name, root, "a file to create")
+            with open(target, "x", encoding="utf-8") as out:  # "x": refuses an existing file
+                out.write(apply_edits("", result.edits[name]))
+            made.append(target)
+    except (FileExistsError, PathError) as exc:
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise click.UsageError(f"nothing was written: {exc}") from None
+    return made
 
 
 def _write_whole(path: Path, text: str) -> None:

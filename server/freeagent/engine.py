@@ -286,7 +286,9 @@ class FolderEngine:
     def match(self, task: str) -> Match:
         return self.matcher.match(task)
 
-    def generator(self):
+    def generator(self, create_files: bool = True):
+        """The spec-first generator; ``create_files``: whether its edits may create a file (the
+        client can apply that) — else what would go into a new module goes into the file."""
         from .generate.spec_first import SpecGenerator
 
-        return SpecGenerator(self.context, self.registry)
+        return SpecGenerator(self.context, self.registry, create_files=create_files)

@@ -75,6 +75,9 @@ def generate_all(
                 continue
             assert result.findings == [], f"{target} {op.id}: {[f.message for f in result.findings]}"
             file.write_text(apply_edits(text, result.edits[str(file)]))
+            for created in result.creates:  # the package's credential checks, the first time
+                assert not Path(created).exists(), f"{created} would be overwritten"
+                Path(created).write_text(apply_edits("", result.edits[created]))
             count += 1
     return count
 
@@ -265,6 +268,7 @@ def test_generate_all_missing_into_existing_files(tmp_path):
     """The source action's output: every missing handler into the example's tasks router and
     every missing client into its API client file, on top of their existing code."""
     ws = copy_workspace(EXAMPLE, tmp_path)
+    (ws / "src" / "auth.ts").unlink()  # generate_all creates the credential checks once
     generator, registry = spec_generator(ws)
     for rel, target in (("src/routes/tasks.ts", "handler"), ("src/api/client.ts", "client")):
         path = ws / rel
@@ -278,6 +282,9 @@ def test_generate_all_missing_into_existing_files(tmp_path):
         result = generator.generate_all(target, path, text, registry.operations)
         assert result.findings == []
         path.write_text(apply_edits(text, result.edits[str(path)]))
+        if target == "handler":  # every secured handler checks credentials through one new module
+            assert result.creates == [str(ws / "src" / "auth.ts")]
+            (ws / "src" / "auth.ts").write_text(apply_edits("", result.edits[result.creates[0]]))
         assert generator.missing(target, path, path.read_text(), registry.operations) == []
     run_tsc(ws, 7, ["src/**/*.ts"])
 

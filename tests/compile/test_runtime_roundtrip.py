@@ -35,14 +35,14 @@ const server = app.listen(0, '127.0.0.1', async () => {
   const baseUrl = `http://127.0.0.1:${port}/api/v1`;
   const taskId = '0b7e3c36-8f8e-4c45-9a1e-2f6f3b5e8a11';
   const results: Record<string, unknown> = {};
-  results.created = await createComment({ taskId }, { author: 'ada@example.com', body: 'Looks good' }, { baseUrl, token: 't' });
-  results.listed = await listComments({ taskId, limit: 10, cursor: 'abc' }, { baseUrl, token: 't' });
-  await deleteComment({ commentId: taskId }, { baseUrl, token: 't' });
+  results.created = await createComment({ taskId }, { author: 'ada@example.com', body: 'Looks good' }, { baseUrl, token: 'test-token' });
+  results.listed = await listComments({ taskId, limit: 10, cursor: 'abc' }, { baseUrl, token: 'test-token' });
+  await deleteComment({ commentId: taskId }, { baseUrl, token: 'test-token' });
   results.deleted = 'ok';
   for (const [name, call] of [
-    ['badBody', () => createComment({ taskId }, { author: 'not-an-email', body: '' } as never, { baseUrl, token: 't' })],
-    ['badPath', () => listComments({ taskId: 'nope' }, { baseUrl, token: 't' })],
-    ['badQuery', () => listComments({ taskId, limit: 1000 }, { baseUrl, token: 't' })],
+    ['badBody', () => createComment({ taskId }, { author: 'not-an-email', body: '' } as never, { baseUrl, token: 'test-token' })],
+    ['badPath', () => listComments({ taskId: 'nope' }, { baseUrl, token: 'test-token' })],
+    ['badQuery', () => listComments({ taskId, limit: 1000 }, { baseUrl, token: 'test-token' })],
     ['noToken', () => listComments({ taskId }, { baseUrl })],
   ] as const) {
     try {
@@ -57,9 +57,21 @@ const server = app.listen(0, '127.0.0.1', async () => {
       }
     }
   }
-  const raw = await fetch(`${baseUrl}/tasks/${taskId}/comments`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"author":"a@b.co","body":"x","extra":1}' });
+  const raw = await fetch(`${baseUrl}/tasks/${taskId}/comments`, { method: 'POST', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' }, body: '{"author":"a@b.co","body":"x","extra":1}' });
   results.rawContentType = raw.headers.get('content-type');
   results.rawStatus = raw.status;
+  // credentials: the project's verifyBearer decides, not the look of the header (ignored_auth)
+  const list = `${baseUrl}/tasks/${taskId}/comments`;
+  const status = async (authorization?: string) => {
+    const response = await fetch(list, { headers: authorization ? { authorization } : {} });
+    return { status: response.status, challenge: response.headers.get('www-authenticate') };
+  };
+  results.auth = {
+    none: await status(),
+    wrong: await status('Bearer not-a-known-token'),
+    empty: await status('Bearer '),
+    lowercase: await status('bearer test-token'),
+  };
   console.log(JSON.stringify(results));
   server.close();
 });
@@ -133,6 +145,10 @@ def test_generated_express_and_client_round_trip(tmp_path):
     assert any(e["path"].startswith("body.author") for e in results["badBody"]["body"]["errors"])
     assert any(e["path"] == "query.limit" for e in results["badQuery"]["body"]["errors"])
     assert results["noToken"]["status"] == 401
+    auth = results["auth"]
+    for case in ("none", "wrong", "empty"):  # a Bearer-shaped header with an unknown token gets nowhere
+        assert auth[case] == {"status": 401, "challenge": "Bearer"}, (case, auth[case])
+    assert auth["lowercase"]["status"] == 200  # the scheme name is case-insensitive (RFC 9110)
     # unknown body fields are rejected where the spec says additionalProperties: false
     assert results["rawStatus"] == 400 and results["rawContentType"].startswith("application/problem+json")
 

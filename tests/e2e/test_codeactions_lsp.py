@@ -215,3 +215,42 @@ async def test_quick_fix_for_an_unknown_api_path_clears_the_diagnostic(client, t
     await wait_until(
         lambda: uri in client.diagnostics and not [d for d in client.diagnostics[uri] if d.source == "freeagent"]
     )
+
+
+async def _resolve_handler_without_auth_module(client, tmp_path, capabilities):
+    root = copy_fixture(EXAMPLE, tmp_path)
+    (root / "src" / "auth.ts").unlink()  # a project without credential checks yet
+    await client.initialize_session(types.InitializeParams(capabilities=capabilities, workspace_folders=[folder(root)]))
+    path = root / "src/routes/tasks.ts"
+    text = path.read_text()
+    uri = open_document(client, path, text)
+    line = next(i for i, ln in enumerate(text.split("\n")) if "TODO: list comments for a task" in ln)
+    actions = await client.text_document_code_action_async(at_line(uri, line))
+    resolved = await client.code_action_resolve_async(actions[0])
+    return root, uri, text, resolved.edit
+
+
+async def test_a_secured_handler_creates_the_credential_checks_once(client, tmp_path):
+    root, uri, text, edit = await _resolve_handler_without_auth_module(
+        client, tmp_path, client_capabilities("visual-studio-code")
+    )
+    create, fill, change = edit.document_changes
+    auth_uri = (root / "src" / "auth.ts").as_uri()
+    assert isinstance(create, types.CreateFile) and create.uri == auth_uri
+    assert create.options is not None and not create.options.overwrite and not create.options.ignore_if_exists
+    assert fill.text_document.uri == auth_uri and "export async function verifyBearer" in fill.edits[0].new_text
+    assert "return false;" in fill.edits[0].new_text  # fails closed until the project implements it
+    assert change.text_document.uri == uri and change.text_document.version == 1
+    new = apply(text, types.WorkspaceEdit(document_changes=[change]))
+    assert "import { checkBearer } from '../auth.js';" in new
+    assert "if (!(await checkBearer(req.headers['authorization']))) {" in new
+    assert "res.setHeader('WWW-Authenticate', 'Bearer');" in new
+
+
+async def test_without_file_creation_the_checks_go_into_the_file(client, tmp_path):
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.workspace.workspace_edit.resource_operations = []
+    _root, _uri, text, edit = await _resolve_handler_without_auth_module(client, tmp_path, capabilities)
+    new = apply(text, edit)  # one document change only
+    assert "export async function verifyBearer(_token: string): Promise<boolean> {" in new
+    assert "from '../auth.js'" not in new and "await checkBearer(" in new

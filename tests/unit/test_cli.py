@@ -121,6 +121,7 @@ def test_specs_lists_the_bundled_operations_as_json():
 
 def test_generate_json_contract_and_write(tmp_path):
     ws = copy_fixture(EXAMPLE, tmp_path)
+    (ws / "src/auth.ts").unlink()  # the example has its credential checks; a new project does not
     target = ws / "src/routes/tasks.ts"
     before = target.read_text()
     result = CliRunner().invoke(
@@ -132,13 +133,24 @@ def test_generate_json_contract_and_write(tmp_path):
         assert key in data
     assert data["source"] == "spec" and data["operation"] == "listComments" and data["model"] is None
     assert data["attempts"] == 1 and data["cost_usd"] == 0.0 and data["findings"] == []
-    assert list(data["edits"]) == ["src/routes/tasks.ts"]
-    assert target.read_text() == before  # --json alone writes nothing
+    # listComments is secured: its handler checks credentials through src/auth.ts, created once
+    assert list(data["edits"]) == ["src/routes/tasks.ts", "src/auth.ts"] and data["creates"] == ["src/auth.ts"]
+    assert target.read_text() == before and not (ws / "src/auth.ts").exists()  # --json alone writes nothing
     result = CliRunner().invoke(
         main, ["generate", "list comments for a task", "--workspace", str(ws), "--file", str(target), "--write"]
     )
     assert result.exit_code == 0
     assert "TODO: list comments" not in target.read_text() and "listCommentsImpl" in target.read_text()
+    assert "export async function verifyBearer" in (ws / "src/auth.ts").read_text()
+    assert "created src/auth.ts" in result.stderr
+    # a second handler reuses the module; a module that appeared meanwhile is never overwritten
+    again = ws / "src/routes/more.ts"
+    again.write_text(
+        "import { Router } from 'express';\n\nexport const router = Router();\n// TODO: create a comment\n"
+    )
+    args = ["generate", "create a comment", "--workspace", str(ws), "--file", str(again), "--json"]
+    data = json.loads(CliRunner().invoke(main, args).stdout)
+    assert data["creates"] == [] and "from '../auth.js'" in data["code"] + json.dumps(data["edits"])
 
 
 def test_generate_by_operation_and_uncovered_task(monkeypatch):

@@ -172,3 +172,19 @@ async def test_a_response_with_fields_of_the_wrong_type_is_a_provider_error_or_a
             return
         assert completion.text == "x = 1" and completion.model == ""
         assert completion.stop_reason in (None, "end_turn", "stop")
+
+
+@pytest.mark.parametrize("provider, status", [("anthropic", 200), ("openai", 200), ("ollama", 200), ("ollama", 413)])
+async def test_a_response_nested_past_the_recursion_limit_is_a_provider_error(provider, status):
+    """The provider-responses fuzz target: '[[[[…' 5,000 deep raised RecursionError through the SDKs."""
+    from freeagent.providers import make_provider
+    from freeagent.providers.base import Message, ProviderError, ProviderOptions, Request
+    from freeagent.providers.retry import generate_with_retries
+    from tests.fakes.llm_server import FakeLLMServer, Reply
+
+    with FakeLLMServer() as server:
+        server.respond_with(lambda path, _: Reply(raw="[" * 5000, status=status))
+        url = server.url + ("/v1" if provider == "openai" else "")
+        llm = make_provider(ProviderOptions(provider, "m", base_url=url, api_key="k", timeout_s=5))
+        with pytest.raises(ProviderError):
+            await generate_with_retries(llm, Request("s", (Message("user", "u"),)), max_retries=0)

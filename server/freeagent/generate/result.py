@@ -31,6 +31,7 @@ class Generation:
     title: str = ""
     history: list[dict] = field(default_factory=list)  # LLM: every attempt's model, tokens, cost, findings
     prompt_tokens: int | None = None
+    creates: list[str] = field(default_factory=list)  # files the edits create (not there yet)
 
     def to_json(self, workspace: Path | None = None) -> dict:
         def rel(p: str) -> str:
@@ -51,6 +52,7 @@ class Generation:
             "title": self.title,
             "history": self.history,
             "prompt_tokens": self.prompt_tokens,
+            "creates": [rel(f) for f in self.creates],
         }
 
 

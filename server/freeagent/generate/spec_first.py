@@ -26,6 +26,7 @@ from ..specs.registry import RefError, Registry
 from .check import check_client, check_handler, check_python
 from .naming import property_key
 from .result import Generation
+from .ts import auth
 from .ts.client import Emitted, body_type, generate_client, params_type, response_types
 from .ts.handlers import FRAMEWORKS, IMPORTED_NAMES, express_path, generate_handler
 from .ts.imports import merge_imports
@@ -130,10 +131,12 @@ def _generated(
 
 
 class SpecGenerator:
-    def __init__(self, ctx: WorkspaceContext, registry: Registry):
+    def __init__(self, ctx: WorkspaceContext, registry: Registry, create_files: bool = True):
         self.ctx = ctx
+        self.create_files = create_files
         self.registry = registry
         self.parsers = ctx.index.parsers
+        self._pending_auth: dict[Path, Path] = {}  # folder -> auth module a generate_all run creates
 
     def http_client(self, file: Path) -> str:
         """fetch, or axios/ky when the file's package declares it and the project uses it."""
@@ -211,6 +214,7 @@ class SpecGenerator:
             )
         style = style_for(self.ctx, file)
         facts = _file_facts(self.parsers, rel, text)
+        other_edits: dict[str, list[TextEdit]] = {}  # files besides ``file`` (created: the auth module)
         existing = {k: v for k, v in self.existing_exports(file).items() if k not in facts.declared}
         types = TypeEmitter(self.registry, style, existing, reserved=IMPORTED_NAMES)
         zod = ZodEmitter(self.registry, style, existing, types)
@@ -304,7 +308,19 @@ class SpecGenerator:
                 if op.method in facts.declared:
                     raise GenerationError(f"{rel} already exports {op.method}")
             prefix = mount_prefix(facts.routes, self.registry.operations) if app else ""
-            emitted = generate_handler(op, framework, types, zod, style, facts.declared, app, prefix)
+            alternatives = auth.requirements(op)
+            if alternatives == []:
+                kinds = sorted({s.type + (f" {s.scheme}" if s.scheme else "") for alt in op.security for s in alt})
+                raise GenerationError(
+                    f"{op.label} is secured by {', '.join(kinds)}, which a generated handler cannot check "
+                    "(it checks bearer/OAuth2/OpenID Connect tokens, HTTP basic and API keys)"
+                )
+            auth_module = None
+            if alternatives:
+                auth_module, other_edits = self.auth_module(file, style, auth.imports_used(alternatives))
+            emitted = generate_handler(op, framework, types, zod, style, facts.declared, app, prefix, auth_module)
+            if alternatives and auth_module is None and "verifyBearer" not in facts.declared:
+                emitted.declarations = {"verifyBearer": auth.module_text(style).rstrip("\n"), **emitted.declarations}
             if app:
                 route = express_path(op.path)
                 route = (route[len(prefix) :] or "/") if prefix and route.startswith(prefix) else route
@@ -335,7 +351,44 @@ class SpecGenerator:
         edits = self._placement(text, body, marker_line, rel) + merge_imports(
             text, imports, style, rel.endswith("x"), self.parsers
         )
-        return _generated(op, target, file, body, edits, findings, started)
+        result = _generated(op, target, file, body, edits, findings, started)
+        for other, changes in other_edits.items():
+            result.edits[other] = changes
+            result.creates.append(other)
+        return result
+
+    def auth_module(self, file: Path, style: TsStyle, names: list[str]) -> tuple[str | None, dict[str, list[TextEdit]]]:
+        """The specifier of the package's credential-check module (:mod:`.ts.auth`) for ``file``,
+        and the edits that create it when the package has none yet (src/auth.ts, or next to the
+        file without a src/; another name when the project has its own auth.ts)."""
+        existing = self.existing_exports(file)
+        if all(n in existing for n in names) and len({existing[n] for n in names}) == 1:
+            return existing[names[0]], {}
+        package = self.ctx.nearest_package(file)
+        base = package.path.parent if package is not None else self.ctx.root
+        folder = base / "src" if (base / "src").is_dir() else file.parent
+        path = self._pending_auth.get(folder)  # generate_all: an earlier operation of the run creates it
+        create = False
+        if path is None:
+            for stem in ("auth", "credentials", "freeagent-auth"):
+                candidate = folder / f"{stem}.ts"
+                current = self.ctx.read(candidate) if candidate.exists() else None
+                if current is None:
+                    path, create = candidate, True
+                    break
+                if all(re.search(rf"export\s+(?:async\s+)?function\s+{n}\b", current) for n in names):
+                    path = candidate  # ours, written earlier (the index may not have seen it yet)
+                    break
+            else:
+                raise GenerationError(
+                    f"{folder} has auth.ts, credentials.ts and freeagent-auth.ts, none with the credential "
+                    f"checks a handler needs ({', '.join(names)}); export them from one of them"
+                )
+        if create and not self.create_files:
+            return None, {}  # the checks go into the handler's own file
+        spec = posixpath.relpath(self.ctx.rel(path)[: -len(".ts")], posixpath.dirname(self.ctx.rel(file)) or ".")
+        spec = (spec if spec.startswith(".") else "./" + spec) + style.relative_extension
+        return spec, ({str(path): [TextEdit(0, 0, 0, 0, auth.module_text(style))]} if create else {})
 
     def missing(self, target: str, file: Path, text: str, operations: list[Operation]) -> list[Operation]:
         """Operations that have no `target` in the file yet (no route / no client function)."""
@@ -363,16 +416,26 @@ class SpecGenerator:
         current = text
         findings: list[Finding] = []
         done = []
-        for op in self.missing(target, file, text, operations):
-            result = self.generate(op, target, file, current, None)
-            findings += result.findings
-            current = apply_edits(current, result.edits[str(file)])
-            done.append(op.id)
+        others: dict[str, list[TextEdit]] = {}
+        creates: list[str] = []
+        try:
+            for op in self.missing(target, file, text, operations):
+                result = self.generate(op, target, file, current, None)
+                findings += result.findings
+                current = apply_edits(current, result.edits[str(file)])
+                done.append(op.id)
+                for created in result.creates:  # the auth module: once, for every handler of the run
+                    self._pending_auth[Path(created).parent] = Path(created)
+                    others[created] = result.edits[created]
+                    creates.append(created)
+        finally:
+            self._pending_auth.clear()
         lines = text.split("\n")
         edit = TextEdit(0, 0, len(lines) - 1, len(lines[-1]), current)
         return Generation(
             code=current,
-            edits={str(file): [edit]},
+            edits={str(file): [edit], **others},
+            creates=creates,
             source="spec",
             operation=None,
             target=target,

@@ -192,7 +192,7 @@ async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAc
         # the document moved on since the list was computed: find the marker again
         line = find_task_near(text, data.get("task") or "", line, folder.settings.markers)
     engine = folder.engine
-    generator = engine.generator()
+    generator = engine.generator(create_files=ls.can_create_files())
     if data.get("all"):
         result = await ls.in_worker(generator.generate_all, data["all"], path, text, engine.offered_operations())
     else:
@@ -200,7 +200,8 @@ async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAc
         if op is None:
             return action
         result = await ls.in_worker(generator.generate, op, data.get("target", "client"), path, text, line)
-    action.edit = versioned_edit(uri, doc.version, result.edits.get(str(path), []))
+    creates = {f: result.edits[f] for f in result.creates}
+    action.edit = versioned_edit(uri, doc.version, result.edits.get(str(path), []), creates)
     if result.findings:
         action.title += " (check failed: " + "; ".join(f.message for f in result.findings[:2]) + ")"
     return action

@@ -63,16 +63,31 @@ def to_text_edit(edit: TextEdit | dict) -> types.TextEdit:
     )
 
 
-def versioned_edit(uri: str, version: int | None, edits: list[TextEdit]) -> types.WorkspaceEdit:
-    """Edits of one document, valid only at ``version`` (a client refuses them if it moved on)."""
-    return types.WorkspaceEdit(
-        document_changes=[
+def versioned_edit(
+    uri: str, version: int | None, edits: list[TextEdit], creates: dict[str, list[TextEdit]] | None = None
+) -> types.WorkspaceEdit:
+    """Edits of one document, valid only at ``version`` (a client refuses them if it moved on),
+    after creating the files in ``creates`` (path -> the edits that fill it). A file to create
+    that exists by then makes the client refuse the whole edit — nothing is half applied."""
+    changes: list = []
+    for path, fill in (creates or {}).items():
+        new = path_to_uri(path)
+        changes.append(
+            types.CreateFile(uri=new, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False))
+        )
+        changes.append(
             types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                edits=[to_text_edit(e) for e in edits],
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new, version=None),
+                edits=[to_text_edit(e) for e in fill],
             )
-        ]
+        )
+    changes.append(
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+            edits=[to_text_edit(e) for e in edits],
+        )
     )
+    return types.WorkspaceEdit(document_changes=changes)
 
 
 def uri_to_path(uri: str) -> Path | None:

@@ -153,6 +153,14 @@ class FreeAgentServer(LanguageServer):
         path = uri_to_path(uri) if uri else None
         return path, self.folder_for(path) if path is not None else None
 
+    def can_create_files(self) -> bool:
+        """Whether the client applies workspace edits that create files (a generated handler's
+        credential-check module); without it that module's code goes into the file itself."""
+        ws = self.client_capabilities.workspace
+        edit = ws.workspace_edit if ws is not None else None
+        operations = (edit.resource_operations or []) if edit is not None else []
+        return bool(edit is not None and edit.document_changes and types.ResourceOperationKind.Create in operations)
+
     def owning_folder(self, uri: str | None) -> tuple[Path, Folder]:
         """The path of a request's document and its folder, or an LSP error (invalid params) when
         no workspace folder holds it: nothing is read or edited outside the workspace (symlinks

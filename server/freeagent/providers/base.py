@@ -228,6 +228,11 @@ def api_key(options: ProviderOptions, variable: str, setting: str, provider: str
     return key
 
 
+# what reading a body that is not the response it should be raises (JSON nested past Python's
+# recursion limit included: a fuzzed provider response found that one)
+MALFORMED: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+
+
 def sdk_error(sdk, exc: BaseException, provider: str, timeout_s: float) -> ProviderError | None:
     """An Anthropic/OpenAI SDK exception as a ProviderError (the two SDKs share one exception
     hierarchy); None for anything else, which the caller re-raises."""
@@ -243,7 +248,7 @@ def sdk_error(sdk, exc: BaseException, provider: str, timeout_s: float) -> Provi
         return ProviderError("timeout", f"no answer within {timeout_s:g} s", provider)
     if isinstance(exc, sdk.APIConnectionError):
         return ProviderError("connection", f"cannot reach the API: {exc}", provider)
-    if isinstance(exc, (sdk.APIResponseValidationError, ValueError, KeyError, TypeError, AttributeError)):
+    if isinstance(exc, (sdk.APIResponseValidationError, *MALFORMED)):
         return ProviderError("bad_response", f"malformed response: {exc}", provider)  # a body the SDK could not read
     return None
 

@@ -10,7 +10,18 @@ Host: the setting, else ``OLLAMA_HOST`` (which the SDK reads), else 127.0.0.1:11
 
 from __future__ import annotations
 
-from .base import Completion, OnText, ProviderError, ProviderOptions, Request, Stopwatch, Usage, emit, kind_for_status
+from .base import (
+    MALFORMED,
+    Completion,
+    OnText,
+    ProviderError,
+    ProviderOptions,
+    Request,
+    Stopwatch,
+    Usage,
+    emit,
+    kind_for_status,
+)
 
 
 class OllamaProvider:
@@ -72,7 +83,7 @@ class OllamaProvider:
             raise ProviderError("timeout", f"no answer within {self.options.timeout_s:g} s", self.name) from None
         except self._httpx.TransportError as exc:
             raise ProviderError("connection", f"connection to Ollama failed: {exc}", self.name) from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON or schema the SDK could not read
+        except MALFORMED as exc:  # JSON or schema the SDK could not read
             raise ProviderError("bad_response", f"malformed response: {exc}", self.name) from None
 
     def _host(self) -> str:

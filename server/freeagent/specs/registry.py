@@ -45,6 +45,7 @@ class Registry:
         self.by_id: dict[str, Operation] = {}
         self.problems: dict[str, list[Finding]] = {}  # file -> findings
         self._ids: dict[Path, dict] = {}  # document -> its schemas' $id and $anchor (see _identified)
+        self._root_paths: list[Path] = []  # the documents load() was given
         self.load_seconds = 0.0
 
     # ------------------------------------------------------------------ documents
@@ -165,8 +166,11 @@ class Registry:
         return cache[keyword]
 
     def may_read(self, path: Path) -> bool:
-        """Whether a ``$ref`` may lead to the (resolved) ``path``."""
-        return self.allowed is None or any(is_inside(path, root) for root in self.allowed)
+        """Whether a ``$ref`` may lead to the (resolved) ``path``: inside an allowed folder, or
+        inside the folder of a root document the caller chose to load (a configured spec path)."""
+        if self.allowed is None:
+            return True
+        return any(is_inside(path, root) for root in (*self.allowed, *(r.parent for r in self._root_paths)))
 
     # ------------------------------------------------------------------ loading
 
@@ -177,6 +181,7 @@ class Registry:
         self.problems.clear()
         self._ids.clear()
         self.roots = []
+        self._root_paths = sorted({p.resolve() for p in paths})
         operations: list[Operation] = []
         for path in sorted({p.resolve() for p in paths}):
             doc = self.document(path)
