@@ -88,7 +88,9 @@ def _zod_keys(declaration: str) -> tuple[set[str], set[str]]:
         if not m:
             continue
         keys.add(m.group(2))
-        if m.group(3).strip().endswith(".optional()"):
+        value = m.group(3).strip()
+        # a key with a default may be left out of the request as an optional one may
+        if value.endswith(".optional()") or re.search(r"\.default\((?:[^()]|\([^()]*\))*\)$", value):
             optional.add(m.group(2))
     return keys, optional
 

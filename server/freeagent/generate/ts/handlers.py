@@ -23,7 +23,7 @@ from ...specs.model import Operation, Parameter
 from ..naming import camel, pascal, property_key
 from . import auth
 from .client import Emitted, body_type, response_types
-from .schemas import TypeEmitter, ZodEmitter
+from .schemas import TypeEmitter, ZodEmitter, default_literal
 from .style import TsStyle
 
 FRAMEWORKS = ("express", "fastify", "hono", "next")
@@ -52,7 +52,8 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
     elif "array" in types:
         expr = f"z.preprocess((value) => (Array.isArray(value) ? value : [value]), {expr})"
     if not p.required:
-        expr += ".optional()"
+        default = default_literal(schema, st) if not ({"boolean", "array"} & set(types)) else None
+        expr += f".default({default})" if default is not None else ".optional()"
     return expr
 
 

@@ -213,6 +213,24 @@ def _one_object_literal(body: str) -> bool:
     return depth == 0
 
 
+def default_literal(schema: object, st: TsStyle) -> str | None:
+    """The JS literal of a schema's ``default`` when it is a scalar of the schema's own type (a
+    default that contradicts its schema is left out rather than trusted)."""
+    if not isinstance(schema, dict) or "default" not in schema:
+        return None
+    value, types = schema["default"], _types(schema)
+    fits = (
+        (isinstance(value, str) and "string" in types and schema.get("format") != "binary")
+        or (isinstance(value, bool) and "boolean" in types)
+        or (isinstance(value, int) and not isinstance(value, bool) and ({"integer", "number"} & set(types)))
+        or (isinstance(value, float) and "number" in types)
+    )
+    enum = schema.get("enum")
+    if fits and isinstance(enum, list) and value not in enum:
+        return None
+    return st.lit(value) if fits else None
+
+
 def _paren(t: str) -> str:
     return f"({t})" if (" | " in t or " & " in t) else t
 
@@ -330,7 +348,8 @@ class ZodEmitter(SchemaEmitter):
         for name, child in props.items():
             e = self.ref(child)
             if name not in required:
-                e += ".optional()"
+                default = default_literal(child.value, st)
+                e += f".default({default})" if default is not None else ".optional()"
             entries.append(f"{property_key(name, st.quote)}: {e}")
         if not entries:
             base = "z.object({})"
@@ -408,7 +427,8 @@ class ZodEmitter(SchemaEmitter):
         if "allOf" in v:
             flat = self.flatten_all_of(node)
             return flat is not None and prop in flat[0]
-        return prop in (v.get("properties") or {}) and not _nullable(v)
+        counted = "minProperties" in v or "maxProperties" in v  # refined: no longer a z.object
+        return prop in (v.get("properties") or {}) and not _nullable(v) and not counted
 
     def _typed(self, node: Node, v: dict, t: str) -> str:
         st = self.style
@@ -456,13 +476,23 @@ class ZodEmitter(SchemaEmitter):
             props = {k: c for k in (v.get("properties") or {}) if (c := self.child(node, "properties", k)) is not None}
             extra_raw = v.get("additionalProperties")
             if not props and isinstance(extra_raw, dict):
-                return f"z.record(z.string(), {self.ref(self.child(node, 'additionalProperties'))})"
+                return f"z.record(z.string(), {self.ref(self.child(node, 'additionalProperties'))})" + self._counts(v)
             if not props and "properties" not in v and extra_raw is not False:
-                return "z.record(z.string(), z.unknown())"
+                return "z.record(z.string(), z.unknown())" + self._counts(v)
             extra = None
             if isinstance(extra_raw, dict):
                 extra = self.ref(self.child(node, "additionalProperties"))
             elif extra_raw is True:
                 extra = "z.unknown()"
-            return self.object_expr(props, set(v.get("required") or []), extra_raw is False, extra)
+            return self.object_expr(props, set(v.get("required") or []), extra_raw is False, extra) + self._counts(v)
         return "z.unknown()"
+
+    def _counts(self, v: dict) -> str:
+        """minProperties/maxProperties as refinements (zod 3 and 4 alike)."""
+        st, out = self.style, ""
+        for key, op, words in (("minProperties", ">=", "at least"), ("maxProperties", "<=", "at most")):
+            n = v.get(key)
+            if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+                message = st.q(f"expected {words} {n} propert{'y' if n == 1 else 'ies'}")
+                out += f".refine((value) => Object.keys(value).length {op} {n}, {{ message: {message} }})"
+        return out
