@@ -19,6 +19,7 @@ from .config import SETTINGS_FILE, Settings, SettingsFile, merge_settings, read_
 from .context import WorkspaceContext
 from .context.workspace import Change
 from .findings import Finding
+from .specs.cache import SpecCache
 from .specs.match import Match, Matcher
 from .specs.model import Operation
 from .specs.registry import BUNDLED_DIR, Registry, bundled_spec_paths
@@ -153,6 +154,8 @@ class FolderEngine:
     def load_specs(self) -> None:
         self._specs_pending = False
         self.spec_paths = (bundled_spec_paths() if self.settings.bundled_specs else []) + self.workspace_spec_paths()
+        cache_dir = self.context.cache_dir
+        self._registry.cache = SpecCache(cache_dir / "specs") if cache_dir is not None else None
         self._registry.load(self.spec_paths)
         self._matcher = Matcher(self._registry.operations)
 

@@ -322,3 +322,50 @@ def test_defaults_and_property_counts_reach_the_zod_schema():
         "z.object({\n  a: z.string(),\n  b: z.number().default(20),\n  c: z.string().optional(),\n})"
     )
     assert keys == {"a", "b", "c"} and optional == {"b", "c"}
+
+
+def _large_yaml(n: int = 1500) -> str:
+    lines = ["openapi: 3.0.3", "info: {title: big, version: '1'}", "paths:"]
+    for i in range(n):
+        lines += [f"  /things{i}:", "    get:", f"      operationId: getThing{i}", "      responses:"]
+        lines += ["        '200': {description: 'ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok'}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_parse_cache_serves_a_large_yaml_document_the_second_time(tmp_path, monkeypatch):
+    import pickle
+
+    import freeagent.specs.registry as registry_module
+    from freeagent.specs.cache import SpecCache
+
+    path = tmp_path / "openapi.yaml"
+    path.write_text(_large_yaml())
+    assert len(path.read_text()) >= registry_module.CACHE_MIN_CHARS
+    parses: list[Path] = []
+    real = registry_module.load_document
+    monkeypatch.setattr(registry_module, "load_document", lambda p, t: parses.append(p) or real(p, t))
+    first, second = Registry(), Registry()
+    first.cache = second.cache = SpecCache(tmp_path / "cache")
+    first.load([path])
+    second.load([path])
+    assert parses == [path.resolve()], "parsed once, then read from the cache"
+    a, b = first.documents[path.resolve()], second.documents[path.resolve()]
+    assert a.data == b.data and a.positions == b.positions and len(second.operations) == 1500
+    # an edited document is a miss; a tampered entry is a miss, and builds nothing
+    path.write_text(_large_yaml().replace("getThing7:", "getThingSeven:").replace("getThing7\n", "getThingSeven\n"))
+    third = Registry()
+    third.cache = first.cache
+    third.load([path])
+    assert len(parses) == 2 and "getThingSeven" in third.by_id
+    entry = first.cache._path(path.read_text())
+    assert entry.exists()
+
+    class Boom:
+        def __reduce__(self):
+            return (exec, ("raise SystemExit('code ran from the cache')",))
+
+    entry.write_bytes(pickle.dumps((Boom(), None)))
+    fourth = Registry()
+    fourth.cache = first.cache
+    fourth.load([path])
+    assert len(parses) == 3 and "getThingSeven" in fourth.by_id

@@ -1,0 +1,78 @@
+"""The parse cache of OpenAPI documents: a large description is parsed once, not on every run.
+
+Owns :class:`SpecCache`: the parsed data (and, for YAML, the positions) of a document, stored by
+the hash of its text — so an edited document is simply a miss — in the user's cache directory
+next to the index cache (``$XDG_CACHE_HOME/freeagent/index/specs``; ``index.cache: false`` or
+``--no-cache`` turn both off). Parsing a 3-4 MB YAML description takes 1-3 s on these machines;
+reading its entry back takes 40-80 ms.
+
+Entries are pickles, read with an unpickler that builds nothing but plain data (the only classes
+it will construct are the date and time types YAML scalars become), so a tampered cache file is
+a miss, not code that runs. Writes go through a temporary file and a rename: a reader never
+sees half an entry. Any failure to read or write is a miss; the cache never makes a load fail.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+FORMAT = 1  # bump when what is stored changes
+MAX_ENTRIES = 64  # the oldest entries go beyond this (a description is a few MB of pickle)
+
+
+class _PlainData(pickle.Unpickler):
+    ALLOWED = frozenset(
+        {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
+    )
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+
+
+class SpecCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, text: str) -> Path:
+        digest = hashlib.blake2b(f"{FORMAT}\0{text}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return self.directory / f"{digest}.pickle"
+
+    def get(self, text: str) -> tuple[dict, dict | None] | None:
+        """(data, positions or None when found lazily) for a document of exactly this text."""
+        try:
+            raw = self._path(text).read_bytes()
+            data, positions = _PlainData(io.BytesIO(raw)).load()
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return None
+        if not isinstance(data, dict) or not (positions is None or isinstance(positions, dict)):
+            return None
+        return data, positions
+
+    def put(self, text: str, data: dict, positions: dict | None) -> None:
+        path = self._path(text)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".entry-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    pickle.dump((data, positions), out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._trim()
+        except (OSError, pickle.PicklingError, RecursionError):
+            return
+
+    def _trim(self) -> None:
+        entries = sorted(self.directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-MAX_ENTRIES]:
+            old.unlink(missing_ok=True)
