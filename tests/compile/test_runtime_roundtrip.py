@@ -218,3 +218,84 @@ def test_deep_type_check_maps_tsc_errors_and_cleans_up(tmp_path):
     assert [(f.code, f.range.line, f.message.split(":")[0]) for f in findings] == [("FA501", 1, "TS2322")]
     assert not path.exists() and not [p for p in ws.rglob("*freeagent-*")]
     assert TypeCheck(ctx).run(ws / "src" / "ok.ts", "export const ok = 1;\n") == []
+
+
+SERIALIZE = """
+import { searchSizes } from './client.js';
+
+const seen: Array<{ url: string; headers: Record<string, string> }> = [];
+const fakeFetch = (async (url: URL, init: RequestInit) => {
+  seen.push({ url: String(url), headers: init.headers as Record<string, string> });
+  return new Response('[]', { headers: { 'content-type': 'application/json' } });
+}) as unknown as typeof fetch;
+
+await searchSizes(
+  {
+    slugs: ['nyc1', 'sfo 2'],
+    matrix: 5,
+    tags: ['a', 'b'],
+    status: ['active', 'off'],
+    filter: { min_vcpus: 2, family: 'cpu' },
+    around: [1.5, 2],
+    sort: ['name', '-price'],
+    point: { x: 1, y: 2 },
+    'X-Trace': ['t1', 't2'],
+    session: 's=1',
+  },
+  { baseUrl: 'http://api.test', fetch: fakeFetch },
+);
+console.log(JSON.stringify(seen[0]));
+"""
+
+
+def test_client_serializes_every_parameter_style(tmp_path):
+    """OpenAPI 3 parameter serialization (style/explode) at run time: what the generated client
+    actually sends, decoded the way a server decodes it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from tests.helpers import FIXTURES
+
+    ws = copy_fixture(EXAMPLE, tmp_path)
+    (ws / "node_modules").symlink_to(TOOLCHAIN)
+    generator, registry = spec_generator(ws, [FIXTURES / "foreign-specs" / "real-world-shapes" / "openapi.yaml"])
+    out = ws / "src" / "generated"
+    out.mkdir()
+    client = out / "client.ts"
+    result = generator.generate(registry.by_id["searchSizes"], "client", client, "", None)
+    assert result.findings == []
+    client.write_text(apply_edits("", result.edits[str(client)]))
+    (out / "main.ts").write_text(SERIALIZE)
+    config = ws / "tsconfig.run.json"
+    config.write_text(
+        json.dumps(
+            {
+                "extends": "./tsconfig.json",
+                "include": ["src/generated/**/*.ts"],
+                "compilerOptions": {"outDir": "build", "rootDir": "src", "noEmit": False},
+            }
+        )
+    )
+    proc = subprocess.run(
+        [*compiler(7), "-p", str(config), "--strict", "--pretty", "false"],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    run = subprocess.run(["node", "build/generated/main.js"], cwd=ws, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-4000:]
+    sent = json.loads(run.stdout.strip().splitlines()[-1])
+    parts = urlsplit(sent["url"])
+    assert parts.path == "/regions/.nyc1,sfo%202/sizes;matrix=5"  # label, matrix
+    assert parse_qsl(parts.query) == [
+        ("tags", "a,b"),  # form, explode false
+        ("status", "active"),  # form, explode true: repeated
+        ("status", "off"),
+        ("filter[min_vcpus]", "2"),  # deepObject
+        ("filter[family]", "cpu"),
+        ("around", "1.5 2"),  # spaceDelimited
+        ("sort", "name|-price"),  # pipeDelimited
+        ("point", "x,1,y,2"),  # form object, explode false
+    ]
+    assert sent["headers"]["x-trace"] == "t1,t2" and sent["headers"]["cookie"] == "session=s%3D1"

@@ -31,14 +31,14 @@ def check_client(op: Operation, code: str) -> list[Finding]:
     template = re.search(r"new URL\(`[^`]*?\}([^`]*)`", code)
     url = template.group(1) if template else ""
     expected = re.sub(r"\{[^}]+\}", "{}", op.path)
-    written = re.sub(r"\$\{encodeURIComponent\(String\([^`]*?\)\)\}", "{}", url)
+    written = _interpolations_as_braces(url)
     if written != expected:
         problems.append(_finding(f"client requests '{written}' instead of '{op.path}'"))
     for p in op.params("path"):
         if p.name not in code:
             problems.append(_finding(f"path parameter '{p.name}' is not sent"))
     for p in op.params("query"):
-        if p.name not in strings:
+        if p.name not in strings and f"{p.name}[]" not in strings and f"`{p.name}[${{" not in code:
             problems.append(_finding(f"query parameter '{p.name}' is not sent"))
     for p in op.params("header"):
         if p.name.lower() not in strings:
@@ -48,6 +48,22 @@ def check_client(op: Operation, code: str) -> list[Finding]:
     if bool(op.body is not None and op.body.content) != sends_body:
         problems.append(_finding("request body does not match the operation"))
     return problems
+
+
+def _interpolations_as_braces(template: str) -> str:
+    """A template literal's text with each ``${…}`` (braces inside balanced) written ``{}``."""
+    out, i = [], 0
+    while i < len(template):
+        if template.startswith("${", i):
+            depth, i = 1, i + 2
+            while i < len(template) and depth:
+                depth += {"{": 1, "}": -1}.get(template[i], 0)
+                i += 1
+            out.append("{}")
+        else:
+            out.append(template[i])
+            i += 1
+    return "".join(out)
 
 
 def _zod_keys(declaration: str) -> tuple[set[str], set[str]]:

@@ -4,8 +4,9 @@ Errors: a non-2xx response is **thrown** as ``ApiError<E>`` whose ``body`` is ty
 union of the operation's declared error bodies (problem+json etc.) and whose ``status`` is the
 HTTP status; the function resolves with the success body. Throwing keeps call sites ordinary
 (``await listTasks(...)``) while ``error instanceof ApiError`` narrows to the declared shapes.
-Path parameters are URI-encoded, query arrays are repeated keys (``form``/``explode``), header
-parameters and auth (bearer token, API key) come from the options object.
+Parameters are serialized as their ``style``/``explode`` say (path: simple, label, matrix; query:
+form exploded or not, spaceDelimited, pipeDelimited, deepObject; header arrays comma-joined;
+cookies in one ``Cookie`` header); auth (bearer token, API key) comes from the options object.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def runtime_helpers(style: TsStyle, names: dict[str, str], library: str = "fetch
 
 def params_type(op: Operation, types: TypeEmitter, style: TsStyle) -> tuple[str, str] | None:
     """(name, declaration) of the interface holding path, query and header parameters."""
-    params = [p for p in op.parameters if p.location in ("path", "query", "header")]
+    params = [p for p in op.parameters if p.location in ("path", "query", "header", "cookie")]
     if not params:
         return None
     name = pascal(op.id) + "Params"
@@ -175,6 +176,77 @@ def response_types(op: Operation, types: TypeEmitter, success: bool) -> tuple[st
     return " | ".join(unique), reader
 
 
+def _kind(p: Parameter) -> str:
+    """'array', 'object' or 'scalar': what decides a parameter's serialization."""
+    schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
+    t = schema.get("type")
+    types = t if isinstance(t, list) else [t]
+    if "array" in types or "items" in schema:
+        return "array"
+    if "object" in types or "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    return "scalar"
+
+
+def _path_value(p: Parameter, st: TsStyle) -> str:
+    """A path parameter as OpenAPI serializes it: style simple (default), label or matrix."""
+    access = _param_access(p, st)
+    kind, style = _kind(p), p.style or "simple"
+    explode = bool(p.explode)
+    if kind == "array":
+        items = f"{access}.map((item) => encodeURIComponent(String(item)))"
+        if style == "label":
+            return f"{st.q('.')} + {items}.join({st.q('.' if explode else ',')})"
+        if style == "matrix":
+            if explode:
+                return f"{items}.map((item) => {st.q(';' + p.name + '=')} + item).join({st.q('')})"
+            return f"{st.q(';' + p.name + '=')} + {items}.join({st.q(',')})"
+        return f"{items}.join({st.q(',')})"
+    value = f"encodeURIComponent(String({access}))"
+    if style == "label":
+        return f"{st.q('.')} + {value}"
+    if style == "matrix":
+        return f"{st.q(';' + p.name + '=')} + {value}"
+    return value
+
+
+def _query_lines(p: Parameter, st: TsStyle) -> list[str]:
+    """A query parameter as OpenAPI serializes it: form (explode or not), spaceDelimited,
+    pipeDelimited, deepObject."""
+    e = st.end
+    access = _param_access(p, st)
+    guard = "" if p.required else f"if ({access} !== undefined) "
+    name = st.q(p.name)
+    kind, style = _kind(p), p.style or "form"
+    explode = p.explode if p.explode is not None else style == "form"
+    if kind == "array":
+        joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+        if style == "deepObject":
+            return [
+                f"{guard}for (const value of {access}) url.searchParams.append({st.q(p.name + '[]')}, String(value)){e}"
+            ]
+        if explode:
+            return [f"{guard}for (const value of {access}) url.searchParams.append({name}, String(value)){e}"]
+        return [f"{guard}url.searchParams.set({name}, {access}.map(String).join({st.q(joiner)})){e}"]
+    if kind == "object":
+        entries = f"Object.entries({access} as Record<string, unknown>)"
+        if style == "deepObject":
+            return [
+                f"{guard}for (const [key, value] of {entries}) {{",
+                f"{st.indent}if (value !== undefined) url.searchParams.append(`{p.name}[${{key}}]`, String(value)){e}",
+                "}",
+            ]
+        if explode:
+            return [
+                f"{guard}for (const [key, value] of {entries}) {{",
+                f"{st.indent}if (value !== undefined) url.searchParams.append(key, String(value)){e}",
+                "}",
+            ]
+        flat = f"{entries}.flatMap(([key, value]) => [key, String(value)]).join({st.q(',')})"
+        return [f"{guard}url.searchParams.set({name}, {flat}){e}"]
+    return [f"{guard}url.searchParams.set({name}, String({access})){e}"]
+
+
 def _param_access(p: Parameter, style: TsStyle) -> str:
     key = property_key(p.name, style.quote)
     return f"params.{key}" if key == p.name else f"params[{key}]"
@@ -212,27 +284,28 @@ def generate_client(
     # URL with path parameters
     path_expr = op.path
     for p in op.params("path"):
-        path_expr = path_expr.replace("{" + p.name + "}", "${encodeURIComponent(String(" + _param_access(p, st) + "))}")
+        path_expr = path_expr.replace("{" + p.name + "}", "${" + _path_value(p, st) + "}")
     lines = [
         f"const url = new URL(`${{options.baseUrl ?? {st.q(op.servers[0] if op.servers else 'http://localhost')}}}{path_expr}`){e}"
     ]
     for p in op.params("query"):
-        access = _param_access(p, st)
-        schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
-        is_array = schema.get("type") == "array" or (isinstance(schema.get("type"), list) and "array" in schema["type"])
-        guard = "" if p.required else f"if ({access} !== undefined) "
-        if is_array:
-            lines.append(
-                f"{guard}for (const value of {access}) url.searchParams.append({st.q(p.name)}, String(value)){e}"
-            )
-        else:
-            lines.append(f"{guard}url.searchParams.set({st.q(p.name)}, String({access})){e}")
+        lines += _query_lines(p, st)
     accept = "application/json"
     lines.append(f"const headers: Record<string, string> = {{ accept: {st.q(accept)}, ...options.headers }}{e}")
     for p in op.params("header"):
         access = _param_access(p, st)
         guard = "" if p.required else f"if ({access} !== undefined) "
-        lines.append(f"{guard}headers[{st.q(p.name.lower())}] = String({access}){e}")
+        value = f"{access}.join(',')" if _kind(p) == "array" else f"String({access})"  # style simple
+        lines.append(f"{guard}headers[{st.q(p.name.lower())}] = {value}{e}")
+    cookies = op.params("cookie")
+    if cookies:  # style form: name=value pairs in one Cookie header
+        lines.append(f"const cookies: string[] = []{e}")
+        for p in cookies:
+            access = _param_access(p, st)
+            guard = "" if p.required else f"if ({access} !== undefined) "
+            value = f"{access}.join(',')" if _kind(p) == "array" else f"String({access})"
+            lines.append(f"{guard}cookies.push(`{p.name}=${{encodeURIComponent({value})}}`){e}")
+        lines.append(f"if (cookies.length > 0) headers.cookie = cookies.join({st.q('; ')}){e}")
     # auth: the first requirement alternative the options can satisfy
     schemes = [s for alternative in op.security for s in alternative]
     if any(s.type == "http" and s.scheme == "bearer" for s in schemes):

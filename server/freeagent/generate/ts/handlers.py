@@ -45,12 +45,27 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
     types = t if isinstance(t, list) else [t]
     expr = zod.ref(p.schema) if p.schema is not None else "z.string()"
     st = zod.style
-    if "integer" in types or "number" in types:
+    raw_items = schema.get("items")
+    items: dict = raw_items if isinstance(raw_items, dict) else {}
+    raw_type = items.get("type")
+    item_types: list = raw_type if isinstance(raw_type, list) else [raw_type]
+    if "integer" in types or "number" in types or ("array" in types and {"integer", "number"} & set(item_types)):
         expr = expr.replace("z.number()", "z.coerce.number()", 1)
     elif "boolean" in types:
         expr = f"z.enum([{st.q('true')}, {st.q('false')}]).transform((value) => value === {st.q('true')})"
     elif "array" in types:
-        expr = f"z.preprocess((value) => (Array.isArray(value) ? value : [value]), {expr})"
+        style = p.style or ("form" if p.location in ("query", "cookie") else "simple")
+        explode = p.explode if p.explode is not None else style == "form"
+        if p.location == "query" and explode and style in ("form", "spaceDelimited", "pipeDelimited"):
+            expr = f"z.preprocess((value) => (Array.isArray(value) ? value : [value]), {expr})"  # repeated keys
+        else:  # one value holding the items: a,b (form, simple) | a b | a|b
+            joiner = st.q({"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ","))
+            split = f"(typeof value === {st.q('string')} ? value.split({joiner}) : value)"
+            expr = f"z.preprocess((value) => {split}, {expr})"
+    if p.location == "path" and p.style in ("label", "matrix"):  # '.a,b' / ';name=a,b': the prefix goes
+        prefix = re.escape("." if p.style == "label" else f";{p.name}=")
+        strip = f"(typeof value === {st.q('string')} ? value.replace(/^{prefix}/, {st.q('')}) : value)"
+        expr = f"z.preprocess((value) => {strip}, {expr})"
     if not p.required:
         default = default_literal(schema, st) if not ({"boolean", "array"} & set(types)) else None
         expr += f".default({default})" if default is not None else ".optional()"
