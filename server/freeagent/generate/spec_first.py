@@ -215,7 +215,8 @@ class SpecGenerator:
         style = style_for(self.ctx, file)
         facts = _file_facts(self.parsers, rel, text)
         other_edits: dict[str, list[TextEdit]] = {}  # files besides ``file`` (created: the auth module)
-        existing = {k: v for k, v in self.existing_exports(file).items() if k not in facts.declared}
+        exports = self.existing_exports(file)
+        existing = {k: v for k, v in exports.items() if k not in facts.declared}
         types = TypeEmitter(self.registry, style, existing, reserved=IMPORTED_NAMES)
         zod = ZodEmitter(self.registry, style, existing, types)
         emitted = Emitted()
@@ -316,10 +317,12 @@ class SpecGenerator:
                     "(it checks bearer/OAuth2/OpenID Connect tokens, HTTP basic and API keys)"
                 )
             auth_module = None
-            if alternatives:
-                auth_module, other_edits = self.auth_module(file, style, auth.imports_used(alternatives))
+            names = auth.imports_used(alternatives or [])
+            in_file = all(n in facts.declared for n in names)  # imported or declared by the file already
+            if alternatives and not in_file:
+                auth_module, other_edits = self.auth_module(file, style, names, exports)
             emitted = generate_handler(op, framework, types, zod, style, facts.declared, app, prefix, auth_module)
-            if alternatives and auth_module is None and "verifyBearer" not in facts.declared:
+            if alternatives and auth_module is None and not in_file:  # no file creation: inline
                 emitted.declarations = {"verifyBearer": auth.module_text(style).rstrip("\n"), **emitted.declarations}
             if app:
                 route = express_path(op.path)
@@ -357,11 +360,13 @@ class SpecGenerator:
             result.creates.append(other)
         return result
 
-    def auth_module(self, file: Path, style: TsStyle, names: list[str]) -> tuple[str | None, dict[str, list[TextEdit]]]:
+    def auth_module(
+        self, file: Path, style: TsStyle, names: list[str], existing: dict[str, str]
+    ) -> tuple[str | None, dict[str, list[TextEdit]]]:
         """The specifier of the package's credential-check module (:mod:`.ts.auth`) for ``file``,
         and the edits that create it when the package has none yet (src/auth.ts, or next to the
-        file without a src/; another name when the project has its own auth.ts)."""
-        existing = self.existing_exports(file)
+        file without a src/; another name when the project has its own auth.ts). ``existing``:
+        what the package's other files export (:meth:`existing_exports`)."""
         if all(n in existing for n in names) and len({existing[n] for n in names}) == 1:
             return existing[names[0]], {}
         package = self.ctx.nearest_package(file)

@@ -541,6 +541,7 @@ class _Retrieval(dict):
     def __init__(self, registry: Registry) -> None:
         super().__init__()
         self.registry = registry
+        self.identified: dict[str, tuple[SpecDocument, str]] | None = None
 
     def __contains__(self, scheme: object) -> bool:
         return True
@@ -549,10 +550,14 @@ class _Retrieval(dict):
         return self.retrieve
 
     def retrieve(self, uri: str) -> object:
-        for known in list(self.registry.documents.values()):  # a schema's $id, resolved like a URL
-            for identifier, pointer in self.registry._identified(known).items():
-                if urljoin(known.path.as_uri(), identifier) == uri.split("#", 1)[0]:
-                    return known.get(pointer)
+        if self.identified is None:  # the $id of every schema of the loaded documents, as URLs
+            self.identified = {
+                urljoin(known.path.as_uri(), identifier): (known, pointer)
+                for known in list(self.registry.documents.values())
+                for identifier, pointer in self.registry._identified(known).items()
+            }
+        if (found := self.identified.get(uri.split("#", 1)[0])) is not None:
+            return found[0].get(found[1])
         parts = urlsplit(uri)
         if parts.scheme != "file":
             raise ValueError(f"remote $ref {uri} is not followed (no network)")
