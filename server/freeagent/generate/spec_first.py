@@ -381,7 +381,8 @@ class SpecGenerator:
                 if current is None:
                     path, create = candidate, True
                     break
-                if all(re.search(rf"export\s+(?:async\s+)?function\s+{n}\b", current) for n in names):
+                summary = self.parsers.summarize(self.ctx.rel(candidate), "typescript", current.encode("utf-8"))
+                if set(names) <= {x.name for x in summary.exports if x.kind in ("local", "reexport")}:
                     path = candidate  # ours, written earlier (the index may not have seen it yet)
                     break
             else:

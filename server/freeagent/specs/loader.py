@@ -13,13 +13,29 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ..findings import CODE_BAD_SPEC, Finding, Range, Severity
+
+
+def walk(data: object) -> Iterator[tuple[tuple[str, ...], object]]:
+    """Every node of parsed data with the JSON-pointer tokens that reach it (the root's: ())."""
+    stack: list[tuple[tuple[str, ...], object]] = [((), data)]
+    while stack:
+        tokens, value = stack.pop()
+        yield tokens, value
+        if isinstance(value, dict):
+            stack.extend(((*tokens, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*tokens, str(i)), v) for i, v in enumerate(value))
+
+
+def pointer_of(tokens: tuple[str, ...]) -> str:
+    return "".join(f"/{escape_pointer(t)}" for t in tokens)
 
 
 def escape_pointer(token: str) -> str:

@@ -21,7 +21,15 @@ from urllib.request import url2pathname
 from ..findings import CODE_BAD_REF, CODE_BAD_SPEC, CODE_INVALID_SPEC, Finding, Range, Severity
 from ..paths import is_inside
 from .cache import SpecCache
-from .loader import SpecDocument, escape_pointer, load_document, looks_like_openapi, unescape_pointer
+from .loader import (
+    SpecDocument,
+    escape_pointer,
+    load_document,
+    looks_like_openapi,
+    pointer_of,
+    unescape_pointer,
+    walk,
+)
 from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids, normalise_id
 
 Reader = Callable[[Path], "str | None"]
@@ -164,19 +172,12 @@ class Registry:
         if cache is None:
             ids: dict[str, str] = {}
             anchors: dict[str, list[str]] = {}
-            stack: list[tuple[object, str]] = [(doc.data, "")]
-            while stack:
-                value, at = stack.pop()
+            for tokens, value in walk(doc.data):
                 if isinstance(value, dict):
                     if isinstance(value.get("$id"), str):
-                        ids.setdefault(value["$id"], at)
+                        ids.setdefault(value["$id"], pointer_of(tokens))
                     if isinstance(value.get("$anchor"), str):
-                        anchors.setdefault(value["$anchor"], []).append(at)
-                    stack.extend(
-                        (v, f"{at}/{escape_pointer(str(k))}") for k, v in value.items() if isinstance(v, (dict, list))
-                    )
-                elif isinstance(value, list):
-                    stack.extend((v, f"{at}/{i}") for i, v in enumerate(value) if isinstance(v, (dict, list)))
+                        anchors.setdefault(value["$anchor"], []).append(pointer_of(tokens))
             cache = self._ids[doc.path] = {"$id": ids, "$anchor": anchors}
         return cache[keyword]
 
@@ -509,20 +510,12 @@ class _Suffixes:
     def find(self, parts: list, instance: object) -> str | None:
         if self.by_last is None:
             self.by_last = {}
-            stack: list[tuple[tuple[str, ...], object]] = [((), self.doc.data)]
-            while stack:
-                tokens, value = stack.pop()
+            for tokens, value in walk(self.doc.data):
                 if tokens:
                     self.by_last.setdefault(tokens[-1], []).append((tokens, value))
-                if isinstance(value, dict):
-                    stack.extend(((*tokens, str(k)), v) for k, v in value.items())
-                elif isinstance(value, list):
-                    stack.extend(((*tokens, str(i)), v) for i, v in enumerate(value))
         tail = tuple(str(p) for p in parts)
         matches = [t for t, v in self.by_last.get(tail[-1], []) if t[-len(tail) :] == tail and v == instance]
-        if not matches:
-            return None
-        return "".join(f"/{escape_pointer(t)}" for t in min(matches))
+        return pointer_of(min(matches)) if matches else None
 
 
 def _is_operation_ref(doc: SpecDocument, parts: list) -> bool:

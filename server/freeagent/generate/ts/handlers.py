@@ -385,10 +385,16 @@ def generate_handler(
     if mount_prefix and route.startswith(mount_prefix):
         route = route[len(mount_prefix) :] or "/"
     method = op.method.lower()
-    uses_request = bool(inputs) or bool(problem_statuses)
+    text = "\n".join(body)
+
+    def parameter(name: str) -> str:
+        """The request parameter's name: '_'-prefixed when the body never reads it (an operation
+        without inputs, or basic auth with no check written), as strict tsc wants."""
+        return name if re.search(rf"\b{name}\b", text) else f"_{name}"
+
     if framework == "express":
         wrapped = ["try {", *style.block(body), "} catch (error) {", f"{i}next(error){e}", "}"]
-        req = "req" if uses_request and re.search(r"\breq\b", "\n".join(body)) else "_req"
+        req = parameter("req")
         if app:
             out.code = "\n".join(
                 [doc, f"{app}.{method}({st.q(route)}, async ({req}, res, next) => {{", *style.block(wrapped), f"}}){e}"]
@@ -405,7 +411,7 @@ def generate_handler(
             )
     elif framework == "fastify":
         out.imports.append(("fastify", "FastifyInstance", True))
-        request = "request" if uses_request and re.search(r"\brequest\b", "\n".join(body)) else "_request"
+        request = parameter("request")
         inner = [f"app.{method}({st.q(route)}, async ({request}, reply) => {{", *style.block(body), f"}}){e}"]
         out.code = "\n".join(
             [
@@ -431,10 +437,7 @@ def generate_handler(
             )
     else:
         params = op.params("path")
-        # whether the body reads the request (inputs, an auth check) — a basic-auth operation
-        # without a check the generator writes does not, and strict tsc refuses an unused one
-        request = "request" if re.search(r"\brequest\b", "\n".join(body)) else "_request"
-        args = [f"{request}: NextRequest"]
+        args = [f"{parameter('request')}: NextRequest"]
         if params:
             shape = "; ".join(f"{property_key(p.name, st.quote)}: string" for p in params)
             args.append(f"context: {{ params: {{ {shape} }} }}")
