@@ -16,8 +16,12 @@ A generation the generator refuses (GenerationError: a reason given) and one tha
 check (FA020: never offered) are counted apart from compile failures; their reasons are listed.
 Prints one row per document and the totals. Asserts nothing.
 
+With ``--conformance`` it also runs the run-time checks of ``tests/conformance`` on the sampled
+operations: every client against Prism (request violations), every Express handler under
+Schemathesis (failed checks; rejections the document declares no status for counted apart).
+
 Usage: python bench/real_specs.py [--corpus DIR] [--sample 12] [--seed 13] [--only a,b]
-       [--keep DIR] [--errors N]
+       [--keep DIR] [--errors N] [--conformance] [--examples 10]
 """
 
 from __future__ import annotations
@@ -190,6 +194,35 @@ def run_document(corpus: Path, entry: dict, sample: int, seed: int, work: Path) 
     return row
 
 
+def conformance(corpus: Path, entry: dict, sample: int, seed: int, work: Path, examples: int) -> str:
+    """One line: Prism and Schemathesis on the sampled operations' client and Express handler."""
+    from tests.conformance import harness
+
+    root_doc = (corpus / entry["root"]).resolve()
+    registry = Registry(allowed=[(corpus / entry["name"]).resolve()])
+    registry.load([root_doc])
+    if not registry.operations:
+        return "no operations"
+    ops = random.Random(seed).sample(registry.operations, min(sample, len(registry.operations)))
+    try:
+        package = harness.build(
+            work / "conformance", root_doc, [(corpus / entry["name"]).resolve()], [o.id for o in ops]
+        )
+        results = harness.prism_check(package)
+        failures, _ = harness.schemathesis_check(package, max_examples=examples)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        return f"could not run: {str(exc).splitlines()[0][:160]}"
+    violations = sum(1 for r in results.values() if r["violations"])
+    unparsed = sum(1 for r in results.values() if not r["ok"] and not r["violations"])
+    ours = [f for f in failures if not f.undocumented]
+    kinds = collections.Counter(f.check for f in ours)
+    return (
+        f"{len(package.operations)} generated, {len(package.refused) + len(package.unsampled)} not run; "
+        f"prism: {violations} with request violations, {unparsed} answers not parsed; "
+        f"schemathesis: {len(ours)} failures {dict(kinds)}, {len(failures) - len(ours)} undeclared rejection statuses"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
@@ -198,6 +231,8 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated document names")
     parser.add_argument("--keep", type=Path, help="keep the generated packages under this folder")
     parser.add_argument("--errors", type=int, default=5, help="compile errors shown per document")
+    parser.add_argument("--conformance", action="store_true", help="also run Prism and Schemathesis")
+    parser.add_argument("--examples", type=int, default=10, help="Schemathesis examples per operation")
     args = parser.parse_args()
     manifest = json.loads((args.corpus / "MANIFEST.json").read_text())
     only = {n for n in args.only.split(",") if n}
@@ -219,6 +254,11 @@ def main() -> int:
             print(f"    tsc: {failure[:220]}")
         for reason, n in row.reasons.most_common(6):
             print(f"    {n}× {reason}")
+        if args.conformance:
+            print(
+                f"    run time: {conformance(args.corpus, entry, args.sample, args.seed, work, args.examples)}",
+                flush=True,
+            )
     files = sum(r.files for r in rows)
     compiled = sum(r.compiled for r in rows)
     print(

@@ -6,7 +6,7 @@ HTTP status; the function resolves with the success body. Throwing keeps call si
 (``await listTasks(...)``) while ``error instanceof ApiError`` narrows to the declared shapes.
 Parameters are serialized as their ``style``/``explode`` say (path: simple, label, matrix; query:
 form exploded or not, spaceDelimited, pipeDelimited, deepObject; header arrays comma-joined;
-cookies in one ``Cookie`` header); auth (bearer token, API key) comes from the options object.
+cookies in one ``Cookie`` header); auth (bearer token, API key, basic user and password) comes from the options object.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def runtime_helpers(style: TsStyle, names: dict[str, str], library: str = "fetch
             f"{i}baseUrl?: string{sep}",
             f"{i}token?: string | (() => string | Promise<string>){sep}",
             f"{i}apiKey?: string{sep}",
+            f"{i}basic?: {{ user: string; password: string }}{sep}",
             f"{i}headers?: Record<string, string>{sep}",
             f"{i}signal?: AbortSignal{sep}",
             f"{i}{TRANSPORT_OPTION[library][0]}{sep}",
@@ -315,10 +316,26 @@ def generate_client(
             f"{i}headers.authorization = `Bearer ${{token}}`{e}",
             "}",
         ]
+    if any(s.type == "http" and s.scheme == "basic" for s in schemes):
+        credentials = "`${options.basic.user}:${options.basic.password}`"
+        encoded = f"btoa(String.fromCharCode(...new TextEncoder().encode({credentials})))"
+        lines.append(f"if (options.basic !== undefined) headers.authorization = `Basic ${{{encoded}}}`{e}")
     for s in schemes:
-        if s.type == "apiKey" and s.location == "header" and s.param_name:
+        if s.type != "apiKey" or not s.param_name:
+            continue
+        if s.location == "header":
             lines.append(f"if (options.apiKey !== undefined) headers[{st.q(s.param_name.lower())}] = options.apiKey{e}")
-            break
+        elif s.location == "query":
+            lines.append(
+                f"if (options.apiKey !== undefined) url.searchParams.set({st.q(s.param_name)}, options.apiKey){e}"
+            )
+        elif s.location == "cookie":
+            pair = f"`{s.param_name}=${{encodeURIComponent(options.apiKey)}}`"
+            joined = f"headers.cookie ? `${{headers.cookie}}; ${{{pair}}}` : {pair}"
+            lines.append(f"if (options.apiKey !== undefined) headers.cookie = {joined}{e}")
+        else:
+            continue
+        break
     body_arg = ""
     if btype:
         if _is_json(btype[1]):

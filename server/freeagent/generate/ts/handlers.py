@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ...specs.model import Operation, Parameter
+from ...specs.samples import NoSample, Sampler
 from ..naming import camel, pascal, property_key
 from . import auth
 from .client import Emitted, body_type, response_types
@@ -50,7 +51,11 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
     raw_type = items.get("type")
     item_types: list = raw_type if isinstance(raw_type, list) else [raw_type]
     if "integer" in types or "number" in types or ("array" in types and {"integer", "number"} & set(item_types)):
-        expr = expr.replace("z.number()", "z.coerce.number()", 1)
+        if "z.number()" in expr:
+            expr = expr.replace("z.number()", "z.coerce.number()", 1)
+        elif "array" not in types:  # a named schema or an enum of numbers: the string becomes a number first
+            number = f"(typeof value === {st.q('string')} && value.trim() !== {st.q('')} ? Number(value) : value)"
+            expr = f"z.preprocess((value) => {number}, {expr})"
     elif "boolean" in types:
         expr = f"z.enum([{st.q('true')}, {st.q('false')}]).transform((value) => value === {st.q('true')})"
     elif "array" in types:
@@ -79,6 +84,60 @@ def _object(entries: list[tuple[str, str]], style: TsStyle) -> str:
     return "z.object({\n" + inner + ("," if style.trailing_comma else "") + "\n})"
 
 
+MESSAGE_FIELDS = ("message", "detail", "title", "error_description", "description", "error", "msg", "reason")
+PROBLEM_MEDIA = "application/problem+json"
+
+
+class _Title(str):
+    """Where the error's own message goes in a body built from the document's error schema."""
+
+
+def declared_error(op: Operation, status: int, sampler: Sampler) -> tuple[str, object] | None:
+    """(media type, body) of the error format the document declares for ``status`` — the exact
+    status, then ``4XX``, then ``default`` — when it is JSON other than problem+json and a body
+    that conforms can be built (the message in its message-like string field). None: answer
+    RFC 9457 problem+json, as where nothing is declared."""
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        response = next((r for r in op.responses if r.status.upper() == key.upper()), None)
+        if response is None:
+            continue
+        media = next((m for m in response.content if m == "application/json" or m.endswith("+json")), None)
+        if media is None or media == PROBLEM_MEDIA:
+            return None
+        try:
+            return media, sampler.value(response.content[media])
+        except NoSample:
+            return None
+    return None
+
+
+def error_body(op: Operation, status: int, registry) -> tuple[str, object] | None:
+    placed: list[str] = []
+
+    def message(name: str, schema: dict) -> str | None:
+        plain = not any(k in schema for k in ("pattern", "enum", "const", "format", "maxLength"))
+        if not placed and plain and name.lower() in MESSAGE_FIELDS:
+            placed.append(name)
+            return _Title(name)
+        return None
+
+    return declared_error(op, status, Sampler(registry, strings=message, direction="response"))
+
+
+def error_literal(value: object, style: TsStyle, title: str) -> str:
+    """A JS literal of a sample error body, the title where :class:`_Title` marks it."""
+    if isinstance(value, _Title):
+        return style.q(title)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{property_key(k, style.quote)}: {error_literal(v, style, title)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(error_literal(v, style, title) for v in value) + "]"
+    return style.lit(value)
+
+
 @dataclass(frozen=True)
 class Framework:
     name: str
@@ -86,8 +145,15 @@ class Framework:
 
     # -- reading the request ----------------------------------------------------------
     def source(self, location: str) -> str:
+        if location == "cookie":
+            return f"cookieObject({self.header('cookie')})"
         return {
-            "express": {"path": "req.params", "query": "req.query", "header": "req.headers", "body": "req.body"},
+            "express": {
+                "path": "req.params",
+                "query": "req.query",
+                "header": "req.headers",
+                "body": "req.body",
+            },
             "fastify": {
                 "path": "request.params",
                 "query": "request.query",
@@ -127,11 +193,32 @@ class Framework:
             "next": f"request.nextUrl.searchParams.get({q})",
         }[self.name]
 
-    def problem(self, status: int, title: str, errors: str | None, challenge: str | None = None) -> list[str]:
-        """Answer a problem; ``challenge``: the ``WWW-Authenticate`` value of a 401."""
+    def problem(
+        self,
+        status: int,
+        title: str,
+        errors: str | None,
+        challenge: str | None = None,
+        declared: tuple[str, str] | None = None,
+    ) -> list[str]:
+        """Answer a problem; ``challenge``: the ``WWW-Authenticate`` value of a 401; ``declared``:
+        (media type, body literal) of the error format the document declares for the status,
+        answered instead of problem+json."""
         st, e = self.style, self.style.end
         args = f"{status}, {st.q(title)}" + (f", {errors}" if errors else "")
         header = [st.q("WWW-Authenticate"), st.q(challenge)] if challenge else None
+        if declared is not None:
+            media, literal = st.q(declared[0]), declared[1]
+            if self.name == "express":
+                before = [f"res.setHeader({', '.join(header)}){e}"] if header else []
+                return [*before, f"res.status({status}).type({media}).json({literal}){e}", f"return{e}"]
+            if self.name == "fastify":
+                before = [f"reply.header({', '.join(header)}){e}"] if header else []
+                return [*before, f"return reply.code({status}).type({media}).send({literal}){e}"]
+            headers = f"{st.q('content-type')}: {media}" + (f", {header[0]}: {header[1]}" if header else "")
+            if self.name == "hono":
+                return [f"return c.json({literal}, {status}, {{ {headers} }}){e}"]
+            return [f"return NextResponse.json({literal}, {{ status: {status}, headers: {{ {headers} }} }}){e}"]
         if self.name == "express":
             before = [f"res.setHeader({', '.join(header)}){e}"] if header else []
             return [*before, f"sendProblem(res, {args}){e}", f"return{e}"]
@@ -236,6 +323,42 @@ class Framework:
             imports.append(("next/server", "NextResponse", False))
         return out, imports
 
+    def body_helper(self) -> str:
+        """Express: the parsed body, or undefined when the request carries none — express.json()
+        leaves ``{}`` then, which would pass for an empty object."""
+        e, i, q = self.style.end, self.style.indent, self.style.q
+        return "\n".join(
+            [
+                "function requestBody(req: Request): unknown {",
+                f"{i}const length = req.headers[{q('content-length')}]{e}",
+                f"{i}const chunked = req.headers[{q('transfer-encoding')}] !== undefined{e}",
+                f"{i}return chunked || (length !== undefined && length !== {q('0')}) ? req.body : undefined{e}",
+                "}",
+            ]
+        )
+
+    def cookie_helper(self) -> str:
+        """The request's cookies by name (RFC 6265 ``name=value; …``), values URI-decoded."""
+        e, i, q = self.style.end, self.style.indent, self.style.q
+        return "\n".join(
+            [
+                "function cookieObject(header: string | null | undefined): Record<string, string> {",
+                f"{i}const cookies: Record<string, string> = {{}}{e}",
+                f"{i}for (const part of (header ?? {q('')}).split({q(';')})) {{",
+                f"{i}{i}const index = part.indexOf({q('=')}){e}",
+                f"{i}{i}if (index <= 0) continue{e}",
+                f"{i}{i}const value = part.slice(index + 1).trim(){e}",
+                f"{i}{i}try {{",
+                f"{i}{i}{i}cookies[part.slice(0, index).trim()] = decodeURIComponent(value){e}",
+                f"{i}{i}}} catch {{",
+                f"{i}{i}{i}cookies[part.slice(0, index).trim()] = value{e}",
+                f"{i}{i}}}",
+                f"{i}}}",
+                f"{i}return cookies{e}",
+                "}",
+            ]
+        )
+
     def query_helper(self) -> str:
         e, i = self.style.end, self.style.indent
         arg = "entries: Record<string, string[]>" if self.name == "hono" else "params: URLSearchParams"
@@ -274,19 +397,38 @@ def generate_handler(
     name = camel(op.id)
     pas = pascal(op.id)
 
+    # errors in the format the document declares for their status, else problem+json
+    titles = {400: "Request validation failed", 401: "Unauthorized"}
+    formats: dict[int, tuple[str, str]] = {}
+    for code, title in titles.items():
+        found = error_body(op, code, types.registry)
+        if found is not None:
+            formats[code] = (found[0], error_literal(found[1], st, title))
+    problem_statuses: list[int] = []  # the statuses answered with sendProblem
+
+    def reject(code: int, errors: str | None, challenge: str | None = None) -> list[str]:
+        if code not in formats:
+            problem_statuses.append(code)
+        return fw.problem(code, titles[code], errors, challenge=challenge, declared=formats.get(code))
+
     inputs: list[tuple[str, str, str]] = []  # (field, schema const, source expr)
-    for location in ("path", "query", "header"):
+    for location in ("path", "query", "header", "cookie"):
         params = op.params(location)
         if not params:
             continue
-        suffix = {"path": "Params", "query": "Query", "header": "Headers"}[location]
+        suffix = {"path": "Params", "query": "Query", "header": "Headers", "cookie": "Cookies"}[location]
         const = f"{name}{suffix}"
         entries = [(p.name.lower() if location == "header" else p.name, _coerced(p, zod)) for p in params]
         out.declarations[const] = f"const {const} = {_object(entries, style)}{e}"
-        inputs.append(({"path": "params", "query": "query", "header": "headers"}[location], const, fw.source(location)))
+        field = {"path": "params", "query": "query", "header": "headers", "cookie": "cookies"}[location]
+        inputs.append((field, const, fw.source(location)))
+    # a request with no body at all (express.json() leaves {} then; the others give undefined)
+    length, chunked = fw.header("content-length"), fw.header("transfer-encoding")
+    present = f"(Boolean({chunked}) || ({length} ?? {st.q('0')}) !== {st.q('0')})"
     # the body is validated with zod: its TS type is only needed to tell JSON from form data,
     # so it is computed on a scratch emitter whose declarations are dropped
     btype = body_type(op, TypeEmitter(types.registry, style, types.existing))
+    absent: list[str] = []  # the 400 of a required body that is not JSON (not parsed here) and missing
     request_body = op.body  # never None when there is a body type
     if (
         btype is not None
@@ -299,7 +441,13 @@ def generate_handler(
         if not request_body.required:
             body_schema += ".optional()"
         out.declarations[const] = f"const {const} = {body_schema}{e}"
-        inputs.append(("body", const, fw.source("body")))
+        source = fw.source("body")
+        if framework == "express" and request_body.required:
+            source = "requestBody(req)"
+            if "requestBody" not in declared:
+                out.declarations["requestBody"] = fw.body_helper()
+                out.imports.append(("express", "Request", True))
+        inputs.append(("body", const, source))
     elif btype is not None:
         raw = {
             "express": "req.body",
@@ -308,6 +456,9 @@ def generate_handler(
             "next": "await request.formData()",
         }[framework]
         inputs.append(("body", "", raw))  # multipart/raw: passed through as the framework parsed it
+        if request_body is not None and request_body.required:
+            missing = f"[{{ path: {st.q('body')}, message: {st.q('Required')} }}]"
+            absent = [f"if (!{present}) {{", *style.block(reject(400, missing)), "}"]
 
     success = op.success_responses()
     status = success[0].status if success and success[0].status.isdigit() else "200"
@@ -331,7 +482,6 @@ def generate_handler(
     )
 
     body: list[str] = []
-    problem_statuses: list[int] = []
     alternatives = auth.requirements(op)
     if alternatives:
         # the project's own hooks decide (auth.py); a credential's look never lets a caller in
@@ -341,29 +491,31 @@ def generate_handler(
             "cookie": lambda name: f"cookie({fw.header('cookie')}, {st.q(name)})",
         }
         condition = auth.condition(alternatives, read, st)
-        unauthorized = fw.problem(401, "Unauthorized", None, challenge=auth.challenge(alternatives))
+        unauthorized = reject(401, None, auth.challenge(alternatives))
         body += [f"if (!({condition})) {{", *style.block(unauthorized), "}"]  # fails closed: 401
-        problem_statuses.append(401)
         if auth_module is not None:  # else the generator puts the checks into the file itself
             out.imports += [(auth_module, name, False) for name in auth.imports_used(alternatives)]
+    body += absent
     parsed = []
     for field, const, source in inputs:
         if not const:
             parsed.append((field, source))
             continue
         var = f"{field}Result"
-        body += [
-            f"const {var} = {const}.safeParse({source}){e}",
-            f"if (!{var}.success) {{",
+        details = [  # the issues, for problem+json; a declared error format has its own fields
             f"{i}const errors = {var}.error.issues.map((issue) => ({{",
             f"{i}{i}path: [{st.q(field)}, ...issue.path].join({st.q('.')}),",
             f"{i}{i}message: issue.message{',' if st.trailing_comma else ''}",
             f"{i}}})){e}",
-            *style.block(fw.problem(400, "Request validation failed", "errors")),
+        ]
+        body += [
+            f"const {var} = {const}.safeParse({source}){e}",
+            f"if (!{var}.success) {{",
+            *(details if 400 not in formats else []),
+            *style.block(reject(400, "errors")),
             "}",
         ]
         parsed.append((field, f"{var}.data"))
-        problem_statuses.append(400)
     if problem_statuses and "sendProblem" not in declared:
         helpers, imports = fw.helpers(problem_statuses)
         out.declarations = {**helpers, **out.declarations}
@@ -372,6 +524,8 @@ def generate_handler(
         out.imports.append(("next/server", "NextResponse", False))
     if framework in ("hono", "next") and op.params("query") and "queryObject" not in declared:
         out.declarations = {"queryObject": fw.query_helper(), **out.declarations}
+    if op.params("cookie") and "cookieObject" not in declared:
+        out.declarations = {"cookieObject": fw.cookie_helper(), **out.declarations}
     if any(const for _, const, _ in inputs):
         out.imports.append(("zod", "z", False))
     call = "{ " + ", ".join(f"{f}: {v}" for f, v in parsed) + " }" if parsed else "{}"

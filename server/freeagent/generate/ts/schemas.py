@@ -6,7 +6,7 @@ explicit type), ``allOf`` (flattened into one object when every part is an objec
 ``oneOf``/``anyOf`` (unions; ``z.discriminatedUnion`` when a discriminator names a property
 every variant has), ``nullable`` and ``type: [x, "null"]``, enums and ``const``, arrays,
 ``additionalProperties``, formats (uuid, email, uri, date, date-time, binary), numeric and
-length bounds. Declarations the project already exports are reused, not redefined.
+length bounds, ``multipleOf``, ``uniqueItems``. Declarations the project already exports are reused, not redefined.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from .style import TsStyle
 # zod's checks for the string formats it knows
 _ZOD_STRING_FORMATS = {
     "uuid": ".uuid()",
-    "email": ".email()",
+    # not zod's email(): it rejects addresses RFC 5321 allows (a `$`, a `}` in the local part),
+    # so valid requests would be refused; the format asks for one @ between non-blank parts
+    "email": r".regex(/^[^\s@]+@[^\s@]+$/, { message: {message} })",
     "uri": ".url()",
     "url": ".url()",
     "date-time": ".datetime({ offset: true })",
@@ -438,7 +440,7 @@ class ZodEmitter(SchemaEmitter):
                 return "z.instanceof(Blob)"
             out = "z.string()"
             if isinstance(fmt, str):
-                out += _ZOD_STRING_FORMATS.get(fmt, "")
+                out += _ZOD_STRING_FORMATS.get(fmt, "").replace("{message}", st.q(f"Invalid {fmt}"))
             if fmt == "date":
                 out += r".regex(/^\d{4}-\d{2}-\d{2}$/)"
             if isinstance(v.get("minLength"), int):
@@ -462,6 +464,9 @@ class ZodEmitter(SchemaEmitter):
                 bound = v.get(key)
                 if isinstance(bound, (int, float)) and not isinstance(bound, bool):
                     out += f".{method}({bound})"
+            step = v.get("multipleOf")
+            if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0:
+                out += f".multipleOf({step})"
             return out
         if t == "boolean":
             return "z.boolean()"
@@ -471,6 +476,9 @@ class ZodEmitter(SchemaEmitter):
                 out += f".min({v['minItems']})"
             if isinstance(v.get("maxItems"), int):
                 out += f".max({v['maxItems']})"
+            if v.get("uniqueItems") is True:  # equal items: equal JSON (zod has no built-in)
+                unique = "new Set(items.map((item) => JSON.stringify(item))).size === items.length"
+                out += f".refine((items) => {unique}, {{ message: {st.q('expected unique items')} }})"
             return out
         if t == "object":
             props = {k: c for k in (v.get("properties") or {}) if (c := self.child(node, "properties", k)) is not None}
