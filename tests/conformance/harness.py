@@ -154,7 +154,7 @@ def _from_regex(pattern: str, _schema: dict) -> str | None:
 
 
 def _json_success(op: Operation) -> tuple[str, object] | None:
-    """('json'|'void'|'text', node) of the success body the stub returns."""
+    """('json'|'void'|'text'|'blob', node) of the success body the stub returns."""
     success = op.success_responses()
     if not success or not success[0].content:
         return ("void", None)
@@ -163,7 +163,7 @@ def _json_success(op: Operation) -> tuple[str, object] | None:
     if media is not None:
         return ("json", content[media])
     media = next(iter(content))
-    return ("text", None) if media.startswith("text/") else None
+    return ("text", None) if media.startswith("text/") else ("blob", None)
 
 
 def build(work: Path, spec: Path, allowed: list[Path] | None = None, op_ids: list[str] | None = None) -> Package:
@@ -229,6 +229,8 @@ def _stub(op: Operation, sampler: Sampler) -> str | None:
         return "return;"
     if kind[0] == "text":
         return "return 'example';"
+    if kind[0] == "blob":
+        return "return new Blob(['example']);"
     try:
         value = sampler.value(kind[1])  # type: ignore[arg-type]
     except NoSample:

@@ -36,11 +36,6 @@ KNOWN = {
     ("real-world-shapes", "GET /regions/{slugs}/sizes{matrix}", "positive_data_acceptance"): (
         "object-valued query parameters (form object, deepObject) are not decoded into typed values"
     ),
-    ("multifile", "POST /users", "positive_data_acceptance"): "zod's email() is stricter than the email format",
-    ("petstore-allof", "GET /pets/{petId}", "negative_data_rejection"): "integers beyond 2^53 (README)",
-    ("petstore-allof", "DELETE /pets/{petId}", "negative_data_rejection"): "integers beyond 2^53 (README)",
-    ("petstore-allof", "GET /dogs/{petId}/service-record", "negative_data_rejection"): "integers beyond 2^53 (README)",
-    ("recursive", "downloadFile", "stub"): "a binary success body: the harness has no stub for it",
     ("recursive", "getFolder", "prism"): "Prism cannot mock a recursive response body",
     ("recursive", "listFolderFiles", "prism"): "Prism cannot mock a recursive response body",
     ("recursive", "getFile", "prism"): "Prism cannot mock a recursive response body",

@@ -114,3 +114,24 @@ def test_errors_take_the_format_the_document_declares():
 
     bundled.load(bundled_spec_paths())
     assert error_body(bundled.by_id["createComment"], 400, bundled) is None  # problem+json declared
+
+
+def test_the_message_finds_an_optional_field_and_only_one():
+    """An error schema whose fields are all optional ({errors: [{message}]}, as Asana's) still gets
+    the message, in the first field it fits; nothing else optional is added."""
+    from freeagent.specs.model import Node
+
+    registry = _registry("petstore-allof")
+    doc = registry.document(FOREIGN / "petstore-allof" / "openapi.yaml")
+    item = {"type": "object", "properties": {"help": {"type": "integer"}, "message": {"type": "string"}}}
+    schema = {"type": "object", "properties": {"code": {"type": "integer"}, "errors": {"type": "array", "items": item}}}
+    placed: list[str] = []
+
+    def hook(name: str, _schema: dict):
+        if name == "message" and not placed:
+            placed.append(name)
+            return "M"
+        return None
+
+    assert Sampler(registry, strings=hook).value(Node(doc, "/x", schema)) == {"errors": [{"message": "M"}]}
+    assert Sampler(registry).value(Node(doc, "/x", schema)) == {}

@@ -50,6 +50,7 @@ class Parameter:
     style: str | None = None
     explode: bool | None = None
     content_type: str | None = None  # parameters described with `content` instead of `schema`
+    allow_empty: bool = False  # query `allowEmptyValue`: `?name=` is the parameter left empty
 
 
 @dataclass

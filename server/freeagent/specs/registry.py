@@ -344,6 +344,7 @@ class Registry:
             style=v.get("style"),
             explode=v.get("explode"),
             content_type=content_type,
+            allow_empty=v.get("allowEmptyValue") is True and v["in"] == "query",
         )
 
     def _content(self, doc: SpecDocument, content: object, pointer: str) -> dict[str, Node]:

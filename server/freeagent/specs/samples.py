@@ -12,7 +12,8 @@ satisfies (unless the caller gives a ``pattern`` hook), or contradictory constra
 schema rejects.
 
 ``strings``: an optional hook asked first for every string property (``(name, schema)`` → a value
-or None), so a caller can put its own message where an error schema has ``message``.
+or None), so a caller can put its own message where an error schema has ``message``; an
+optional property is filled when the hook's value lands in it (``{errors: [{message}]}``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class Sampler:
         ``writeOnly`` properties, ``request`` the ``readOnly`` ones (required or not)."""
         self.registry = registry
         self.direction = direction
+        self.hinted = 0  # how many values the ``strings`` hook supplied
         self.strings = strings
         self.pattern = pattern
         self.optional = optional
@@ -167,6 +169,18 @@ class Sampler:
                 out[key] = self.value(extra, key, depth + 1) if extra is not None else "example"
             else:
                 out[key] = self.value(child, key, depth + 1)
+        if self.strings is not None and depth <= DEEP:  # an optional field where the hook's value goes
+            for key, child in props.items():
+                if key in out:
+                    continue
+                before = self.hinted
+                try:
+                    value = self.value(child, key, depth + 1)
+                except NoSample:
+                    continue
+                if self.hinted > before:
+                    out[key] = value
+                    break
         if self.optional and depth < 4:
             for key, child in props.items():
                 if key in out or not isinstance(child.value, dict):
@@ -273,6 +287,7 @@ class Sampler:
         if self.strings is not None:
             hinted = self.strings(name, v)
             if hinted is not None:
+                self.hinted += 1
                 return hinted  # type: ignore[return-value]
         low: int = v["minLength"] if isinstance(v.get("minLength"), int) else 0
         high: int | None = v["maxLength"] if isinstance(v.get("maxLength"), int) else None

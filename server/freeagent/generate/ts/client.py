@@ -6,7 +6,8 @@ HTTP status; the function resolves with the success body. Throwing keeps call si
 (``await listTasks(...)``) while ``error instanceof ApiError`` narrows to the declared shapes.
 Parameters are serialized as their ``style``/``explode`` say (path: simple, label, matrix; query:
 form exploded or not, spaceDelimited, pipeDelimited, deepObject; header arrays comma-joined;
-cookies in one ``Cookie`` header); auth (bearer token, API key, basic user and password) comes from the options object.
+cookies in one ``Cookie`` header); auth (bearer token — OAuth 2 and OpenID Connect access tokens too —, API key in a header, query or
+cookie, basic user and password) comes from the options object.
 """
 
 from __future__ import annotations
@@ -291,7 +292,9 @@ def generate_client(
     ]
     for p in op.params("query"):
         lines += _query_lines(p, st)
-    accept = "application/json"
+    # what the success responses are (a download asks for its own media type, not JSON)
+    declared = list(dict.fromkeys(m for r in op.success_responses() for m in r.content))
+    accept = ", ".join([m for m in declared if _is_json(m)] or declared) or "application/json"
     lines.append(f"const headers: Record<string, string> = {{ accept: {st.q(accept)}, ...options.headers }}{e}")
     for p in op.params("header"):
         access = _param_access(p, st)
@@ -309,7 +312,7 @@ def generate_client(
         lines.append(f"if (cookies.length > 0) headers.cookie = cookies.join({st.q('; ')}){e}")
     # auth: the first requirement alternative the options can satisfy
     schemes = [s for alternative in op.security for s in alternative]
-    if any(s.type == "http" and s.scheme == "bearer" for s in schemes):
+    if any((s.type == "http" and s.scheme == "bearer") or s.type in ("oauth2", "openIdConnect") for s in schemes):
         lines += [
             "if (options.token !== undefined) {",
             f"{i}const token = typeof options.token === {st.q('function')} ? await options.token() : options.token{e}",

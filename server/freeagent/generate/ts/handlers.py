@@ -1,9 +1,11 @@
 """Server handlers for an operation, for Express, Fastify, Hono and Next.js route handlers.
 
 Every framework gets the same contract: path, query, header and body input validated with zod
-(path/query/header values coerced from strings the way the spec types them), invalid input
-answered with the spec's ``400`` as RFC 9457 problem+json (``errors: [{path, message}]``), the
-operation's security enforced (bearer token or API-key header → ``401``), and a clearly marked
+(path/query/header/cookie values coerced from strings the way the spec types them), invalid input
+answered with ``400`` (``422`` where the document declares that and no 400), the operation's
+security enforced through the project's credential hooks (``401``, see :mod:`.auth`) — each
+error in the format the document declares for its status (:func:`declared_error`), RFC 9457
+problem+json (``errors: [{path, message}]``) where it declares none — and a clearly marked
 business-logic function ``<op>Impl(input)`` typed with the spec's success body, whose result
 is sent with the spec's success status. Only the way a framework reads a request and writes a
 response differs; that is what a :class:`Framework` says.
@@ -36,6 +38,9 @@ IMPORTED_NAMES = frozenset(
 
 
 def express_path(path: str) -> str:
+    """The route: ``{name}`` → ``:name``; a ``#fragment`` some documents add to tell operations on
+    one path apart (Box: ``/files/{id}#add_shared_link``) is not part of a request's path."""
+    path = path.split("#", 1)[0]
     return re.sub(r"\{([^}]+)\}", lambda m: ":" + re.sub(r"\W", "_", m.group(1)), path)
 
 
@@ -53,6 +58,8 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
     if "integer" in types or "number" in types or ("array" in types and {"integer", "number"} & set(item_types)):
         if "z.number()" in expr:
             expr = expr.replace("z.number()", "z.coerce.number()", 1)
+            if schema.get("format") == "int64" and "integer" in types:  # beyond 2^53 a number cannot tell
+                expr = f"z.preprocess({_int64_guard(st)}, {expr})"
         elif "array" not in types:  # a named schema or an enum of numbers: the string becomes a number first
             number = f"(typeof value === {st.q('string')} && value.trim() !== {st.q('')} ? Number(value) : value)"
             expr = f"z.preprocess((value) => {number}, {expr})"
@@ -74,7 +81,21 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
     if not p.required:
         default = default_literal(schema, st) if not ({"boolean", "array"} & set(types)) else None
         expr += f".default({default})" if default is not None else ".optional()"
+        if p.allow_empty:  # `?name=` (allowEmptyValue): as if the parameter were not sent
+            expr = f"z.preprocess((value) => (value === {st.q('')} ? undefined : value), {expr})"
     return expr
+
+
+def _int64_guard(st: TsStyle) -> str:
+    """A preprocess step that turns a decimal string outside the int64 range into NaN (rejected):
+    compared as digits, since a JS number rounds 2^63 to 2^63 - 1."""
+    q = st.q
+    return (
+        f"(value) => {{ if (typeof value !== {q('string')} || !/^-?\\d+$/.test(value)) return value{st.end} "
+        f"const digits = value.replace(/^-?0*/, {q('')}){st.end} "
+        f"const limit = value.startsWith({q('-')}) ? {q('9223372036854775808')} : {q('9223372036854775807')}{st.end} "
+        f"return digits.length > 19 || (digits.length === 19 && digits > limit) ? Number.NaN : value{st.end} }}"
+    )
 
 
 def _object(entries: list[tuple[str, str]], style: TsStyle) -> str:
@@ -236,8 +257,21 @@ class Framework:
             ]
         return [f"return sendProblem({args}){e}"]
 
-    def respond(self, status: str, result: str | None) -> list[str]:
-        e = self.style.end
+    def respond(self, status: str, result: str | None, media: str | None = None, reader: str = "json") -> list[str]:
+        """Send the success: JSON, or (``reader`` text/blob) the body as ``media``."""
+        e, q = self.style.end, self.style.q
+        if result and media and reader in ("text", "blob"):
+            data = result if reader == "text" else f"Buffer.from(await {result}.arrayBuffer())"
+            if self.name == "express":
+                return [f"res.status({status}).type({q(media)}).send({data}){e}"]
+            if self.name == "fastify":
+                return [f"return reply.code({status}).type({q(media)}).send({data}){e}"]
+            body = result if reader == "text" else f"await {result}.arrayBuffer()"
+            if self.name == "hono":
+                return [f"return c.body({body}, {status}, {{ {q('content-type')}: {q(media)} }}){e}"]
+            return [
+                f"return new NextResponse({result}, {{ status: {status}, headers: {{ {q('content-type')}: {q(media)} }} }}){e}"
+            ]
         if self.name == "express":
             return [f"res.status({status}).json({result}){e}"] if result else [f"res.status({status}).end(){e}"]
         if self.name == "fastify":
@@ -398,7 +432,10 @@ def generate_handler(
     pas = pascal(op.id)
 
     # errors in the format the document declares for their status, else problem+json
-    titles = {400: "Request validation failed", 401: "Unauthorized"}
+    # invalid input: 400, or 422 where the document declares that and no 400 (nor 4XX, default)
+    statuses = {r.status.upper() for r in op.responses}
+    invalid = 422 if "422" in statuses and not ({"400", "4XX", "DEFAULT"} & statuses) else 400
+    titles = {invalid: "Request validation failed", 401: "Unauthorized"}
     formats: dict[int, tuple[str, str]] = {}
     for code, title in titles.items():
         found = error_body(op, code, types.registry)
@@ -442,7 +479,7 @@ def generate_handler(
             body_schema += ".optional()"
         out.declarations[const] = f"const {const} = {body_schema}{e}"
         source = fw.source("body")
-        if framework == "express" and request_body.required:
+        if framework == "express":  # no body: undefined, which an optional body accepts
             source = "requestBody(req)"
             if "requestBody" not in declared:
                 out.declarations["requestBody"] = fw.body_helper()
@@ -458,11 +495,12 @@ def generate_handler(
         inputs.append(("body", "", raw))  # multipart/raw: passed through as the framework parsed it
         if request_body is not None and request_body.required:
             missing = f"[{{ path: {st.q('body')}, message: {st.q('Required')} }}]"
-            absent = [f"if (!{present}) {{", *style.block(reject(400, missing)), "}"]
+            absent = [f"if (!{present}) {{", *style.block(reject(invalid, missing)), "}"]
 
     success = op.success_responses()
     status = success[0].status if success and success[0].status.isdigit() else "200"
-    result_type, _ = response_types(op, types, success=True)
+    result_type, reader = response_types(op, types, success=True)
+    success_media = next(iter(success[0].content), None) if success and success[0].content else None
     sep = ";" if st.semi else ""
     input_type = f"{pas}Input"
     fields = [f"{i}{field}: {f'z.infer<typeof {const}>' if const else 'unknown'}{sep}" for field, const, _ in inputs]
@@ -511,8 +549,8 @@ def generate_handler(
         body += [
             f"const {var} = {const}.safeParse({source}){e}",
             f"if (!{var}.success) {{",
-            *(details if 400 not in formats else []),
-            *style.block(reject(400, "errors")),
+            *(details if invalid not in formats else []),
+            *style.block(reject(invalid, "errors")),
             "}",
         ]
         parsed.append((field, f"{var}.data"))
@@ -532,7 +570,7 @@ def generate_handler(
     if result_type == "void":
         body += [f"await {impl}({call}){e}", *fw.respond(status, None)]
     else:
-        body += [f"const result = await {impl}({call}){e}", *fw.respond(status, "result")]
+        body += [f"const result = await {impl}({call}){e}", *fw.respond(status, "result", success_media, reader)]
 
     doc = f"/** {op.summary or op.id} — {op.method} {op.path} */"
     route = express_path(op.path)

@@ -467,6 +467,11 @@ class ZodEmitter(SchemaEmitter):
             step = v.get("multipleOf")
             if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0:
                 out += f".multipleOf({step})"
+            if t == "integer" and v.get("format") == "int32":  # the format's range, where no bound is given
+                if "minimum" not in v and "exclusiveMinimum" not in v:
+                    out += ".min(-2147483648)"
+                if "maximum" not in v and "exclusiveMaximum" not in v:
+                    out += ".max(2147483647)"
             return out
         if t == "boolean":
             return "z.boolean()"
