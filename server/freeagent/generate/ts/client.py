@@ -293,8 +293,8 @@ def generate_client(
     for p in op.params("query"):
         lines += _query_lines(p, st)
     # what the success responses are (a download asks for its own media type, not JSON)
-    declared = list(dict.fromkeys(m for r in op.success_responses() for m in r.content))
-    accept = ", ".join([m for m in declared if _is_json(m)] or declared) or "application/json"
+    media = list(dict.fromkeys(m for r in op.success_responses() for m in r.content))
+    accept = ", ".join([m for m in media if _is_json(m)] or media) or "application/json"
     lines.append(f"const headers: Record<string, string> = {{ accept: {st.q(accept)}, ...options.headers }}{e}")
     for p in op.params("header"):
         access = _param_access(p, st)
