@@ -33,9 +33,6 @@ KNOWN = {
     ("taskboard", "POST /tasks/{taskId}/attachments", "negative_data_rejection"): (
         "multipart fields are passed through unvalidated (Express has no multipart parser of its own)"
     ),
-    ("real-world-shapes", "GET /regions/{slugs}/sizes{matrix}", "positive_data_acceptance"): (
-        "object-valued query parameters (form object, deepObject) are not decoded into typed values"
-    ),
     ("recursive", "getFolder", "prism"): "Prism cannot mock a recursive response body",
     ("recursive", "listFolderFiles", "prism"): "Prism cannot mock a recursive response body",
     ("recursive", "getFile", "prism"): "Prism cannot mock a recursive response body",

@@ -45,45 +45,88 @@ def express_path(path: str) -> str:
 
 
 def _coerced(p: Parameter, zod: ZodEmitter) -> str:
-    """zod for a path/query/header value, which arrives as a string (or string[])."""
+    """zod for a path/query/header/cookie value, which arrives as a string (or string[], or for a
+    deepObject an object of strings), decoded as its ``style``/``explode`` say and coerced to the
+    types its schema gives."""
     schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
     t = schema.get("type")
     types = t if isinstance(t, list) else [t]
-    expr = zod.ref(p.schema) if p.schema is not None else "z.string()"
     st = zod.style
-    raw_items = schema.get("items")
-    items: dict = raw_items if isinstance(raw_items, dict) else {}
-    raw_type = items.get("type")
-    item_types: list = raw_type if isinstance(raw_type, list) else [raw_type]
-    if "integer" in types or "number" in types or ("array" in types and {"integer", "number"} & set(item_types)):
-        if "z.number()" in expr:
-            expr = expr.replace("z.number()", "z.coerce.number()", 1)
-            if schema.get("format") == "int64" and "integer" in types:  # beyond 2^53 a number cannot tell
-                expr = f"z.preprocess({_int64_guard(st)}, {expr})"
-        elif "array" not in types:  # a named schema or an enum of numbers: the string becomes a number first
-            number = f"(typeof value === {st.q('string')} && value.trim() !== {st.q('')} ? Number(value) : value)"
-            expr = f"z.preprocess((value) => {number}, {expr})"
-    elif "boolean" in types:
-        expr = f"z.enum([{st.q('true')}, {st.q('false')}]).transform((value) => value === {st.q('true')})"
-    elif "array" in types:
-        style = p.style or ("form" if p.location in ("query", "cookie") else "simple")
-        explode = p.explode if p.explode is not None else style == "form"
-        if p.location == "query" and explode and style in ("form", "spaceDelimited", "pipeDelimited"):
-            expr = f"z.preprocess((value) => (Array.isArray(value) ? value : [value]), {expr})"  # repeated keys
-        else:  # one value holding the items: a,b (form, simple) | a b | a|b
-            joiner = st.q({"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ","))
-            split = f"(typeof value === {st.q('string')} ? value.split({joiner}) : value)"
-            expr = f"z.preprocess((value) => {split}, {expr})"
+    if p.schema is not None and isinstance(schema.get("properties"), dict) and ("object" in types or t is None):
+        expr = _object_value(p, zod)
+    else:
+        expr = _scalar_or_array(p, schema, types, zod)
     if p.location == "path" and p.style in ("label", "matrix"):  # '.a,b' / ';name=a,b': the prefix goes
         prefix = re.escape("." if p.style == "label" else f";{p.name}=")
         strip = f"(typeof value === {st.q('string')} ? value.replace(/^{prefix}/, {st.q('')}) : value)"
         expr = f"z.preprocess((value) => {strip}, {expr})"
     if not p.required:
-        default = default_literal(schema, st) if not ({"boolean", "array"} & set(types)) else None
+        default = default_literal(schema, st) if not ({"boolean", "array", "object"} & set(types)) else None
         expr += f".default({default})" if default is not None else ".optional()"
         if p.allow_empty:  # `?name=` (allowEmptyValue): as if the parameter were not sent
             expr = f"z.preprocess((value) => (value === {st.q('')} ? undefined : value), {expr})"
     return expr
+
+
+def _scalar_or_array(p: Parameter, schema: dict, types: list, zod: ZodEmitter) -> str:
+    st = zod.style
+    expr = zod.ref(p.schema) if p.schema is not None else "z.string()"
+    raw_items = schema.get("items")
+    items: dict = raw_items if isinstance(raw_items, dict) else {}
+    raw_type = items.get("type")
+    item_types: list = raw_type if isinstance(raw_type, list) else [raw_type]
+    if "array" in types:
+        if {"integer", "number"} & set(item_types):
+            expr = expr.replace("z.number()", "z.coerce.number()", 1)
+        style = p.style or ("form" if p.location in ("query", "cookie") else "simple")
+        explode = p.explode if p.explode is not None else style == "form"
+        if p.location == "query" and explode and style in ("form", "spaceDelimited", "pipeDelimited"):
+            return f"z.preprocess((value) => (Array.isArray(value) ? value : [value]), {expr})"  # repeated keys
+        # one value holding the items: a,b (form, simple) | a b | a|b; an empty value: no items
+        joiner = st.q({"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ","))
+        empty = f"value === {st.q('')} ? [] : value.split({joiner})"
+        return f"z.preprocess((value) => (typeof value === {st.q('string')} ? ({empty}) : value), {expr})"
+    if "integer" in types or "number" in types:
+        if "z.number()" in expr:
+            expr = expr.replace("z.number()", "z.coerce.number()", 1)
+            if schema.get("format") == "int64" and "integer" in types:  # beyond 2^53 a number cannot tell
+                expr = f"z.preprocess({_int64_guard(st)}, {expr})"
+        else:  # a named schema or an enum of numbers: the string becomes a number first
+            number = f"(typeof value === {st.q('string')} && value.trim() !== {st.q('')} ? Number(value) : value)"
+            expr = f"z.preprocess((value) => {number}, {expr})"
+    elif "boolean" in types:
+        expr = f"z.enum([{st.q('true')}, {st.q('false')}]).transform((value) => value === {st.q('true')})"
+    return expr
+
+
+def _object_value(p: Parameter, zod: ZodEmitter) -> str:
+    """An object-valued parameter: each property coerced like a parameter of its own; ``a,1,b,2``
+    (form/simple, not exploded) or ``a=1,b=2`` (simple, exploded) split into the object first.
+    A deepObject (``name[a]=1``) arrives as an object already (Express's query parser; the
+    Hono/Next query helper nests it the same way)."""
+    st = zod.style
+    assert p.schema is not None
+    schema = p.schema.value if isinstance(p.schema.value, dict) else {}
+    required = {r for r in schema.get("required") or [] if isinstance(r, str)}
+    entries = []
+    for key in schema.get("properties") or {}:
+        child = zod.child(p.schema, "properties", key)
+        if child is not None:
+            entries.append((key, _coerced(Parameter(key, p.location, key in required, child), zod)))
+    expr = _object(entries, st)
+    style = p.style or ("form" if p.location in ("query", "cookie") else "simple")
+    explode = p.explode if p.explode is not None else style == "form"
+    if style == "deepObject" or (style == "form" and explode):
+        return expr
+    q = st.q
+    if explode:  # simple, exploded: a=1,b=2
+        pairs = f"value.split({q(',')}).map((pair) => pair.split({q('=')}))"
+    else:  # a,1,b,2
+        pairs = (
+            f"value.split({q(',')}).flatMap((item, index, all) => (index % 2 === 0 ? [[item, all[index + 1]]] : []))"
+        )
+    decode = f"(value) => (typeof value === {q('string')} ? Object.fromEntries({pairs}) : value)"
+    return f"z.preprocess({decode}, {expr})"
 
 
 def _int64_guard(st: TsStyle) -> str:
@@ -101,7 +144,10 @@ def _int64_guard(st: TsStyle) -> str:
 def _object(entries: list[tuple[str, str]], style: TsStyle) -> str:
     if not entries:
         return "z.object({})"
-    inner = ",\n".join(f"{style.indent}{property_key(k, style.quote)}: {v}" for k, v in entries)
+    inner = ",\n".join(
+        f"{style.indent}{property_key(k, style.quote)}: {v.replace(chr(10), chr(10) + style.indent)}"
+        for k, v in entries
+    )
     return "z.object({\n" + inner + ("," if style.trailing_comma else "") + "\n})"
 
 
@@ -403,10 +449,21 @@ class Framework:
         )
         return "\n".join(
             [
-                f"function queryObject({arg}): Record<string, string | string[]> {{",
-                f"{i}return Object.fromEntries(",
-                f"{i}{i}{source}.map(([key, values]) => [key, values.length > 1 ? values : values[0]]),",
-                f"{i}){e}",
+                "/** The query as Express's parser gives it: repeated keys as arrays, name[key] nested (deepObject). */",
+                f"function queryObject({arg}): Record<string, unknown> {{",
+                f"{i}const query: Record<string, unknown> = {{}}{e}",
+                f"{i}for (const [key, values] of {source}) {{",
+                f"{i}{i}const value = values.length > 1 ? values : values[0]{e}",
+                f"{i}{i}const nested = /^([^[\\]]+)\\[([^[\\]]+)\\]$/.exec(key){e}",
+                f"{i}{i}if (nested === null) {{",
+                f"{i}{i}{i}query[key] = value{e}",
+                f"{i}{i}}} else {{",
+                f"{i}{i}{i}const inner = (query[nested[1]] ?? {{}}) as Record<string, unknown>{e}",
+                f"{i}{i}{i}inner[nested[2]] = value{e}",
+                f"{i}{i}{i}query[nested[1]] = inner{e}",
+                f"{i}{i}}}",
+                f"{i}}}",
+                f"{i}return query{e}",
                 "}",
             ]
         )
