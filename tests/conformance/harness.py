@@ -72,16 +72,17 @@ TSCONFIG = {
 }
 SERVER = """import express from 'express';
 import type { ErrorRequestHandler } from 'express';
+import multer from 'multer';
 import { router } from './handlers';
 
 const app = express();
 app.use(express.json({ strict: false, type: ['application/json', 'application/*+json'] }));
 app.use(express.urlencoded({ extended: true }));
 app.use(express.text({ type: 'text/*' }));
-// a body express cannot parse goes on to the handler as an invalid value: its validation answers
-// in the error format the document declares
-const malformed: ErrorRequestHandler = (error, req, _res, next) => {
-  if (error?.type !== 'entity.parse.failed') return next(error);
+app.use(multer({ storage: multer.memoryStorage() }).any()); // multipart: fields in req.body, files in req.files
+// a body the parsers above cannot read (malformed JSON, a multipart without its boundary) goes on
+// to the handler as an invalid value: its validation answers in the format the document declares
+const malformed: ErrorRequestHandler = (_error, req, _res, next) => {
   req.body = Symbol('malformed body');
   next();
 };
@@ -353,8 +354,8 @@ def tool_document(package: Package) -> Path:
     """The document as Prism and Schemathesis read it: a copy of its folder in which what their
     resolvers do not follow is inlined, resolved by the registry — operations given by ``$ref``
     (common in multi-file documents, not strict OpenAPI) and ``$ref``s to a JSON Schema ``$id``
-    or ``$anchor``. What is inlined from another file has its own ``$ref``s inlined too (they are
-    relative to that file). Everything else stays as written."""
+    or ``$anchor``. What is inlined from another file keeps its other ``$ref``s, rebased onto the
+    root's folder (they are written relative to that file). Everything else stays as written."""
     import shutil
 
     import yaml
@@ -371,22 +372,30 @@ def tool_document(package: Package) -> Path:
         file_part, _, fragment = ref.partition("#")
         return (not fragment or fragment.startswith("/")) and not file_part.startswith("/") and "://" not in file_part
 
-    def walk(value: object, doc, pointer: str, foreign: bool, depth: int) -> object:
+    def rebased(ref: str, doc) -> str:
+        """A plain $ref written in another file, as the root document would write it."""
+        file_part, _, fragment = ref.partition("#")
+        target = (doc.path.parent / file_part).resolve() if file_part else doc.path
+        return f"{os.path.relpath(target, root.path.parent)}#{fragment}"
+
+    def walk(value: object, doc, pointer: str, depth: int) -> object:
         if depth > 48:
-            raise RuntimeError(f"{pointer}: too deep to inline (recursive $ref)")
+            raise RuntimeError(f"{pointer}: too deep to inline")
         if isinstance(value, dict):
             ref = value.get("$ref")
             parts = pointer.split("/")
-            operation = len(parts) == 4 and parts[1] == "paths"
-            if isinstance(ref, str) and (foreign or operation or not plain(ref)):
+            operation = doc is root and len(parts) == 4 and parts[1] == "paths"
+            if isinstance(ref, str) and (operation or not plain(ref)):
                 node = registry.resolve(doc, value, pointer)
-                return walk(node.value, node.doc, node.pointer, node.doc is not root or foreign, depth + 1)
-            return {k: walk(v, doc, f"{pointer}/{escape_pointer(k)}", foreign, depth) for k, v in value.items()}
+                return walk(node.value, node.doc, node.pointer, depth + 1)
+            if isinstance(ref, str) and doc is not root:  # inlined from another file: its refs rebased
+                return {**value, "$ref": rebased(ref, doc)}
+            return {k: walk(v, doc, f"{pointer}/{escape_pointer(k)}", depth) for k, v in value.items()}
         if isinstance(value, list):
-            return [walk(v, doc, f"{pointer}/{i}", foreign, depth) for i, v in enumerate(value)]
+            return [walk(v, doc, f"{pointer}/{i}", depth) for i, v in enumerate(value)]
         return value
 
-    out = {k: walk(v, root, f"/{k}", False, 0) for k, v in root.data.items()}
+    out = {k: walk(v, root, f"/{k}", 0) for k, v in root.data.items()}
     target = folder / package.spec.name
     if target.suffix == ".json":
         target.write_text(json.dumps(out, indent=1, ensure_ascii=False))
@@ -400,7 +409,7 @@ def prism_check(package: Package) -> dict[str, dict]:
     port = _free_port()
     prism = TOOLCHAIN / ".bin" / "prism"
     args = [str(prism), "mock", str(tool_document(package)), "-h", "127.0.0.1", "-p", str(port)]
-    with _process(args, package.root, port, package.root / "prism.log", timeout=120):
+    with _process(args, package.root, port, package.root / "prism.log", timeout=600):  # 4 MB: minutes
         run = subprocess.run(
             [str(TOOLCHAIN / ".bin" / "tsx"), "src/calls.ts", f"http://127.0.0.1:{port}"],
             cwd=package.root,

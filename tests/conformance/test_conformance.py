@@ -30,9 +30,6 @@ SPECS = {
 }
 # (document, operation, check or stage): why it is still open
 KNOWN = {
-    ("taskboard", "POST /tasks/{taskId}/attachments", "negative_data_rejection"): (
-        "multipart fields are passed through unvalidated (Express has no multipart parser of its own)"
-    ),
     ("recursive", "getFolder", "prism"): "Prism cannot mock a recursive response body",
     ("recursive", "listFolderFiles", "prism"): "Prism cannot mock a recursive response body",
     ("recursive", "getFile", "prism"): "Prism cannot mock a recursive response body",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...specs.model import Operation, Parameter
+from ...specs.model import Node, Operation, Parameter
 from ...specs.samples import NoSample, Sampler
 from ..naming import camel, pascal, property_key
 from . import auth
@@ -149,6 +149,39 @@ def _object(entries: list[tuple[str, str]], style: TsStyle) -> str:
         for k, v in entries
     )
     return "z.object({\n" + inner + ("," if style.trailing_comma else "") + "\n})"
+
+
+FORM_MEDIA = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def form_kinds(node: Node, zod: ZodEmitter) -> dict[str, str] | None:
+    """Each field of a form body and what its string stands for (``integer``, ``number``,
+    ``boolean``, ``object``, ``binary``, ``string``, ``array:<kind>``), or None when the body is
+    not an object of fields (a whole-body upload): then it is passed through."""
+    flat = zod.flatten_all_of(node) if isinstance(node.value, dict) and "allOf" in node.value else None
+    if flat is not None:
+        props = flat[0]
+    elif isinstance(node.value, dict) and isinstance(node.value.get("properties"), dict):
+        props = {k: c for k in node.value["properties"] if (c := zod.child(node, "properties", k)) is not None}
+    else:
+        return None
+
+    def kind(child: Node | None) -> str:
+        v = child.value if child is not None and isinstance(child.value, dict) else {}
+        t = v.get("type")
+        types = [x for x in (t if isinstance(t, list) else [t]) if x not in ("null", None)]
+        if not types and any(k in v for k in ("oneOf", "anyOf", "allOf")):
+            return "json"  # a composition: a multipart part holding JSON (OpenAPI's default for objects)
+        if "array" in types or "items" in v:
+            return "array:" + kind(zod.child(child, "items") if child is not None else None)
+        if v.get("format") == "binary" or v.get("contentEncoding") == "binary" or "contentMediaType" in v:
+            return "binary"
+        for name in ("integer", "number", "boolean", "object"):
+            if name in types or (name == "object" and "properties" in v):
+                return name
+        return "string"
+
+    return {key: kind(child) for key, child in props.items()}
 
 
 MESSAGE_FIELDS = ("message", "detail", "title", "error_description", "description", "error", "msg", "reason")
@@ -417,6 +450,77 @@ class Framework:
             ]
         )
 
+    def form_source(self, fields: str) -> str:
+        """The form body as the framework parses it, decoded by :meth:`form_helper`'s function
+        (Express: the app's form parser's ``req.body``, files from multer's ``req.files``)."""
+        return {
+            "express": f"formBody(req.body, {fields}, (req as {{ files?: unknown }}).files)",
+            "fastify": f"formBody(request.body, {fields})",
+            "hono": f"formBody(await c.req.parseBody({{ all: true }}).catch(() => undefined), {fields})",
+            "next": f"formBody(await request.formData().catch(() => undefined), {fields})",
+        }[self.name]
+
+    def form_helper(self) -> str:
+        """formBody and formField: form fields (strings) to the value the schema describes."""
+        e, i, q = self.style.end, self.style.indent, self.style.q
+        ii, iii = i * 2, i * 3
+        return "\n".join(
+            [
+                "/** A form body (urlencoded or multipart: every field a string) as the value the document",
+                " * describes: each field decoded by its kind; uploaded files (File parts, multer's files) as Blobs. */",
+                "function formBody(fields: unknown, kinds: Record<string, string>, files?: unknown): unknown {",
+                f"{i}if (fields === undefined || fields === null || typeof fields !== {q('object')}) return fields{e}",
+                f"{i}const entries: Array<[string, unknown]> = []{e}",
+                f"{i}if (fields instanceof FormData) {{",
+                f"{ii}for (const key of new Set(fields.keys())) {{",
+                f"{iii}const all = fields.getAll(key){e}",
+                f"{iii}entries.push([key, all.length > 1 ? all : all[0]]){e}",
+                f"{ii}}}",
+                f"{i}}} else {{",
+                f"{ii}entries.push(...Object.entries(fields as Record<string, unknown>)){e}",
+                f"{i}}}",
+                f"{i}for (const file of Array.isArray(files) ? files : []) {{",
+                f"{ii}const {{ fieldname, buffer, mimetype }} = file as {{ fieldname?: unknown; buffer?: unknown; mimetype?: unknown }}{e}",
+                f"{ii}if (typeof fieldname === {q('string')} && buffer instanceof Uint8Array) {{",
+                f"{iii}entries.push([fieldname, new Blob([new Uint8Array(buffer)], {{ type: String(mimetype ?? {q('')}) }})]){e}",
+                f"{ii}}}",
+                f"{i}}}",
+                f"{i}const body: Record<string, unknown> = {{}}{e}",
+                f"{i}for (const [key, value] of entries) body[key] = formField(value, kinds[key] ?? {q('string')}){e}",
+                f"{i}for (const [key, kind] of Object.entries(kinds)) {{",
+                f"{ii}if (kind.startsWith({q('array:')}) && !(key in body)) body[key] = []{e} // a form cannot send an empty list",
+                f"{i}}}",
+                f"{i}return body{e}",
+                "}",
+                "",
+                "function formField(value: unknown, kind: string): unknown {",
+                f"{i}if (kind.startsWith({q('array:')})) {{",
+                f"{ii}if (typeof value === {q('string')} && /^\\s*(\\[|null\\s*$)/.test(value)) {{",
+                f"{iii}try {{",
+                f"{iii}{i}return JSON.parse(value){e} // a multipart part holding the array as JSON",
+                f"{iii}}} catch {{",
+                f"{iii}{i}// not JSON: one item",
+                f"{iii}}}",
+                f"{ii}}}",
+                f"{ii}return (Array.isArray(value) ? value : [value]).map((item) => formField(item, kind.slice(6))){e}",
+                f"{i}}}",
+                f"{i}if (typeof value !== {q('string')}) return value{e}",
+                f"{i}if ((kind === {q('integer')} || kind === {q('number')}) && value.trim() !== {q('')} && !Number.isNaN(Number(value))) {{",
+                f"{ii}return Number(value){e}",
+                f"{i}}}",
+                f"{i}if (kind === {q('boolean')} && (value === {q('true')} || value === {q('false')})) return value === {q('true')}{e}",
+                f"{i}if (kind === {q('object')} || kind === {q('json')}) {{",
+                f"{ii}try {{",
+                f"{iii}return JSON.parse(value){e}",
+                f"{ii}}} catch {{",
+                f"{iii}return value{e}",
+                f"{ii}}}",
+                f"{i}}}",
+                f"{i}return value{e}",
+                "}",
+            ]
+        )
+
     def cookie_helper(self) -> str:
         """The request's cookies by name (RFC 6265 ``name=value; …``), values URI-decoded."""
         e, i, q = self.style.end, self.style.indent, self.style.q
@@ -524,23 +628,41 @@ def generate_handler(
     btype = body_type(op, TypeEmitter(types.registry, style, types.existing))
     absent: list[str] = []  # the 400 of a required body that is not JSON (not parsed here) and missing
     request_body = op.body  # never None when there is a body type
-    if (
-        btype is not None
-        and request_body is not None
-        and btype[0] not in ("FormData", "URLSearchParams", "Blob", "string")
-    ):
-        media = btype[1]
+    content = request_body.content if request_body is not None else {}
+    json_media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+    forms = [m for m in content if m.split(";")[0].strip().lower() in FORM_MEDIA]
+    form_media = forms[0] if forms else None
+    kinds: dict[str, str] | None = None
+    for media in forms:  # urlencoded and multipart may describe the fields apart (files only in one)
+        described = form_kinds(content[media], zod)
+        if described is not None:
+            kinds = {**described, **(kinds or {})}
+    if request_body is not None and (json_media or kinds is not None):
+        node = content[json_media] if json_media else content[form_media]  # type: ignore[index]
         const = f"{name}Body"
-        body_schema = zod.ref(request_body.content[media])
+        body_schema = zod.ref(node)
         if not request_body.required:
             body_schema += ".optional()"
         out.declarations[const] = f"const {const} = {body_schema}{e}"
         source = fw.source("body")
         if framework == "express":  # no body: undefined, which an optional body accepts
             source = "requestBody(req)"
-            if "requestBody" not in declared:
-                out.declarations["requestBody"] = fw.body_helper()
-                out.imports.append(("express", "Request", True))
+        if kinds is not None:  # form fields decoded into the value the schema describes, then checked
+            form_fields = f"{name}FormFields"
+            listed = ", ".join(f"{property_key(k, st.quote)}: {st.q(v)}" for k, v in kinds.items())
+            out.declarations[form_fields] = f"const {form_fields}: Record<string, string> = {{ {listed} }}{e}"
+            if "formBody" not in declared:
+                out.declarations = {"formBody": fw.form_helper(), **out.declarations}
+            form_source = fw.form_source(form_fields)
+            if json_media:
+                pattern = r"/^(application\/x-www-form-urlencoded|multipart\/form-data)/i"
+                is_form = f"{pattern}.test(String({fw.header('content-type')} ?? {st.q('')}))"
+                source = f"{is_form} ? {form_source} : {source}"
+            else:
+                source = form_source
+        if "requestBody(" in source and "requestBody" not in declared:
+            out.declarations["requestBody"] = fw.body_helper()
+            out.imports.append(("express", "Request", True))
         inputs.append(("body", const, source))
     elif btype is not None:
         raw = {

@@ -443,12 +443,19 @@ class ZodEmitter(SchemaEmitter):
                 out += _ZOD_STRING_FORMATS.get(fmt, "").replace("{message}", st.q(f"Invalid {fmt}"))
             if fmt == "date":
                 out += r".regex(/^\d{4}-\d{2}-\d{2}$/)"
-            if isinstance(v.get("minLength"), int):
-                out += f".min({v['minLength']})"
-            if isinstance(v.get("maxLength"), int):
-                out += f".max({v['maxLength']})"
             if isinstance(v.get("pattern"), str):
                 out += f".regex(new RegExp({st.q(v['pattern'])}))"
+            # JSON Schema counts characters (code points), a JS string's length UTF-16 units: a
+            # length bound is checked on [...value] unless the two cannot differ (at least 0 or 1)
+            low, high = v.get("minLength"), v.get("maxLength")
+            if isinstance(low, int) and not isinstance(low, bool) and 0 < low <= 1:
+                out += f".min({low})"
+            elif isinstance(low, int) and not isinstance(low, bool) and low > 1:
+                message = st.q(f"String must contain at least {low} character(s)")
+                out += f".refine((value) => [...value].length >= {low}, {{ message: {message} }})"
+            if isinstance(high, int) and not isinstance(high, bool):
+                message = st.q(f"String must contain at most {high} character(s)")
+                out += f".refine((value) => [...value].length <= {high}, {{ message: {message} }})"
             return out
         if t in ("integer", "number"):
             out = "z.number()" + (".int()" if t == "integer" else "")
