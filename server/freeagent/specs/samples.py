@@ -223,8 +223,11 @@ class Sampler:
                 return self.value(part, name, depth + 1)  # a non-object part decides the value
             for key in v.get("properties") or {}:
                 child = self._child(part, "properties", key)
-                if child is not None:
-                    props.setdefault(key, child)
+                if child is None:
+                    continue
+                narrower = isinstance(child.value, dict) and any(k in child.value for k in ("enum", "const"))
+                if key not in props or narrower:  # a later part that pins the value wins (type: enum [tag])
+                    props[key] = child
             required.update(r for r in v.get("required") or [] if isinstance(r, str))
             objecty = objecty or "object" in _types(v) or "properties" in v
         if not objecty and not props:

@@ -99,6 +99,7 @@ def runtime_helpers(style: TsStyle, names: dict[str, str], library: str = "fetch
             f"{i}baseUrl?: string{sep}",
             f"{i}token?: string | (() => string | Promise<string>){sep}",
             f"{i}apiKey?: string{sep}",
+            f"{i}apiKeys?: Record<string, string>{sep}",
             f"{i}basic?: {{ user: string; password: string }}{sep}",
             f"{i}headers?: Record<string, string>{sep}",
             f"{i}signal?: AbortSignal{sep}",
@@ -323,22 +324,22 @@ def generate_client(
         credentials = "`${options.basic.user}:${options.basic.password}`"
         encoded = f"btoa(String.fromCharCode(...new TextEncoder().encode({credentials})))"
         lines.append(f"if (options.basic !== undefined) headers.authorization = `Basic ${{{encoded}}}`{e}")
-    for s in schemes:
-        if s.type != "apiKey" or not s.param_name:
+    # API keys: every key of the first requirement that has any (Plaid wants a client id and a
+    # secret together), each from options.apiKeys by its parameter name, else options.apiKey
+    alternative = next((a for a in op.security if any(s.type == "apiKey" and s.param_name for s in a)), [])
+    for s in alternative:
+        if s.type != "apiKey" or not s.param_name or s.location not in ("header", "query", "cookie"):
             continue
+        var = "key" if len(alternative) == 1 else f"key{pascal(s.param_name)}"
+        lines.append(f"const {var} = options.apiKeys?.[{st.q(s.param_name)}] ?? options.apiKey{e}")
         if s.location == "header":
-            lines.append(f"if (options.apiKey !== undefined) headers[{st.q(s.param_name.lower())}] = options.apiKey{e}")
+            lines.append(f"if ({var} !== undefined) headers[{st.q(s.param_name.lower())}] = {var}{e}")
         elif s.location == "query":
-            lines.append(
-                f"if (options.apiKey !== undefined) url.searchParams.set({st.q(s.param_name)}, options.apiKey){e}"
-            )
-        elif s.location == "cookie":
-            pair = f"`{s.param_name}=${{encodeURIComponent(options.apiKey)}}`"
-            joined = f"headers.cookie ? `${{headers.cookie}}; ${{{pair}}}` : {pair}"
-            lines.append(f"if (options.apiKey !== undefined) headers.cookie = {joined}{e}")
+            lines.append(f"if ({var} !== undefined) url.searchParams.set({st.q(s.param_name)}, {var}){e}")
         else:
-            continue
-        break
+            pair = f"`{s.param_name}=${{encodeURIComponent({var})}}`"
+            joined = f"headers.cookie ? `${{headers.cookie}}; ${{{pair}}}` : {pair}"
+            lines.append(f"if ({var} !== undefined) headers.cookie = {joined}{e}")
     body_arg = ""
     if btype:
         if _is_json(btype[1]):
