@@ -5,7 +5,8 @@ Expects a corpus folder (default ``/work/corpus``; not in git — third-party do
 folder; multi-file documents keep their tree beside it). For each document it:
 
 1. loads it with the registry (timed cold, and warm: again with the parse cache the first load
-   filled; the operations listed; the loader's and $ref errors);
+   filled; the operations listed; the loader's and $ref errors), then times the OpenAPI schema
+   validation the server runs in the background;
 2. samples ``--sample`` operations (seeded) and generates every target for each: types, schema
    and client into an Express + zod package, a handler into an Express router, a Fastify app,
    a Hono app and a Next.js ``route.ts``;
@@ -86,6 +87,7 @@ class Row:
     megabytes: float = 0.0
     load_s: float = 0.0
     warm_s: float = 0.0
+    validate_s: float = 0.0
     operations: int = 0
     load_errors: int = 0
     sampled: int = 0
@@ -138,6 +140,9 @@ def run_document(corpus: Path, entry: dict, sample: int, seed: int, work: Path) 
     started = time.perf_counter()
     again.load([root_doc])
     row.warm_s = time.perf_counter() - started
+    started = time.perf_counter()
+    registry.validate(root_doc)  # what the server runs in the background after the load
+    row.validate_s = time.perf_counter() - started
     row.operations = len(registry.operations)
     problems = [f for fs in registry.problems.values() for f in fs if f.severity.value in ("error", "warning")]
     row.load_errors = sum(f.severity.value == "error" for f in problems)
@@ -237,7 +242,7 @@ def main() -> int:
     manifest = json.loads((args.corpus / "MANIFEST.json").read_text())
     only = {n for n in args.only.split(",") if n}
     entries = [e for e in manifest if not only or e["name"] in only]
-    header = f"{'document':<18} {'version':>7} {'MB':>5} {'load s':>6} {'warm s':>6} {'ops':>5} {'sampled':>7} {'files':>5} {'compile':>7} {'%':>5} {'refused':>7} {'self-check':>10}"
+    header = f"{'document':<18} {'version':>7} {'MB':>5} {'load s':>6} {'warm s':>6} {'valid s':>7} {'ops':>5} {'sampled':>7} {'files':>5} {'compile':>7} {'%':>5} {'refused':>7} {'self-check':>10}"
     print(header, flush=True)
     rows = []
     for entry in entries:
@@ -246,7 +251,7 @@ def main() -> int:
         rows.append(row)
         pct = f"{100 * row.compiled / row.files:.0f}" if row.files else "-"
         print(
-            f"{row.name:<18} {row.version:>7} {row.megabytes:>5.1f} {row.load_s:>6.2f} {row.warm_s:>6.2f} {row.operations:>5} "
+            f"{row.name:<18} {row.version:>7} {row.megabytes:>5.1f} {row.load_s:>6.2f} {row.warm_s:>6.2f} {row.validate_s:>7.2f} {row.operations:>5} "
             f"{row.sampled:>7} {row.files:>5} {row.compiled:>7} {pct:>5} {row.refused:>7} {row.self_check:>10}",
             flush=True,
         )

@@ -369,3 +369,38 @@ def test_the_parse_cache_serves_a_large_yaml_document_the_second_time(tmp_path, 
     fourth.cache = first.cache
     fourth.load([path])
     assert len(parses) == 3 and "getThingSeven" in fourth.by_id
+
+
+def test_fast_schema_validation_reports_what_the_library_reports(tmp_path):
+    """The metaschema check in Rust (specs/spec_validator.py) changes the speed, not the answer:
+    the same errors, worded by the library, as openapi-spec-validator on its own gives."""
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    from freeagent.specs.spec_validator import SpecValidator30, SpecValidator31
+
+    def doc(version: str) -> dict:
+        bad = {"type": "object", "properties": {"a": {"type": "strin"}, "b": {"minLength": -1}}}
+        good = {"type": "object", "properties": {"c": {"type": "array", "items": {"$ref": "#/components/schemas/Bad"}}}}
+        return {
+            "openapi": version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/x": {
+                    "get": {
+                        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": good}}}}
+                    }
+                }
+            },
+            "components": {"schemas": {"Bad": bad, "Good": good}},
+        }
+
+    for version, fast, library in (
+        ("3.1.0", SpecValidator31, OpenAPIV31SpecValidator),
+        ("3.0.3", SpecValidator30, OpenAPIV30SpecValidator),
+    ):
+        messages = []
+        for cls in (fast, library):
+            errors = cls(SchemaPath.from_dict(doc(version))).iter_errors()
+            messages.append(sorted(str(e.message) for e in errors))
+        assert messages[0] == messages[1] and messages[0], (version, messages)

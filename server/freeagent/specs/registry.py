@@ -429,10 +429,11 @@ class Registry:
         if doc is None:
             return []
         from jsonschema_path import SchemaPath
-        from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+        from .spec_validator import SpecValidator30, SpecValidator31
 
         version = str(doc.data.get("openapi", ""))
-        validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+        validator_cls = SpecValidator31 if version.startswith("3.1") else SpecValidator30
         findings: list[Finding] = []
         referenced_operations: set[str] = set()
         suffixes = _Suffixes(doc)
