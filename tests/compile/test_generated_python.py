@@ -92,6 +92,12 @@ def test_fastapi_route_and_httpx_client_round_trip(tmp_path):
         )
         .replace('raise NotImplementedError("deleteComment is not implemented")', "return None")
     )
+    # the user's part: which tokens are valid (as generated, the hook accepts nobody)
+    assert server_text.count("async def verify_bearer(token: str) -> bool:") == 1
+    hook = "async def verify_bearer(token: str) -> bool:"
+    start = server_text.index(hook)
+    end = server_text.index("return False", start) + len("return False")
+    server_text = server_text[:start] + hook + '\n    return token == "t"' + server_text[end:]
     assert server_text.startswith("from __future__ import annotations\n")
     server_file.write_text(
         server_text.replace(
@@ -123,9 +129,14 @@ def test_fastapi_route_and_httpx_client_round_trip(tmp_path):
                 ),
                 "bad_path": lambda: http.get("/tasks/not-a-uuid/comments", headers={"Authorization": "Bearer t"}),
                 "no_token": lambda: http.get(f"/tasks/{task_id}/comments"),
+                "wrong_token": lambda: http.get(f"/tasks/{task_id}/comments", headers={"Authorization": "Bearer x"}),
+                "bearer_shape": lambda: http.get(f"/tasks/{task_id}/comments", headers={"Authorization": "Bearer "}),
+                "lowercase": lambda: http.get(
+                    f"/tasks/{task_id}/comments", params={"limit": 5}, headers={"Authorization": "bearer t"}
+                ),
             }.items():
                 response = await call()
-                failures[name] = (response.status_code, response.headers["content-type"], response.json())
+                failures[name] = (response.status_code, response.headers, response.json())
             with pytest.raises(client.ApiError) as error:
                 await client.list_comments(http, task_id, limit=1000, token="t")
             return created, listed, deleted, failures, error.value
@@ -135,7 +146,10 @@ def test_fastapi_route_and_httpx_client_round_trip(tmp_path):
     assert listed.items == [] and listed.next_cursor == "abc"
     assert deleted is None
     for name in ("bad_body", "bad_path"):
-        status, content_type, body = failures[name]
-        assert status == 400 and content_type.startswith("application/problem+json") and body["errors"], name
-    assert failures["no_token"][0] == 401 and failures["no_token"][2]["title"] == "Unauthorized"
+        status, headers, body = failures[name]
+        assert status == 400 and headers["content-type"].startswith("application/problem+json") and body["errors"], name
+    for name in ("no_token", "wrong_token", "bearer_shape"):  # the hook decides, not the header's look
+        status, headers, body = failures[name]
+        assert (status, body["title"], headers.get("www-authenticate")) == (401, "Unauthorized", "Bearer"), name
+    assert failures["lowercase"][0] == 200  # the scheme name is case-insensitive
     assert error.status == 400 and any("limit" in e["path"] for e in error.body["errors"])

@@ -3,8 +3,10 @@
 Errors (client): a non-2xx response raises ``ApiError`` with ``status`` and the parsed
 ``body`` (the declared problem document); success bodies are validated into the spec's types
 with pydantic's ``TypeAdapter``. FastAPI routes validate with FastAPI itself (path, query,
-header parameters with the spec's constraints, the body as a pydantic model), enforce bearer /
-API-key security (``401``), and call a marked ``<op>_impl`` function; ``install_problem_details
+header parameters with the spec's constraints, the body as a pydantic model), enforce the
+operation's security through credential hooks the module owns (``verify_bearer`` /
+``verify_basic`` / ``verify_api_key``, failing closed until implemented: ``401`` with
+``WWW-Authenticate``), and call a marked ``<op>_impl`` function; ``install_problem_details
 (app)`` (emitted once per file) makes validation failures the spec's ``400`` and every
 HTTPException an RFC 9457 problem+json response.
 """
@@ -91,7 +93,8 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
         t = models.ref(p.schema, op.id + "_" + p.name) if p.schema else "str"
         keyword_args.append(f"{py_name(p.name)}: {t}" if p.required else f"{py_name(p.name)}: {t} | None = None")
     schemes = [s for alt in op.security for s in alt]
-    if any(s.type == "http" and s.scheme == "bearer" for s in schemes):
+    bearer = any((s.type == "http" and s.scheme == "bearer") or s.type in ("oauth2", "openIdConnect") for s in schemes)
+    if bearer:  # OAuth 2 and OpenID Connect access tokens are sent as Bearer too
         keyword_args.append("token: str | None = None")
     api_key = next((s for s in schemes if s.type == "apiKey" and s.location == "header" and s.param_name), None)
     if api_key:
@@ -125,7 +128,7 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
         arg = py_name(p.name)
         guard = [] if p.required else [f"{i}if {arg} is not None:"]
         body += guard + [f"{i}{i if guard else ''}headers[{q(p.name)}] = str({arg})"]
-    if any(s.type == "http" and s.scheme == "bearer" for s in schemes):
+    if bearer:
         body += [f"{i}if token is not None:", f"{i}{i}headers[{q('Authorization')}] = f{q('Bearer {token}')}"]
     if api_key:
         body += [f"{i}if api_key is not None:", f"{i}{i}headers[{q(api_key.param_name)}] = api_key"]
@@ -206,32 +209,13 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
             out.imports.add(("fastapi", "Request"))
             params.append("request: Request")
         call.append("body" if body_media else "request")
-    schemes = [s for alt in op.security for s in alt]
-    public = not op.security or any(len(alt) == 0 for alt in op.security)
-    auth = []
-    if schemes and not public:
-        out.imports.add(("fastapi", "Header"))
-        checks = []
-        if any(s.type == "http" and s.scheme == "bearer" for s in schemes):
-            defaults.append("authorization: Annotated[str | None, Header()] = None")
-            checks.append(f"(authorization or {q('')}).startswith({q('Bearer ')})")
-        key = next((s for s in schemes if s.type == "apiKey" and s.location == "header" and s.param_name), None)
-        if key:
-            defaults.append(f"api_key: Annotated[str | None, Header(alias={q(key.param_name)})] = None")
-            checks.append("api_key is not None")
-        if checks:
-            condition = checks[0] if len(checks) == 1 else f"({' or '.join(checks)})"
-            auth = [
-                f"{i}if not {condition}:",
-                f"{i}{i}raise HTTPException(status_code=401, detail={q('Unauthorized')})",
-            ]
+    auth, auth_params = _credential_check(op, out, declared, i, q)
+    defaults += auth_params
     result, _ = _result(op, models)
     success = op.success_responses()
     status = success[0].status if success and success[0].status.isdigit() else "200"
     impl = f"{name}_impl"
-    impl_args = [
-        a.split(":")[0] + ": " + _plain(a) for a in params + defaults if not a.startswith(("authorization", "api_key"))
-    ]
+    impl_args = [a.split(":")[0] + ": " + _plain(a) for a in params + defaults if a not in auth_params]
     out.declarations[impl] = "\n".join(
         [
             f"# Business logic for {op.id} ({op.method} {op.path}): replace this body.",
@@ -263,7 +247,7 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
                 f"{i}@app.exception_handler(StarletteHTTPException)",
                 f"{i}async def http_problem(_request: Request, exc: StarletteHTTPException) -> JSONResponse:",
                 f"{i}{i}problem = {{{q('type')}: {q('about:blank')}, {q('title')}: str(exc.detail), {q('status')}: exc.status_code}}",
-                f"{i}{i}return JSONResponse(problem, status_code=exc.status_code, media_type={q('application/problem+json')})",
+                f"{i}{i}return JSONResponse(problem, status_code=exc.status_code, media_type={q('application/problem+json')}, headers=exc.headers)",
             ]
         )
     target = router or "router"
@@ -287,6 +271,106 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
         lines += [f"{i}return await {impl}({call_text})"]
     out.code = "\n".join(lines)
     return out
+
+
+HOOKS = {
+    "verify_bearer": (
+        "token: str",
+        "verify the token (signature, expiry, audience, revocation) and return True if it is valid",
+    ),
+    "verify_basic": (
+        "user: str, password: str",
+        "check the password (against a hash, in constant time) and return True if it matches",
+    ),
+    "verify_api_key": (
+        "name: str, key: str",
+        "look the key up (name: the header, query parameter or cookie it came in) and return True if it is valid",
+    ),
+}
+
+
+def _credential_check(op: Operation, out: PyEmitted, declared: set[str], i: str, q) -> tuple[list[str], list[str]]:
+    """The route's security (lines of its body, its extra parameters): the project's own hooks
+    decide — ``verify_bearer``/``verify_basic``/``verify_api_key``, declared once per module and
+    rejecting everyone until implemented — never the look of a credential. Fails closed: 401,
+    with ``WWW-Authenticate``."""
+    if not op.security or any(len(alt) == 0 for alt in op.security):
+        return [], []
+    params: dict[str, str] = {}
+    alternatives: list[str] = []
+    challenges: list[str] = []
+    for alternative in op.security:
+        checks = []
+        for s in alternative:
+            if (s.type == "http" and s.scheme in ("bearer", "basic")) or s.type in ("oauth2", "openIdConnect"):
+                scheme = "basic" if s.scheme == "basic" else "bearer"
+                out.imports.add(("fastapi", "Header"))
+                params["authorization"] = "authorization: Annotated[str | None, Header()] = None"
+                hook = f"verify_{scheme}"
+                var = f"{scheme}_credential"
+                got = f"({var} := credential(authorization, {q(scheme)})) is not None"
+                if scheme == "basic":
+                    checks.append(f"{got} and await verify_basic(*basic_pair({var}))")
+                    challenges.append('Basic realm="api"')
+                else:
+                    checks.append(f"{got} and await verify_bearer({var})")
+                    challenges.append("Bearer")
+            elif s.type == "apiKey" and s.param_name and s.location in ("header", "query", "cookie"):
+                kind = {"header": "Header", "query": "Query", "cookie": "Cookie"}[s.location]
+                out.imports.add(("fastapi", kind))
+                var = "key_" + re.sub(r"\W", "_", s.param_name).lower()
+                params[var] = f"{var}: Annotated[str | None, {kind}(alias={q(s.param_name)})] = None"
+                hook = "verify_api_key"
+                checks.append(f"{var} is not None and await verify_api_key({q(s.param_name)}, {var})")
+            else:
+                checks = []  # a scheme no handler can check (mutualTLS, digest): not this alternative
+                break
+            if hook not in declared and hook not in out.declarations:
+                args, todo = HOOKS[hook]
+                out.declarations[hook] = "\n".join(
+                    [
+                        f"async def {hook}({args}) -> bool:",
+                        f'{i}"""Who may call the secured operations of this module. As written it accepts nobody: every',
+                        f"{i}secured route answers 401 until you implement it (a generated route never lets a caller in on",
+                        f'{i}the look of a credential alone)."""',
+                        f"{i}# TODO: {todo}.",
+                        f"{i}return False",
+                    ]
+                )
+        if checks:
+            alternatives.append(" and ".join(f"({c})" for c in checks) if len(checks) > 1 else checks[0])
+    if not alternatives:
+        alternatives = ["False"]  # nothing here can check what the document asks for: nobody gets in
+    if "authorization" in params and "credential" not in declared:
+        out.declarations["credential"] = "\n".join(
+            [
+                "def credential(header: str | None, scheme: str) -> str | None:",
+                f'{i}"""The credential of an `Authorization: <scheme> <credential>` header (the scheme is case-insensitive)."""',
+                f"{i}name, _, value = (header or {q('')}).strip().partition({q(' ')})",
+                f"{i}return value.strip() or None if name.lower() == scheme else None",
+            ]
+        )
+    if any("basic_pair(" in a for a in alternatives) and "basic_pair" not in declared:
+        out.imports.add(("base64", "b64decode"))
+        out.declarations["basic_pair"] = "\n".join(
+            [
+                "def basic_pair(value: str) -> tuple[str, str]:",
+                f'{i}"""(user, password) of a Basic credential; ("", "") when it is not base64 of user:password."""',
+                f"{i}try:",
+                f"{i}{i}user, colon, password = b64decode(value, validate=True).decode({q('utf-8')}).partition({q(':')})",
+                f"{i}except ValueError:",
+                f"{i}{i}return {q('')}, {q('')}",
+                f"{i}return (user, password) if colon else ({q('')}, {q('')})",
+            ]
+        )
+    condition = alternatives[0] if len(alternatives) == 1 else " or ".join(f"({a})" for a in alternatives)
+    challenge = ", ".join(dict.fromkeys(challenges))
+    headers = f", headers={{{q('WWW-Authenticate')}: {q(challenge)}}}" if challenge else ""
+    body = [
+        f"{i}if not ({condition}):",
+        f"{i}{i}raise HTTPException(status_code=401, detail={q('Unauthorized')}{headers})",
+    ]
+    return body, list(params.values())
 
 
 def _plain(arg: str) -> str:
