@@ -199,7 +199,9 @@ def run_document(corpus: Path, entry: dict, sample: int, seed: int, work: Path) 
     return row
 
 
-def conformance(corpus: Path, entry: dict, sample: int, seed: int, work: Path, examples: int) -> str:
+def conformance(
+    corpus: Path, entry: dict, sample: int, seed: int, work: Path, examples: int, prism_timeout: float = 180
+) -> str:
     """One line: Prism and Schemathesis on the sampled operations' client and Express handler."""
     from tests.conformance import harness
 
@@ -213,17 +215,24 @@ def conformance(corpus: Path, entry: dict, sample: int, seed: int, work: Path, e
         package = harness.build(
             work / "conformance", root_doc, [(corpus / entry["name"]).resolve()], [o.id for o in ops]
         )
-        results = harness.prism_check(package)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        return f"could not build: {str(exc).splitlines()[0][:160]}"
+    not_run = len(package.refused) + len(package.unsampled)
+    try:
+        results = harness.prism_check(package, start_timeout=prism_timeout)
+        violations = sum(1 for r in results.values() if r["violations"])
+        unparsed = sum(1 for r in results.values() if not r["ok"] and not r["violations"])
+        prism = f"prism: {violations} with request violations, {unparsed} answers not parsed"
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        prism = f"prism: could not run ({str(exc).splitlines()[0][:100]})"
+    try:
         failures, _ = harness.schemathesis_check(package, max_examples=examples)
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-        return f"could not run: {str(exc).splitlines()[0][:160]}"
-    violations = sum(1 for r in results.values() if r["violations"])
-    unparsed = sum(1 for r in results.values() if not r["ok"] and not r["violations"])
+        return f"{len(package.operations)} generated, {not_run} not run; {prism}; schemathesis: could not run ({exc})"
     ours = [f for f in failures if not f.undocumented]
     kinds = collections.Counter(f.check for f in ours)
     return (
-        f"{len(package.operations)} generated, {len(package.refused) + len(package.unsampled)} not run; "
-        f"prism: {violations} with request violations, {unparsed} answers not parsed; "
+        f"{len(package.operations)} generated, {not_run} not run; {prism}; "
         f"schemathesis: {len(ours)} failures {dict(kinds)}, {len(failures) - len(ours)} undeclared rejection statuses"
     )
 

@@ -653,7 +653,7 @@ def generate_handler(
             out.declarations[form_fields] = f"const {form_fields}: Record<string, string> = {{ {listed} }}{e}"
             if "formBody" not in declared:
                 out.declarations = {"formBody": fw.form_helper(), **out.declarations}
-            form_source = fw.form_source(form_fields)
+            form_source = f"{present} ? {fw.form_source(form_fields)} : undefined"  # no body: none to decode
             if json_media:
                 pattern = r"/^(application\/x-www-form-urlencoded|multipart\/form-data)/i"
                 is_form = f"{pattern}.test(String({fw.header('content-type')} ?? {st.q('')}))"
