@@ -212,10 +212,13 @@ def declared_error(op: Operation, status: int, sampler: Sampler) -> tuple[str, o
 
 
 def error_body(op: Operation, status: int, registry) -> tuple[str, object] | None:
+    """:func:`declared_error` with the message going into the first message-like string field
+    (``message``, ``detail``, ``title``…) free to hold it (no pattern, enum or format; room for it)."""
     placed: list[str] = []
 
     def message(name: str, schema: dict) -> str | None:
-        plain = not any(k in schema for k in ("pattern", "enum", "const", "format", "maxLength"))
+        short = isinstance(schema.get("maxLength"), int) and schema["maxLength"] < 64
+        plain = not short and not any(k in schema for k in ("pattern", "enum", "const", "format"))
         if not placed and plain and name.lower() in MESSAGE_FIELDS:
             placed.append(name)
             return _Title(name)
