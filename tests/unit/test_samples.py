@@ -135,3 +135,22 @@ def test_the_message_finds_an_optional_field_and_only_one():
 
     assert Sampler(registry, strings=hook).value(Node(doc, "/x", schema)) == {"errors": [{"message": "M"}]}
     assert Sampler(registry).value(Node(doc, "/x", schema)) == {}
+
+
+def test_a_one_of_sample_is_valid_for_exactly_one_branch():
+    """oneOf wants exactly one branch to match: a branch whose sample the other branch accepts
+    too ({b: 1} is also an object with an optional a) is passed over for one that is unique."""
+    from freeagent.specs.model import Node
+
+    registry = _registry("petstore-allof")
+    doc = registry.document(FOREIGN / "petstore-allof" / "openapi.yaml")
+    loose = {"type": "object", "properties": {"a": {"type": "string"}}}
+    strict = {"type": "object", "required": ["b"], "properties": {"b": {"type": "integer"}}}
+    schema = {"oneOf": [strict, loose]}
+    doc.data["x-sample-test"] = schema  # where the validator's $ref can find the branches
+    try:
+        value = Sampler(registry).value(Node(doc, "/x-sample-test", schema))
+    finally:
+        del doc.data["x-sample-test"]
+    assert value == {}
+    jsonschema.validate(value, {"oneOf": [strict, loose]})

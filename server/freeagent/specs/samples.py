@@ -21,7 +21,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from .model import Node
 
@@ -241,6 +244,7 @@ class Sampler:
         prop = discriminator.get("propertyName") if isinstance(discriminator.get("propertyName"), str) else None
         mapping: dict = discriminator["mapping"] if isinstance(discriminator.get("mapping"), dict) else {}
         reasons = []
+        first: object = None
         if depth > DEEP and any(isinstance(b, dict) and b.get("type") == "null" for b in branches):
             return None
         for i, raw in enumerate(branches):
@@ -255,14 +259,46 @@ class Sampler:
             if prop and isinstance(value, dict):
                 ref = raw.get("$ref") if isinstance(raw, dict) else None
                 tag = next((k for k, target in mapping.items() if ref and target == ref), None)
-                if tag is None and ref:
+                if tag is None and ref and prop not in value:  # no mapping: the component's name
                     tag = ref.rsplit("/", 1)[-1]
-                if tag is not None:
+                if tag is not None:  # (a value the branch's own enum/const gave is kept otherwise)
                     value[prop] = tag
+            if key == "oneOf" and not prop and self._also_matches(value, node, i, len(branches)):
+                first = value if first is None else first
+                continue  # valid for another branch too: oneOf wants exactly one; try the next
             return value
+        if first is not None:
+            return first  # every branch's sample is ambiguous: the first (a oneOf without a tag)
         if any(isinstance(b, dict) and b.get("type") == "null" for b in branches):
             return None
         raise NoSample(f"{node.pointer}: no {key} branch has a sample ({'; '.join(reasons)[:200]})")
+
+    def _also_matches(self, value: object, node: Node, index: int, count: int) -> bool:
+        """Whether ``value`` (built from branch ``index`` of ``node``'s oneOf) is valid for another
+        branch too, by JSON Schema validation with ``$ref``s resolved through the registry's
+        documents. Unsure (a ref it cannot follow): False."""
+        others = [j for j in range(count) if j != index]
+        return any(self._valid(value, f"{node.pointer}/oneOf/{j}", node) for j in others)
+
+    def _valid(self, value: object, pointer: str, node: Node) -> bool:
+        import jsonschema  # type: ignore[import-untyped]
+        import referencing
+        from referencing.jsonschema import DRAFT202012
+
+        def retrieve(uri: str) -> referencing.Resource:
+            path = Path(url2pathname(urlsplit(uri).path)).resolve()
+            doc = self.registry.documents.get(path)
+            if doc is None:
+                raise referencing.exceptions.NoSuchResource(uri)
+            return referencing.Resource.from_contents(doc.data, default_specification=DRAFT202012)
+
+        base = node.doc.path.as_uri()
+        refs = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+        validator = jsonschema.Draft202012Validator({"$ref": f"{base}#{pointer}"}, registry=refs)
+        try:
+            return validator.is_valid(value)
+        except (jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable, RecursionError):
+            return False
 
     def _array(self, node: Node, name: str, depth: int) -> list:
         v = node.value if isinstance(node.value, dict) else {}
