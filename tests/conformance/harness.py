@@ -35,7 +35,7 @@ from freeagent.context import WorkspaceContext
 from freeagent.edits import apply_edits
 from freeagent.generate.naming import function_name
 from freeagent.generate.spec_first import GenerationError, SpecGenerator
-from freeagent.generate.ts.client import body_type
+from freeagent.generate.ts.client import _is_json, body_type
 from freeagent.generate.ts.schemas import TypeEmitter
 from freeagent.generate.ts.style import style_for
 from freeagent.specs.loader import escape_pointer
@@ -160,7 +160,7 @@ def _json_success(op: Operation) -> tuple[str, object] | None:
     if not success or not success[0].content:
         return ("void", None)
     content = success[0].content
-    media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+    media = next((m for m in content if _is_json(m)), None)
     if media is not None:
         return ("json", content[media])
     media = next(iter(content))

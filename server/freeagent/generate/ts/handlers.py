@@ -25,7 +25,7 @@ from ...specs.model import Node, Operation, Parameter
 from ...specs.samples import NoSample, Sampler
 from ..naming import camel, pascal, property_key
 from . import auth
-from .client import Emitted, body_type, response_types
+from .client import Emitted, _is_json, body_type, response_types
 from .schemas import TypeEmitter, ZodEmitter, default_literal
 from .style import TsStyle
 
@@ -201,7 +201,7 @@ def declared_error(op: Operation, status: int, sampler: Sampler) -> tuple[str, o
         response = next((r for r in op.responses if r.status.upper() == key.upper()), None)
         if response is None:
             continue
-        media = next((m for m in response.content if m == "application/json" or m.endswith("+json")), None)
+        media = next((m for m in response.content if _is_json(m)), None)
         if media is None or media == PROBLEM_MEDIA:
             return None
         try:
@@ -632,7 +632,7 @@ def generate_handler(
     absent: list[str] = []  # the 400 of a required body that is not JSON (not parsed here) and missing
     request_body = op.body  # never None when there is a body type
     content = request_body.content if request_body is not None else {}
-    json_media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+    json_media = next((m for m in content if _is_json(m)), None)
     forms = [m for m in content if m.split(";")[0].strip().lower() in FORM_MEDIA]
     form_media = forms[0] if forms else None
     kinds: dict[str, str] | None = None
