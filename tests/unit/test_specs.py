@@ -371,6 +371,161 @@ def test_the_parse_cache_serves_a_large_yaml_document_the_second_time(tmp_path, 
     assert len(parses) == 3 and "getThingSeven" in fourth.by_id
 
 
+# what a large YAML description has that a naive fast parser gets wrong (each line a class seen)
+_TRICKY_YAML = """\
+---
+openapi: 3.0.3
+info:
+  title: "tricky: quoted"
+  version: '2023-08-16'
+  x-released: 2023-08-16
+  x-flags: [yes, no, on, "yes"]
+  x-numbers: {a: 1e3, b: 1.5e3, c: 010, d: 0x1F, e: .inf, f: ~, g: null, h: '', i: 1_000}
+  description: |
+    Line one
+    # not a comment
+
+    line three
+  summary: >-
+    folded
+    text
+# a comment at column 0 inside the mapping
+paths:
+  /pets/{id}:
+    parameters:
+    - name: id
+      in: path
+      required: true
+      schema: &id_schema
+        type: string
+    -
+      $ref: '#/components/parameters/Limit'
+    get:
+      'operationId': "getPet"
+      tags:
+        - pets
+        - - nested
+      responses:
+        200:
+          description: ok
+        "404":   # quoted status
+          description: 'it''s gone'
+  /owners/{id}:
+    get:
+      parameters:
+      - name: id
+        in: path
+        required: true
+        schema: *id_schema
+      responses:
+        default: {description: error}
+components:
+  parameters:
+    Limit:
+      name: limit
+      in: query
+      schema:
+        <<: *id_schema
+        maxLength: 3
+  schemas:
+    Last:
+      description: |
+        the last block scalar keeps its one line break
+"""
+
+
+def _composed(text: str):
+    from freeagent.specs import loader
+
+    builder = loader._Builder(10**6, text)
+    return builder.build(yaml.compose(text, Loader=loader._COMPOSER)), builder.positions
+
+
+def test_a_large_yaml_document_is_parsed_fast_with_the_composers_data_and_positions():
+    """rapidyaml builds the data (a quoted date stays a string, ``yes`` is True, ``1e3`` a
+    string, an alias is a copy of its anchor, a merge key is a key as the composer leaves it),
+    and one pointer's position comes from the indentation: both exactly what the composer gives."""
+    from freeagent.specs import loader
+
+    text = _TRICKY_YAML + "x-padding:\n" + "".join(f"  k{i}: value {i}\n" for i in range(12_000))
+    assert len(text) >= loader.FAST_YAML_CHARS
+    doc, findings = loader.load_document(Path("openapi.yaml"), text)
+    assert doc is not None and findings == []
+    assert doc._positions is None, "parsed by rapidyaml, positions left until asked for"
+    data, positions = _composed(text)
+    assert doc.data == data
+    assert doc.data["info"]["version"] == "2023-08-16" and doc.data["info"]["x-flags"] == [True, False, True, "yes"]
+    owner_schema = doc.data["paths"]["/owners/{id}"]["get"]["parameters"][0]["schema"]
+    assert owner_schema == {"type": "string"}
+    assert owner_schema is not doc.data["paths"]["/pets/{id}"]["parameters"][0]["schema"]
+    scanner = loader.BlockPositions(text, doc.data)
+    found = {pointer: scanner.find(pointer) for pointer in positions}
+    assert {p: at for p, at in found.items() if at is not None and at != positions[p]} == {}
+    # all but what is inside flow collections, anchors and aliases is found by indentation
+    unfound = {p for p, at in found.items() if at is None}
+    inside = ("/info/x-flags/", "/info/x-numbers/", "/responses/default/", "/schema/type", "/schema/<</")
+    assert unfound and all(any(part in p for part in inside) for p in unfound), unfound
+    assert doc.position("/paths/~1pets~1{id}/get/responses/404/description") == (36, 10)
+    assert doc._positions is None, "one position did not compose the document"
+    assert doc.position("/paths/~1pets~1{id}/get/responses/404/nope") == (35, 8)  # its nearest parent
+
+
+def test_yaml_the_fast_parser_would_get_wrong_goes_through_the_composer():
+    from freeagent.specs import loader
+
+    pad = "x-padding:\n" + "".join(f"  k{i}: value {i}\n" for i in range(12_000))
+    # a last block scalar with no line break after it: rapidyaml would add one
+    text = "openapi: 3.0.3\n" + pad + "description: |\n  no break at the end"
+    doc, _ = loader.load_document(Path("openapi.yaml"), text)
+    assert doc is not None and doc.data["description"] == "no break at the end"
+    # two documents, and a tag: the composer's findings and values
+    doc, findings = loader.load_document(Path("openapi.yaml"), "openapi: 3.0.3\n" + pad + "---\nb: 2\n")
+    assert doc is None and findings[0].code == "FA010"
+    doc, _ = loader.load_document(Path("openapi.yaml"), "openapi: 3.0.3\n" + pad + "n: !!str 12\n")
+    assert doc is not None and doc.data["n"] == "12"
+
+
+def test_a_large_broken_yaml_document_is_one_finding_and_nothing_on_stderr(capfd):
+    from freeagent.specs import loader
+
+    pad = "".join(f"  k{i}: value {i}\n" for i in range(12_000))
+    text = "openapi: 3.0.3\npaths:\n" + pad + "  broken: [1, 2\n"
+    doc, findings = loader.load_document(Path("openapi.yaml"), text)
+    assert doc is None and [f.code for f in findings] == ["FA010"]
+    assert findings[0].range.line >= 12_000 and "openapi.yaml" in findings[0].message
+    assert "ERROR" not in capfd.readouterr().err  # rapidyaml's own report is not passed on
+
+
+def test_a_billion_laughs_document_over_the_fast_size_is_still_refused():
+    from freeagent.specs import loader
+
+    lines = ["openapi: 3.0.3", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
+    text = "\n".join(lines) + "\nx-padding:\n" + "".join(f"  k{i}: v\n" for i in range(30_000))
+    assert len(text) >= loader.FAST_YAML_CHARS
+    doc, findings = loader.load_document(Path("openapi.yaml"), text)
+    assert doc is None and "billion laughs" in findings[0].message
+
+
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(value=st.dictionaries(_text, _json_values, min_size=1, max_size=5), width=st.sampled_from([20, 80]))
+def test_block_yaml_gets_the_composers_data_and_positions(value, width):
+    """Any data PyYAML writes in block style reads back the same through rapidyaml, and each of
+    its pointers is found by indentation where the composer puts it (or not found at all)."""
+    from freeagent.specs import loader
+
+    text = yaml.safe_dump(value, default_flow_style=False, allow_unicode=True, width=width, sort_keys=False)
+    fast = loader._load_yaml_fast(Path("openapi.yaml"), text)
+    if fast is None:  # rapidyaml refuses one thing PyYAML writes: an explicit key (an empty one)
+        assert "? ''" in text
+        return
+    data, positions = _composed(text)
+    assert fast.data == data
+    scanner = loader.BlockPositions(text, fast.data)
+    for pointer, at in positions.items():
+        assert scanner.find(pointer) in (None, at), pointer
+
+
 def test_fast_schema_validation_reports_what_the_library_reports(tmp_path):
     """The metaschema check in Rust (specs/spec_validator.py) changes the speed, not the answer:
     the same errors, worded by the library, as openapi-spec-validator on its own gives."""

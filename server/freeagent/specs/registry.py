@@ -29,6 +29,7 @@ from .loader import (
     pointer_of,
     unescape_pointer,
     walk,
+    yaml_document,
 )
 from .model import HTTP_METHODS, Body, Node, Operation, Parameter, Response, SecurityScheme, assign_ids, normalise_id
 
@@ -54,6 +55,9 @@ class Registry:
         self.by_id: dict[str, Operation] = {}
         self.problems: dict[str, list[Finding]] = {}  # file -> findings
         self._ids: dict[Path, dict] = {}  # document -> its schemas' $id and $anchor (see _identified)
+        # (folder, file part of a $ref) -> the file it resolves to, and whether it may be read: a
+        # multi-file description names the same few files tens of thousands of times
+        self._ref_files: dict[tuple[Path, str], tuple[Path, bool]] = {}
         self._root_paths: list[Path] = []  # the documents load() was given
         self.cache: SpecCache | None = None  # the parse cache of large documents (see .cache)
         self.load_seconds = 0.0
@@ -61,6 +65,8 @@ class Registry:
     # ------------------------------------------------------------------ documents
 
     def document(self, path: Path) -> SpecDocument | None:
+        if path in self.documents:  # its key is the resolved path
+            return self.documents[path]
         path = path.resolve()
         if path not in self.documents:
             if _too_large(path):
@@ -82,15 +88,18 @@ class Registry:
 
     def _parse(self, path: Path, text: str) -> tuple[SpecDocument | None, list[Finding]]:
         """A document's text parsed — from the parse cache when a large YAML document of exactly
-        this text was parsed before (JSON parses fast enough without it)."""
-        cache = self.cache if len(text) >= CACHE_MIN_CHARS else None
+        this text was parsed before (JSON parses fast enough without it). Positions the load
+        left to be found when asked for are found then, from the text, on a hit too."""
+        yaml_text = len(text) >= CACHE_MIN_CHARS and text.lstrip()[:1] != "{"
+        cache = self.cache if yaml_text else None
         if cache is not None:
             hit = cache.get(text)
             if hit is not None:
-                return SpecDocument(path, hit[0], hit[1]), []
+                data, positions = hit
+                return (SpecDocument(path, data, positions) if positions else yaml_document(path, data, text)), []
         doc, findings = load_document(path, text)
-        if cache is not None and doc is not None and not findings and doc._find_positions is None:
-            cache.put(text, doc.data, doc.positions)
+        if cache is not None and doc is not None and not findings:
+            cache.put(text, doc.data, doc._positions)
         return doc, findings
 
     def resolve(self, doc: SpecDocument, value: object, pointer: str) -> Node:
@@ -141,8 +150,12 @@ class Registry:
         if "://" in file_part:
             raise RefError(doc, f"{pointer}/$ref", f"remote $ref '{ref}' is not followed (no network); vendor the file")
         try:
-            path = (doc.path.parent / unquote(file_part)).resolve()
-            if not self.may_read(path):
+            known = self._ref_files.get((doc.path.parent, file_part))
+            if known is None:
+                resolved = (doc.path.parent / unquote(file_part)).resolve()
+                known = self._ref_files[(doc.path.parent, file_part)] = (resolved, self.may_read(resolved))
+            path, allowed = known
+            if not allowed:
                 raise RefError(
                     doc, f"{pointer}/$ref", f"$ref '{ref}' leads outside the workspace ({path}); it is not followed"
                 )
@@ -196,6 +209,7 @@ class Registry:
         self.documents.clear()
         self.problems.clear()
         self._ids.clear()
+        self._ref_files.clear()
         self.roots = []
         self._root_paths = sorted({p.resolve() for p in paths})
         operations: list[Operation] = []
