@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...specs.model import Operation, Parameter
+from ...specs.model import Node, Operation, Parameter
 from ..naming import function_name, pascal, property_key
 from .schemas import TypeEmitter
 from .style import TsStyle
@@ -180,7 +180,8 @@ def response_types(op: Operation, types: TypeEmitter, success: bool) -> tuple[st
 
 
 def _kind(p: Parameter) -> str:
-    """'array', 'object' or 'scalar': what decides a parameter's serialization."""
+    """'array', 'object', 'scalar', or 'union' (anyOf/oneOf: which one the value is decides, at
+    run time): what decides a parameter's serialization."""
     schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
     t = schema.get("type")
     types = t if isinstance(t, list) else [t]
@@ -188,6 +189,8 @@ def _kind(p: Parameter) -> str:
         return "array"
     if "object" in types or "properties" in schema or "additionalProperties" in schema:
         return "object"
+    if t is None and (isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list)):
+        return "union"
     return "scalar"
 
 
@@ -222,6 +225,18 @@ def _query_lines(p: Parameter, st: TsStyle) -> list[str]:
     name = st.q(p.name)
     kind, style = _kind(p), p.style or "form"
     explode = p.explode if p.explode is not None else style == "form"
+    if kind == "union":  # each shape the way the parameter's style serializes it
+        as_array, as_object = _query_lines(_as(p, "array"), st), _query_lines(_as(p, "object"), st)
+        scalar = f"url.searchParams.set({name}, String({access})){e}"
+        return [
+            f"if (Array.isArray({access})) {{",
+            *(st.indent + line for line in as_array),
+            f"}} else if (typeof {access} === {st.q('object')} && {access} !== null) {{",
+            *(st.indent + line for line in as_object),
+            f"}} else if ({access} !== undefined) {{",
+            st.indent + scalar,
+            "}",
+        ]
     if kind == "array":
         joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
         if style == "deepObject":
@@ -248,6 +263,12 @@ def _query_lines(p: Parameter, st: TsStyle) -> list[str]:
         flat = f"{entries}.flatMap(([key, value]) => [key, String(value)]).join({st.q(',')})"
         return [f"{guard}url.searchParams.set({name}, {flat}){e}"]
     return [f"{guard}url.searchParams.set({name}, String({access})){e}"]
+
+
+def _as(p: Parameter, kind: str) -> Parameter:
+    """``p`` as if its schema were only the ``kind`` ('array' or 'object') it is at run time."""
+    node = Node(p.schema.doc, p.schema.pointer, {"type": kind}) if p.schema is not None else None
+    return Parameter(p.name, p.location, True, node, style=p.style, explode=p.explode)
 
 
 def _param_access(p: Parameter, style: TsStyle) -> str:

@@ -52,7 +52,13 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
     t = schema.get("type")
     types = t if isinstance(t, list) else [t]
     st = zod.style
-    if p.schema is not None and isinstance(schema.get("properties"), dict) and ("object" in types or t is None):
+    branches = _union_branches(p, schema, zod)
+    if branches:  # anyOf/oneOf (Stripe's `created`: a deepObject of bounds, or one integer): each coerced
+        parts = [
+            _coerced(Parameter(p.name, p.location, True, b, style=p.style, explode=p.explode), zod) for b in branches
+        ]
+        expr = parts[0] if len(parts) == 1 else f"z.union([{', '.join(parts)}])"
+    elif p.schema is not None and isinstance(schema.get("properties"), dict) and ("object" in types or t is None):
         expr = _object_value(p, zod)
     else:
         expr = _scalar_or_array(p, schema, types, zod)
@@ -66,6 +72,19 @@ def _coerced(p: Parameter, zod: ZodEmitter) -> str:
         if p.allow_empty:  # `?name=` (allowEmptyValue): as if the parameter were not sent
             expr = f"z.preprocess((value) => (value === {st.q('')} ? undefined : value), {expr})"
     return expr
+
+
+def _union_branches(p: Parameter, schema: dict, zod: ZodEmitter) -> list[Node]:
+    """The branches of a parameter whose schema is only a union (anyOf/oneOf), leaving out
+    ``type: null`` (a parameter that is absent is the null of a query)."""
+    if p.schema is None or {"type", "properties", "enum", "const", "allOf"} & set(schema):
+        return []
+    key = (
+        "anyOf" if isinstance(schema.get("anyOf"), list) else "oneOf" if isinstance(schema.get("oneOf"), list) else None
+    )
+    if key is None:
+        return []
+    return [b for b in zod.items_of(p.schema, key) if not (isinstance(b.value, dict) and b.value.get("type") == "null")]
 
 
 def _scalar_or_array(p: Parameter, schema: dict, types: list, zod: ZodEmitter) -> str:
