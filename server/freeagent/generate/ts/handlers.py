@@ -632,6 +632,7 @@ def generate_handler(
         return fw.problem(code, titles[code], errors, challenge=challenge, declared=formats.get(code))
 
     inputs: list[tuple[str, str, str]] = []  # (field, schema const, source expr)
+    checked_by: dict[str, str] = {}  # field -> its TS type, when it is not z.infer of one const
     for location in ("path", "query", "header", "cookie"):
         params = op.params(location)
         if not params:
@@ -680,6 +681,14 @@ def generate_handler(
                 pattern = r"/^(application\/x-www-form-urlencoded|multipart\/form-data)/i"
                 is_form = f"{pattern}.test(String({fw.header('content-type')} ?? {st.q('')}))"
                 source = f"{is_form} ? {form_source} : {source}"
+                form_node = content[form_media]  # type: ignore[index]
+                if (form_node.doc.path, form_node.pointer) != (node.doc.path, node.pointer):
+                    # the form has its own schema (Discord's multipart adds `files[n]`): checked by it
+                    form_const = f"{name}FormBody"
+                    form_schema = zod.ref(form_node) + ("" if request_body.required else ".optional()")
+                    out.declarations[form_const] = f"const {form_const} = {form_schema}{e}"
+                    checked_by["body"] = f"z.infer<typeof {form_const}> | z.infer<typeof {const}>"
+                    const = f"({is_form} ? {form_const} : {const})"
             else:
                 source = form_source
         if "requestBody(" in source and "requestBody" not in declared:
@@ -704,7 +713,10 @@ def generate_handler(
     success_media = next(iter(success[0].content), None) if success and success[0].content else None
     sep = ";" if st.semi else ""
     input_type = f"{pas}Input"
-    fields = [f"{i}{field}: {f'z.infer<typeof {const}>' if const else 'unknown'}{sep}" for field, const, _ in inputs]
+    fields = [
+        f"{i}{field}: {checked_by.get(field) or (f'z.infer<typeof {const}>' if const else 'unknown')}{sep}"
+        for field, const, _ in inputs
+    ]
     out.declarations[input_type] = (
         "\n".join([f"export interface {input_type} {{", *fields, "}"])
         if fields
