@@ -290,3 +290,63 @@ def test_modules_that_do_not_parse_cleanly_are_not_judged(tmp_path):
     root = workspace(tmp_path, "express-zod-api")
     (root / "src/odd.ts").write_text("export const a = 1;\nexport type T = <<<broken;\nexport const b = 2;\n")
     assert check(root, "src/probe.ts", "import { b, zzz } from './odd.js';\n") == []
+
+
+def _assets(root: Path) -> None:
+    for rel in ("App.css", "styles.module.css", "assets/font.woff2", "README.md", "logo.svg", "styles/globals.scss"):
+        (root / "src" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "src" / rel).write_text("")
+    (root / "src" / "data.json").write_text('{"a": 1}')
+
+
+def test_imports_of_files_that_are_not_code_resolve(tmp_path):
+    """Issue 14's largest class: stylesheets, fonts, images, documents and JSON that exist are
+    imports a bundler resolves — through relative paths and through `paths` aliases."""
+    root = workspace(tmp_path, "nextjs-app")
+    _assets(root)
+    source = (
+        "import './App.css';\nimport styles from './styles.module.css';\nimport font from './assets/font.woff2';\n"
+        "import readme from './README.md';\nimport logo from './logo.svg';\nimport data from './data.json';\n"
+        "import attr from './data.json' with { type: 'json' };\nimport '@/styles/globals.scss';\n"
+        "export const all = [styles, font, readme, logo, data, attr];\n"
+    )
+    assert check(root, "src/probe.tsx", source) == []
+    missing = check(root, "src/probe.tsx", "import './Gone.css';\nimport '@/styles/gone.scss';\n")
+    assert [(code, message) for code, _, _, message in missing] == [
+        ("FA104", "cannot find './Gone.css'"),
+        ("FA104", "'@/styles/gone.scss' matches a tsconfig \"paths\" alias but no file exists there"),
+    ]
+
+
+def test_a_preferred_fix_is_offered_only_when_it_resolves(tmp_path):
+    """No "did you mean X?" with the X that was written, and no fix to a file that is not there
+    (`./styles.module.css` → `./styles.css` was one): the whole name is matched, then resolved."""
+    root = workspace(tmp_path, "nextjs-app")
+    _assets(root)
+    path = root / "src" / "typo.tsx"
+    path.write_text("import a from './stlyes.module.css';\nimport b from './Ap.css';\nimport c from './zzz.css';\n")
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    found = Validator(ctx).check_file(path)
+    fixes = {f.message: [e.new_text for fix in f.fixes for _, edits in fix.edits for e in edits] for f in found}
+    assert fixes == {
+        "cannot find './stlyes.module.css': did you mean './styles.module.css'?": ["./styles.module.css"],
+        "cannot find './Ap.css': did you mean './App.css'?": ["./App.css"],
+        "cannot find './zzz.css'": [],
+    }
+
+
+def test_destructured_exports_are_exports(tmp_path):
+    root = workspace(tmp_path, "nextjs-app")
+    (root / "src" / "lib" / "pair.ts").write_text(
+        "const obj = { alpha: 1, beta: { gamma: 2 }, delta: 3, rest1: 4 };\n"
+        "export const { alpha, beta: { gamma }, delta: renamed, missingDefault = 5, ...others } = obj;\n"
+        "export const [first, , [second], ...tail] = [1, 2, [3], 4];\n"
+    )
+    ok = "import { alpha, gamma, renamed, missingDefault, others, first, second, tail } from '../lib/pair';\n"
+    assert check(root, "src/hooks/uses.ts", ok) == []
+    bad = check(root, "src/hooks/bad.ts", "import { beta, delta } from '../lib/pair';\n")
+    assert sorted(message for code, _, _, message in bad if code == "FA201") == [
+        "'beta' is not exported by '../lib/pair'",
+        "'delta' is not exported by '../lib/pair'",
+    ]

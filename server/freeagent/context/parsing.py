@@ -116,6 +116,29 @@ _DECLARATION_KINDS = {
 _FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
 
 
+def _bound_names(pattern: Node) -> list[str]:
+    """The names a destructuring pattern binds: ``{ a, b: c, d = 1, ...e }`` → a, c, d, e;
+    ``[f, [g], , ...h]`` → f, g, h."""
+    names: list[str] = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        t = node.type
+        if t in ("identifier", "shorthand_property_identifier_pattern"):
+            names.append(_text(node))
+        elif t == "pair_pattern":  # b: c — the value binds
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        elif t in ("assignment_pattern", "object_assignment_pattern"):  # d = 1 — the left binds
+            left = node.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+        elif t in ("object_pattern", "array_pattern", "rest_pattern"):
+            stack.extend(reversed(node.named_children))
+    return names
+
+
 def _text(node: Node | None) -> str:
     return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
 
@@ -328,8 +351,13 @@ class Parsers:
                 if declarator.type != "variable_declarator":
                     continue
                 name_node = declarator.child_by_field_name("name")
+                if name_node is not None and name_node.type in ("object_pattern", "array_pattern"):
+                    # `export const { a, b: c, ...d } = obj`: bound names (exports), though not
+                    # symbols that vote on conventions (their names are the object's keys)
+                    names += _bound_names(name_node)
+                    continue
                 if name_node is None or name_node.type != "identifier":
-                    continue  # destructuring: not a named symbol worth a convention vote
+                    continue
                 name = _text(name_node)
                 value = declarator.child_by_field_name("value")
                 if value is not None and value.type in _FUNCTION_VALUES:

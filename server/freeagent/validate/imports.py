@@ -16,8 +16,11 @@ Owns rule family 1 (codes FA1xx) for TypeScript/JavaScript and Python files:
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import process
@@ -37,6 +40,7 @@ from ..findings import (
 )
 from .fixes import add_dependency, replace_specifier
 from .resolve import (
+    CODE_EXTENSIONS,
     exports_allow,
     imports_allow,
     installed_manifest,
@@ -137,11 +141,15 @@ class ImportRules:
             if not spec or "${" in spec:
                 continue
             if spec.startswith((".", "/")):
-                res = resolve_relative(
-                    path, spec, resolution, esm and record.kind != "require", allow_js, ctx.file_exists
-                )
+                strict = esm and record.kind != "require"
+
+                def resolves(candidate: str, strict: bool = strict) -> bool:
+                    found = resolve_relative(path, candidate, resolution, strict, allow_js, ctx.file_exists)
+                    return found.path is not None
+
+                res = resolve_relative(path, spec, resolution, strict, allow_js, ctx.file_exists)
                 if res.path is None:
-                    findings.append(self._unresolved(path, record, spec, res))
+                    findings.append(self._unresolved(path, record, spec, res, resolves))
                 continue
             if spec.startswith("#"):
                 manifest = package.imports if package is not None else None
@@ -288,34 +296,44 @@ class ImportRules:
         fix = add_dependency(package.path, text, "dependencies" if production else "devDependencies", name, version)
         return (fix,) if fix is not None else ()
 
-    def _unresolved(self, path: Path, record, spec: str, res) -> Finding:
-        if res.suggestion:
-            return _finding(
-                path,
-                record.span,
-                Severity.ERROR,
-                CODE_UNRESOLVED_IMPORT,
-                f"'{spec}' {res.problem}: did you mean '{res.suggestion}'?",
-                (replace_specifier(path, record.span, res.suggestion),),
-            )
-        target_dir = (path.parent / spec).parent
-        hint = ""
+    def _unresolved(self, path: Path, record, spec: str, res, resolves: Callable[[str], bool]) -> Finding:
+        """FA104, with a fix only when the specifier it proposes really resolves (and differs)."""
+        suggestion = res.suggestion or self._nearest_file(path, spec)
+        if suggestion is not None and (suggestion == spec or not resolves(suggestion)):
+            suggestion = None
+        if suggestion is None:
+            problem = res.problem if res.suggestion else None
+            message = f"'{spec}' {problem}" if problem else f"cannot find '{spec}'"
+            return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED_IMPORT, message)
+        message = f"'{spec}' {res.problem}" if res.suggestion else f"cannot find '{spec}'"
+        return _finding(
+            path,
+            record.span,
+            Severity.ERROR,
+            CODE_UNRESOLVED_IMPORT,
+            f"{message}: did you mean '{suggestion}'?",
+            (replace_specifier(path, record.span, suggestion),),
+        )
+
+    @staticmethod
+    def _nearest_file(path: Path, spec: str) -> str | None:
+        """The specifier of the closest name in the folder ``spec`` points into: a code file by
+        its name without the extension (as it is imported), any other file by its whole name."""
+        wanted = posixpath.basename(spec)
+        if not wanted or wanted in (".", ".."):
+            return None
         try:
-            names = sorted({p.name.split(".")[0] for p in target_dir.iterdir() if p.is_file() or p.is_dir()})
+            entries = list((path.parent / spec).parent.iterdir())
         except OSError:
-            names = []
-        wanted = Path(spec).name.split(".")[0]
-        close = process.extractOne(wanted, names, score_cutoff=70) if names else None
-        fixes: tuple = ()
-        if close:
-            suggestion = (
-                spec[: len(spec) - len(Path(spec).name)]
-                + close[0]
-                + (Path(spec).suffix if "." in Path(spec).name else "")
-            )
-            hint = f": did you mean '{suggestion}'?"
-            fixes = (replace_specifier(path, record.span, suggestion),)
-        return _finding(path, record.span, Severity.ERROR, CODE_UNRESOLVED_IMPORT, f"cannot find '{spec}'{hint}", fixes)
+            return None
+        names = set()
+        for entry in entries:
+            stem, ext = os.path.splitext(entry.name)
+            names.add(entry.name)
+            if ext in CODE_EXTENSIONS:
+                names.add(stem[: -len(".d")] if stem.endswith(".d") else stem)
+        close = process.extractOne(wanted, sorted(names - {wanted}), score_cutoff=70)
+        return spec[: len(spec) - len(wanted)] + close[0] if close else None
 
     def _rel(self, path: Path) -> str:
         return self.ctx.rel(path) if self.ctx.contains(path) else str(path)

@@ -35,10 +35,15 @@ class Resolution:
     suggestion: str | None = None  # a specifier that would work
 
 
+CODE_EXTENSIONS = frozenset((*TS_EXTENSIONS, *JS_EXTENSIONS, ".json"))
+
+
 def _candidates(base: str, allow_js: bool, extensionless_ok: bool) -> list[str]:
     """Files a specifier may name, most likely first (strings: this runs for every import)."""
     ext = posixpath.splitext(base)[1]
     out: list[str] = []
+    if ext and ext not in CODE_EXTENSIONS:
+        out.append(base)  # a stylesheet, font, image, document: the file itself, if it is there
     if ext in EXTENSION_MAP:
         stem = base[: -len(ext)]
         out += [stem + e for e in EXTENSION_MAP[ext]]
