@@ -350,3 +350,22 @@ def test_destructured_exports_are_exports(tmp_path):
         "'beta' is not exported by '../lib/pair'",
         "'delta' is not exported by '../lib/pair'",
     ]
+
+
+def test_dev_dependencies_that_are_peers_or_guarded_are_not_runtime_faults(tmp_path):
+    """FA102 is for a devDependency production code needs; a dev + peer dependency (a library
+    tests with what its users provide) and an import whose failure the code handles are not."""
+    root = workspace(tmp_path, "express-zod-api")
+    manifest = json.loads((root / "package.json").read_text())
+    manifest.setdefault("peerDependencies", {})["supertest"] = "*"
+    guarded = (
+        "export async function load() {\n  try {\n    return await import('supertest');\n  } catch {\n"
+        "    return null;\n  }\n}\nexport const lazy = () => import('supertest').catch(() => null);\n"
+        "export function sync() {\n  try {\n    return require('supertest');\n  } catch {\n    return null;\n  }\n}\n"
+    )
+    plain = "export const eager = () => import('supertest');\n"
+    imports = lambda rel, source: [c for c, *_ in check(root, rel, source) if c.startswith("FA1")]  # noqa: E731
+    assert imports("src/guarded.ts", guarded) == []
+    assert imports("src/plain.ts", plain) == ["FA102"]  # still a fault when unguarded
+    (root / "package.json").write_text(json.dumps(manifest))
+    assert imports("src/plain.ts", plain) == []  # dev + peer

@@ -38,6 +38,9 @@ class ImportRecord:
     names: tuple[str, ...]  # imported names: "default", "*", or export names
     type_only: bool
     span: Span  # of the specifier string (the module name for Python)
+    # require()/import() inside a try block or with a .catch(): an optional dependency, whose
+    # absence the code handles
+    guarded: bool = False
 
 
 @dataclass(slots=True, frozen=True)
@@ -114,6 +117,33 @@ _DECLARATION_KINDS = {
     "module": "namespace",
 }
 _FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
+
+
+_FUNCTION_SCOPES = frozenset(
+    (
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+    )
+)
+
+
+def _guarded(call: Node) -> bool:
+    """Whether a require()/import() call's failure is handled where it is made: inside the block
+    of a ``try`` (in the same function), or with ``.catch(...)`` on the promise."""
+    parent = call.parent
+    if parent is not None and parent.type == "member_expression":
+        prop = parent.child_by_field_name("property")
+        if prop is not None and _text(prop) == "catch":
+            return True
+    child, node = call, parent
+    while node is not None and node.type not in _FUNCTION_SCOPES:
+        if node.type == "try_statement" and node.child_by_field_name("body") == child:
+            return True
+        child, node = node, node.parent
+    return False
 
 
 def _bound_names(pattern: Node) -> list[str]:
@@ -280,10 +310,14 @@ class Parsers:
                                 for p in target.named_children
                                 if p.type in ("shorthand_property_identifier_pattern", "pair_pattern")
                             )
-                    imports.append(ImportRecord(_string_value(src), "require", names, False, Span.of(src)))
+                    call = caps["call"][0]
+                    imports.append(
+                        ImportRecord(_string_value(src), "require", names, False, Span.of(src), _guarded(call))
+                    )
             elif pattern == 1:  # import("x")
                 src = caps["src"][0]
-                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src)))
+                guarded = _guarded(caps["dynamic"][0])
+                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src), guarded))
             elif pattern == 2:
                 node = caps["string"][0]
                 parent = node.parent

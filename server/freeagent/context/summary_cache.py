@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .parsing import ExportRecord, FileSummary, ImportRecord, Span, StyleSample, SymbolRecord
 
-FORMAT = 1  # bump when FileSummary's shape changes
+FORMAT = 2  # bump when FileSummary's shape changes (2: an import's `guarded`)
 
 
 def default_cache_dir() -> Path:
@@ -58,6 +58,7 @@ def _to_json(s: FileSummary) -> list:
                 list(r.names),
                 r.type_only,
                 [r.span.line, r.span.column, r.span.end_line, r.span.end_column],
+                r.guarded,
             ]
             for r in s.imports
         ],
@@ -88,8 +89,8 @@ def _from_json(rel: str, data: list) -> FileSummary:
         language,
         size,
         imports=[
-            ImportRecord(spec, kind, tuple(names), type_only, Span(*span))
-            for spec, kind, names, type_only, span in imports
+            ImportRecord(spec, kind, tuple(names), type_only, Span(*span), guarded)
+            for spec, kind, names, type_only, span, guarded in imports
         ],
         exports=[ExportRecord(*e) for e in exports],
         symbols=[SymbolRecord(*y) for y in symbols],

@@ -98,6 +98,15 @@ def _finding(path: Path, span, severity: Severity, code: str, message: str, fixe
     )
 
 
+def _also_for_runtime(package, root_package, name: str) -> bool:
+    """Whether a devDependency is also a peer or optional dependency (installed for the package's
+    own tests, provided at run time by whoever uses it)."""
+    for manifest in (package, root_package):
+        if manifest is not None and (name in manifest.peer_dependencies or name in manifest.optional_dependencies):
+            return True
+    return False
+
+
 class ImportRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
@@ -243,7 +252,9 @@ class ImportRules:
                 declared_group == "devDependencies"
                 and production
                 and not record.type_only
+                and not record.guarded  # an optional dependency: the code copes with its absence
                 and not name.startswith("@types/")
+                and not _also_for_runtime(package, root_package, name)  # dev + peer: a library's pattern
             ):
                 findings.append(
                     _finding(
