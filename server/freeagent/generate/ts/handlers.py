@@ -677,19 +677,32 @@ def generate_handler(
             if "formBody" not in declared:
                 out.declarations = {"formBody": fw.form_helper(), **out.declarations}
             form_source = f"{present} ? {fw.form_source(form_fields)} : undefined"  # no body: none to decode
+            content_type = f"String({fw.header('content-type')} ?? {st.q('')})"
             if json_media:
                 pattern = r"/^(application\/x-www-form-urlencoded|multipart\/form-data)/i"
-                is_form = f"{pattern}.test(String({fw.header('content-type')} ?? {st.q('')}))"
-                source = f"{is_form} ? {form_source} : {source}"
-                form_node = content[form_media]  # type: ignore[index]
-                if (form_node.doc.path, form_node.pointer) != (node.doc.path, node.pointer):
-                    # the form has its own schema (Discord's multipart adds `files[n]`): checked by it
-                    form_const = f"{name}FormBody"
-                    form_schema = zod.ref(form_node) + ("" if request_body.required else ".optional()")
-                    out.declarations[form_const] = f"const {form_const} = {form_schema}{e}"
-                    checked_by["body"] = f"z.infer<typeof {form_const}> | z.infer<typeof {const}>"
-                    const = f"({is_form} ? {form_const} : {const})"
-            else:
+                source = f"{pattern}.test({content_type}) ? {form_source} : {source}"
+            # a form medium with a schema of its own (Discord's multipart adds `files[n]` to what
+            # JSON and urlencoded share) is checked by that schema
+            choices: list[tuple[str, str]] = []  # (content-type test, schema const)
+            for media in forms:
+                own = content[media]
+                if (own.doc.path, own.pointer) == (node.doc.path, node.pointer):
+                    continue
+                multipart = media.lower().startswith("multipart/")
+                own_const = f"{name}{'Multipart' if multipart else 'Form'}Body"
+                if own_const in out.declarations:
+                    continue
+                own_schema = zod.ref(own) + ("" if request_body.required else ".optional()")
+                out.declarations[own_const] = f"const {own_const} = {own_schema}{e}"
+                test = r"/^multipart\/form-data/i" if multipart else r"/^application\/x-www-form-urlencoded/i"
+                choices.append((f"{test}.test({content_type})", own_const))
+            if choices:
+                checked_by["body"] = " | ".join(f"z.infer<typeof {c}>" for _, c in [*choices, ("", const)])
+                chosen = const
+                for test, own_const in reversed(choices):
+                    chosen = f"{test} ? {own_const} : {chosen}"
+                const = f"({chosen})"
+            if not json_media:
                 source = form_source
         if "requestBody(" in source and "requestBody" not in declared:
             out.declarations["requestBody"] = fw.body_helper()
