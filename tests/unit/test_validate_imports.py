@@ -369,3 +369,29 @@ def test_dev_dependencies_that_are_peers_or_guarded_are_not_runtime_faults(tmp_p
     assert imports("src/plain.ts", plain) == ["FA102"]  # still a fault when unguarded
     (root / "package.json").write_text(json.dumps(manifest))
     assert imports("src/plain.ts", plain) == []  # dev + peer
+
+
+def test_base_url_bare_specifiers_and_framework_virtual_modules(tmp_path):
+    """FA101 is for packages that do not exist; `types` under a baseUrl of src, Docusaurus's
+    @theme/… and Nuxt's #imports are modules — but only where that framework is declared."""
+    root = workspace(tmp_path, "nextjs-app")
+    config = json.loads((root / "tsconfig.json").read_text())
+    config["compilerOptions"]["baseUrl"] = "src"
+    (root / "tsconfig.json").write_text(json.dumps(config))
+    (root / "src" / "types").mkdir(exist_ok=True)
+    (root / "src" / "types" / "index.ts").write_text("export type Id = string;\n")
+    source = (
+        "import type { Id } from 'types';\nimport Layout from '@theme/Layout';\nimport Link from '@docusaurus/Link';\n"
+        "import { ref } from '#imports';\nimport { env } from 'cloudflare:workers';\n"
+        "export const all = [Layout, Link, ref, env] as unknown as Id[];\n"
+    )
+    codes = lambda: sorted(  # noqa: E731
+        (code, message.split("'")[1]) for code, _, _, message in check(root, "src/probe.ts", source) if code < "FA2"
+    )
+    assert codes() == [("FA101", "@docusaurus/Link"), ("FA101", "@theme/Layout"), ("FA104", "#imports")]
+    manifest = json.loads((root / "package.json").read_text())
+    manifest["dependencies"].update({"@docusaurus/core": "^3.0.0", "nuxt": "^3.0.0"})
+    (root / "package.json").write_text(json.dumps(manifest))
+    assert codes() == []
+    hallucinated = check(root, "src/other.ts", "import x from 'made-up-package';\n")
+    assert [code for code, *_ in hallucinated] == ["FA101"]  # a framework does not excuse everything

@@ -51,7 +51,14 @@ from .resolve import (
     split_package,
 )
 
-_RUNTIME_PREFIXES = ("npm:", "jsr:", "bun:", "deno:", "https:", "http:", "data:", "virtual:")
+_RUNTIME_PREFIXES = ("npm:", "jsr:", "bun:", "deno:", "https:", "http:", "data:", "virtual:", "cloudflare:")
+# modules a framework makes up at build time, by the package that declares them (not in node_modules)
+_VIRTUAL_MODULES = {
+    "@docusaurus/core": ("@theme/", "@theme-original/", "@theme-init/", "@site/", "@generated/", "@docusaurus/"),
+    "nuxt": ("#", "~/", "~~/", "@/", "~", "@@/"),
+    "astro": ("astro:",),
+    "@sveltejs/kit": ("$app/", "$env/", "$lib", "$service-worker"),
+}
 
 _NON_PRODUCTION = re.compile(
     r"(^|/)(tests?|__tests__|__mocks__|e2e|scripts?|bench|benchmarks?|stories|fixtures)/|(^|/)[^/]*\btests?\b[^/]*/|"
@@ -114,6 +121,7 @@ class ImportRules:
         # memos for the walks up the directory tree, which every bare import would repeat
         self._installed: dict[tuple[str, str], Path | None] = {}
         self._deno: dict[tuple[Path, Path], bool] = {}
+        self._base_url_hits: dict[tuple[Path, str, bool], bool] = {}
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -160,7 +168,7 @@ class ImportRules:
                 if res.path is None:
                     findings.append(self._unresolved(path, record, spec, res, resolves))
                 continue
-            if spec.startswith("#"):
+            if spec.startswith("#") and not self._virtual(package, root_package, spec):
                 manifest = package.imports if package is not None else None
                 if not imports_allow(manifest, spec):
                     findings.append(
@@ -207,6 +215,12 @@ class ImportRules:
                     continue
             if any(spec == a or ("*" in a and re.fullmatch(re.escape(a).replace("\\*", ".*"), spec)) for a in ambient):
                 continue
+            if (
+                config is not None
+                and config.base_url is not None
+                and self._under_base_url(config.base_url, spec, allow_js)
+            ):
+                continue  # `import { X } from 'types'` with baseUrl: src names src/types
             if self._deno_scope(path, package):
                 continue  # a Deno project inside the workspace: its deno.json import map decides
             name, subpath = split_package(spec)
@@ -223,6 +237,8 @@ class ImportRules:
             if key not in self._installed:
                 self._installed[key] = installed_package(path.parent, name, ctx.root)
             installed = self._installed[key]
+            if declared_group is None and installed is None and self._virtual(package, root_package, spec):
+                continue  # not a package: the framework makes it up at build time
             if declared_group is None:
                 where = self._rel(package.path) if package is not None else "any package.json"
                 if installed is None:
@@ -345,6 +361,25 @@ class ImportRules:
                 names.add(stem[: -len(".d")] if stem.endswith(".d") else stem)
         close = process.extractOne(wanted, sorted(names - {wanted}), score_cutoff=70)
         return spec[: len(spec) - len(wanted)] + close[0] if close else None
+
+    def _under_base_url(self, base_url: Path, spec: str, allow_js: bool) -> bool:
+        """Whether a bare specifier names a file below ``baseUrl`` (TypeScript tries there first)."""
+        key = (base_url, spec, allow_js)
+        if key not in self._base_url_hits:  # a few hundred distinct bare specifiers in a repository
+            found = resolve_relative(base_url / "x", "./" + spec, "bundler", False, allow_js, self.ctx.file_exists)
+            self._base_url_hits[key] = found.path is not None
+        return self._base_url_hits[key]
+
+    @staticmethod
+    def _virtual(package, root_package, spec: str) -> bool:
+        """A module the project's framework provides at build time (Docusaurus's @theme/…, Nuxt's
+        #imports and ~/…, Astro's astro:…, SvelteKit's $app/…), when that framework is declared."""
+        for framework, prefixes in _VIRTUAL_MODULES.items():
+            if spec.startswith(prefixes) and any(
+                m is not None and m.declared(framework) is not None for m in (package, root_package)
+            ):
+                return True
+        return False
 
     def _rel(self, path: Path) -> str:
         return self.ctx.rel(path) if self.ctx.contains(path) else str(path)
