@@ -77,6 +77,21 @@ def test_duplicate_and_case_colliding_ids_are_disambiguated():
     assert warnings, "a repeated operationId is reported where it is repeated"
 
 
+def test_the_same_operation_id_in_two_descriptions_is_not_a_duplicate(tmp_path):
+    """Two APIs may both have a getUser: FA011 is for one description repeating an operationId;
+    the generated names still stay apart."""
+    for name in ("users", "admin"):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"openapi: 3.0.3\ninfo: {{title: {name}, version: '1'}}\npaths:\n  /{name}/{{id}}:\n    get:\n"
+            "      operationId: getUser\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n"
+            "      responses: {'200': {description: ok}}\n"
+        )
+    registry = Registry()
+    registry.load([tmp_path / "users.yaml", tmp_path / "admin.yaml"])
+    assert [f for fs in registry.problems.values() for f in fs if f.code == "FA011"] == []
+    assert len({op.id for op in registry.operations}) == 2
+
+
 def test_specs_without_operation_ids():
     registry = Registry()
     registry.load([FOREIGN / "no-operation-ids" / "openapi.yaml"])

@@ -225,6 +225,7 @@ class Registry:
         self.roots = []
         self._root_paths = sorted({p.resolve() for p in paths})
         operations: list[Operation] = []
+        root_of: dict[int, Path] = {}  # operation -> the root document it was found from
         for path in sorted({p.resolve() for p in paths}):
             doc = self.document(path)
             if doc is None or not looks_like_openapi(doc.data):
@@ -242,13 +243,16 @@ class Registry:
                 )
                 continue
             self.roots.append(path)
-            operations.extend(self._operations(doc))
+            found = self._operations(doc)
+            root_of.update((id(op), path) for op in found)
+            operations.extend(found)
         assign_ids(operations)
-        first: dict[str, Operation] = {}
+        # operationIds are unique within one description; two APIs may both have a getUser
+        first: dict[tuple[Path, str], Operation] = {}
         for op in operations:
             if op.declared_id is None:
                 continue
-            key = normalise_id(op.declared_id).lower()
+            key = (root_of[id(op)], normalise_id(op.declared_id).lower())
             if key in first:
                 other = first[key]
                 line = other.doc.position(f"{other.pointer}/operationId")[0] + 1
