@@ -395,3 +395,23 @@ def test_base_url_bare_specifiers_and_framework_virtual_modules(tmp_path):
     assert codes() == []
     hallucinated = check(root, "src/other.ts", "import x from 'made-up-package';\n")
     assert [code for code, *_ in hallucinated] == ["FA101"]  # a framework does not excuse everything
+
+
+def test_renames_keep_acronyms_and_leave_a_published_api_alone(tmp_path):
+    """FA401: 'useTRPCInfiniteQuery' becomes 'UseTRPCInfiniteQuery' (not 'UseTrpcinfiniteQuery'),
+    and an exported name of a package others install (named, versioned, not private) is its API:
+    not a convention to fix."""
+    from freeagent.validate.conventions import convert
+
+    assert convert("useTRPCInfiniteQuery", "PascalCase") == "UseTRPCInfiniteQuery"
+    assert convert("getURLForID", "camelCase") == "getURLForID" and convert("HTTPServer", "camelCase") == "httpServer"
+    assert convert("parseJSONBody", "snake_case") == "parse_json_body"
+    root = workspace(tmp_path, "express-zod-api")
+    source = "export function get_user_by_id(id: string) {\n  return id;\n}\nfunction load_all() {}\nload_all();\n"
+    unpublished = [f[3].split("'")[1] for f in check(root, "src/lib/probe.ts", source) if f[0] == "FA401"]
+    assert unpublished == ["get_user_by_id", "load_all"]
+    manifest = json.loads((root / "package.json").read_text())
+    manifest.update({"name": "some-library", "version": "1.2.3", "private": False})
+    (root / "package.json").write_text(json.dumps(manifest))
+    published = [f[3].split("'")[1] for f in check(root, "src/lib/probe.ts", source) if f[0] == "FA401"]
+    assert published == ["load_all"]  # its own internal name is still the project's convention

@@ -42,14 +42,25 @@ _KIND_VOTE = {
 }
 
 
+# word boundaries: separators, a lower letter or digit before a capital, and the end of an
+# acronym (the capital that starts the next word: TRPC|Infinite, HTTP|Server)
+_WORDS = re.compile(r"[_\-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _capitalized(word: str) -> str:
+    """A word as it stands inside a camel/Pascal name: an acronym stays one (TRPC, not Trpc)."""
+    return word if len(word) > 1 and word.isupper() else word.capitalize()
+
+
 def convert(name: str, case: str) -> str:
-    """'get_user' → 'getUser' (camelCase) and so on: the name the convention asks for."""
-    parts = [p for p in re.split(r"[_\-]+|(?<=[a-z0-9])(?=[A-Z])", name.strip("_")) if p]
+    """'get_user' → 'getUser' (camelCase) and so on: the name the convention asks for
+    ('useTRPCQuery' → 'UseTRPCQuery', not 'UseTrpcquery')."""
+    parts = [p for p in _WORDS.split(name.strip("_")) if p]
     lower = [p.lower() for p in parts]
     if case == "camelCase":
-        return lower[0] + "".join(p.capitalize() for p in lower[1:])
+        return lower[0] + "".join(_capitalized(p) for p in parts[1:])
     if case == "PascalCase":
-        return "".join(p.capitalize() for p in lower)
+        return "".join(_capitalized(p) for p in parts)
     if case == "snake_case":
         return "_".join(lower)
     if case == "kebab-case":
@@ -77,6 +88,11 @@ class ConventionRules:
             self._workspace_jsx = any(rel.endswith((".tsx", ".jsx")) for rel in self.ctx.index.files)
         return self._workspace_jsx
 
+    def _published(self, path: Path) -> bool:
+        """Whether the file belongs to a package others install: named, versioned, not private."""
+        package = self.ctx.nearest_package(path)
+        return package is not None and bool(package.name and package.version) and not package.private
+
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         family = "python" if summary.language == "python" else "typescript"
         votes = self._conventions().get(family, {})
@@ -90,6 +106,8 @@ class ConventionRules:
                 continue
             if symbol.kind == "function" and case == "PascalCase" and family == "typescript" and self.uses_jsx(path):
                 continue  # a component written in a .ts/.js file
+            if symbol.exported and self._published(path):
+                continue  # a published package's API: its users import that name; renaming breaks them
             wanted = convert(symbol.name, vote.value)
             if self._exports is None:
                 self._exports = ExportRules(self.ctx)
