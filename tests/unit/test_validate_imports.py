@@ -324,7 +324,10 @@ def test_a_preferred_fix_is_offered_only_when_it_resolves(tmp_path):
     root = workspace(tmp_path, "nextjs-app")
     _assets(root)
     path = root / "src" / "typo.tsx"
-    path.write_text("import a from './stlyes.module.css';\nimport b from './Ap.css';\nimport c from './zzz.css';\n")
+    path.write_text(
+        "import a from './stlyes.module.css';\nimport b from './Ap.css';\nimport c from './zzz.css';\n"
+        "import { d } from './lib/api-clinet';\nimport { e } from './lib/api-clinet.js';\n"
+    )
     ctx = WorkspaceContext(root)
     ctx.load()
     found = Validator(ctx).check_file(path)
@@ -333,6 +336,9 @@ def test_a_preferred_fix_is_offered_only_when_it_resolves(tmp_path):
         "cannot find './stlyes.module.css': did you mean './styles.module.css'?": ["./styles.module.css"],
         "cannot find './Ap.css': did you mean './App.css'?": ["./App.css"],
         "cannot find './zzz.css'": [],
+        # a code file by its stem, with the extension the import is written with
+        "cannot find './lib/api-clinet': did you mean './lib/api-client'?": ["./lib/api-client"],
+        "cannot find './lib/api-clinet.js': did you mean './lib/api-client.js'?": ["./lib/api-client.js"],
     }
 
 

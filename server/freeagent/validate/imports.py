@@ -344,8 +344,10 @@ class ImportRules:
 
     @staticmethod
     def _nearest_file(path: Path, spec: str) -> str | None:
-        """The specifier of the closest name in the folder ``spec`` points into: a code file by
-        its name without the extension (as it is imported), any other file by its whole name."""
+        """The specifier of the closest name in the folder ``spec`` points into, written the way
+        ``spec`` is: a code file by its stem with the extension ``spec`` uses (``./confg.js`` →
+        ``./config.js`` for config.ts), a folder by its name, any other file by its whole name
+        (``./stlyes.module.css`` → ``./styles.module.css``)."""
         wanted = posixpath.basename(spec)
         if not wanted or wanted in (".", ".."):
             return None
@@ -353,14 +355,21 @@ class ImportRules:
             entries = list((path.parent / spec).parent.iterdir())
         except OSError:
             return None
-        names = set()
+        stem, ext = os.path.splitext(wanted)
+        code_like = not ext or ext in CODE_EXTENSIONS
+        names: dict[str, str] = {}  # what is compared -> what the specifier then ends in
         for entry in entries:
-            stem, ext = os.path.splitext(entry.name)
-            names.add(entry.name)
-            if ext in CODE_EXTENSIONS:
-                names.add(stem[: -len(".d")] if stem.endswith(".d") else stem)
-        close = process.extractOne(wanted, sorted(names - {wanted}), score_cutoff=70)
-        return spec[: len(spec) - len(wanted)] + close[0] if close else None
+            entry_stem, entry_ext = os.path.splitext(entry.name)
+            if entry.is_dir():
+                names.setdefault(entry.name, entry.name)
+            elif entry_ext in CODE_EXTENSIONS:
+                bare = entry_stem[: -len(".d")] if entry_stem.endswith(".d") else entry_stem
+                names.setdefault(bare, bare + ext if code_like else bare)
+            elif not code_like:
+                names.setdefault(entry.name, entry.name)
+        target = stem if code_like else wanted
+        close = process.extractOne(target, sorted(n for n in names if n != target), score_cutoff=70)
+        return spec[: len(spec) - len(wanted)] + names[close[0]] if close else None
 
     def _under_base_url(self, base_url: Path, spec: str, allow_js: bool) -> bool:
         """Whether a bare specifier names a file below ``baseUrl`` (TypeScript tries there first)."""
