@@ -33,13 +33,19 @@ class Fix:
     title: str
     edits: tuple[tuple[str, tuple[TextEdit, ...]], ...]  # (absolute file, edits) pairs
     preferred: bool = False
+    # a fix too dear to compute with every check (a rename through the whole project): no edits
+    # yet, and what computes them when the fix is asked for (validate.fixes.resolve_fix)
+    recipe: dict | None = None
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "title": self.title,
             "preferred": self.preferred,
             "edits": {file: [e.to_json() for e in edits] for file, edits in self.edits},
         }
+        if self.recipe is not None:
+            out["recipe"] = self.recipe
+        return out
 
 
 def apply_edits(text: str, edits) -> str:

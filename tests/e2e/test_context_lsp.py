@@ -453,3 +453,40 @@ async def test_configuration_change_right_after_initialized_is_harmless(client, 
     errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
     errors += [m.message for m in client.log_messages if m.type == types.MessageType.Error]
     assert errors == []
+
+
+async def test_a_rename_fix_is_computed_on_resolve_not_with_the_diagnostics(client, tmp_path):
+    """FA401's rename reads every importer, so a check only names it; codeAction/resolve then
+    computes the edits — in the declaring file and in the file that imports the name."""
+    root = tmp_path / "w"
+    (root / "src").mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "w", "private": true, "type": "module"}\n')
+    functions = "".join(
+        f"export function {name}() {{\n  return 1;\n}}\n"
+        for name in ("parseInput", "formatOutput", "loadConfig", "saveConfig", "readFile", "writeFile", "listUsers")
+    )
+    (root / "src" / "helpers.ts").write_text(functions)
+    (root / "src" / "uses.ts").write_text("import { get_user } from './users.js';\nexport const u = get_user();\n")
+    users = root / "src" / "users.ts"
+    text = "export function get_user() {\n  return 1;\n}\n"
+    users.write_text(text)
+    await start(client, [root])
+    uri = open_document(client, users, text)
+    await wait_until(lambda: any(d.code == "FA401" for d in client.diagnostics.get(uri, [])))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "FA401"]
+    assert diagnostic.data and all("recipe" in f and not f["edits"] for f in diagnostic.data["fixes"])
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    (action,) = [a for a in actions if a.title == "Rename 'get_user' to 'getUser'"]
+    assert action.edit is None  # nothing computed for the list
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.edit is not None and resolved.edit.changes is not None
+    changed = {
+        Path(u.removeprefix("file://")).name: [e.new_text for e in edits] for u, edits in resolved.edit.changes.items()
+    }
+    assert changed == {"users.ts": ["getUser"], "uses.ts": ["getUser", "getUser"]}

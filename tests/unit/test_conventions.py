@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,15 @@ def _workspace(root: Path, files: dict[str, str]) -> WorkspaceContext:
 
 
 def _naming(ctx: WorkspaceContext, rel: str):
-    return [f for f in Validator(ctx).check_file(ctx.root / rel) if f.code == "FA401"]
+    """FA401 findings with their rename fixes computed, as codeAction/resolve computes them."""
+    validator = Validator(ctx)
+    found = [f for f in validator.check_file(ctx.root / rel) if f.code == "FA401"]
+    for f in found:  # a check leaves the rename to be computed when asked for
+        assert all(fix.edits == () and fix.recipe for fix in f.fixes)
+    return [
+        replace(f, fixes=tuple(r for fix in f.fixes if (r := validator.resolve_fix(fix.recipe)) is not None))
+        for f in found
+    ]
 
 
 def _applied(root: Path, fix) -> dict[str, str]:

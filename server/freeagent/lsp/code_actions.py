@@ -102,6 +102,17 @@ def quick_fixes(folder: Folder, params: types.CodeActionParams) -> list[types.Co
         if diagnostic.source != "freeagent" or not data.get("fixes"):
             continue
         for fix in data["fixes"]:
+            if fix.get("recipe") and not fix.get("edits"):  # computed on codeAction/resolve
+                actions.append(
+                    types.CodeAction(
+                        title=fix["title"],
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=bool(fix.get("preferred")),
+                        data={"uri": params.text_document.uri, "fix": fix["recipe"]},
+                    )
+                )
+                continue
             changes = {}
             for file, edits in (fix.get("edits") or {}).items():
                 target = Path(file)
@@ -184,6 +195,8 @@ async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAc
         return action  # not one of ours to resolve
     path, folder = ls.owning_folder(data["uri"])
     await folder.ready.wait()
+    if isinstance(data.get("fix"), dict):  # a quick fix too dear to compute with the diagnostics
+        return await _resolve_fix(ls, folder, action, data["fix"])
     uri = data["uri"]
     doc = ls.workspace.get_text_document(uri)
     text = doc.source
@@ -204,4 +217,22 @@ async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAc
     action.edit = versioned_edit(uri, doc.version, result.edits.get(str(path), []), creates)
     if result.findings:
         action.title += " (check failed: " + "; ".join(f.message for f in result.findings[:2]) + ")"
+    return action
+
+
+async def _resolve_fix(ls: FreeAgentServer, folder: Folder, action: types.CodeAction, recipe: dict) -> types.CodeAction:
+    """A quick fix's edits, computed now (an FA401 rename reads every importer). A fix that can
+    no longer be made — the name moved on, or renaming it is not safe — comes back without an
+    edit and says so in its title; one that would touch a file outside the workspace too."""
+    fix = await ls.in_worker(folder.engine.validator().resolve_fix, recipe)
+    changes = {}
+    for file, edits in fix.edits if fix is not None else ():
+        if not folder.contains(Path(file).resolve()):
+            fix = None
+            break
+        changes[path_to_uri(Path(file))] = [to_text_edit(e) for e in edits]
+    if fix is None or not changes:
+        action.title += " (not possible here: a use of the name cannot be renamed safely)"
+        return action
+    action.edit = types.WorkspaceEdit(changes=changes)
     return action

@@ -88,6 +88,25 @@ class ConventionRules:
             self._workspace_jsx = any(rel.endswith((".tsx", ".jsx")) for rel in self.ctx.index.files)
         return self._workspace_jsx
 
+    def resolve_rename(self, recipe: dict) -> Fix | None:
+        """The edits of a rename an FA401 finding proposed; None when the file or the name moved
+        on, or when the rename cannot be done safely (see :class:`Rename`)."""
+        path = Path(str(recipe.get("file", "")))
+        if not self.ctx.contains(path):
+            return None
+        summary = self.ctx.index.files.get(self.ctx.rel(path))
+        if summary is None:
+            return None
+        symbol = next(
+            (s for s in summary.symbols if s.name == recipe.get("name") and s.line == recipe.get("line")), None
+        ) or next((s for s in summary.symbols if s.name == recipe.get("name")), None)
+        new = recipe.get("to")
+        if symbol is None or not isinstance(new, str):
+            return None
+        if self._exports is None:
+            self._exports = ExportRules(self.ctx)
+        return Rename(self.ctx, self._exports, path, summary, symbol, new).fix()
+
     def _published(self, path: Path) -> bool:
         """Whether the file belongs to a package others install: named, versioned, not private."""
         package = self.ctx.nearest_package(path)
@@ -109,9 +128,9 @@ class ConventionRules:
             if symbol.exported and self._published(path):
                 continue  # a published package's API: its users import that name; renaming breaks them
             wanted = convert(symbol.name, vote.value)
-            if self._exports is None:
-                self._exports = ExportRules(self.ctx)
-            fix = Rename(self.ctx, self._exports, path, summary, symbol, wanted).fix()
+            # the rename reads every importer: computed when asked for (resolve_rename), not here
+            recipe = {"kind": "rename", "file": str(path), "name": symbol.name, "line": symbol.line, "to": wanted}
+            fix = Fix(f"Rename '{symbol.name}' to '{wanted}'", (), recipe=recipe)
             findings.append(
                 Finding(
                     str(path),

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
+from ..edits import Fix
 from ..findings import Finding
 from .api import ApiRules
 from .conventions import ConventionRules
@@ -73,6 +74,12 @@ class Validator:
                     continue
             out.append(f)
         return out
+
+    def resolve_fix(self, recipe: dict) -> Fix | None:
+        """The edits of a fix a finding carried as a recipe (computed when asked for)."""
+        if recipe.get("kind") == "rename":
+            return self.conventions.resolve_rename(recipe)
+        return None
 
     def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
