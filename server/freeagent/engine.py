@@ -24,6 +24,9 @@ from .specs.match import Match, Matcher
 from .specs.model import Operation
 from .specs.registry import BUNDLED_DIR, Registry, bundled_spec_paths
 
+# folders whose OpenAPI documents are test material, not the API the code calls
+_FIXTURE_DIRS = re.compile(r"(^|/)(tests?|__tests__|__fixtures__|fixtures|test-?fixtures|testdata|e2e)/")
+
 
 def expand_braces(pattern: str) -> list[str]:
     m = re.search(r"\{([^{}]*)\}", pattern)
@@ -177,7 +180,18 @@ class FolderEngine:
 
         if self._specs_pending:  # no specs of the workspace's own: the bundled ones, when needed
             return Validator(self.context, lambda: self.registry.operations, workspace_specs=False)
-        return Validator(self.context, self.offered_operations(), workspace_specs=bool(self.workspace_operations()))
+        # a test's fixture document is not the API the project's code calls (an OpenAPI tool's
+        # repository has dozens): calls are judged against the others only
+        operations = [op for op in self.offered_operations() if not self._fixture_document(op.doc.path)]
+        own = any(not self._fixture_document(op.doc.path) for op in self.workspace_operations())
+        return Validator(self.context, operations, workspace_specs=own)
+
+    def _fixture_document(self, path: Path) -> bool:
+        try:
+            rel = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        return bool(_FIXTURE_DIRS.search(rel))
 
     def set_type_findings(self, path: Path, findings: list[Finding]) -> set[str]:
         """The deep check's (tsc) findings for a file, held until the file changes; returns the

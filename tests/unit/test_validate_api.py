@@ -266,3 +266,28 @@ def test_missing_required_fields_stay_on_the_body(tmp_path):
         "requires body field(s) body": "{ author: 'a@b.co', text: 'x' }",
         "has no body field 'text'": "text",
     }
+
+
+def test_a_tests_fixture_document_is_not_the_api_the_code_calls(tmp_path):
+    """An OpenAPI document under test/fixtures describes test material: the project's fetch
+    calls are not judged against it (FA301 on a local test server's URL was one of issue 14's
+    classes). The same document as the project's own spec is."""
+    spec = (
+        "openapi: 3.0.3\ninfo: {title: pets, version: '1'}\npaths:\n  /pets:\n    get:\n"
+        "      operationId: listPets\n      responses: {'200': {description: ok}}\n"
+    )
+    (tmp_path / "package.json").write_text('{"name": "w", "private": true, "type": "module"}\n')
+    (tmp_path / "src").mkdir()
+    client = tmp_path / "src" / "client.ts"
+    client.write_text("export const load = (base: string) => fetch(`${base}/owners`);\n")
+    (tmp_path / "test" / "fixtures").mkdir(parents=True)
+    (tmp_path / "test" / "fixtures" / "openapi.yaml").write_text(spec)
+
+    def fa301() -> list[str]:
+        engine = FolderEngine(tmp_path)
+        engine.load()
+        return [f.code for f in engine.validator().check_file(client) if f.code.startswith("FA30")]
+
+    assert fa301() == []
+    (tmp_path / "openapi.yaml").write_text(spec)
+    assert fa301() == ["FA301"]
