@@ -421,3 +421,18 @@ def test_renames_keep_acronyms_and_leave_a_published_api_alone(tmp_path):
     (root / "package.json").write_text(json.dumps(manifest))
     published = [f[3].split("'")[1] for f in check(root, "src/lib/probe.ts", source) if f[0] == "FA401"]
     assert published == ["load_all"]  # its own internal name is still the project's convention
+
+
+def test_tooling_run_by_npm_scripts_and_test_setup_files_is_not_production(tmp_path):
+    """FA102 is about what ships: a script `npm run build` runs and a vitest setup file import
+    devDependencies by design — but what `npm start` runs is the product."""
+    root = workspace(tmp_path, "express-zod-api")
+    manifest = json.loads((root / "package.json").read_text())
+    manifest["scripts"] = {"gen": "tsx ./tools/gen.ts --watch", "start": "tsx src/main.ts"}
+    (root / "package.json").write_text(json.dumps(manifest))
+    (root / "vitest.config.ts").write_text("export default { test: { setupFiles: ['./src/setup-tests.ts'] } };\n")
+    source = "import request from 'supertest';\nexport const r = request;\n"
+    fa102 = lambda rel: [c for c, *_ in check(root, rel, source) if c == "FA102"]  # noqa: E731
+    assert fa102("tools/gen.ts") == [] and fa102("src/setup-tests.ts") == []
+    assert fa102("src/main.ts") == ["FA102"]  # what `npm start` runs ships
+    assert fa102("src/other.ts") == ["FA102"]

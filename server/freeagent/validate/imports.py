@@ -16,6 +16,7 @@ Owns rule family 1 (codes FA1xx) for TypeScript/JavaScript and Python files:
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -52,6 +53,11 @@ from .resolve import (
 )
 
 _RUNTIME_PREFIXES = ("npm:", "jsr:", "bun:", "deno:", "https:", "http:", "data:", "virtual:", "cloudflare:")
+# a source file an npm script runs: `node scripts/build.mjs`, `tsx ./tools/gen.ts --watch`
+_SCRIPT_FILE = re.compile(r"(?:^|[\s=])((?:\.{1,2}/)?[\w@.-]+(?:/[\w@.-]+)*\.[cm]?[jt]sx?)(?=\s|$|&|;|\))")
+_PRODUCT_SCRIPT = re.compile(r"(pre|post)?(start|dev|serve|preview|prod)", re.IGNORECASE)
+# vitest/jest options naming setup files: the string or list that follows
+_SETUP_FILES = re.compile(r"[\"']?(?:setupFiles(?:AfterEnv)?|globalSetup)[\"']?\s*:\s*(\[[^\]]*\]|['\"][^'\"]+['\"])")
 # modules a framework makes up at build time, by the package that declares them (not in node_modules)
 _VIRTUAL_MODULES = {
     "@docusaurus/core": ("@theme/", "@theme-original/", "@theme-init/", "@site/", "@generated/", "@docusaurus/"),
@@ -122,6 +128,7 @@ class ImportRules:
         self._installed: dict[tuple[str, str], Path | None] = {}
         self._deno: dict[tuple[Path, Path], bool] = {}
         self._base_url_hits: dict[tuple[Path, str, bool], bool] = {}
+        self._tooling_files: dict[Path, frozenset[Path]] = {}
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -152,7 +159,7 @@ class ImportRules:
         paths_base = config.paths_base if config is not None else None
         ambient = self._ambient()
         rel = ctx.rel(path) if ctx.contains(path) else path.name
-        production = not _NON_PRODUCTION.search(rel)
+        production = not _NON_PRODUCTION.search(rel) and path not in self._tooling(package)
         for record in summary.imports:
             spec = record.specifier
             if not spec or "${" in spec:
@@ -370,6 +377,42 @@ class ImportRules:
         target = stem if code_like else wanted
         close = process.extractOne(target, sorted(n for n in names if n != target), score_cutoff=70)
         return spec[: len(spec) - len(wanted)] + names[close[0]] if close else None
+
+    def _tooling(self, package) -> frozenset[Path]:
+        """Files a package runs as tooling, not as its product: scripts its package.json
+        ``scripts`` run (``node scripts/build.mjs``, ``tsx tools/gen.ts``) and test setup files
+        its vitest/jest configuration names (``setupFiles``, ``setupFilesAfterEnv``,
+        ``globalSetup``)."""
+        if package is None:
+            return frozenset()
+        if package.dir not in self._tooling_files:
+            self._tooling_files[package.dir] = frozenset(self._tooling_walk(package.dir))
+        return self._tooling_files[package.dir]
+
+    def _tooling_walk(self, directory: Path) -> set[Path]:
+        texts = []
+        try:
+            manifest = json.loads(self.ctx.read(directory / "package.json") or "{}")
+        except ValueError:
+            manifest = {}
+        scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
+        found: set[Path] = set()
+        if isinstance(scripts, dict):
+            for name, command in scripts.items():
+                # `start`/`dev`/`serve` run the product itself: its imports are production ones
+                if isinstance(command, str) and not _PRODUCT_SCRIPT.match(str(name)):
+                    found |= {(directory / m).resolve() for m in _SCRIPT_FILE.findall(command)}
+        if isinstance(manifest, dict) and isinstance(manifest.get("jest"), dict):
+            texts.append(json.dumps(manifest["jest"]))
+        for config in directory.glob("*.config.*"):
+            if config.name.startswith(("vitest.", "vite.", "jest.", "vitest.workspace")):
+                texts.append(self.ctx.read(config) or "")
+        for text in texts:
+            for listed in _SETUP_FILES.findall(text):
+                for name in re.findall(r"['\"]([^'\"]+)['\"]", listed):
+                    name = name.replace("<rootDir>/", "")
+                    found.add((directory / name).resolve())
+        return found
 
     def _under_base_url(self, base_url: Path, spec: str, allow_js: bool) -> bool:
         """Whether a bare specifier names a file below ``baseUrl`` (TypeScript tries there first)."""
