@@ -436,3 +436,23 @@ def test_tooling_run_by_npm_scripts_and_test_setup_files_is_not_production(tmp_p
     assert fa102("tools/gen.ts") == [] and fa102("src/setup-tests.ts") == []
     assert fa102("src/main.ts") == ["FA102"]  # what `npm start` runs ships
     assert fa102("src/other.ts") == ["FA102"]
+
+
+def test_a_type_import_under_node10_resolution_ignores_exports_maps(tmp_path):
+    """moduleResolution node (node10) reads no exports map: TypeScript resolves `import type`
+    of a hidden subpath, and a type-only import never runs — no FA103. A value import still
+    runs under Node, which does read the map."""
+    root = workspace(tmp_path, "pnpm-monorepo")
+    pkg = root / "node_modules" / "fastify"
+    pkg.mkdir(parents=True)
+    (pkg / "package.json").write_text(json.dumps({"name": "fastify", "exports": {".": "./fastify.js"}}))
+    config = root / "apps" / "api" / "tsconfig.json"
+    data = json.loads(config.read_text())
+    data.setdefault("compilerOptions", {})["moduleResolution"] = "node"
+    config.write_text(json.dumps(data))
+    typed = check(
+        root, "apps/api/src/types.ts", "import type { X } from 'fastify/types/instance';\nexport type Y = X;\n"
+    )
+    assert [c for c, *_ in typed if c == "FA103"] == []
+    value = check(root, "apps/api/src/value.ts", "import x from 'fastify/lib/internal.js';\nexport const y = x;\n")
+    assert [c for c, *_ in value if c == "FA103"] == ["FA103"]

@@ -288,7 +288,10 @@ class ImportRules:
                         f"'{name}' is only a devDependency but {rel} imports it at runtime",
                     )
                 )
-            if subpath != "." and installed is not None:
+            # moduleResolution node10 (`node`) reads no exports map, and a type-only import
+            # never runs: TypeScript resolving it is all there is to it
+            exports_ignored = record.type_only and resolution in ("node", "node10", "classic")
+            if subpath != "." and installed is not None and not exports_ignored:
                 manifest = installed_manifest(installed)
                 allowed = exports_allow(manifest.get("exports") if manifest else None, subpath)
                 if allowed is False:
