@@ -24,8 +24,11 @@ from .specs.match import Match, Matcher
 from .specs.model import Operation
 from .specs.registry import BUNDLED_DIR, Registry, bundled_spec_paths
 
-# folders whose OpenAPI documents are test material, not the API the code calls
-_FIXTURE_DIRS = re.compile(r"(^|/)(tests?|__tests__|__fixtures__|fixtures|test-?fixtures|testdata|e2e)/")
+# folders whose OpenAPI documents are test material or an example's, not the API the code calls
+# (tRPC's examples/openapi-codegen/openapi.json is not what its test servers serve)
+_FIXTURE_DIRS = re.compile(
+    r"(^|/)(tests?|__tests__|__fixtures__|fixtures|test-?fixtures|testdata|e2e|examples?|demos?|samples?)/"
+)
 
 
 def expand_braces(pattern: str) -> list[str]:
