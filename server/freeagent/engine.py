@@ -59,6 +59,7 @@ class FolderEngine:
         self._matcher = Matcher([])
         self._specs_pending = False  # bundled specs not loaded yet (see load(lazy_specs=True))
         self._own_operations: tuple | None = None  # (registry.operations it was computed from, result)
+        self._called: tuple | None = None  # the same, for _called_operations
         self.spec_paths: list[Path] = []
         self.validation: dict[str, list[Finding]] = {}  # schema validation, filled by validate_specs()
         self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
@@ -183,18 +184,31 @@ class FolderEngine:
 
         if self._specs_pending:  # no specs of the workspace's own: the bundled ones, when needed
             return Validator(self.context, lambda: self.registry.operations, workspace_specs=False)
-        # a test's fixture document is not the API the project's code calls (an OpenAPI tool's
-        # repository has dozens): calls are judged against the others only
-        operations = [op for op in self.offered_operations() if not self._fixture_document(op.doc.path)]
-        own = any(not self._fixture_document(op.doc.path) for op in self.workspace_operations())
+        operations, own = self._called_operations()
         return Validator(self.context, operations, workspace_specs=own)
 
-    def _fixture_document(self, path: Path) -> bool:
-        try:
-            rel = path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return False
-        return bool(_FIXTURE_DIRS.search(rel))
+    def _called_operations(self) -> tuple[list[Operation], bool]:
+        """The operations API calls are judged against, and whether any is the workspace's own: a
+        test's fixture or an example's document is not the API the project's code calls (an
+        OpenAPI tool's repository has dozens). Computed once per registry load, like
+        :meth:`workspace_operations` — every validation of a document asks."""
+        registry = self.registry
+        if self._called is None or self._called[0] is not registry.operations:
+            fixture: dict[Path, bool] = {}  # per document, not per operation
+
+            def is_fixture(path: Path) -> bool:
+                if path not in fixture:
+                    try:
+                        rel = path.resolve().relative_to(self.root).as_posix()
+                    except ValueError:
+                        rel = ""
+                    fixture[path] = bool(rel) and bool(_FIXTURE_DIRS.search(rel))
+                return fixture[path]
+
+            operations = [op for op in self.offered_operations() if not is_fixture(op.doc.path)]
+            own = any(not is_fixture(op.doc.path) for op in self.workspace_operations())
+            self._called = (registry.operations, (operations, own))
+        return self._called[1]
 
     def set_type_findings(self, path: Path, findings: list[Finding]) -> set[str]:
         """The deep check's (tsc) findings for a file, held until the file changes; returns the
