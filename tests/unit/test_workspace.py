@@ -238,3 +238,24 @@ def test_unreadable_manifest_is_a_finding_and_recovers(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_text", real_read_text)
     ctx.file_changed(manifest)
     assert ctx.problems == {} and ctx.root_package is not None
+
+
+def test_a_tracked_file_is_never_ignored(tmp_path):
+    """git ignores no tracked file: zod's packages/zod/.gitignore says `**/package.json` (for
+    build output) and its own package.json is committed; ignoring it made the whole published
+    package part of the private root package."""
+    import subprocess
+
+    (tmp_path / "package.json").write_text('{"name": "root", "private": true}')
+    lib = tmp_path / "packages" / "lib"
+    (lib / "src").mkdir(parents=True)
+    (lib / ".gitignore").write_text("**/package.json\n")
+    (lib / "package.json").write_text('{"name": "lib", "version": "1.0.0"}')
+    (lib / "src" / "index.ts").write_text("export const a = 1;\n")
+    (lib / "src" / "package.json").write_text('{"type": "module"}')  # generated, not tracked
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", "packages/lib/package.json"], check=True)
+    ctx = WorkspaceContext(tmp_path)
+    ctx.load()
+    assert ctx.nearest_package(lib / "src" / "index.ts").name == "lib"
+    assert lib / "src" / "package.json" not in ctx.packages  # ignored and untracked: still ignored
