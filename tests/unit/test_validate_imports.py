@@ -456,3 +456,52 @@ def test_a_type_import_under_node10_resolution_ignores_exports_maps(tmp_path):
     assert [c for c, *_ in typed if c == "FA103"] == []
     value = check(root, "apps/api/src/value.ts", "import x from 'fastify/lib/internal.js';\nexport const y = x;\n")
     assert [c for c, *_ in value if c == "FA103"] == ["FA103"]
+
+
+def test_names_that_follow_the_projects_own_second_styles_are_not_drift(tmp_path):
+    """FA401 on real libraries (zod, tRPC): a type named after its value (`type userSchema =
+    z.infer<typeof userSchema>`, `type CHUNK = typeof CHUNK`), a case the workspace's published
+    packages export three names in (tRPC's `inferRouterOutputs`), a file named after its class
+    (`ZodError.ts`) or like its folder's files (`helpers/parseUtil.ts`) are the project's style.
+    A SCREAMING_SNAKE type that really drifts is renamed word by word ('FileExtension')."""
+    from freeagent.validate.conventions import convert
+
+    assert convert("CHUNK_VALUE_TYPE_PROMISE", "PascalCase") == "ChunkValueTypePromise"
+    assert convert("WS_SUBTYPES", "camelCase") == "wsSubtypes" and convert("HTTPServer", "PascalCase") == "HTTPServer"
+    root = workspace(tmp_path, "express-zod-api")
+    types = "".join(
+        f"export type {n}Record = {{ id: string }};\n"
+        for n in ("User", "Order", "Item", "Cart", "Tag", "Box", "Page", "Row", "Job", "Log", "Key", "Map", "Set")
+    )
+    (root / "src" / "lib" / "records.ts").write_text(types + "export interface PageInfo {\n  next: string;\n}\n")
+    for n in ("user", "order", "item", "cart", "tag", "box", "page", "row", "job", "log", "key", "map", "set", "day"):
+        (root / "src" / "lib" / f"{n}-store.ts").write_text("export const x = 1;\n")
+    source = (
+        "import { z } from 'zod';\n"
+        "const userSchema = z.object({ id: z.string() });\ntype userSchema = z.infer<typeof userSchema>;\n"
+        "const CHUNK = 0;\ntype CHUNK = typeof CHUNK;\n"
+        "type FILE_EXTENSION = 'png' | 'svg';\ntype inferShape<T> = T;\n"
+        "export const all: [userSchema, CHUNK, FILE_EXTENSION, inferShape<1>] = [userSchema.parse({}), CHUNK, 'png', 1];\n"
+    )
+    drift = lambda rel, text=source: sorted(  # noqa: E731
+        f[3].split("'")[1] for f in check(root, rel, text) if f[0] == "FA401"
+    )
+    assert drift("src/lib/probe.ts") == ["FILE_EXTENSION", "inferShape"]
+    # the workspace's published package exports three camelCase types: a deliberate style
+    lib = root / "packages" / "lib"
+    lib.mkdir(parents=True)
+    (lib / "package.json").write_text('{"name": "@w/lib", "version": "1.0.0"}')
+    (lib / "index.ts").write_text("".join(f"export type infer{n}<T> = T;\n" for n in ("Input", "Output", "Error")))
+    assert drift("src/lib/probe.ts") == ["FILE_EXTENSION"]
+    # file names: kebab-case project; a class's own file and a camelCase folder are fine
+    assert drift("src/lib/ParseError.ts", "export class ParseError extends Error {}\n") == []
+    (root / "src" / "lib" / "ParseError.ts").unlink()
+    assert drift("src/lib/OtherThing.ts", "export class ParseFailure extends Error {}\n") == ["OtherThing"]
+    helpers = root / "src" / "helpers"
+    helpers.mkdir()
+    for n in ("enumUtil", "errorUtil"):
+        (helpers / f"{n}.ts").write_text("export const y = 2;\n")
+    assert drift("src/helpers/parseUtil.ts", "export const z = 3;\n") == []
+    (helpers / "parseUtil.ts").unlink()
+    (root / "src" / "lib" / "OtherThing.ts").unlink()
+    assert drift("src/lib/parseUtil.ts", "export const z = 3;\n") == ["parseUtil"]

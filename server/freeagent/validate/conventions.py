@@ -6,8 +6,15 @@ kind, or 5 files) — and never as more than information/hint, because conventio
 * FA401 — a function, type or file name whose case differs from the project's majority. A
   PascalCase function in a project that uses JSX (its tsconfig sets ``jsx`` or
   ``jsxImportSource``, or the workspace has .tsx/.jsx files) is a component, not a drifted
-  function name: hono's ``export const Fragment = …`` in a .ts file is fine. A drifted name of a
-  declaration gets a quick fix renaming it (see :class:`Rename`);
+  function name: hono's ``export const Fragment = …`` in a .ts file is fine. Not drift either:
+  a published package's exported names (its users import them); a type named after a value of
+  the same file (``const userSchema = z.object(…); type userSchema = z.infer<typeof
+  userSchema>``, ``type CHUNK = typeof CHUNK``); a case the workspace's published packages
+  use for at least three exported names of that kind (tRPC's and zod's ``inferRouterOutputs``,
+  ``objectOutputType``: a deliberate second style); a file named after what it exports
+  (``ZodError.ts``), or named like most of its folder's files (zod's ``v3/helpers/parseUtil.ts``
+  among camelCase siblings). A drifted name of a declaration gets a quick fix renaming it (see
+  :class:`Rename`);
 * FA402 — ``require`` in an ES-module package file, or ``import``/``export`` statements in a
   CommonJS ``.js``/``.cjs`` file that Node will run as is (TypeScript files compile either way).
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..context.conventions import name_case
@@ -40,6 +48,9 @@ _KIND_VOTE = {
     "enum": "naming.types",
     "component": "naming.components",
 }
+_VALUE_KINDS = frozenset({"variable", "constant", "function", "component", "class"})
+_TYPE_KINDS = frozenset({"type", "interface", "enum"})
+MIN_API_NAMES = 3  # exported names in one case that make it a published package's deliberate style
 
 
 # word boundaries: separators, a lower letter or digit before a capital, and the end of an
@@ -54,8 +65,11 @@ def _capitalized(word: str) -> str:
 
 def convert(name: str, case: str) -> str:
     """'get_user' → 'getUser' (camelCase) and so on: the name the convention asks for
-    ('useTRPCQuery' → 'UseTRPCQuery', not 'UseTrpcquery')."""
+    ('useTRPCQuery' → 'UseTRPCQuery', not 'UseTrpcquery'; 'CHUNK_TYPE' → 'ChunkType': in a name
+    with no lower-case letter the capitals are not acronyms)."""
     parts = [p for p in _WORDS.split(name.strip("_")) if p]
+    if not any(c.islower() for c in name):
+        parts = [p.lower() for p in parts]
     lower = [p.lower() for p in parts]
     if case == "camelCase":
         return lower[0] + "".join(_capitalized(p) for p in parts[1:])
@@ -75,6 +89,8 @@ class ConventionRules:
         self.ctx = ctx
         self._workspace_jsx: bool | None = None  # one Validator serves one check
         self._exports: ExportRules | None = None  # its resolver (and cache) serves the renames
+        self._api_cases: dict[str, Counter] | None = None  # family -> (vote, case) -> published exports
+        self._folder_cases: dict[str, Counter] | None = None  # folder -> case of its files' names
 
     def _conventions(self):
         return self.ctx.conventions()  # cached by the context
@@ -127,6 +143,12 @@ class ConventionRules:
                 continue  # a component written in a .ts/.js file
             if symbol.exported and self._published(path):
                 continue  # a published package's API: its users import that name; renaming breaks them
+            if symbol.kind in _TYPE_KINDS and any(
+                other.name == symbol.name and other.kind in _VALUE_KINDS for other in summary.symbols
+            ):
+                continue  # the type of a value, named after it: `type userSchema = z.infer<typeof userSchema>`
+            if self._api_style(family).get((_KIND_VOTE[symbol.kind], case), 0) >= MIN_API_NAMES:
+                continue  # the case of names the workspace's published packages export: deliberate
             wanted = convert(symbol.name, vote.value)
             # the rename reads every importer: computed when asked for (resolve_rename), not here
             recipe = {"kind": "rename", "file": str(path), "name": symbol.name, "line": symbol.line, "to": wanted}
@@ -152,7 +174,7 @@ class ConventionRules:
             and files_vote.total >= MIN_FILES
         ):
             case = name_case(base)
-            if case is not None and case != files_vote.value:
+            if case is not None and case != files_vote.value and not self._file_name_fits(path, summary, base, case):
                 findings.append(
                     Finding(
                         str(path),
@@ -166,6 +188,38 @@ class ConventionRules:
         if summary.language != "python":
             findings += self._module_style(path, summary)
         return findings
+
+    def _api_style(self, family: str) -> Counter:
+        """How many exported names of each (kind vote, case) the workspace's published packages
+        have: their API's styles, chosen deliberately (tRPC's ``inferRouterOutputs``)."""
+        if self._api_cases is None:
+            self._api_cases = {"python": Counter(), "typescript": Counter()}
+            for rel, summary in self.ctx.index.files.items():
+                exported = [s for s in summary.symbols if s.exported and s.kind in _KIND_VOTE]
+                if exported and self._published(self.ctx.root / rel):
+                    counts = self._api_cases["python" if summary.language == "python" else "typescript"]
+                    for symbol in exported:
+                        counts[(_KIND_VOTE[symbol.kind], name_case(symbol.name))] += 1
+        return self._api_cases[family]
+
+    def _file_name_fits(self, path: Path, summary: FileSummary, base: str, case: str) -> bool:
+        """A file named after something it exports (``ZodError.ts``: class ZodError), or in the
+        case most of its folder's other files are in (two at least)."""
+        if any(s.exported and s.name == base for s in summary.symbols):
+            return True
+        if self._folder_cases is None:
+            self._folder_cases = {}
+            for rel in self.ctx.index.files:
+                folder, _, name = rel.rpartition("/")
+                found = name_case(name.split(".", 1)[0])
+                if found is not None:
+                    self._folder_cases.setdefault(folder, Counter())[found] += 1
+        rel = self.ctx.rel(path)
+        siblings = Counter(self._folder_cases.get(rel.rpartition("/")[0], Counter()))
+        if rel in self.ctx.index.files:
+            siblings[case] -= 1  # the file itself
+        others = sum(n for n in siblings.values() if n > 0)
+        return siblings[case] >= 2 and siblings[case] * 2 > others
 
     def _module_style(self, path: Path, summary: FileSummary) -> list[Finding]:
         package = self.ctx.nearest_package(path)
