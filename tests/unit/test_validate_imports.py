@@ -505,3 +505,102 @@ def test_names_that_follow_the_projects_own_second_styles_are_not_drift(tmp_path
     (helpers / "parseUtil.ts").unlink()
     (root / "src" / "lib" / "OtherThing.ts").unlink()
     assert drift("src/lib/parseUtil.ts", "export const z = 3;\n") == ["parseUtil"]
+
+
+def test_a_type_only_import_is_found_through_definitely_typed(tmp_path):
+    """`import type { APIGatewayProxyEvent } from 'aws-lambda'` needs @types/aws-lambda, not the
+    runtime package: pnpm hoists @types to the root, so tRPC's tests resolve it undeclared."""
+    root = workspace(tmp_path, "express-zod-api")
+    types = root / "node_modules" / "@types" / "aws-lambda"
+    types.mkdir(parents=True)
+    (types / "package.json").write_text('{"name": "@types/aws-lambda", "version": "8.10.149"}')
+    (types / "index.d.ts").write_text("export interface Handler {}\n")
+    typed = check(root, "src/lambda.ts", "import type { Handler } from 'aws-lambda';\nexport type H = Handler;\n")
+    assert [c for c, *_ in typed if c == "FA101"] == []
+    value = check(root, "src/lambda.ts", "import { Handler } from 'aws-lambda';\nexport const h = Handler;\n")
+    assert [(c, s) for c, s, *_ in value if c == "FA101"] == [("FA101", "error")]  # at run time: not there
+
+
+def test_a_manifest_that_declares_nothing_is_no_dependency_boundary(tmp_path):
+    """tRPC's next-app-dir example has `src/trpc/package.json` with only a name and `exports`
+    (linked as `trpc-api`): its files use the app's dependencies, as Node finds them."""
+    root = workspace(tmp_path, "pnpm-monorepo")
+    inner = root / "apps" / "api" / "src" / "trpc"
+    inner.mkdir(parents=True)
+    (inner / "package.json").write_text('{"name": "trpc-api", "exports": {".": "./client.ts"}}')
+    source = "import { z } from 'zod';\nimport pino from 'pino';\nexport const s = [z, pino];\n"
+    assert [c for c, *_ in check(root, "apps/api/src/trpc/client.ts", source) if c.startswith("FA10")] == []
+    (inner / "package.json").write_text('{"name": "trpc-api", "version": "1.0.0", "dependencies": {"zod": "^3"}}')
+    found = check(root, "apps/api/src/trpc/client.ts", source)
+    assert [m.split("'")[1] for c, _, _, m in found if c == "FA101"] == ["pino"]  # a real package: its own
+
+
+def test_dev_dependencies_matter_only_where_code_runs_without_them(tmp_path):
+    """FA102: a published package's users get no devDependencies, nor does a private server
+    deployed with a production install. A private package with no dependencies at all (zod's
+    bench inputs, tRPC's examples) or one a bundler builds (a Next.js app) has them where it runs."""
+    root = workspace(tmp_path, "express-zod-api")
+    source = "import request from 'supertest';\nexport const r = request;\n"
+    fa102 = lambda: [c for c, *_ in check(root, "src/probe.ts", source) if c == "FA102"]  # noqa: E731
+    original = json.loads((root / "package.json").read_text())
+    assert fa102() == ["FA102"]  # private, has dependencies, no bundler: a server
+    (root / "package.json").write_text(json.dumps({**original, "dependencies": {}}))
+    assert fa102() == []
+    (root / "package.json").write_text(
+        json.dumps({**original, "devDependencies": {**original["devDependencies"], "vite": "^5"}})
+    )
+    assert fa102() == []
+    (root / "package.json").write_text(json.dumps({**original, "private": False, "dependencies": {}}))
+    assert fa102() == ["FA102"]  # published: its users install no devDependencies
+
+
+def test_a_module_only_tooling_imports_is_tooling(tmp_path):
+    """zod's vitest.root.mjs (imported by vitest configs) and excalidraw's env.cjs (required by
+    a build script) import devDependencies by design; once production code imports it, it ships."""
+    root = workspace(tmp_path, "express-zod-api")
+    (root / "vitest.config.ts").write_text("import shared from './src/shared-setup';\nexport default shared;\n")
+    (root / "scripts").mkdir()
+    (root / "scripts" / "build.ts").write_text("import { env } from '../src/env-helper';\nexport const e = env;\n")
+    (root / "src" / "env-helper.ts").write_text("import request from 'supertest';\nexport const env = request;\n")
+    source = "import request from 'supertest';\nexport default request;\n"
+    fa102 = lambda rel, text=source: [c for c, *_ in check(root, rel, text) if c == "FA102"]  # noqa: E731
+    assert fa102("src/shared-setup.ts") == []
+    assert fa102("src/env-helper.ts", (root / "src" / "env-helper.ts").read_text()) == []
+    (root / "src" / "main.ts").write_text("import shared from './shared-setup';\nexport const m = shared;\n")
+    assert fa102("src/shared-setup.ts") == ["FA102"]
+    assert fa102("src/lonely.ts") == ["FA102"]  # nothing imports it: an entry point
+
+
+def test_imports_of_build_output_not_built_yet_are_not_findings(tmp_path):
+    """taxonomy's `contentlayer/generated` (a paths alias into the git-ignored .contentlayer/),
+    tRPC's git-ignored `CompaniesUsing.script.output.ts`, Nuxt's `.nuxt/tsconfig.json`: made by
+    a build that has not run. A missing file the project does not ignore is still FA104."""
+    root = workspace(tmp_path, "nextjs-app")
+    config = json.loads((root / "tsconfig.json").read_text())
+    config["compilerOptions"].setdefault("paths", {})["contentlayer/generated"] = ["./.contentlayer/generated"]
+    (root / "tsconfig.json").write_text(json.dumps(config))
+    source = (
+        "import { allDocs } from 'contentlayer/generated';\nimport data from './data.output';\n"
+        "export const all = [allDocs, data];\n"
+    )
+    unresolved = lambda: sorted(  # noqa: E731
+        m.split("'")[1] for c, _, _, m in check(root, "src/docs.ts", source) if c == "FA104"
+    )
+    assert unresolved() == ["./data.output", "contentlayer/generated"]
+    gitignore = root / ".gitignore"
+    gitignore.write_text((gitignore.read_text() if gitignore.exists() else "") + ".contentlayer\n*.output.ts\n")
+    assert unresolved() == []
+    nuxt = root / "tsconfig.nuxt.json"
+    nuxt.write_text('{"extends": "./.nuxt/tsconfig.json"}')
+    docusaurus = root / "tsconfig.docs.json"
+    docusaurus.write_text('{"extends": "@tsconfig/docusaurus/tsconfig.json"}')
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    assert [f.message for f in ctx.problems_by_file().get(str(nuxt), [])] == []
+    assert [f.code for f in ctx.problems_by_file().get(str(docusaurus), [])] == ["FA004"]  # not declared
+    manifest = json.loads((root / "package.json").read_text())
+    manifest.setdefault("devDependencies", {})["@tsconfig/docusaurus"] = "^1.0.5"
+    (root / "package.json").write_text(json.dumps(manifest))
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    assert ctx.problems_by_file().get(str(docusaurus), []) == []  # declared, not installed: the install's job

@@ -151,10 +151,19 @@ class TsConfig:
 class TsConfigResolver:
     """Resolves tsconfig files, caching each file's parse; findings are kept per file."""
 
-    def __init__(self, root: Path, read: Reader, workspace_packages: Callable[[], dict[str, Path]]):
+    def __init__(
+        self,
+        root: Path,
+        read: Reader,
+        workspace_packages: Callable[[], dict[str, Path]],
+        not_there_yet: Callable[[str, Path], bool] | None = None,
+    ):
         self.root = root
         self.read = read
         self.workspace_packages = workspace_packages
+        # whether a base config that is missing is only waiting for a build or an install (a
+        # git-ignored `.nuxt/tsconfig.json`, a declared package not installed): no finding
+        self.not_there_yet = not_there_yet or (lambda spec, from_dir: False)
         self._raw: dict[Path, tuple[dict | None, list[Finding], str]] = {}
 
     def invalidate(self, path: Path) -> None:
@@ -255,6 +264,8 @@ class TsConfigResolver:
             if not isinstance(spec, str):
                 continue
             target = self._resolve_extends(spec, path.parent)
+            if target is None and self.not_there_yet(spec, path.parent):
+                continue
             if target is None or target in stack or target == path:
                 if target is None:
                     problem = f"cannot find the config '{spec}' named in \"extends\""

@@ -87,7 +87,7 @@ class WorkspaceContext:
         self._conventions_cache: dict[str, dict[str, conventions_mod.Vote | None]] | None = None
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
-        self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
+        self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages, self._not_there_yet)
         self.loaded = False
         self._brief_cache: Brief | None = None
         self.jobs = 1  # processes for the first scan's parsing (the CLI and server use every core)
@@ -119,6 +119,22 @@ class WorkspaceContext:
         if os.path.dirname(path) in self.listed_dirs and classify(os.path.basename(path)) is not None:
             return False  # the walk listed that directory and the watchers report such files
         return os.path.isfile(path)
+
+    def generated(self, path: Path) -> bool:
+        """Whether a file that is missing at ``path`` is build output that is not there yet: it
+        lies in a folder the walk never enters (``dist``, ``.nuxt``, ``.next`` …) or in one the
+        workspace's .gitignore files ignore (``.contentlayer/``, a ``*.output.ts``)."""
+        return self.contains(path) and self.rules.ignored(self.rel(path), False)
+
+    def _not_there_yet(self, spec: str, from_dir: Path) -> bool:
+        """A tsconfig ``extends`` that resolves to nothing because a build has not made it yet,
+        or because the package that has it is declared but not installed (as for imports)."""
+        if spec.startswith((".", "/")):
+            return self.generated(Path(os.path.normpath(from_dir / spec)))
+        parts = spec.split("/")
+        name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+        package = self.nearest_package(from_dir / "tsconfig.json")
+        return package is not None and package.declared(name) is not None
 
     def rel(self, path: Path) -> str:
         text, root = str(path), self._root_prefix
@@ -377,7 +393,7 @@ class WorkspaceContext:
         self.packages.clear()
         self.python.clear()
         self.problems.clear()
-        self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages)
+        self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages, self._not_there_yet)
         change = self.load()
         change.problem_files |= old_problem_files | set(self.problems_by_file())
         return change

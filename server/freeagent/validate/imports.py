@@ -111,6 +111,47 @@ def _finding(path: Path, span, severity: Severity, code: str, message: str, fixe
     )
 
 
+def _types_package(name: str) -> str:
+    """The DefinitelyTyped package of ``name``: '@types/aws-lambda', '@types/babel__core'."""
+    return "@types/" + (name[1:].replace("/", "__") if name.startswith("@") else name)
+
+
+# what builds a private app: its code is bundled, or run by a dev tool, where devDependencies are installed
+_BUNDLERS = frozenset(
+    {
+        "next",
+        "vite",
+        "webpack",
+        "rollup",
+        "esbuild",
+        "parcel",
+        "@rspack/core",
+        "react-scripts",
+        "@remix-run/dev",
+        "nuxt",
+        "astro",
+        "@sveltejs/kit",
+        "gatsby",
+        "expo",
+        "tsup",
+        "@docusaurus/core",
+    }
+)
+
+
+def _ships_without_dev_dependencies(package) -> bool:
+    """Whether the package's code may run where devDependencies are not installed: a published
+    package (its users install only its dependencies), or a private one that makes the
+    distinction itself (declares dependencies) and is not built by a bundler. A private package
+    with no dependencies at all (zod's bench inputs, tRPC's examples) keeps everything in
+    devDependencies on purpose; a bundled app (Next.js, Vite …) has them at build time."""
+    if package is None or not package.private:
+        return True
+    if not package.dependencies:
+        return False
+    return not any(package.declared(b) is not None for b in _BUNDLERS)
+
+
 def _also_for_runtime(package, root_package, name: str) -> bool:
     """Whether a devDependency is also a peer or optional dependency (installed for the package's
     own tests, provided at run time by whoever uses it)."""
@@ -129,6 +170,8 @@ class ImportRules:
         self._deno: dict[tuple[Path, Path], bool] = {}
         self._base_url_hits: dict[tuple[Path, str, bool], bool] = {}
         self._tooling_files: dict[Path, frozenset[Path]] = {}
+        self._importers: dict[Path, set[Path]] | None = None  # file -> files importing it (relative)
+        self._tooling_only: dict[Path, bool] = {}
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -147,19 +190,20 @@ class ImportRules:
         ctx = self.ctx
         findings: list[Finding] = []
         config = ctx.nearest_tsconfig(path)
-        package = ctx.nearest_package(path)
+        nearest = ctx.nearest_package(path)
         root_package = ctx.root_package
         members = ctx.workspace_packages()
+        package = self._dependency_scope(nearest, members)
         resolution = config.module_resolution if config is not None else "bundler"
         esm = (
-            package is not None and package.type == "module" and path.suffix not in (".cts", ".cjs")
+            nearest is not None and nearest.type == "module" and path.suffix not in (".cts", ".cjs")
         ) or path.suffix in (".mts", ".mjs")
         allow_js = bool(config.option("allowJs")) if config is not None else True
         paths = config.option("paths") if config is not None else None
         paths_base = config.paths_base if config is not None else None
         ambient = self._ambient()
         rel = ctx.rel(path) if ctx.contains(path) else path.name
-        production = not _NON_PRODUCTION.search(rel) and path not in self._tooling(package)
+        production = not _NON_PRODUCTION.search(rel) and path not in self._tooling(nearest)
         for record in summary.imports:
             spec = record.specifier
             if not spec or "${" in spec:
@@ -172,11 +216,11 @@ class ImportRules:
                     return found.path is not None
 
                 res = resolve_relative(path, spec, resolution, strict, allow_js, ctx.file_exists)
-                if res.path is None:
+                if res.path is None and not self._generated(Path(os.path.normpath(path.parent / spec))):
                     findings.append(self._unresolved(path, record, spec, res, resolves))
                 continue
             if spec.startswith("#") and not self._virtual(package, root_package, spec):
-                manifest = package.imports if package is not None else None
+                manifest = nearest.imports if nearest is not None else None
                 if not imports_allow(manifest, spec):
                     findings.append(
                         _finding(
@@ -184,7 +228,7 @@ class ImportRules:
                             record.span,
                             Severity.ERROR,
                             CODE_UNRESOLVED_IMPORT,
-                            f"'{spec}' is not in the \"imports\" map of {self._rel(package.path) if package else 'package.json'}",
+                            f"'{spec}' is not in the \"imports\" map of {self._rel(nearest.path) if nearest else 'package.json'}",
                         )
                     )
                 continue
@@ -208,6 +252,7 @@ class ImportRules:
                         resolve_relative(
                             t.parent / "x", "./" + t.name, "bundler", False, allow_js, ctx.file_exists
                         ).path
+                        or self._generated(t)
                         for t in targets
                     ):
                         findings.append(
@@ -235,7 +280,7 @@ class ImportRules:
             if declared_group is None and root_package is not None and root_package is not package:
                 declared_group = root_package.declared(name)
             if declared_group is None and record.type_only and package is not None:
-                types_name = "@types/" + (name[1:].replace("/", "__") if name.startswith("@") else name)
+                types_name = _types_package(name)
                 if package.declared(types_name) or (root_package and root_package.declared(types_name)):
                     continue
             if declared_group is None and name in members:
@@ -246,6 +291,12 @@ class ImportRules:
             installed = self._installed[key]
             if declared_group is None and installed is None and self._virtual(package, root_package, spec):
                 continue  # not a package: the framework makes it up at build time
+            if declared_group is None and installed is None and record.type_only:
+                types_key = (str(path.parent), _types_package(name))
+                if types_key not in self._installed:
+                    self._installed[types_key] = installed_package(path.parent, types_key[1], ctx.root)
+                if self._installed[types_key] is not None:
+                    continue  # `import type … from 'aws-lambda'`: TypeScript finds @types/aws-lambda
             if declared_group is None:
                 where = self._rel(package.path) if package is not None else "any package.json"
                 if installed is None:
@@ -278,6 +329,8 @@ class ImportRules:
                 and not record.guarded  # an optional dependency: the code copes with its absence
                 and not name.startswith("@types/")
                 and not _also_for_runtime(package, root_package, name)  # dev + peer: a library's pattern
+                and _ships_without_dev_dependencies(package)
+                and not self._used_only_by_tooling(path)
             ):
                 findings.append(
                     _finding(
@@ -416,6 +469,69 @@ class ImportRules:
                     name = name.replace("<rootDir>/", "")
                     found.add((directory / name).resolve())
         return found
+
+    def _generated(self, target: Path) -> bool:
+        """An import of build output that is not built yet (``contentlayer/generated`` →
+        ``.contentlayer/generated``, a git-ignored ``*.output.ts``): nothing to judge until the
+        build has run, as the path's extensionless form and each extension it may take say."""
+        generated = self.ctx.generated
+        return generated(target) or any(generated(Path(str(target) + ext)) for ext in CODE_EXTENSIONS)
+
+    def _dependency_scope(self, package, members: dict[str, Path]):
+        """The manifest whose dependencies a file may use. A package.json that declares no
+        dependencies and has no version, and is no workspace member (tRPC's ``src/trpc`` with
+        only ``name`` and ``exports``, a ``{"type": "module"}`` marker) is no boundary: Node
+        finds the enclosing package's node_modules, and that package declares them."""
+        member_dirs = set(members.values())
+        while (
+            package is not None
+            and package.version is None
+            and not any(package.groups().values())
+            and package.dir != self.ctx.root
+            and package.dir not in member_dirs
+        ):
+            outer = self.ctx.nearest_package(package.dir.parent / "package.json")
+            if outer is None:
+                break
+            package = outer
+        return package
+
+    def _used_only_by_tooling(self, path: Path) -> bool:
+        """Whether every file importing ``path`` (relative imports, transitively) is tooling —
+        tests, configs, scripts: ``vitest.root.mjs`` imported by vitest configs, excalidraw's
+        ``env.cjs`` required by its build script. A file nothing imports is an entry point."""
+        path = path.resolve()
+        if path in self._tooling_only:
+            return self._tooling_only[path]
+        self._tooling_only[path] = False  # a cycle: production until shown otherwise
+        importers = self._importer_graph().get(path, set())
+        result = bool(importers) and all(self._is_tooling(importer) for importer in importers)
+        self._tooling_only[path] = result
+        return result
+
+    def _is_tooling(self, path: Path) -> bool:
+        rel = self.ctx.rel(path) if self.ctx.contains(path) else path.name
+        if _NON_PRODUCTION.search(rel) or path in self._tooling(self.ctx.nearest_package(path)):
+            return True
+        return self._used_only_by_tooling(path)
+
+    def _importer_graph(self) -> dict[Path, set[Path]]:
+        """Who imports whom by relative specifier, over the whole index (built once, when a
+        devDependency import first needs it)."""
+        if self._importers is None:
+            self._importers = {}
+            for rel, summary in self.ctx.index.files.items():
+                if summary.language == "python":
+                    continue
+                importer = (self.ctx.root / rel).resolve()
+                for record in summary.imports:
+                    spec = record.specifier
+                    if not spec or not spec.startswith("."):
+                        continue
+                    found = resolve_relative(importer, spec, "bundler", False, True, self.ctx.file_exists).path
+                    if found is not None:
+                        self._importers.setdefault(Path(found).resolve(), set()).add(importer)
+        return self._importers
 
     def _under_base_url(self, base_url: Path, spec: str, allow_js: bool) -> bool:
         """Whether a bare specifier names a file below ``baseUrl`` (TypeScript tries there first)."""
