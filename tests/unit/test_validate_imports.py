@@ -505,6 +505,15 @@ def test_names_that_follow_the_projects_own_second_styles_are_not_drift(tmp_path
     (helpers / "parseUtil.ts").unlink()
     (root / "src" / "lib" / "OtherThing.ts").unlink()
     assert drift("src/lib/parseUtil.ts", "export const z = 3;\n") == ["parseUtil"]
+    # a test named after the module it tests, or after a name the workspace exports
+    assert drift("test/parseUtil.test.ts", "export {};\n") == []
+    for rel in ("test/parseUtil.test.ts", "src/lib/parseUtil.ts"):
+        (root / rel).unlink()
+    assert drift("test/nativeEnum.test.ts", "export {};\n") == ["nativeEnum"]
+    (root / "src" / "lib" / "enums.ts").write_text(
+        "const nativeEnumType = 1;\nexport { nativeEnumType as nativeEnum };\n"
+    )
+    assert drift("test/nativeEnum.test.ts", "export {};\n") == []
 
 
 def test_a_type_only_import_is_found_through_definitely_typed(tmp_path):

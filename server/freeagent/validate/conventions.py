@@ -12,9 +12,10 @@ kind, or 5 files) — and never as more than information/hint, because conventio
   userSchema>``, ``type CHUNK = typeof CHUNK``); a case the workspace's published packages
   use for at least three exported names of that kind (tRPC's and zod's ``inferRouterOutputs``,
   ``objectOutputType``: a deliberate second style); a file named after what it exports
-  (``ZodError.ts``), or named like most of its folder's files (zod's ``v3/helpers/parseUtil.ts``
-  among camelCase siblings). A drifted name of a declaration gets a quick fix renaming it (see
-  :class:`Rename`);
+  (``ZodError.ts``), a test, story or benchmark named after a module or exported name it is about
+  (``parseUtil.test.ts``), or named like most of its folder's files (zod's
+  ``v3/helpers/parseUtil.ts`` among camelCase siblings). A drifted name of a declaration gets a
+  quick fix renaming it (see :class:`Rename`);
 * FA402 — ``require`` in an ES-module package file, or ``import``/``export`` statements in a
   CommonJS ``.js``/``.cjs`` file that Node will run as is (TypeScript files compile either way).
 """
@@ -50,6 +51,10 @@ _KIND_VOTE = {
 }
 _VALUE_KINDS = frozenset({"variable", "constant", "function", "component", "class"})
 _TYPE_KINDS = frozenset({"type", "interface", "enum"})
+# a file about another one: a test, spec, story or benchmark, by its name or its folder
+_ABOUT_ANOTHER = re.compile(
+    r"\.(test|spec|stories|story|bench)\.[cm]?[jt]sx?$|(^|/)(tests?|__tests__|spec|benchmarks?|bench|stories)/"
+)
 MIN_API_NAMES = 3  # exported names in one case that make it a published package's deliberate style
 
 
@@ -91,6 +96,7 @@ class ConventionRules:
         self._exports: ExportRules | None = None  # its resolver (and cache) serves the renames
         self._api_cases: dict[str, Counter] | None = None  # family -> (vote, case) -> published exports
         self._folder_cases: dict[str, Counter] | None = None  # folder -> case of its files' names
+        self._names: tuple[set[str], Counter] | None = None  # exported names; file stems
 
     def _conventions(self):
         return self.ctx.conventions()  # cached by the context
@@ -203,10 +209,17 @@ class ConventionRules:
         return self._api_cases[family]
 
     def _file_name_fits(self, path: Path, summary: FileSummary, base: str, case: str) -> bool:
-        """A file named after something it exports (``ZodError.ts``: class ZodError), or in the
-        case most of its folder's other files are in (two at least)."""
+        """A file named after something it exports (``ZodError.ts``: class ZodError), a test or
+        benchmark named after a module or name of the workspace, or a file in the case most of
+        its folder's other files are in (two at least)."""
         if any(s.exported and s.name == base for s in summary.symbols):
             return True
+        rel = self.ctx.rel(path)
+        if _ABOUT_ANOTHER.search(rel):
+            exported, stems = self._workspace_names()
+            own = 1 if rel in self.ctx.index.files else 0
+            if base in exported or stems[base] > own:
+                return True  # `parseUtil.test.ts` tests parseUtil.ts; `nativeEnum.test.ts`, z.nativeEnum
         if self._folder_cases is None:
             self._folder_cases = {}
             for rel in self.ctx.index.files:
@@ -214,12 +227,23 @@ class ConventionRules:
                 found = name_case(name.split(".", 1)[0])
                 if found is not None:
                     self._folder_cases.setdefault(folder, Counter())[found] += 1
-        rel = self.ctx.rel(path)
         siblings = Counter(self._folder_cases.get(rel.rpartition("/")[0], Counter()))
         if rel in self.ctx.index.files:
             siblings[case] -= 1  # the file itself
         others = sum(n for n in siblings.values() if n > 0)
         return siblings[case] >= 2 and siblings[case] * 2 > others
+
+    def _workspace_names(self) -> tuple[set[str], Counter]:
+        """The workspace's exported names, and its file stems with how many files have each:
+        what a test, benchmark or story file is named after."""
+        if self._names is None:
+            exported: set[str] = set()
+            stems: Counter = Counter()
+            for rel, summary in self.ctx.index.files.items():
+                stems[rel.rpartition("/")[2].split(".", 1)[0]] += 1
+                exported.update(e.name for e in summary.exports)
+            self._names = (exported, stems)
+        return self._names
 
     def _module_style(self, path: Path, summary: FileSummary) -> list[Finding]:
         package = self.ctx.nearest_package(path)
