@@ -63,11 +63,12 @@ def _echo_findings(findings, root: Path, err: bool = True) -> None:
     """``file:line:col: severity CODE: message`` (stderr unless they are the command's output),
     paths relative to the workspace."""
     for f in findings:
-        data = f.to_json(str(root))
-        click.echo(
-            f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}",
-            err=err,
-        )
+        click.echo(_finding_line(f, root), err=err)
+
+
+def _finding_line(finding, root: Path) -> str:
+    data = finding.to_json(str(root))
+    return f"{data['file']}:{data['line']}:{data['column']}: {data['severity']} {data['code']}: {data['message']}"
 
 
 @cli.command()
@@ -374,10 +375,32 @@ def check(
     jobs: int | None,
 ) -> None:
     """Validate files or folders (default: the whole workspace). Exit 1 on errors."""
+    from .context.summary_cache import default_cache_dir
+    from .validate.result_cache import ResultCache, workspace_inputs
+
+    root = (workspace or Path.cwd()).resolve()
+    results = None
+    if cache is not False and not typecheck:  # the last run's answer, while nothing it read changed
+        command = {"paths": [str(p.resolve()) for p in paths], "fmt": fmt, "cache": cache}
+        results = ResultCache(cache_location or default_cache_dir(), root, command)
+        stored = results.load()
+        if stored is not None:
+            click.echo(stored.get("stdout", ""), nl=False)
+            click.echo(stored.get("stderr", ""), nl=False, err=True)
+            sys.exit(int(stored.get("exit", 0)))
+    stdout, stderr, status = _check(root, paths, fmt, typecheck, cache, cache_location, jobs)
+    click.echo(stdout, nl=False)
+    click.echo(stderr, nl=False, err=True)
+    if results is not None and status[1] and status[0].settings.index.cache:
+        results.store(workspace_inputs(status[0].context), {"stdout": stdout, "stderr": stderr, "exit": status[2]})
+    sys.exit(status[2])
+
+
+def _check(root: Path, paths, fmt: str, typecheck: bool, cache, cache_location, jobs):
+    """The check itself: (stdout, stderr, (engine, cacheable, exit status))."""
     from .languages import TS_SUFFIXES
     from .paths import PathError, inside
 
-    root = (workspace or Path.cwd()).resolve()
     flags = {"index": {"cache": cache}} if cache is not None else None  # given on the command line: wins
     engine = _engine(root, flags, lazy_specs=True, jobs=jobs, cache_dir=cache_location)
     ctx = engine.context
@@ -408,18 +431,20 @@ def check(
         if targets is None or any(Path(file) == t or Path(file).is_relative_to(t) for t in targets):
             by_file.setdefault(file, []).extend(problems)
     findings = [f for file in sorted(by_file) for f in by_file[file]]
+    stderr = ""
     if fmt == "json":
-        click.echo(json.dumps([f.to_json(str(root)) for f in findings], indent=2))
+        stdout = json.dumps([f.to_json(str(root)) for f in findings], indent=2) + "\n"
     elif fmt == "sarif":
         from .sarif import to_sarif
 
-        click.echo(json.dumps(to_sarif(findings, root), indent=2))
+        stdout = json.dumps(to_sarif(findings, root), indent=2) + "\n"
     else:
-        _echo_findings(findings, root, err=False)
+        stdout = "".join(_finding_line(f, root) + "\n" for f in findings)
         errors = sum(1 for f in findings if f.severity.value == "error")
-        click.echo(f"{len(findings)} findings ({errors} errors) in {len(by_file)} files", err=True)
-    if any(f.severity.value == "error" for f in findings):
-        sys.exit(1)
+        stderr = f"{len(findings)} findings ({errors} errors) in {len(by_file)} files\n"
+    status = 1 if any(f.severity.value == "error" for f in findings) else 0
+    # settings problems are printed while loading: such a run is not replayed from the cache
+    return stdout, stderr, (engine, not engine.settings_problems, status)
 
 
 @cli.group("eval", invoke_without_command=True)

@@ -248,3 +248,52 @@ def test_generate_with_a_model_through_the_real_sdk(tmp_path, monkeypatch):
     assert data["cost_usd"] == pytest.approx((100 * 2.5 + 20 * 10 + 2000 * 2.5 + 50 * 10) / 1e6)
     assert data["seconds"] > 0 and data["prompt_tokens"] > 0
     assert target.read_text().startswith("export function slugify(title: string): string {")
+
+
+def _age(root, seconds: float = 3600) -> None:
+    """Every file and folder under ``root`` as if written an hour ago (not "racily" new)."""
+    import os
+    import time
+
+    past = time.time() - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (past, past), follow_symlinks=False)
+
+
+def test_check_replays_the_last_result_while_nothing_it_read_changed(tmp_path, monkeypatch):
+    """A second `check` of an unchanged workspace prints the stored output without checking
+    (0.12 s instead of 2.3 s on excalidraw); a new file, an edit, an install, a freshly written
+    file or --no-cache each mean a real check."""
+    import freeagent.cli as cli_module
+
+    ws = copy_fixture("express-zod-api", tmp_path, "api")
+    (ws / "node_modules" / "zod").mkdir(parents=True)
+    cache = tmp_path / "cache"
+    args = ["check", "--workspace", str(ws), "--format", "json", "--cache-location", str(cache)]
+    real_check = cli_module._check
+    calls = []
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real_check(*a, **k)
+
+    monkeypatch.setattr(cli_module, "_check", counting)
+    fresh = CliRunner().invoke(main, args)  # files written just now: racy, so stored untrusted
+    again = CliRunner().invoke(main, args)
+    assert len(calls) == 2 and again.stdout == fresh.stdout
+    _age(ws)
+    first = CliRunner().invoke(main, args)
+    replay = CliRunner().invoke(main, args)
+    assert len(calls) == 3 and replay.stdout == first.stdout and replay.exit_code == first.exit_code == 0
+    (ws / "src" / "bad.ts").write_text("import _ from 'lodash';\n")  # a new file: its folder changed
+    added = CliRunner().invoke(main, args)
+    assert len(calls) == 4 and added.exit_code == 1 and '"FA101"' in added.stdout
+    _age(ws)
+    CliRunner().invoke(main, args)
+    (ws / "node_modules" / "lodash").mkdir()  # an install: node_modules changed
+    (ws / "node_modules" / "lodash" / "package.json").write_text('{"name": "lodash", "version": "4.17.21"}')
+    installed = CliRunner().invoke(main, args)
+    assert len(calls) == 6 and "installed but not declared" in installed.stdout
+    CliRunner().invoke(main, [*args[:-2], "--no-cache"])
+    CliRunner().invoke(main, [*args[:-2], "--no-cache"])
+    assert len(calls) == 8

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import json5
+import pyjson5
 
 from ..findings import CODE_BAD_TSCONFIG, CODE_TSCONFIG_EXTENDS, Finding, Range, Severity
 
@@ -73,11 +74,20 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1)
 
 
+def _loads(text: str):
+    """JSON5 text's value: pyjson5 (C speed) when the text is valid; json5 otherwise, for the
+    ValueError that says where the problem is."""
+    try:
+        return pyjson5.loads(text)
+    except Exception:  # pyjson5's Json5Exception family (and its nesting limit): json5 words it
+        return json5.loads(text)
+
+
 def parse_jsonc(path: Path, text: str, code: str = CODE_BAD_TSCONFIG) -> tuple[dict | None, list[Finding]]:
     """Parse a JSONC file (a tsconfig, ``.freeagent.json``: comments and trailing commas
     allowed); problems are reported under ``code``."""
     try:
-        data = json5.loads(text) if text.strip() else {}
+        data = _loads(text) if text.strip() else {}
     except RecursionError:  # json5's parser recurses per nesting level (and per long token)
         message = f"{path.name} could not be parsed: nested too deeply"
         return None, [Finding(str(path), Range.at(0, 0), Severity.ERROR, code, message)]
@@ -216,7 +226,7 @@ class TsConfigResolver:
             manifest = package_dir / "package.json"
             if _is_file(manifest):
                 try:
-                    tsconfig_field = json5.loads(manifest.read_text("utf-8")).get("tsconfig")
+                    tsconfig_field = _loads(manifest.read_text("utf-8")).get("tsconfig")
                 except (ValueError, OSError, AttributeError, RecursionError):
                     tsconfig_field = None
             for option in ([package_dir / tsconfig_field] if isinstance(tsconfig_field, str) else []) + [

@@ -85,6 +85,7 @@ class WorkspaceContext:
         # trusted only while the table still maps that path to that very object
         self._nearest_cache: dict = {}
         self._conventions_cache: dict[str, dict[str, conventions_mod.Vote | None]] | None = None
+        self._members: tuple[tuple, dict[str, Path]] | None = None  # workspace_packages, with its key
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages, self._not_there_yet)
@@ -415,8 +416,17 @@ class WorkspaceContext:
         return None, []
 
     def workspace_packages(self) -> dict[str, Path]:
-        """Workspace member packages by name → their directory."""
+        """Workspace member packages by name → their directory (recomputed only when a manifest
+        or the workspace declaration changed: every import check asks)."""
         _, patterns = self.workspace_globs()
+        key = (tuple(patterns), tuple(self.packages.items()))  # manifests compare by value
+        if self._members is not None and self._members[0] == key:
+            return dict(self._members[1])
+        members = self._workspace_members(patterns)
+        self._members = (key, members)
+        return dict(members)
+
+    def _workspace_members(self, patterns: list[str]) -> dict[str, Path]:
         include = [_glob_regex(p) for p in patterns if not p.startswith("!")]
         exclude = [_glob_regex(p[1:]) for p in patterns if p.startswith("!")]
         members: dict[str, Path] = {}

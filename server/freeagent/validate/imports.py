@@ -170,8 +170,8 @@ class ImportRules:
         self._deno: dict[tuple[Path, Path], bool] = {}
         self._base_url_hits: dict[tuple[Path, str, bool], bool] = {}
         self._tooling_files: dict[Path, frozenset[Path]] = {}
-        self._importers: dict[Path, set[Path]] | None = None  # file -> files importing it (relative)
-        self._tooling_only: dict[Path, bool] = {}
+        self._importers: dict[str, list[tuple[str, str]]] | None = None  # last segment -> (file, specifier)
+        self._tooling_only: dict[str, bool] = {}
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -500,38 +500,45 @@ class ImportRules:
         """Whether every file importing ``path`` (relative imports, transitively) is tooling —
         tests, configs, scripts: ``vitest.root.mjs`` imported by vitest configs, excalidraw's
         ``env.cjs`` required by its build script. A file nothing imports is an entry point."""
-        path = path.resolve()
-        if path in self._tooling_only:
-            return self._tooling_only[path]
-        self._tooling_only[path] = False  # a cycle: production until shown otherwise
-        importers = self._importer_graph().get(path, set())
-        result = bool(importers) and all(self._is_tooling(importer) for importer in importers)
-        self._tooling_only[path] = result
+        key = os.path.normpath(path)
+        if key in self._tooling_only:
+            return self._tooling_only[key]
+        self._tooling_only[key] = False  # a cycle: production until shown otherwise
+        importers = self._importers_of(key)
+        result = bool(importers) and all(self._is_tooling(Path(importer)) for importer in importers)
+        self._tooling_only[key] = result
         return result
 
     def _is_tooling(self, path: Path) -> bool:
         rel = self.ctx.rel(path) if self.ctx.contains(path) else path.name
-        if _NON_PRODUCTION.search(rel) or path in self._tooling(self.ctx.nearest_package(path)):
+        if _NON_PRODUCTION.search(rel) or path.resolve() in self._tooling(self.ctx.nearest_package(path)):
             return True
         return self._used_only_by_tooling(path)
 
-    def _importer_graph(self) -> dict[Path, set[Path]]:
-        """Who imports whom by relative specifier, over the whole index (built once, when a
-        devDependency import first needs it)."""
+    def _importers_of(self, target: str) -> set[str]:
+        """The files whose relative imports resolve to ``target``. Only specifiers whose last
+        segment could name it are resolved (``./env``, ``../env.cjs`` for env.cjs): an index of
+        the whole workspace's relative imports by that segment is built once, without I/O."""
         if self._importers is None:
             self._importers = {}
             for rel, summary in self.ctx.index.files.items():
                 if summary.language == "python":
                     continue
-                importer = (self.ctx.root / rel).resolve()
                 for record in summary.imports:
                     spec = record.specifier
-                    if not spec or not spec.startswith("."):
-                        continue
-                    found = resolve_relative(importer, spec, "bundler", False, True, self.ctx.file_exists).path
-                    if found is not None:
-                        self._importers.setdefault(Path(found).resolve(), set()).add(importer)
-        return self._importers
+                    if spec and spec.startswith("."):
+                        last = spec.rstrip("/").rpartition("/")[2].split(".", 1)[0]
+                        self._importers.setdefault(last or "index", []).append((rel, spec))  # '..
+        stem = os.path.basename(target).split(".", 1)[0]
+        names = [stem] + ([os.path.basename(os.path.dirname(target))] if stem == "index" else [])
+        found: set[str] = set()
+        for name in names:
+            for rel, spec in self._importers.get(name, ()):
+                importer = os.path.join(str(self.ctx.root), rel)
+                resolved = resolve_relative(Path(importer), spec, "bundler", False, True, self.ctx.file_exists).path
+                if resolved is not None and os.path.normpath(resolved) == target:
+                    found.add(importer)
+        return found
 
     def _under_base_url(self, base_url: Path, spec: str, allow_js: bool) -> bool:
         """Whether a bare specifier names a file below ``baseUrl`` (TypeScript tries there first)."""
