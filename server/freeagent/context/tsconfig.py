@@ -79,7 +79,7 @@ def _loads(text: str):
     ValueError that says where the problem is."""
     try:
         return pyjson5.loads(text)
-    except Exception:  # pyjson5's Json5Exception family (and its nesting limit): json5 words it
+    except pyjson5.Json5Exception:  # its nesting limit too: json5 says what and where
         return json5.loads(text)
 
 
