@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from ..findings import CODE_BAD_REF, CODE_BAD_SPEC, CODE_INVALID_SPEC, Finding, Range, Severity
 from ..paths import is_inside
@@ -586,6 +585,8 @@ class _Retrieval(dict):
         parts = urlsplit(uri)
         if parts.scheme != "file":
             raise ValueError(f"remote $ref {uri} is not followed (no network)")
+        from urllib.request import url2pathname  # urllib.request brings http.client and ssl: 19 ms
+
         path = Path(url2pathname(unquote(parts.path))).resolve()
         if not self.registry.may_read(path):
             raise ValueError(f"$ref {uri} leads outside the workspace; it is not followed")

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from .model import Node
 
@@ -286,6 +285,8 @@ class Sampler:
         from referencing.jsonschema import DRAFT202012
 
         def retrieve(uri: str) -> referencing.Resource:
+            from urllib.request import url2pathname  # http.client and ssl come with it: when needed
+
             path = Path(url2pathname(urlsplit(uri).path)).resolve()
             doc = self.registry.documents.get(path)
             if doc is None:
