@@ -391,7 +391,7 @@ def check(
     stdout, stderr, status = _check(root, paths, fmt, typecheck, cache, cache_location, jobs)
     click.echo(stdout, nl=False)
     click.echo(stderr, nl=False, err=True)
-    if results is not None and status[1] and status[0].settings.index.cache:
+    if results is not None and status[1] and (cache or status[0].settings.index.cache):
         results.store(workspace_inputs(status[0].context), {"stdout": stdout, "stderr": stderr, "exit": status[2]})
     sys.exit(status[2])
 
@@ -401,8 +401,8 @@ def _check(root: Path, paths, fmt: str, typecheck: bool, cache, cache_location, 
     from .languages import TS_SUFFIXES
     from .paths import PathError, inside
 
-    flags = {"index": {"cache": cache}} if cache is not None else None  # given on the command line: wins
-    engine = _engine(root, flags, lazy_specs=True, jobs=jobs, cache_dir=cache_location)
+    # --cache/--no-cache, given, wins over the index.cache setting
+    engine = _engine(root, lazy_specs=True, jobs=jobs, cache_dir=cache_location, cache=cache)
     ctx = engine.context
     targets: list[Path] | None = None
     if paths:

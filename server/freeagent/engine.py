@@ -70,14 +70,15 @@ class FolderEngine:
     def root(self) -> Path:
         return self.context.root
 
-    def tune(self, jobs: int | None = None, cache_dir: Path | None = None) -> None:
+    def tune(self, jobs: int | None = None, cache_dir: Path | None = None, cache: bool | None = None) -> None:
         """Resources for the first scan: ``jobs`` parsing processes (default: one per core), and
-        the summary cache (in ``cache_dir``, default the user's cache directory) unless the
-        settings turn it off (``index.cache``)."""
+        the summary cache (in ``cache_dir``, default the user's cache directory) unless ``cache``
+        (a command line's --cache/--no-cache) or else the settings (``index.cache``) turn it off."""
         from .context.summary_cache import default_cache_dir
 
         self.context.jobs = jobs or os.cpu_count() or 1
-        self.context.cache_dir = (cache_dir or default_cache_dir()) if self.settings.index.cache else None
+        use = self.settings.index.cache if cache is None else cache
+        self.context.cache_dir = (cache_dir or default_cache_dir()) if use else None
 
     # ------------------------------------------------------------------ settings
 

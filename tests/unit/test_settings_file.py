@@ -148,3 +148,13 @@ def test_generate_says_what_is_wrong_in_the_file(tmp_path):
     assert ".freeagent.json:1:10: warning FA007: .freeagent.json: setting 'freeagent.llm.maxAttempts' ignored" in (
         result.stderr
     )
+
+
+def test_no_layers_means_the_defaults_without_validation():
+    """merge_settings skips building the pydantic model when no layer sets anything (50 ms of
+    every CLI start): the dataclasses' defaults must then be what the model would give."""
+    from freeagent.config import Settings, _validation, merge_settings
+
+    assert merge_settings() == (Settings(), []) == merge_settings({}, {"freeagent": {}})
+    assert _validation().validate({}) == Settings()
+    assert merge_settings({"index": {"cache": False}})[0].index.cache is False  # a layer still counts

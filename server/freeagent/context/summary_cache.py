@@ -149,7 +149,9 @@ class SummaryCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"signature": self.signature, "files": self.entries}, out, separators=(",", ":"))
+                # dumps, not dump: json.dump streams through the pure-Python encoder (0.19 s for
+                # zod's 489 entries), dumps encodes in C
+                out.write(json.dumps({"signature": self.signature, "files": self.entries}, separators=(",", ":")))
             os.replace(tmp, self.path)  # readers see the old file or the new one, never half of one
             self.dirty = False
         except OSError:

@@ -94,7 +94,7 @@ class ResultCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
+                handle.write(json.dumps(data))  # in C (json.dump streams in Python)
             os.replace(tmp, self.path)
         except OSError:
             return
