@@ -490,7 +490,7 @@ def test_names_that_follow_the_projects_own_second_styles_are_not_drift(tmp_path
     # the workspace's published package exports three camelCase types: a deliberate style
     lib = root / "packages" / "lib"
     lib.mkdir(parents=True)
-    (lib / "package.json").write_text('{"name": "@w/lib", "version": "1.0.0"}')
+    (lib / "package.json").write_text('{"name": "@w/lib", "version": "1.0.0", "exports": "./index.ts"}')
     (lib / "index.ts").write_text("".join(f"export type infer{n}<T> = T;\n" for n in ("Input", "Output", "Error")))
     assert drift("src/lib/probe.ts") == ["FILE_EXTENSION"]
     # file names: kebab-case project; a class's own file and a camelCase folder are fine
@@ -518,12 +518,24 @@ def test_names_that_follow_the_projects_own_second_styles_are_not_drift(tmp_path
 
 def test_a_type_only_import_is_found_through_definitely_typed(tmp_path):
     """`import type { APIGatewayProxyEvent } from 'aws-lambda'` needs @types/aws-lambda, not the
-    runtime package: pnpm hoists @types to the root, so tRPC's tests resolve it undeclared."""
+    runtime package: pnpm hoists @types to the root, so tRPC's tests resolve it — undeclared, a
+    warning like any installed-but-undeclared package, not the error for one that is not there."""
     root = workspace(tmp_path, "express-zod-api")
     types = root / "node_modules" / "@types" / "aws-lambda"
     types.mkdir(parents=True)
     (types / "package.json").write_text('{"name": "@types/aws-lambda", "version": "8.10.149"}')
     (types / "index.d.ts").write_text("export interface Handler {}\n")
+    typed = check(root, "src/lambda.ts", "import type { Handler } from 'aws-lambda';\nexport type H = Handler;\n")
+    assert [(c, s, m) for c, s, _, m in typed if c == "FA101"] == [
+        (
+            "FA101",
+            "warning",
+            "'@types/aws-lambda' (the types of 'aws-lambda') is installed but not declared in package.json",
+        )
+    ]  # there, but undeclared (knip: unlisted) — not "a package that does not exist here"
+    manifest = json.loads((root / "package.json").read_text())
+    manifest["devDependencies"]["@types/aws-lambda"] = "^8.10.149"
+    (root / "package.json").write_text(json.dumps(manifest))
     typed = check(root, "src/lambda.ts", "import type { Handler } from 'aws-lambda';\nexport type H = Handler;\n")
     assert [c for c, *_ in typed if c == "FA101"] == []
     value = check(root, "src/lambda.ts", "import { Handler } from 'aws-lambda';\nexport const h = Handler;\n")
@@ -613,3 +625,107 @@ def test_imports_of_build_output_not_built_yet_are_not_findings(tmp_path):
     ctx = WorkspaceContext(root)
     ctx.load()
     assert ctx.problems_by_file().get(str(docusaurus), []) == []  # declared, not installed: the install's job
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
+def _codes(root: Path, rel: str) -> list[tuple[str, str]]:
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    return [(f.code, f.message) for f in Validator(ctx).check_file(root / rel)]
+
+
+def test_a_solution_tsconfig_hands_each_file_to_the_project_that_includes_it(tmp_path):
+    """Vite's React template (chartdb: 1,455 false FA101): tsconfig.json is `{"files": [],
+    "references": [...]}` and `paths` live in tsconfig.app.json, which includes src/. An
+    `@/…` no alias matches is FA104 (no package can be named '@'), not "'@' is not declared"."""
+    _write(
+        tmp_path,
+        {
+            "package.json": '{"name": "app", "private": true, "type": "module"}',
+            "tsconfig.json": '{"files": [], "references": [{"path": "./tsconfig.app.json"}, {"path": "./tsconfig.node.json"}]}',
+            "tsconfig.app.json": '{"compilerOptions": {"moduleResolution": "bundler", "paths": {"@/*": ["./src/*"]}},'
+            ' "include": ["src"]}',
+            "tsconfig.node.json": '{"compilerOptions": {"moduleResolution": "bundler"}, "include": ["vite.config.ts"]}',
+            "src/lib/utils.ts": "export const cn = 1;\n",
+            "src/main.ts": "import { cn } from '@/lib/utils';\nexport const x = cn;\n",
+            "vite.config.ts": "import { cn } from '@/lib/utils';\nexport default cn;\n",
+        },
+    )
+    assert _codes(tmp_path, "src/main.ts") == []
+    assert _codes(tmp_path, "vite.config.ts") == [
+        ("FA104", "'@/lib/utils' is no package name, and no tsconfig \"paths\" alias matches it")
+    ]  # tsconfig.node.json, its project, has no such alias
+
+
+def test_apps_bundled_by_angular_or_nx_and_tool_folders_are_not_production_runtimes(tmp_path):
+    """ghostfolio: an app's package.json (not private, but naming no main/exports/bin/files: not
+    published) built by @angular-devkit/build-angular; a Prisma `.config/`, a `.storybook/`
+    folder, a jest `preset` file and an Nx project's jest setup file import devDependencies by
+    design; Storybook bundles its ES-module preview.js (no FA402)."""
+    _write(
+        tmp_path,
+        {
+            "package.json": json.dumps(
+                {
+                    "name": "ghostfolio",
+                    "version": "2.0.0",
+                    "dependencies": {"express": "^4"},
+                    "devDependencies": {
+                        "@angular/localize": "^20",
+                        "@angular-devkit/build-angular": "^20",
+                        "@storybook/addon-themes": "^10",
+                        "prisma": "^7",
+                    },
+                }
+            ),
+            "src/polyfills.ts": "import '@angular/localize/init';\n",
+            ".config/prisma.ts": "import { defineConfig } from 'prisma';\nexport default defineConfig;\n",
+            ".storybook/preview.js": "import { withThemeByClassName } from '@storybook/addon-themes';\nexport const d = [withThemeByClassName];\n",
+            "jest.preset.js": "const p = require('@angular/localize');\nmodule.exports = p;\n",
+            "apps/client/jest.config.ts": "export default { setupFilesAfterEnv: ['<rootDir>/src/boot.ts'], preset: '../../jest.preset.js' };\n",
+            "apps/client/src/boot.ts": "import '@angular/localize/init';\n",
+        },
+    )
+    for rel in (
+        "src/polyfills.ts",
+        ".config/prisma.ts",
+        ".storybook/preview.js",
+        "jest.preset.js",
+        "apps/client/src/boot.ts",
+    ):
+        assert [c for c, _ in _codes(tmp_path, rel) if c in ("FA102", "FA402")] == [], rel
+    manifest = json.loads((tmp_path / "package.json").read_text())
+    del manifest["devDependencies"]["@angular-devkit/build-angular"]
+    (tmp_path / "package.json").write_text(json.dumps(manifest))
+    assert [c for c, _ in _codes(tmp_path, "src/polyfills.ts")] == ["FA102"]  # no bundler: a Node app
+    manifest["devDependencies"]["@angular-devkit/build-angular"] = "^20"
+    manifest["main"] = "dist/index.js"  # now a package others install: its runtime imports matter
+    (tmp_path / "package.json").write_text(json.dumps(manifest))
+    assert [c for c, _ in _codes(tmp_path, "src/polyfills.ts")] == ["FA102"]
+    assert [c for c, _ in _codes(tmp_path, "apps/client/src/boot.ts")] == []  # still a test setup file
+
+
+def test_pascal_case_functions_are_decorator_factories_where_decorators_compile(tmp_path):
+    """NestJS: `export const Roles = (...roles) => SetMetadata('roles', roles)` is used as
+    `@Roles('admin')`, and mixins return classes; with experimentalDecorators that is the
+    convention, not drift from camelCase functions."""
+    helpers = {f"src/helper-{i}.ts": f"export function makeThing{i}() {{\n  return {i};\n}}\n" for i in range(9)}
+    _write(
+        tmp_path,
+        {
+            "package.json": '{"name": "api", "private": true, "dependencies": {"@nestjs/common": "^11"}}',
+            "tsconfig.json": '{"compilerOptions": {"module": "commonjs"}}',
+            "src/roles.decorator.ts": "export const Roles = (...roles: string[]) => roles;\n",
+            **helpers,
+        },
+    )
+    assert [m.split("'")[1] for c, m in _codes(tmp_path, "src/roles.decorator.ts") if c == "FA401"] == ["Roles"]
+    (tmp_path / "tsconfig.json").write_text(
+        '{"compilerOptions": {"module": "commonjs", "experimentalDecorators": true}}'
+    )
+    assert [c for c, _ in _codes(tmp_path, "src/roles.decorator.ts") if c == "FA401"] == []

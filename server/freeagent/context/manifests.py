@@ -67,10 +67,18 @@ class PackageManifest:
     exports: object = None
     imports: object = None
     workspaces: list[str] = field(default_factory=list)
+    # main, module, exports, bin, types or files: what a package others install says it gives them
+    entry_points: bool = False
 
     @property
     def dir(self) -> Path:
         return self.path.parent
+
+    @property
+    def published(self) -> bool:
+        """Whether others install this package: named, versioned, not private, and it says
+        what it gives them (an Nx or Angular app's package.json names none of main, exports …)."""
+        return bool(self.name and self.version) and not self.private and self.entry_points
 
     def groups(self) -> dict[str, dict[str, str]]:
         return {
@@ -152,6 +160,7 @@ def parse_package_json(path: Path, text: str) -> tuple[PackageManifest | None, l
         exports=data.get("exports"),
         imports=data.get("imports"),
         workspaces=[w for w in _list(workspaces) if isinstance(w, str)],
+        entry_points=any(key in data for key in ("main", "module", "exports", "bin", "types", "typings", "files")),
     )
     return manifest, []
 

@@ -11,9 +11,11 @@ package name falls back to a workspace package of that name.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import json5
@@ -110,6 +112,43 @@ def parse_jsonc(path: Path, text: str, code: str = CODE_BAD_TSCONFIG) -> tuple[d
     return data, []
 
 
+@lru_cache(maxsize=512)
+def _spec_regex(specs: tuple[str, ...]) -> re.Pattern:
+    """One expression for TypeScript's include/exclude specs: ``*`` and ``?`` within a path
+    segment, ``**/`` any folders; a spec naming a folder (no wildcard in its last segment and no
+    extension) names everything under it."""
+    parts = []
+    for spec in specs:
+        spec = posixpath.normpath(spec.replace("\\", "/")).removeprefix("./")
+        out, i = "", 0
+        while i < len(spec):
+            if spec.startswith("**/", i):
+                out += "(?:.*/)?"
+                i += 3
+            elif spec.startswith("**", i):
+                out += ".*"
+                i += 2
+            elif spec[i] == "*":
+                out += "[^/]*"
+                i += 1
+            elif spec[i] == "?":
+                out += "[^/]"
+                i += 1
+            else:
+                out += re.escape(spec[i])
+                i += 1
+        last = spec.rsplit("/", 1)[-1]
+        folder = not any(c in last for c in "*?") and "." not in last
+        parts.append(("" if spec in (".", "") else out) + ("(?:/.*)?" if folder and spec not in (".", "") else ""))
+        if spec in (".", ""):
+            parts[-1] = ".*"
+    return re.compile("|".join(f"(?:{p})" for p in parts) if parts else "(?!)")
+
+
+def _spec_match(specs: tuple[str, ...], rel: str) -> bool:
+    return _spec_regex(specs).fullmatch(rel) is not None
+
+
 @dataclass
 class TsConfig:
     path: Path
@@ -126,6 +165,21 @@ class TsConfig:
     @property
     def dir(self) -> Path:
         return self.path.parent
+
+    def includes(self, file: Path) -> bool:
+        """Whether the project this config defines contains ``file``, by its ``files``,
+        ``include`` and ``exclude`` as TypeScript reads them (``include`` defaults to every
+        file, unless ``files`` is given; ``exclude`` to node_modules and the output folder)."""
+        base = self.spec_base or self.dir
+        try:
+            rel = file.relative_to(base).as_posix()
+        except ValueError:
+            return False
+        if self.files is not None and any(rel == posixpath.normpath(f) for f in self.files):
+            return True
+        include = self.include if self.include is not None else ([] if self.files is not None else ["**/*"])
+        exclude = self.exclude if self.exclude is not None else ["node_modules", "bower_components", "jspm_packages"]
+        return _spec_match(tuple(include), rel) and not _spec_match(tuple(exclude), rel)
 
     def option(self, name: str, default=None):
         return self.compiler_options.get(name, default)

@@ -86,6 +86,7 @@ class WorkspaceContext:
         self._nearest_cache: dict = {}
         self._conventions_cache: dict[str, dict[str, conventions_mod.Vote | None]] | None = None
         self._members: tuple[tuple, dict[str, Path]] | None = None  # workspace_packages, with its key
+        self._project_of: dict[tuple[Path, str], TsConfig] = {}  # (solution config, file) -> its project
         self.tsconfigs: dict[Path, TsConfig] = {}
         self.problems: dict[str, list[Finding]] = {}  # origin key -> findings
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages, self._not_there_yet)
@@ -262,6 +263,7 @@ class WorkspaceContext:
 
     def _resolve_tsconfigs(self, change: Change) -> None:
         self._nearest_cache.clear()
+        self._project_of.clear()
         self._conventions_cache = None
         self.tsconfigs = {}
         new_problems: dict[str, list[Finding]] = {}
@@ -464,7 +466,25 @@ class WorkspaceContext:
         return self._nearest(Path(path), self.packages, ("package.json",))
 
     def nearest_tsconfig(self, path: Path) -> TsConfig | None:
-        return self._nearest(Path(path), self.tsconfigs, ("tsconfig.json", "jsconfig.json"))
+        """The config of the project ``path`` belongs to: the nearest tsconfig.json/jsconfig.json,
+        or — when that one is a "solution" that includes no such file but references projects
+        (Vite's ``{"files": [], "references": [tsconfig.app.json, tsconfig.node.json]}``) — the
+        referenced config that includes it, as TypeScript's language server picks it."""
+        config = self._nearest(Path(path), self.tsconfigs, ("tsconfig.json", "jsconfig.json"))
+        if config is None or not config.references:
+            return config
+        key = (config.path, str(path))
+        if key not in self._project_of:
+            found = config
+            if not config.includes(Path(path)):
+                found = next(
+                    (ref for p in config.references if (ref := self.tsconfigs.get(p)) and ref.includes(Path(path))),
+                    config,
+                )
+            if len(self._project_of) > 50_000:
+                self._project_of.clear()
+            self._project_of[key] = found
+        return self._project_of[key]
 
     def nearest_python_manifest(self, path: Path) -> PythonManifest | None:
         table = {p: m for p, m in self.python.items()}

@@ -6,7 +6,9 @@ kind, or 5 files) — and never as more than information/hint, because conventio
 * FA401 — a function, type or file name whose case differs from the project's majority. A
   PascalCase function in a project that uses JSX (its tsconfig sets ``jsx`` or
   ``jsxImportSource``, or the workspace has .tsx/.jsx files) is a component, not a drifted
-  function name: hono's ``export const Fragment = …`` in a .ts file is fine. Not drift either:
+  function name: hono's ``export const Fragment = …`` in a .ts file is fine; so is a PascalCase
+  function where the tsconfig sets ``experimentalDecorators`` (a NestJS/Angular decorator factory,
+  ``@Roles(…)``, or a mixin returning a class). Not drift either:
   a published package's exported names (its users import them); a type named after a value of
   the same file (``const userSchema = z.object(…); type userSchema = z.infer<typeof
   userSchema>``, ``type CHUNK = typeof CHUNK``); a case the workspace's published packages
@@ -110,6 +112,12 @@ class ConventionRules:
             self._workspace_jsx = any(rel.endswith((".tsx", ".jsx")) for rel in self.ctx.index.files)
         return self._workspace_jsx
 
+    def _decorators(self, path: Path) -> bool:
+        """Whether the file's project compiles decorators (tsconfig ``experimentalDecorators``):
+        there PascalCase functions are decorator factories and class mixins by convention."""
+        config = self.ctx.nearest_tsconfig(path)
+        return config is not None and bool(config.option("experimentalDecorators"))
+
     def resolve_rename(self, recipe: dict) -> Fix | None:
         """The edits of a rename an FA401 finding proposed; None when the file or the name moved
         on, or when the rename cannot be done safely (see :class:`Rename`)."""
@@ -130,9 +138,9 @@ class ConventionRules:
         return Rename(self.ctx, self._exports, path, summary, symbol, new).fix()
 
     def _published(self, path: Path) -> bool:
-        """Whether the file belongs to a package others install: named, versioned, not private."""
+        """Whether the file belongs to a package others install (``PackageManifest.published``)."""
         package = self.ctx.nearest_package(path)
-        return package is not None and bool(package.name and package.version) and not package.private
+        return package is not None and package.published
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         family = "python" if summary.language == "python" else "typescript"
@@ -145,8 +153,11 @@ class ConventionRules:
             case = name_case(symbol.name)
             if case is None or case == vote.value:
                 continue
-            if symbol.kind == "function" and case == "PascalCase" and family == "typescript" and self.uses_jsx(path):
-                continue  # a component written in a .ts/.js file
+            if symbol.kind == "function" and case == "PascalCase" and family == "typescript":
+                if self.uses_jsx(path):
+                    continue  # a component written in a .ts/.js file
+                if self._decorators(path):
+                    continue  # a decorator factory (`@Roles(…)`) or a mixin returning a class: NestJS, Angular
             if symbol.exported and self._published(path):
                 continue  # a published package's API: its users import that name; renaming breaks them
             if symbol.kind in _TYPE_KINDS and any(
@@ -266,7 +277,9 @@ class ConventionRules:
                         )
                     )
         runs_as_cjs = path.suffix == ".cjs" or (path.suffix == ".js" and package.type == "commonjs")
-        if runs_as_cjs and summary.style.esm and not self._bundled():
+        # a file in a tool's own folder (.storybook/preview.js) is loaded, and transpiled, by that tool
+        in_tool_folder = any(part.startswith(".") for part in self.ctx.rel(path).split("/")[:-1])
+        if runs_as_cjs and summary.style.esm and not self._bundled() and not in_tool_folder:
             first = next((r for r in summary.imports if r.kind in ("static", "reexport")), None)
             if first is not None:
                 s = first.span

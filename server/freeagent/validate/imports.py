@@ -52,12 +52,17 @@ from .resolve import (
     split_package,
 )
 
+# `@/lib/x`, `~/x`: the usual path aliases; no npm package can be named so (a scope has a name)
+_ALIAS_LIKE = re.compile(r"^(?:@|~)(?:/|$)")
 _RUNTIME_PREFIXES = ("npm:", "jsr:", "bun:", "deno:", "https:", "http:", "data:", "virtual:", "cloudflare:")
 # a source file an npm script runs: `node scripts/build.mjs`, `tsx ./tools/gen.ts --watch`
 _SCRIPT_FILE = re.compile(r"(?:^|[\s=])((?:\.{1,2}/)?[\w@.-]+(?:/[\w@.-]+)*\.[cm]?[jt]sx?)(?=\s|$|&|;|\))")
 _PRODUCT_SCRIPT = re.compile(r"(pre|post)?(start|dev|serve|preview|prod)", re.IGNORECASE)
 # vitest/jest options naming setup files: the string or list that follows
-_SETUP_FILES = re.compile(r"[\"']?(?:setupFiles(?:AfterEnv)?|globalSetup)[\"']?\s*:\s*(\[[^\]]*\]|['\"][^'\"]+['\"])")
+_SETUP_FILES = re.compile(
+    r"[\"']?(?:setupFiles(?:AfterEnv)?|globalSetup|globalTeardown|preset)[\"']?\s*:\s*(\[[^\]]*\]|['\"][^'\"]+['\"])"
+)
+_TEST_CONFIG = re.compile(r"(?:^|/)(?:vitest|vite|jest)\.config\.[cm]?[jt]s$|(?:^|/)vitest\.workspace\.[cm]?[jt]s$")
 # modules a framework makes up at build time, by the package that declares them (not in node_modules)
 _VIRTUAL_MODULES = {
     "@docusaurus/core": ("@theme/", "@theme-original/", "@theme-init/", "@site/", "@generated/", "@docusaurus/"),
@@ -68,7 +73,9 @@ _VIRTUAL_MODULES = {
 
 _NON_PRODUCTION = re.compile(
     r"(^|/)(tests?|__tests__|__mocks__|e2e|scripts?|bench|benchmarks?|stories|fixtures)/|(^|/)[^/]*\btests?\b[^/]*/|"
-    r"\.(test|spec|stories|bench)\.[cm]?[jt]sx?$|(^|/)[^/]*\.config\.[cm]?[jt]s$|(^|/)vite\.config|(^|/)jest\.setup"
+    r"\.(test|spec|stories|bench)\.[cm]?[jt]sx?$|(^|/)[^/]*\.config\.[cm]?[jt]s$|(^|/)vite\.config|(^|/)jest\.setup|"
+    # a tool's own folder (.storybook/, .config/, .husky/ …), and test setup and preset files by name
+    r"(^|/)\.[^/]+/|(^|/)(test-setup|setup-tests|setupTests|test\.setup|vitest\.setup|jest\.preset)\.[cm]?[jt]sx?$"
 )
 
 # import name → distribution names, where they differ (the usual hallucination traps)
@@ -135,17 +142,32 @@ _BUNDLERS = frozenset(
         "expo",
         "tsup",
         "@docusaurus/core",
+        "@angular-devkit/build-angular",
+        "@angular/build",
+        "@nx/webpack",
+        "@nx/vite",
+        "@nx/esbuild",
+        "@nx/rollup",
+        "@nx/next",
+        "@nx/angular",
+        "@nrwl/webpack",
+        "@nrwl/angular",
+        "@vue/cli-service",
+        "@storybook/builder-vite",
+        "@storybook/builder-webpack5",
     }
 )
 
 
 def _ships_without_dev_dependencies(package) -> bool:
-    """Whether the package's code may run where devDependencies are not installed: a published
-    package (its users install only its dependencies), or a private one that makes the
-    distinction itself (declares dependencies) and is not built by a bundler. A private package
-    with no dependencies at all (zod's bench inputs, tRPC's examples) keeps everything in
-    devDependencies on purpose; a bundled app (Next.js, Vite …) has them at build time."""
-    if package is None or not package.private:
+    """Whether the package's code may run where devDependencies are not installed: a package
+    others install (not private, and it names what it gives them: main, exports, bin, files …;
+    its users install only its dependencies), or an app that makes the distinction itself
+    (declares dependencies) and is not built by a bundler — a server deployed with a production
+    install. An app with no dependencies at all (zod's bench inputs, tRPC's examples) keeps
+    everything in devDependencies on purpose; a bundled one (Next.js, Vite, Angular, Nx …) has
+    them at build time."""
+    if package is None or package.published:
         return True
     if not package.dependencies:
         return False
@@ -172,6 +194,7 @@ class ImportRules:
         self._tooling_files: dict[Path, frozenset[Path]] = {}
         self._importers: dict[str, list[tuple[str, str]]] | None = None  # last segment -> (file, specifier)
         self._tooling_only: dict[str, bool] = {}
+        self._test_configs: list[str] | None = None  # vitest/vite/jest configs of the workspace
 
     def check(self, path: Path, summary: FileSummary) -> list[Finding]:
         if summary.language == "python":
@@ -275,6 +298,17 @@ class ImportRules:
                 continue  # `import { X } from 'types'` with baseUrl: src names src/types
             if self._deno_scope(path, package):
                 continue  # a Deno project inside the workspace: its deno.json import map decides
+            if _ALIAS_LIKE.match(spec) and not self._virtual(package, root_package, spec):
+                findings.append(
+                    _finding(
+                        path,
+                        record.span,
+                        Severity.ERROR,
+                        CODE_UNRESOLVED_IMPORT,
+                        f"'{spec}' is no package name, and no tsconfig \"paths\" alias matches it",
+                    )
+                )
+                continue
             name, subpath = split_package(spec)
             declared_group = package.declared(name) if package is not None else None
             if declared_group is None and root_package is not None and root_package is not package:
@@ -296,7 +330,20 @@ class ImportRules:
                 if types_key not in self._installed:
                     self._installed[types_key] = installed_package(path.parent, types_key[1], ctx.root)
                 if self._installed[types_key] is not None:
-                    continue  # `import type … from 'aws-lambda'`: TypeScript finds @types/aws-lambda
+                    # `import type … from 'aws-lambda'`: TypeScript finds @types/aws-lambda, which
+                    # pnpm hoists to the root: there, but declared nowhere here (knip: unlisted)
+                    where = self._rel(package.path) if package is not None else "any package.json"
+                    findings.append(
+                        _finding(
+                            path,
+                            record.span,
+                            Severity.WARNING,
+                            CODE_UNDECLARED_PACKAGE,
+                            f"'{types_key[1]}' (the types of '{name}') is installed but not declared in {where}",
+                            self._add_dependency_fix(package, types_key[1], False),
+                        )
+                    )
+                    continue
             if declared_group is None:
                 where = self._rel(package.path) if package is not None else "any package.json"
                 if installed is None:
@@ -436,9 +483,9 @@ class ImportRules:
 
     def _tooling(self, package) -> frozenset[Path]:
         """Files a package runs as tooling, not as its product: scripts its package.json
-        ``scripts`` run (``node scripts/build.mjs``, ``tsx tools/gen.ts``) and test setup files
-        its vitest/jest configuration names (``setupFiles``, ``setupFilesAfterEnv``,
-        ``globalSetup``)."""
+        ``scripts`` run (``node scripts/build.mjs``, ``tsx tools/gen.ts``) and the files its
+        vitest/jest configurations name (``setupFiles``, ``setupFilesAfterEnv``, ``globalSetup``,
+        ``globalTeardown``, a file ``preset``), its own or a project folder's below it."""
         if package is None:
             return frozenset()
         if package.dir not in self._tooling_files:
@@ -446,7 +493,7 @@ class ImportRules:
         return self._tooling_files[package.dir]
 
     def _tooling_walk(self, directory: Path) -> set[Path]:
-        texts = []
+        texts: list[tuple[Path, str]] = []
         try:
             manifest = json.loads(self.ctx.read(directory / "package.json") or "{}")
         except ValueError:
@@ -459,15 +506,22 @@ class ImportRules:
                 if isinstance(command, str) and not _PRODUCT_SCRIPT.match(str(name)):
                     found |= {(directory / m).resolve() for m in _SCRIPT_FILE.findall(command)}
         if isinstance(manifest, dict) and isinstance(manifest.get("jest"), dict):
-            texts.append(json.dumps(manifest["jest"]))
-        for config in directory.glob("*.config.*"):
-            if config.name.startswith(("vitest.", "vite.", "jest.", "vitest.workspace")):
-                texts.append(self.ctx.read(config) or "")
-        for text in texts:
+            texts.append((directory, json.dumps(manifest["jest"])))
+        # the package's test configs, in its own folder or a project folder below it (an Nx
+        # app's apps/client/jest.config.ts), each naming files relative to where it is
+        if self._test_configs is None:
+            self._test_configs = [rel for rel in self.ctx.index.files if _TEST_CONFIG.search(rel)]
+        for rel in self._test_configs:
+            config = self.ctx.root / rel
+            if config.is_relative_to(directory):
+                owner = self.ctx.nearest_package(config)
+                if owner is not None and owner.dir == directory:
+                    texts.append((config.parent, self.ctx.read(config) or ""))
+        for base, text in texts:
             for listed in _SETUP_FILES.findall(text):
                 for name in re.findall(r"['\"]([^'\"]+)['\"]", listed):
                     name = name.replace("<rootDir>/", "")
-                    found.add((directory / name).resolve())
+                    found.add((base / name).resolve())
         return found
 
     def _generated(self, target: Path) -> bool:
