@@ -423,10 +423,10 @@ class WorkspaceContext:
         _, patterns = self.workspace_globs()
         key = (tuple(patterns), tuple(self.packages.items()))  # manifests compare by value
         if self._members is not None and self._members[0] == key:
-            return dict(self._members[1])
+            return self._members[1]  # the same dict while nothing changed: callers only read it
         members = self._workspace_members(patterns)
         self._members = (key, members)
-        return dict(members)
+        return members
 
     def _workspace_members(self, patterns: list[str]) -> dict[str, Path]:
         include = [_glob_regex(p) for p in patterns if not p.startswith("!")]
@@ -441,12 +441,15 @@ class WorkspaceContext:
         return members
 
     def _nearest(self, path: Path, table: Mapping[Path, _T], names: tuple[str, ...]) -> _T | None:
-        # sources are files; only a path without a suffix may be a directory worth a stat call
-        directory = path if (not path.suffix and path.is_dir()) else path.parent
-        key = (directory, names, id(table), len(table))
+        # sources are files; only a path without a suffix may be a directory worth a stat call.
+        # The key is a string: hashing new Path objects was most of a check's time here.
+        text = str(path)
+        is_dir = not os.path.splitext(text)[1] and os.path.isdir(text)
+        key = (text if is_dir else os.path.dirname(text), names, id(table), len(table))
         cached = self._nearest_cache.get(key, _MISSING)
         if cached is not _MISSING and table.get(cached[0]) is cached[1]:
             return cached[1]
+        directory = path if is_dir else path.parent
         found: tuple[Path | None, _T | None] = (None, None)
         probe = directory
         while self.contains(probe):
@@ -463,22 +466,23 @@ class WorkspaceContext:
         return found[1]
 
     def nearest_package(self, path: Path) -> PackageManifest | None:
-        return self._nearest(Path(path), self.packages, ("package.json",))
+        return self._nearest(path if isinstance(path, Path) else Path(path), self.packages, ("package.json",))
 
     def nearest_tsconfig(self, path: Path) -> TsConfig | None:
         """The config of the project ``path`` belongs to: the nearest tsconfig.json/jsconfig.json,
         or — when that one is a "solution" that includes no such file but references projects
         (Vite's ``{"files": [], "references": [tsconfig.app.json, tsconfig.node.json]}``) — the
         referenced config that includes it, as TypeScript's language server picks it."""
-        config = self._nearest(Path(path), self.tsconfigs, ("tsconfig.json", "jsconfig.json"))
+        path = path if isinstance(path, Path) else Path(path)
+        config = self._nearest(path, self.tsconfigs, ("tsconfig.json", "jsconfig.json"))
         if config is None or not config.references:
             return config
         key = (config.path, str(path))
         if key not in self._project_of:
             found = config
-            if not config.includes(Path(path)):
+            if not config.includes(path):
                 found = next(
-                    (ref for p in config.references if (ref := self.tsconfigs.get(p)) and ref.includes(Path(path))),
+                    (ref for p in config.references if (ref := self.tsconfigs.get(p)) and ref.includes(path)),
                     config,
                 )
             if len(self._project_of) > 50_000:

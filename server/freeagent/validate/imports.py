@@ -186,10 +186,12 @@ def _also_for_runtime(package, root_package, name: str) -> bool:
 class ImportRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
-        self._ambient_modules: list[str] | None = None  # one Validator serves one check
+        self._ambient_modules: Callable[[str], bool] | None = None  # one Validator serves one check
         # memos for the walks up the directory tree, which every bare import would repeat
         self._installed: dict[tuple[str, str], Path | None] = {}
         self._deno: dict[tuple[Path, Path], bool] = {}
+        self._deno_dirs: dict[Path, bool] = {}
+        self._member_dirs: tuple[dict, set[Path]] | None = None  # workspace_packages() -> their folders
         self._base_url_hits: dict[tuple[Path, str, bool], bool] = {}
         self._tooling_files: dict[Path, frozenset[Path]] = {}
         self._importers: dict[str, list[tuple[str, str]]] | None = None  # last segment -> (file, specifier)
@@ -203,10 +205,17 @@ class ImportRules:
 
     # ------------------------------------------------------------------ TypeScript / JS
 
-    def _ambient(self) -> list[str]:
-        """`declare module '…'` names across the workspace (once per check, not once per file)."""
+    def _ambient(self) -> Callable[[str], bool]:
+        """Whether a specifier is a `declare module '…'` name of the workspace, wildcards too
+        (built once per check: every bare import asks)."""
         if self._ambient_modules is None:
-            self._ambient_modules = [m for s in self.ctx.index.files.values() for m in s.ambient_modules]
+            names = {m for s in self.ctx.index.files.values() for m in s.ambient_modules}
+            exact = {n for n in names if "*" not in n}
+            wild = [re.escape(n).replace("\\*", ".*") for n in sorted(names - exact)]
+            pattern = re.compile("|".join(f"(?:{w})" for w in wild)) if wild else None
+            self._ambient_modules = lambda spec: (
+                spec in exact or (pattern is not None and pattern.fullmatch(spec) is not None)
+            )
         return self._ambient_modules
 
     def _typescript(self, path: Path, summary: FileSummary) -> list[Finding]:
@@ -288,7 +297,7 @@ class ImportRules:
                             )
                         )
                     continue
-            if any(spec == a or ("*" in a and re.fullmatch(re.escape(a).replace("\\*", ".*"), spec)) for a in ambient):
+            if ambient(spec):
                 continue
             if (
                 config is not None
@@ -416,11 +425,24 @@ class ImportRules:
 
     def _deno_walk(self, directory: Path, stop: Path) -> bool:
         while True:
-            if (directory / "import_map.json").is_file() or any(directory.glob("deno*.json*")):
-                return True  # deno.json, deno.jsonc, or configs passed with --config (deno.react.json …)
+            if self._deno_config_in(directory):
+                return True
             if directory == stop or directory == self.ctx.root or directory.parent == directory:
                 return False
             directory = directory.parent
+
+    def _deno_config_in(self, directory: Path) -> bool:
+        """deno.json, deno.jsonc, a config passed with --config (deno.react.json …) or an
+        import_map.json in this very folder (each folder listed once per check)."""
+        if directory not in self._deno_dirs:
+            try:
+                names = os.listdir(directory)
+            except OSError:
+                names = []
+            self._deno_dirs[directory] = any(
+                n == "import_map.json" or (n.startswith("deno") and ".json" in n) for n in names
+            )
+        return self._deno_dirs[directory]
 
     def _add_dependency_fix(self, package, name: str, production: bool) -> tuple:
         """Only for a package that really is installed or locked: its version, never a guess."""
@@ -536,7 +558,9 @@ class ImportRules:
         dependencies and has no version, and is no workspace member (tRPC's ``src/trpc`` with
         only ``name`` and ``exports``, a ``{"type": "module"}`` marker) is no boundary: Node
         finds the enclosing package's node_modules, and that package declares them."""
-        member_dirs = set(members.values())
+        if self._member_dirs is None or self._member_dirs[0] is not members:
+            self._member_dirs = (members, set(members.values()))
+        member_dirs = self._member_dirs[1]
         while (
             package is not None
             and package.version is None
