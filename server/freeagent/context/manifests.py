@@ -41,6 +41,43 @@ NODE_BUILTINS = frozenset(
 NODE_PREFIX_ONLY = frozenset({"test", "test/reporters", "sea", "sqlite", "quic"})
 
 
+# packages that build an app by bundling or transpiling its modules (its devDependencies are
+# there at build time; its .js files are not run by Node as written)
+BUNDLERS = frozenset(
+    {
+        "next",
+        "vite",
+        "webpack",
+        "rollup",
+        "esbuild",
+        "parcel",
+        "@rspack/core",
+        "react-scripts",
+        "@remix-run/dev",
+        "nuxt",
+        "astro",
+        "@sveltejs/kit",
+        "gatsby",
+        "expo",
+        "tsup",
+        "@docusaurus/core",
+        "@angular-devkit/build-angular",
+        "@angular/build",
+        "@nx/webpack",
+        "@nx/vite",
+        "@nx/esbuild",
+        "@nx/rollup",
+        "@nx/next",
+        "@nx/angular",
+        "@nrwl/webpack",
+        "@nrwl/angular",
+        "@vue/cli-service",
+        "@storybook/builder-vite",
+        "@storybook/builder-webpack5",
+    }
+)
+
+
 def is_node_builtin(specifier: str) -> bool:
     """``fs``, ``fs/promises``, ``node:fs``, ``node:test`` … (``test`` without ``node:`` is not)."""
     if specifier.startswith("node:"):

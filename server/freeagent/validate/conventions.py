@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ..context.conventions import name_case
 from ..context.index import module_key
+from ..context.manifests import BUNDLERS
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
 from ..edits import Fix, TextEdit
@@ -297,10 +298,7 @@ class ConventionRules:
 
     def _bundled(self) -> bool:
         """Bundler-based apps (Next.js, Vite …) transpile .js modules: no CommonJS complaint there."""
-        declared = self.ctx.declared_packages()
-        return bool(
-            declared & {"next", "vite", "webpack", "react-scripts", "@remix-run/dev", "nuxt", "astro", "parcel"}
-        )
+        return bool(self.ctx.declared_packages() & BUNDLERS)
 
 
 # ---------------------------------------------------------------------- the rename quick fix

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import process
 
-from ..context.manifests import is_node_builtin, locked_version
+from ..context.manifests import BUNDLERS, is_node_builtin, locked_version
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
 from ..findings import (
@@ -123,42 +123,6 @@ def _types_package(name: str) -> str:
     return "@types/" + (name[1:].replace("/", "__") if name.startswith("@") else name)
 
 
-# what builds a private app: its code is bundled, or run by a dev tool, where devDependencies are installed
-_BUNDLERS = frozenset(
-    {
-        "next",
-        "vite",
-        "webpack",
-        "rollup",
-        "esbuild",
-        "parcel",
-        "@rspack/core",
-        "react-scripts",
-        "@remix-run/dev",
-        "nuxt",
-        "astro",
-        "@sveltejs/kit",
-        "gatsby",
-        "expo",
-        "tsup",
-        "@docusaurus/core",
-        "@angular-devkit/build-angular",
-        "@angular/build",
-        "@nx/webpack",
-        "@nx/vite",
-        "@nx/esbuild",
-        "@nx/rollup",
-        "@nx/next",
-        "@nx/angular",
-        "@nrwl/webpack",
-        "@nrwl/angular",
-        "@vue/cli-service",
-        "@storybook/builder-vite",
-        "@storybook/builder-webpack5",
-    }
-)
-
-
 def _ships_without_dev_dependencies(package) -> bool:
     """Whether the package's code may run where devDependencies are not installed: a package
     others install (not private, and it names what it gives them: main, exports, bin, files …;
@@ -171,7 +135,7 @@ def _ships_without_dev_dependencies(package) -> bool:
         return True
     if not package.dependencies:
         return False
-    return not any(package.declared(b) is not None for b in _BUNDLERS)
+    return not any(package.declared(b) is not None for b in BUNDLERS)
 
 
 def _also_for_runtime(package, root_package, name: str) -> bool:
