@@ -25,6 +25,7 @@ class ExportRules:
         self.ctx = ctx
         # one Validator serves one check: resolutions and export sets hold for its duration
         self._resolved: dict[tuple[Path, str], Path | None] = {}
+        self._aliases: dict[tuple[Path | None, str], Path | None] = {}
         self._exported: dict[Path, set[str] | None] = {}
 
     def _summary(self, path: Path | None) -> FileSummary | None:
@@ -35,7 +36,14 @@ class ExportRules:
     def _resolve(self, importer: Path, spec: str) -> Path | None:
         key = (importer.parent, spec)
         if key not in self._resolved:
-            self._resolved[key] = self._resolve_uncached(importer, spec)
+            if spec.startswith("."):
+                self._resolved[key] = self._resolve_uncached(importer, spec)
+            else:  # an alias means one thing per tsconfig: an Nx repository's files share `@ghostfolio/…`
+                config = self.ctx.nearest_tsconfig(importer)
+                alias = (config.path if config is not None else None, spec)
+                if alias not in self._aliases:
+                    self._aliases[alias] = self._resolve_uncached(importer, spec)
+                self._resolved[key] = self._aliases[alias]
         return self._resolved[key]
 
     def _resolve_uncached(self, importer: Path, spec: str) -> Path | None:

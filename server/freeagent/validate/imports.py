@@ -45,7 +45,6 @@ from .resolve import (
     exports_allow,
     imports_allow,
     installed_manifest,
-    installed_package,
     match_paths,
     resolve_python_relative,
     resolve_relative,
@@ -157,6 +156,7 @@ class ImportRules:
         self._deno_dirs: dict[Path, bool] = {}
         self._member_dirs: tuple[dict, set[Path]] | None = None  # workspace_packages() -> their folders
         self._base_url_hits: dict[tuple[Path, str, bool], bool] = {}
+        self._alias_hits: dict[tuple[Path, str, bool], bool] = {}
         self._tooling_files: dict[Path, frozenset[Path]] = {}
         self._importers: dict[str, list[tuple[str, str]]] | None = None  # last segment -> (file, specifier)
         self._tooling_only: dict[str, bool] = {}
@@ -244,13 +244,7 @@ class ImportRules:
             if isinstance(paths, dict) and paths_base is not None:
                 targets = match_paths(spec, paths, paths_base)
                 if targets is not None:
-                    if not any(
-                        resolve_relative(
-                            t.parent / "x", "./" + t.name, "bundler", False, allow_js, ctx.file_exists
-                        ).path
-                        or self._generated(t)
-                        for t in targets
-                    ):
+                    if not self._alias_resolves(config, spec, targets, allow_js):
                         findings.append(
                             _finding(
                                 path,
@@ -292,17 +286,12 @@ class ImportRules:
                     continue
             if declared_group is None and name in members:
                 continue  # a workspace package (linked by the package manager)
-            key = (str(path.parent), name)
-            if key not in self._installed:
-                self._installed[key] = installed_package(path.parent, name, ctx.root)
-            installed = self._installed[key]
+            installed = self._installed_from(str(path.parent), name)
             if declared_group is None and installed is None and self._virtual(package, root_package, spec):
                 continue  # not a package: the framework makes it up at build time
             if declared_group is None and installed is None and record.type_only:
                 types_key = (str(path.parent), _types_package(name))
-                if types_key not in self._installed:
-                    self._installed[types_key] = installed_package(path.parent, types_key[1], ctx.root)
-                if self._installed[types_key] is not None:
+                if self._installed_from(*types_key) is not None:
                     # `import type … from 'aws-lambda'`: TypeScript finds @types/aws-lambda, which
                     # pnpm hoists to the root: there, but declared nowhere here (knip: unlisted)
                     where = self._rel(package.path) if package is not None else "any package.json"
@@ -378,6 +367,27 @@ class ImportRules:
                         )
                     )
         return findings
+
+    def _installed_from(self, directory: str, name: str) -> Path | None:
+        """node_modules/<name> walking up from ``directory`` to the workspace root, as
+        ``installed_package``; every folder on the way remembers the answer, so the files of
+        one deep folder tree walk it once."""
+        key = (directory, name)
+        if key in self._installed:
+            return self._installed[key]
+        candidate = os.path.join(directory, "node_modules", name)
+        if os.path.isfile(os.path.join(candidate, "package.json")):
+            found: Path | None = Path(candidate)
+        else:
+            parent = os.path.dirname(directory)
+            root = str(self.ctx.root)
+            found = (
+                None
+                if parent == directory or directory == os.path.dirname(root)
+                else self._installed_from(parent, name)
+            )
+        self._installed[key] = found
+        return found
 
     def _deno_scope(self, path: Path, package) -> bool:
         """A deno.json(c) between the file and its package.json: Deno resolves these imports."""
@@ -509,6 +519,18 @@ class ImportRules:
                     name = name.replace("<rootDir>/", "")
                     found.add((base / name).resolve())
         return found
+
+    def _alias_resolves(self, config, spec: str, targets: list[Path], allow_js: bool) -> bool:
+        """Whether a ``paths`` alias names a file (or build output not built yet), once per
+        tsconfig and specifier: the files of a project share their aliases."""
+        key = (config.path, spec, allow_js)
+        if key not in self._alias_hits:
+            self._alias_hits[key] = any(
+                resolve_relative(t.parent / "x", "./" + t.name, "bundler", False, allow_js, self.ctx.file_exists).path
+                or self._generated(t)
+                for t in targets
+            )
+        return self._alias_hits[key]
 
     def _generated(self, target: Path) -> bool:
         """An import of build output that is not built yet (``contentlayer/generated`` →
