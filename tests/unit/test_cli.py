@@ -294,6 +294,16 @@ def test_check_replays_the_last_result_while_nothing_it_read_changed(tmp_path, m
     (ws / "node_modules" / "lodash" / "package.json").write_text('{"name": "lodash", "version": "4.17.21"}')
     installed = CliRunner().invoke(main, args)
     assert len(calls) == 6 and "installed but not declared" in installed.stdout
+    record = ws / "node_modules" / ".package-lock.json"
+    record.write_text("{}")
+    _age(ws)
+    CliRunner().invoke(main, args)
+    calls_before = len(calls)
+    CliRunner().invoke(main, args)
+    assert len(calls) == calls_before  # replayed
+    record.write_text('{"packages": {}}')  # npm rewrote its record: an install in place (folder unchanged)
+    CliRunner().invoke(main, args)
+    assert len(calls) == calls_before + 1
     CliRunner().invoke(main, [*args[:-2], "--no-cache"])
     CliRunner().invoke(main, [*args[:-2], "--no-cache"])
-    assert len(calls) == 8
+    assert len(calls) == calls_before + 3

@@ -10,8 +10,10 @@ decide the same way):
   modification time), every file of a kind the context reads (sources, manifests, tsconfigs,
   lockfiles, ``.gitignore`` files, YAML/JSON), the settings file, git's index (which files git
   tracks decides what is ignored);
-* each package folder's ``node_modules`` and its ``@scope`` folders (an install adds, replaces
-  or removes entries there), present or absent;
+* each package folder's ``node_modules``, its ``@scope`` folders (an install adds, replaces or
+  removes entries there) and the record each package manager rewrites on every install
+  (``.package-lock.json``, ``.modules.yaml``, ``.yarn-integrity``), present or absent. A hand
+  edit inside an installed package is not seen (as ``make`` would not);
 * Free Agent itself: its version, its own source and bundled specs, the installed Python
   packages' folder.
 
@@ -37,6 +39,8 @@ from .. import __version__
 FORMAT = 1
 _RACY_NS = 2_000_000_000  # modified less than this before the store: not trusted
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # freeagent/
+# npm's hidden lockfile, pnpm's and yarn's install state: rewritten by every install
+_INSTALL_RECORDS = (".package-lock.json", ".modules.yaml", ".yarn-integrity", ".yarn-state.yml")
 _BUNDLED_SPECS = _PACKAGE_DIR.parents[1] / "specs"
 
 
@@ -108,6 +112,8 @@ def workspace_inputs(ctx) -> list[str]:
     for manifest in ctx.packages:
         modules = os.path.join(str(manifest.parent), "node_modules")
         paths.add(modules)
+        # what each package manager rewrites on every install, even one that changes files in place
+        paths |= {os.path.join(modules, name) for name in _INSTALL_RECORDS}
         try:
             entries = os.scandir(modules)
         except OSError:
