@@ -153,11 +153,22 @@ class IgnoreRules:
         self.use_gitignore = use_gitignore
         self.extra = _gitignore_spec(extra or [])
         self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
-        if tracked is None:
-            tracked = tracked_but_ignored(root) if use_gitignore else frozenset()
-        self.tracked = tracked
-        # the folders on the way to them: the walk must go in even when a pattern names the folder
-        self._tracked_dirs = {name.rsplit("/", i)[0] for name in tracked for i in range(1, name.count("/") + 1)}
+        self._tracked = tracked if tracked is not None else (None if use_gitignore else frozenset())
+        self._tracked_dirs: set[str] | None = None
+
+    @property
+    def tracked(self) -> frozenset[str]:
+        """Files git tracks that a pattern ignores (asked of git once, when first needed)."""
+        if self._tracked is None:
+            self._tracked = tracked_but_ignored(self.root)
+        return self._tracked
+
+    @property
+    def tracked_dirs(self) -> set[str]:
+        """The folders on the way to them: the walk goes in even when a pattern names the folder."""
+        if self._tracked_dirs is None:
+            self._tracked_dirs = {n.rsplit("/", i)[0] for n in self.tracked for i in range(1, n.count("/") + 1)}
+        return self._tracked_dirs
 
     def _spec_for(self, rel_dir: str) -> pathspec.GitIgnoreSpec | None:
         if rel_dir not in self._specs:
@@ -184,7 +195,7 @@ class IgnoreRules:
         probe = rel_path + "/" if is_dir else rel_path
         if self.extra.match_file(probe):
             return True
-        if not self.use_gitignore or rel_path in (self._tracked_dirs if is_dir else self.tracked):
+        if not self.use_gitignore:
             return False
         # Each .gitignore from the root down to the file's directory applies, relative to itself.
         for depth in range(len(parts)):
@@ -193,7 +204,8 @@ class IgnoreRules:
             if spec is not None:
                 sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
                 if spec.match_file(sub):
-                    return True
+                    # git ignores no file it tracks (asked only now: most paths match no pattern)
+                    return rel_path not in (self.tracked_dirs if is_dir else self.tracked)
         return False
 
 
