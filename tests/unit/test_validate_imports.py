@@ -502,6 +502,11 @@ def test_names_that_follow_the_projects_own_second_styles_are_not_drift(tmp_path
     for n in ("enumUtil", "errorUtil"):
         (helpers / f"{n}.ts").write_text("export const y = 2;\n")
     assert drift("src/helpers/parseUtil.ts", "export const z = 3;\n") == []
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    ctx.index.files["src/app.ts"] = ctx.index.files.pop("src/app.ts")  # the last file indexed: elsewhere
+    found = Validator(ctx).check_file(root / "src" / "helpers" / "parseUtil.ts")
+    assert [f for f in found if f.code == "FA401"] == []  # its own folder is asked, whatever came last
     (helpers / "parseUtil.ts").unlink()
     (root / "src" / "lib" / "OtherThing.ts").unlink()
     assert drift("src/lib/parseUtil.ts", "export const z = 3;\n") == ["parseUtil"]

@@ -234,8 +234,8 @@ class ConventionRules:
                 return True  # `parseUtil.test.ts` tests parseUtil.ts; `nativeEnum.test.ts`, z.nativeEnum
         if self._folder_cases is None:
             self._folder_cases = {}
-            for rel in self.ctx.index.files:
-                folder, _, name = rel.rpartition("/")
+            for indexed in self.ctx.index.files:
+                folder, _, name = indexed.rpartition("/")
                 found = name_case(name.split(".", 1)[0])
                 if found is not None:
                     self._folder_cases.setdefault(folder, Counter())[found] += 1
