@@ -3,7 +3,8 @@
 Owns the directory walk: skips dependency folders, build output and whatever the workspace's
 ``.gitignore`` files ignore (nested ones included, with git's semantics via pathspec) — except
 files git tracks all the same (git ignores no tracked file: zod's ``packages/zod/.gitignore``
-says ``**/package.json`` and its package.json is committed) — and classifies each remaining file as source, manifest, tsconfig, lockfile or other.
+says ``**/package.json`` and its package.json is committed) — and classifies each remaining
+file as source, manifest, tsconfig, lockfile or other.
 """
 
 from __future__ import annotations

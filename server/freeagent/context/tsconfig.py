@@ -169,7 +169,8 @@ class TsConfig:
     def includes(self, file: Path) -> bool:
         """Whether the project this config defines contains ``file``, by its ``files``,
         ``include`` and ``exclude`` as TypeScript reads them (``include`` defaults to every
-        file, unless ``files`` is given; ``exclude`` to node_modules and the output folder)."""
+        file, unless ``files`` is given; ``exclude`` to node_modules, bower_components and
+        jspm_packages — the output folder, TypeScript's other default, is not looked at)."""
         base = self.spec_base or self.dir
         try:
             rel = file.relative_to(base).as_posix()
