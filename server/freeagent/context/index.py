@@ -34,6 +34,13 @@ def module_key(rel_path: str) -> str:
     return key
 
 
+def last_segment(specifier_or_path: str) -> str:
+    """The name a relative specifier or a file is known by, for a cheap "could this import name
+    that file" test: './lib/http.js' and 'src/lib/http.ts' → 'http', './utils/' and
+    'utils/index.ts' → 'utils'; '.' and '..' stay as they are (they can name any index file)."""
+    return posixpath.basename(module_key(specifier_or_path.rstrip("/")))
+
+
 # below this much source a worker process costs more than it saves
 PARALLEL_MIN_BYTES = {"fork": 512 * 1024, "spawn": 4 * 1024 * 1024}
 

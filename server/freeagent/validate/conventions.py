@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..context.conventions import name_case
-from ..context.index import module_key
+from ..context.index import last_segment
 from ..context.manifests import BUNDLERS
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
@@ -408,7 +408,7 @@ class Rename:
     def _importers(self, module: Path):
         """(path, summary) of indexed files with an import record that may name ``module``;
         records are resolved only when their last segment could name it (cheap on big trees)."""
-        stem = posixpath.basename(module_key(self.ctx.rel(module)))
+        stem = last_segment(self.ctx.rel(module))
         if self.python:
             stem = module.parent.name if module.name == "__init__.py" else module.stem
         for rel, summary in self.ctx.index.files.items():
@@ -424,8 +424,7 @@ class Rename:
         if self.python:
             last = spec.rsplit(".", 1)[-1]
             return last in ("", stem) or stem in record.names
-        last = posixpath.basename(module_key(spec.rstrip("/")))
-        return last in (stem, ".", "..", "")
+        return last_segment(spec) in (stem, ".", "..", "")
 
     def _resolve(self, importer: Path, spec: str) -> Path | None:
         if not self.python:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import process
 
+from ..context.index import last_segment
 from ..context.manifests import BUNDLERS, is_node_builtin, locked_version
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
@@ -581,8 +582,9 @@ class ImportRules:
 
     def _importers_of(self, target: str) -> set[str]:
         """The files whose relative imports resolve to ``target``. Only specifiers whose last
-        segment could name it are resolved (``./env``, ``../env.cjs`` for env.cjs): an index of
-        the whole workspace's relative imports by that segment is built once, without I/O."""
+        segment could name it are resolved (``./env``, ``../env.cjs`` for env.cjs; '.' and '..'
+        for any): an index of the workspace's relative imports by that segment
+        (``last_segment``, as the rename fix's search) is built once, without I/O."""
         if self._importers is None:
             self._importers = {}
             for rel, summary in self.ctx.index.files.items():
@@ -591,12 +593,9 @@ class ImportRules:
                 for record in summary.imports:
                     spec = record.specifier
                     if spec and spec.startswith("."):
-                        last = spec.rstrip("/").rpartition("/")[2].split(".", 1)[0]
-                        self._importers.setdefault(last or "index", []).append((rel, spec))  # '..
-        stem = os.path.basename(target).split(".", 1)[0]
-        names = [stem] + ([os.path.basename(os.path.dirname(target))] if stem == "index" else [])
+                        self._importers.setdefault(last_segment(spec), []).append((rel, spec))
         found: set[str] = set()
-        for name in names:
+        for name in (last_segment(target), ".", "..", ""):
             for rel, spec in self._importers.get(name, ()):
                 importer = os.path.join(str(self.ctx.root), rel)
                 resolved = resolve_relative(Path(importer), spec, "bundler", False, True, self.ctx.file_exists).path
