@@ -204,7 +204,7 @@ def generate(
     from .edits import apply_edits
     from .generate.spec_first import GenerationError, targets_for
     from .markers import find_task_near
-    from .paths import PathError, inside, read_text
+    from .paths import PathError, inside, read_text, write_atomically
 
     if not task and not operation:
         raise click.UsageError("give a TASK or --operation")
@@ -252,7 +252,7 @@ def generate(
         result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url)
     if write and file is not None and result.edits.get(str(path)):
         created = _create_files(engine.root, result)  # first: a file that appeared meanwhile stops it all
-        _write_whole(path, apply_edits(text, result.edits[str(path)]))
+        write_atomically(path, apply_edits(text, result.edits[str(path)]))
         for new in created:
             click.echo(f"// created {engine.context.rel(new)}", err=True)
     if as_json:
@@ -288,23 +288,6 @@ def _create_files(root: Path, result) -> list[Path]:
             path.unlink(missing_ok=True)
         raise click.UsageError(f"nothing was written: {exc}") from None
     return made
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Replace a file's text in one step (a temporary file renamed over it): never half written."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url):

@@ -50,6 +50,25 @@ def is_relative_inside(rel: str) -> bool:
     return not posixpath.isabs(norm) and not Path(rel).is_absolute() and norm != ".." and not norm.startswith("../")
 
 
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Replace a file's content in one step: a temporary file beside it, renamed over it, so a
+    reader sees the old content or the new, never half of it (an existing file keeps its mode).
+    Creates the folder; raises OSError, leaving no temporary file behind."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def read_text(path: Path, missing_ok: bool = False) -> str:
     """A file's text, or a :class:`PathError` saying why it cannot be had ('' for a missing file
     when ``missing_ok``)."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from ..paths import write_atomically
 from .parsing import ExportRecord, FileSummary, ImportRecord, Span, StyleSample, SymbolRecord
 
 FORMAT = 2  # bump when FileSummary's shape changes (2: an import's `guarded`)
@@ -146,13 +146,11 @@ class SummaryCache:
         if not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                # dumps, not dump: json.dump streams through the pure-Python encoder (0.19 s for
-                # zod's 489 entries), dumps encodes in C
-                out.write(json.dumps({"signature": self.signature, "files": self.entries}, separators=(",", ":")))
-            os.replace(tmp, self.path)  # readers see the old file or the new one, never half of one
+            # dumps, not dump: json.dump streams through the pure-Python encoder (0.19 s for
+            # zod's 489 entries), dumps encodes in C; readers see the old file or the new one
+            write_atomically(
+                self.path, json.dumps({"signature": self.signature, "files": self.entries}, separators=(",", ":"))
+            )
             self.dirty = False
         except OSError:
             pass

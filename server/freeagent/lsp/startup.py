@@ -66,9 +66,8 @@ def import_lsprotocol() -> None:
         del vars(make)["compile"]
     if used.keys() != cache.keys():
         try:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(used))
-            os.replace(tmp, cache_path)
+            from ..paths import write_atomically
+
+            write_atomically(cache_path, marshal.dumps(used))
         except OSError:
             pass

@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import os
 import pickle
-import tempfile
 from pathlib import Path
+
+from ..paths import write_atomically
 
 FORMAT = 1  # bump when what is stored changes
 MAX_ENTRIES = 64  # the oldest entries go beyond this (a description is a few MB of pickle)
@@ -59,15 +59,7 @@ class SpecCache:
     def put(self, text: str, data: dict, positions: dict | None) -> None:
         path = self._path(text)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".entry-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    pickle.dump((data, positions), out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomically(path, pickle.dumps((data, positions), protocol=pickle.HIGHEST_PROTOCOL))
             self._trim()
         except (OSError, pickle.PicklingError, RecursionError):
             return

@@ -29,12 +29,12 @@ import hashlib
 import json
 import os
 import sysconfig
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from .. import __version__
+from ..paths import write_atomically
 
 FORMAT = 1
 _RACY_NS = 2_000_000_000  # modified less than this before the store: not trusted
@@ -95,11 +95,7 @@ class ResultCache:
         entries = [[p, -2, -2] if mtime > racy else [p, mtime, size] for p, mtime, size in map(_stat, paths)]
         data = {"key": self.key, "inputs": entries, "output": output}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".check-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(data))  # in C (json.dump streams in Python)
-            os.replace(tmp, self.path)
+            write_atomically(self.path, json.dumps(data))  # dumps: in C (json.dump streams in Python)
         except OSError:
             return
 
