@@ -200,7 +200,7 @@ class ImportRules:
         paths_base = config.paths_base if config is not None else None
         ambient = self._ambient()
         rel = ctx.rel(path) if ctx.contains(path) else path.name
-        production = not _NON_PRODUCTION.search(rel) and path not in self._tooling(nearest)
+        production = not self._tooling_by_name_or_config(path, rel, nearest)
         for record in summary.imports:
             spec = record.specifier
             if not spec or "${" in spec:
@@ -501,7 +501,7 @@ class ImportRules:
             for name, command in scripts.items():
                 # `start`/`dev`/`serve` run the product itself: its imports are production ones
                 if isinstance(command, str) and not _PRODUCT_SCRIPT.match(str(name)):
-                    found |= {(directory / m).resolve() for m in _SCRIPT_FILE.findall(command)}
+                    found |= {Path(os.path.normpath(directory / m)) for m in _SCRIPT_FILE.findall(command)}
         if isinstance(manifest, dict) and isinstance(manifest.get("jest"), dict):
             texts.append((directory, json.dumps(manifest["jest"])))
         # the package's test configs, in its own folder or a project folder below it (an Nx
@@ -518,7 +518,7 @@ class ImportRules:
             for listed in _SETUP_FILES.findall(text):
                 for name in re.findall(r"['\"]([^'\"]+)['\"]", listed):
                     name = name.replace("<rootDir>/", "")
-                    found.add((base / name).resolve())
+                    found.add(Path(os.path.normpath(base / name)))
         return found
 
     def _alias_resolves(self, config, spec: str, targets: list[Path], allow_js: bool) -> bool:
@@ -574,11 +574,16 @@ class ImportRules:
         self._tooling_only[key] = result
         return result
 
+    def _tooling_by_name_or_config(self, path: Path, rel: str, package) -> bool:
+        """Tooling by its own path (tests, configs, scripts, tool folders) or because its
+        package's scripts or test configs name it."""
+        return bool(_NON_PRODUCTION.search(rel)) or Path(os.path.normpath(path)) in self._tooling(package)
+
     def _is_tooling(self, path: Path) -> bool:
         rel = self.ctx.rel(path) if self.ctx.contains(path) else path.name
-        if _NON_PRODUCTION.search(rel) or path.resolve() in self._tooling(self.ctx.nearest_package(path)):
-            return True
-        return self._used_only_by_tooling(path)
+        return self._tooling_by_name_or_config(path, rel, self.ctx.nearest_package(path)) or self._used_only_by_tooling(
+            path
+        )
 
     def _importers_of(self, target: str) -> set[str]:
         """The files whose relative imports resolve to ``target``. Only specifiers whose last
