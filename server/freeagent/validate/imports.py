@@ -370,9 +370,9 @@ class ImportRules:
         return findings
 
     def _installed_from(self, directory: str, name: str) -> Path | None:
-        """node_modules/<name> walking up from ``directory`` to the workspace root, as
-        ``installed_package``; every folder on the way remembers the answer, so the files of
-        one deep folder tree walk it once."""
+        """node_modules/<name> (with a package.json) walking up from ``directory`` as Node
+        does, up to the workspace root's parent; every folder on the way remembers the answer,
+        so the files of one deep folder tree walk it once."""
         key = (directory, name)
         if key in self._installed:
             return self._installed[key]

@@ -134,21 +134,6 @@ def _read_manifest(path: Path) -> dict | None:
         return None
 
 
-def installed_package(start: Path, package: str, stop: Path | None = None) -> Path | None:
-    """node_modules/<package> found walking up from ``start`` (the directory). Strings, not
-    Path objects, on the way up: every bare import of a check walks here."""
-    directory = str(start)
-    last = os.path.dirname(str(stop)) if stop is not None else None
-    while True:
-        candidate = os.path.join(directory, "node_modules", package)
-        if os.path.isfile(os.path.join(candidate, "package.json")):
-            return Path(candidate)
-        parent = os.path.dirname(directory)
-        if parent == directory or directory == last:
-            return None
-        directory = parent
-
-
 def installed_manifest(package_dir: Path) -> dict | None:
     return _read_manifest(package_dir / "package.json")
 
