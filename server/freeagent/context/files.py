@@ -90,6 +90,29 @@ def classify(name: str) -> str | None:
     return None
 
 
+def glob_source(pattern: str) -> str:
+    """A glob as a regular expression's source: ``*`` and ``?`` within one path segment, ``**/``
+    any folders (none too), ``**`` anything. Shared by workspace globs and tsconfig specs."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return out
+
+
 @dataclass
 class ScanResult:
     by_kind: dict[str, list[Path]] = field(default_factory=dict)

@@ -22,6 +22,7 @@ import json5
 import pyjson5
 
 from ..findings import CODE_BAD_TSCONFIG, CODE_TSCONFIG_EXTENDS, Finding, Range, Severity
+from .files import glob_source
 
 # compilerOptions that matter for generation and validation (reported in the brief).
 KEY_OPTIONS = (
@@ -120,23 +121,7 @@ def _spec_regex(specs: tuple[str, ...]) -> re.Pattern:
     parts = []
     for spec in specs:
         spec = posixpath.normpath(spec.replace("\\", "/")).removeprefix("./")
-        out, i = "", 0
-        while i < len(spec):
-            if spec.startswith("**/", i):
-                out += "(?:.*/)?"
-                i += 3
-            elif spec.startswith("**", i):
-                out += ".*"
-                i += 2
-            elif spec[i] == "*":
-                out += "[^/]*"
-                i += 1
-            elif spec[i] == "?":
-                out += "[^/]"
-                i += 1
-            else:
-                out += re.escape(spec[i])
-                i += 1
+        out = glob_source(spec)
         last = spec.rsplit("/", 1)[-1]
         folder = not any(c in last for c in "*?") and "." not in last
         parts.append(("" if spec in (".", "") else out) + ("(?:/.*)?" if folder and spec not in (".", "") else ""))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from ..config import Settings
 from ..findings import CODE_UNREADABLE_FILE, Finding, Range, Severity
 from . import conventions as conventions_mod
-from .files import LOCKFILES, IgnoreRules, classify, scan
+from .files import LOCKFILES, IgnoreRules, classify, glob_source, scan
 from .index import CodeIndex
 from .manifests import (
     PackageManifest,
@@ -38,22 +38,7 @@ if TYPE_CHECKING:
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
-    out, i = "", 0
-    pattern = pattern.strip().rstrip("/").removeprefix("./")
-    while i < len(pattern):
-        if pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return re.compile(f"^{out}$")
+    return re.compile(f"^{glob_source(pattern.strip().rstrip('/').removeprefix('./'))}$")
 
 
 @dataclass
