@@ -189,6 +189,23 @@ def test_check_exit_codes_and_json_contract(tmp_path):
     assert outside.exit_code == 2
 
 
+def test_a_check_process_prints_all_its_output_and_keeps_its_exit_status(tmp_path):
+    """The console script ends with os._exit (no heap teardown): what it printed — more than a
+    pipe holds — must all arrive, and the status must be the command's."""
+    ws = copy_fixture("express-zod-api", tmp_path, "api")
+    for n in range(150):
+        (ws / f"src/bad{n}.ts").write_text("import _ from 'lodash';\nimport { x } from './nope.js';\n")
+    command = [sys.executable, "-m", "freeagent", "check", "--no-cache", "--format", "json"]
+    proc = subprocess.run(command, cwd=ws, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert len(proc.stdout) > 65536  # more than one pipe buffer
+    assert len(json.loads(proc.stdout)) == 300
+    usage = subprocess.run([sys.executable, "-m", "freeagent", "nosuch"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such command" in usage.stderr
+    clean = subprocess.run(command[:-2], cwd=copy_fixture("express-zod-api", tmp_path, "clean"), capture_output=True)
+    assert clean.returncode == 0
+
+
 def test_check_sarif(tmp_path):
     ws = copy_fixture("express-zod-api", tmp_path, "api")
     (ws / "src/bad.ts").write_text("import _ from 'lodash';\n")
