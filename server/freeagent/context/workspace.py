@@ -427,27 +427,35 @@ class WorkspaceContext:
 
     def _nearest(self, path: Path, table: Mapping[Path, _T], names: tuple[str, ...]) -> _T | None:
         # sources are files; only a path without a suffix may be a directory worth a stat call.
-        # The key is a string: hashing new Path objects was most of a check's time here.
+        # Strings all the way: hashing and joining new Path objects was most of a check's time
+        # here. Every folder the walk passes gets the answer too (none of them has the file).
         text = str(path)
         is_dir = not os.path.splitext(text)[1] and os.path.isdir(text)
-        key = (text if is_dir else os.path.dirname(text), names, id(table), len(table))
-        cached = self._nearest_cache.get(key, _MISSING)
+        tag = (names, id(table), len(table))
+        start = text if is_dir else os.path.dirname(text)
+        cached = self._nearest_cache.get((start, tag), _MISSING)
         if cached is not _MISSING and table.get(cached[0]) is cached[1]:
             return cached[1]
-        directory = path if is_dir else path.parent
-        found: tuple[Path | None, _T | None] = (None, None)
-        probe = directory
-        while self.contains(probe):
-            hit = next((probe / name for name in names if probe / name in table), None)
-            if hit is not None:
-                found = (hit, table[hit])
-                break
-            if probe == self.root:
-                break
-            probe = probe.parent
+        by_name = self._nearest_cache.get(tag)
+        if by_name is None:
+            by_name = self._nearest_cache[tag] = {str(key): key for key in table}
         if len(self._nearest_cache) > 50_000:
             self._nearest_cache.clear()
-        self._nearest_cache[key] = found
+            self._nearest_cache[tag] = by_name
+        found: tuple[Path | None, _T | None] = (None, None)
+        root = str(self.root)
+        probe, walked = start, []
+        while probe == root or probe.startswith(self._root_prefix):
+            walked.append(probe)
+            hit = next((by_name[f] for name in names if (f := os.path.join(probe, name)) in by_name), None)
+            if hit is not None and hit in table:
+                found = (hit, table[hit])
+                break
+            if probe == root:
+                break
+            probe = os.path.dirname(probe)
+        for folder in walked:
+            self._nearest_cache[(folder, tag)] = found
         return found[1]
 
     def nearest_package(self, path: Path) -> PackageManifest | None:
@@ -476,9 +484,8 @@ class WorkspaceContext:
         return self._project_of[key]
 
     def nearest_python_manifest(self, path: Path) -> PythonManifest | None:
-        table = {p: m for p, m in self.python.items()}
-        found = self._nearest(Path(path), table, ("pyproject.toml",))
-        return found or self._nearest(Path(path), table, ("requirements.txt",))
+        found = self._nearest(Path(path), self.python, ("pyproject.toml",))
+        return found or self._nearest(Path(path), self.python, ("requirements.txt",))
 
     def declared_packages(self) -> set[str]:
         names: set[str] = set()

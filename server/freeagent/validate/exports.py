@@ -10,6 +10,7 @@ statically (CommonJS ``module.exports``, ``export =``) are not judged.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rapidfuzz import process
@@ -24,7 +25,7 @@ class ExportRules:
     def __init__(self, ctx: WorkspaceContext):
         self.ctx = ctx
         # one Validator serves one check: resolutions and export sets hold for its duration
-        self._resolved: dict[tuple[Path, str], Path | None] = {}
+        self._resolved: dict[tuple[str, str], Path | None] = {}  # (importer's folder, specifier)
         self._aliases: dict[tuple[Path | None, str], Path | None] = {}
         self._exported: dict[Path, set[str] | None] = {}
 
@@ -34,7 +35,7 @@ class ExportRules:
         return self.ctx.index.files.get(self.ctx.rel(path))
 
     def _resolve(self, importer: Path, spec: str) -> Path | None:
-        key = (importer.parent, spec)
+        key = (os.path.dirname(str(importer)), spec)  # a string: hashing a new Path per import costs
         if key not in self._resolved:
             if spec.startswith("."):
                 self._resolved[key] = self._resolve_uncached(importer, spec)
