@@ -399,7 +399,7 @@ def _check(root: Path, paths, fmt: str, typecheck: bool, cache, cache_location, 
                 targets += [ctx.root / rel for rel in sorted(ctx.index.files) if (ctx.root / rel).is_relative_to(p)]
             else:
                 targets.append(p)
-    by_file = engine.validator().check_all(targets)
+    by_file = engine.validator().check_all(targets, jobs=ctx.jobs)
     if typecheck:
         from .validate.typecheck import TypeCheck
 

@@ -1,10 +1,12 @@
 """The first scan's bulk indexing: parallel parsing, the on-disk summary cache, and the
-stat-free existence answers the walk makes possible. Each must give exactly what a plain
-one-process, uncached load gives."""
+stat-free existence answers the walk makes possible; and a whole-workspace check split among
+forked processes. Each must give exactly what a plain one-process, uncached run gives."""
 
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,44 @@ def test_existence_from_the_walk_and_kept_current(tmp_path):
     # a file of a kind nobody watches in a listed directory: the disk is asked
     (root / "src/styles.css").write_text("a {}\n")
     assert ctx.file_exists(str(root / "src/styles.css"))
+
+
+# run in a process of its own: the check forks only from a single-threaded process, which a
+# test session (with language servers started by other tests) need not be
+_FORKED_CHECK = """
+import json, os, sys
+from pathlib import Path
+from freeagent.context import WorkspaceContext
+from freeagent.validate import runner
+
+ctx = WorkspaceContext(Path(sys.argv[1]))
+ctx.load()
+def found(by_file):
+    return {f: [(x.range.line, x.code, x.message) for x in xs] for f, xs in by_file.items()}
+serial = found(runner.Validator(ctx).check_all(jobs=1))
+forks = []
+real_fork = os.fork
+os.fork = lambda: forks.append(1) or real_fork()
+runner.FORK_MIN_FILES = 0
+parallel = found(runner.Validator(ctx).check_all(jobs=3))
+parent, real_check = os.getpid(), runner.Validator.check_file
+def failing_in_children(self, path):
+    if os.getpid() != parent:
+        raise RuntimeError("a child that fails")
+    return real_check(self, path)
+runner.Validator.check_file = failing_in_children
+recovered = found(runner.Validator(ctx).check_all(jobs=2))
+print(json.dumps({"serial": serial, "parallel": parallel, "recovered": recovered, "forks": len(forks),
+                  "order": list(parallel) == sorted(parallel)}))
+"""
+
+
+def test_a_check_split_among_forked_processes_finds_what_one_process_finds(tmp_path):
+    root = copy("validation-corpus", tmp_path)
+    proc = subprocess.run([sys.executable, "-c", _FORKED_CHECK, str(root)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["forks"] == 3  # two children for jobs=3, then one for jobs=2
+    assert out["serial"] and sum(map(len, out["serial"].values())) > 20
+    assert out["parallel"] == out["serial"] and out["order"]
+    assert out["recovered"] == out["serial"]  # the failed child's share was checked by the parent

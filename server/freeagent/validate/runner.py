@@ -8,7 +8,11 @@ end of a line silences that line; on a line of its own, the line after it.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import sys
+import threading
 from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
@@ -18,6 +22,9 @@ from .api import ApiRules
 from .conventions import ConventionRules
 from .exports import ExportRules
 from .imports import ImportRules
+
+# below this many files a forked process costs more than it saves
+FORK_MIN_FILES = 200
 
 _IGNORE = re.compile(r"(?://|#|/\*)\s*freeagent-ignore\b([^\n]*)")
 
@@ -81,11 +88,49 @@ class Validator:
             return self.conventions.resolve_rename(recipe)
         return None
 
-    def check_all(self, paths: list[Path] | None = None) -> dict[str, list[Finding]]:
-        out: dict[str, list[Finding]] = {}
+    def check_all(self, paths: list[Path] | None = None, jobs: int = 1) -> dict[str, list[Finding]]:
+        """Findings per file (only files with any, in path order). ``jobs`` > 1 splits the files
+        among forked processes when this process may fork (Linux, one thread: the CLI) and there
+        are enough of them — the checks of one file never depend on another's."""
         targets = [self.ctx.root / rel for rel in sorted(self.ctx.index.files)] if paths is None else paths
+        if jobs > 1 and len(targets) >= FORK_MIN_FILES and sys.platform == "linux" and threading.active_count() == 1:
+            return self._check_forked(targets, jobs)
+        return self._check_serial(targets)
+
+    def _check_serial(self, targets: list[Path]) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
         for path in targets:
             findings = self.check_file(path)
             if findings:
                 out[str(path)] = findings
         return out
+
+    def _check_forked(self, targets: list[Path], jobs: int) -> dict[str, list[Finding]]:
+        """This process checks one share, ``jobs - 1`` forked children the others (interleaved:
+        neighbouring files cost alike) and send their findings back pickled through a pipe. What
+        many files share (the workspace's votes, the specs) each process computes on first use,
+        at the same time as the others. A child that fails has its share checked here, so its
+        error is raised where it can be seen."""
+        shares = [targets[i::jobs] for i in range(jobs)]
+        children: list[tuple[int, int, list[Path]]] = []
+        for share in shares[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: check, write, leave without running the parent's exit code
+                status = 1
+                try:
+                    os.close(read_end)
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(pickle.dumps(self._check_serial(share), pickle.HIGHEST_PROTOCOL))
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            children.append((pid, read_end, share))
+        found = self._check_serial(shares[0])
+        for pid, read_end, share in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            found.update(pickle.loads(data) if status == 0 and data else self._check_serial(share))
+        return {str(p): found[str(p)] for p in targets if str(p) in found}
