@@ -36,6 +36,18 @@ def ts(source: str, language: str = "typescript"):
             "function g() { if (x) { require('deep'); } }", [("deep", "require", ("*",), False)], id="require-nested"
         ),
         pytest.param("require(name);", [], id="require-non-literal"),
+        # calls are found where their names are followed by `(` in the text, then looked up in
+        # the tree: look-alikes in strings, comments, other names and member calls are no calls
+        pytest.param(
+            "const m = await import\n  ('./late');", [("./late", "dynamic", ("*",), False)], id="dynamic-newline"
+        ),
+        pytest.param(
+            "const s = \"require('a')\"; // import('b')\n/* require('c') */ x.require('d'); myrequire('e');"
+            "\nfunction require(id) { return id; }",
+            [],
+            id="not-calls",
+        ),
+        pytest.param("const t = `${require('tpl')}`;", [("tpl", "require", ("*",), False)], id="require-in-template"),
     ],
 )
 def test_imports(source, expected):
@@ -119,6 +131,14 @@ def test_style_sample():
     assert style.indent == {"4": 2}
     assert (style.trailing_comma, style.no_trailing_comma) == (1, 1)
     assert style.fetch_calls == 1
+
+
+def test_fetch_calls_are_counted_by_the_call_not_the_word():
+    source = (
+        "refetch(1); window.fetch('/a'); const s = 'fetch(x)'; // fetch(y)\n"
+        "function fetch(u: string) { return u; }\nawait fetch (`/b/${id}`, {});\n"
+    )
+    assert ts(source).style.fetch_calls == 1
 
 
 def test_python_imports_symbols_and_all():

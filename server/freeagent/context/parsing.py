@@ -10,6 +10,7 @@ that the conventions module aggregates. No syntax tree is kept: summaries are sm
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -86,11 +87,6 @@ class FileSummary:
     has_errors: bool = False
 
 
-_TS_QUERY = """
-(call_expression function: (identifier) @fn (#any-of? @fn "require" "fetch")
-  arguments: (arguments . (string)? @src)) @call
-(call_expression function: (import) arguments: (arguments . (string) @src)) @dynamic
-"""
 # the style sample (quotes, semicolons, trailing commas): matched in a file's first
 # STYLE_SAMPLE_BYTES only — a vote needs samples, not every string of a 5,000-line file (zod's
 # types.ts alone had 9,000 matches: a third of a cold check's parsing time went to this loop)
@@ -102,10 +98,10 @@ _TS_STYLE_QUERY = """
 [(object) (array) (named_imports) (object_pattern) (array_pattern) (export_clause)] @list
 """
 STYLE_SAMPLE_BYTES = 8 * 1024
-# a file with none of these has no require(), fetch() or import() for _TS_QUERY to find: the
-# query walks every call of the file (0.24 s of zod's 0.9 s of parsing, for 5 matches). Plain
-# substring tests: a regular expression tried at every `import` took 5x as long
-_CALLS_WORTH_A_QUERY = (b"require", b"fetch", b"import(", b"import (")
+# require(), fetch() and import() calls are found from where their names occur in the text: a
+# query for them walked every call of the file (0.24 s of zod's 0.9 s of parsing, for 5 calls)
+_CALL_NAMES = re.compile(rb"\b(require|fetch|import)\s*\(")
+
 
 _PY_QUERY = """
 (import_statement) @import
@@ -138,6 +134,25 @@ _FUNCTION_SCOPES = frozenset(
         "generator_function_declaration",
     )
 )
+
+
+def _calls(root: Node, source: bytes):
+    """(name, call node, first argument if it is a string literal) of every ``require(…)``,
+    ``fetch(…)`` and ``import(…)`` call: each place the name is followed by ``(`` in the text is
+    looked up in the tree (a string or a comment there is no call; ``window.fetch`` is not one)."""
+    for m in _CALL_NAMES.finditer(source):
+        start, name = m.start(), m.group(1).decode()
+        node = root.named_descendant_for_byte_range(start, start + len(name))
+        if node is None or node.start_byte != start or node.end_byte != start + len(name):
+            continue
+        if node.type != ("import" if name == "import" else "identifier"):
+            continue
+        call = node.parent
+        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != node:
+            continue
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_child(0) if arguments is not None and arguments.type == "arguments" else None
+        yield name, call, first if first is not None and first.type == "string" else None
 
 
 def _guarded(call: Node) -> bool:
@@ -252,12 +267,12 @@ class Parsers:
     @cached_property
     def _ts(self):
         lang = Language(tree_sitter_typescript.language_typescript())
-        return lang, Parser(lang), (Query(lang, _TS_QUERY), Query(lang, _TS_STYLE_QUERY))
+        return lang, Parser(lang), Query(lang, _TS_STYLE_QUERY)
 
     @cached_property
     def _tsx(self):
         lang = Language(tree_sitter_typescript.language_tsx())
-        return lang, Parser(lang), (Query(lang, _TS_QUERY), Query(lang, _TS_STYLE_QUERY))
+        return lang, Parser(lang), Query(lang, _TS_STYLE_QUERY)
 
     @cached_property
     def _py(self):
@@ -293,7 +308,7 @@ class Parsers:
 
     # ------------------------------------------------------------------ TypeScript / JS
 
-    def _summarize_ts(self, rel_path, language, source, tree, queries) -> FileSummary:
+    def _summarize_ts(self, rel_path, language, source, tree, style_query) -> FileSummary:
         root = tree.root_node
         summary = FileSummary(rel_path, language, len(source), has_errors=root.has_error)
         style = summary.style
@@ -302,34 +317,24 @@ class Parsers:
         for child in root.named_children:
             self._top_level(child, summary)
 
-        query, style_query = queries
-        calls = QueryCursor(query).matches(root) if any(w in source for w in _CALLS_WORTH_A_QUERY) else ()
-        for pattern, caps in calls:
-            if pattern == 0:  # require(...) / fetch(...)
-                fn = _text(caps["fn"][0])
-                if fn == "fetch":
-                    style.fetch_calls += 1
-                elif "src" in caps:
-                    src = caps["src"][0]
-                    style.cjs += 1
-                    parent = caps["call"][0].parent
-                    names: tuple[str, ...] = ("*",)
-                    if parent is not None and parent.type == "variable_declarator":
-                        target = parent.child_by_field_name("name")
-                        if target is not None and target.type == "object_pattern":
-                            names = tuple(
-                                _text(p.child_by_field_name("key") or p)
-                                for p in target.named_children
-                                if p.type in ("shorthand_property_identifier_pattern", "pair_pattern")
-                            )
-                    call = caps["call"][0]
-                    imports.append(
-                        ImportRecord(_string_value(src), "require", names, False, Span.of(src), _guarded(call))
-                    )
-            elif pattern == 1:  # import("x")
-                src = caps["src"][0]
-                guarded = _guarded(caps["dynamic"][0])
-                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src), guarded))
+        for fn, call, src in _calls(root, source):
+            if fn == "fetch":
+                style.fetch_calls += 1
+            elif fn == "require" and src is not None:
+                style.cjs += 1
+                parent = call.parent
+                names: tuple[str, ...] = ("*",)
+                if parent is not None and parent.type == "variable_declarator":
+                    target = parent.child_by_field_name("name")
+                    if target is not None and target.type == "object_pattern":
+                        names = tuple(
+                            _text(p.child_by_field_name("key") or p)
+                            for p in target.named_children
+                            if p.type in ("shorthand_property_identifier_pattern", "pair_pattern")
+                        )
+                imports.append(ImportRecord(_string_value(src), "require", names, False, Span.of(src), _guarded(call)))
+            elif fn == "import" and src is not None:
+                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src), _guarded(call)))
         sampler = QueryCursor(style_query)
         sampler.set_byte_range(0, STYLE_SAMPLE_BYTES)
         for pattern, caps in sampler.matches(root):
