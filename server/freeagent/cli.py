@@ -347,7 +347,9 @@ def _llm_summary(result) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory for the summary cache (default: $XDG_CACHE_HOME/freeagent/index).",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes that parse and check files (default: one per core).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Processes that parse and check files (default: one per core)."
+)
 def check(
     paths: tuple[Path, ...],
     workspace: Path | None,

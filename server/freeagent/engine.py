@@ -13,16 +13,18 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import SETTINGS_FILE, Settings, SettingsFile, merge_settings, read_settings_file
 from .context import WorkspaceContext
 from .context.workspace import Change
 from .findings import Finding
-from .specs.cache import SpecCache
-from .specs.match import Match, Matcher
-from .specs.model import Operation
-from .specs.registry import BUNDLED_DIR, Registry, bundled_spec_paths
+
+if TYPE_CHECKING:  # the spec modules (YAML parsers, rapidfuzz) load when specs are first needed:
+    # a check of a project without specs or HTTP calls never imports them (~50 ms of start-up)
+    from .specs.match import Match, Matcher
+    from .specs.model import Operation
+    from .specs.registry import Registry
 
 # folders whose OpenAPI documents are test material or an example's, not the API the code calls
 # (tRPC's examples/openapi-codegen/openapi.json is not what its test servers serve)
@@ -55,8 +57,8 @@ class FolderEngine:
             settings, self.settings_problems = merge_settings(self.settings_file.layer, *self._layers)
         self.settings = settings
         self.context = WorkspaceContext(root, self.settings)
-        self._registry = Registry(self.context.read, allowed=(root, BUNDLED_DIR))
-        self._matcher = Matcher([])
+        self._registry: Registry | None = None  # made on first use (see _spec_registry)
+        self._matcher: Matcher | None = None
         self._specs_pending = False  # bundled specs not loaded yet (see load(lazy_specs=True))
         self._own_operations: tuple | None = None  # (registry.operations it was computed from, result)
         self._called: tuple | None = None  # the same, for _called_operations
@@ -130,12 +132,23 @@ class FolderEngine:
     def registry(self) -> Registry:
         if self._specs_pending:
             self.load_specs()
+        return self._spec_registry()
+
+    def _spec_registry(self) -> Registry:
+        if self._registry is None:
+            from .specs.registry import BUNDLED_DIR, Registry
+
+            self._registry = Registry(self.context.read, allowed=(self.root, BUNDLED_DIR))
         return self._registry
 
     @property
     def matcher(self) -> Matcher:
         if self._specs_pending:
             self.load_specs()
+        if self._matcher is None:
+            from .specs.match import Matcher
+
+            self._matcher = Matcher(self._spec_registry().operations)
         return self._matcher
 
     def workspace_spec_paths(self) -> list[Path]:
@@ -160,12 +173,16 @@ class FolderEngine:
         return False
 
     def load_specs(self) -> None:
+        from .specs.cache import SpecCache
+        from .specs.registry import bundled_spec_paths
+
         self._specs_pending = False
         self.spec_paths = (bundled_spec_paths() if self.settings.bundled_specs else []) + self.workspace_spec_paths()
         cache_dir = self.context.cache_dir
-        self._registry.cache = SpecCache(cache_dir / "specs") if cache_dir is not None else None
-        self._registry.load(self.spec_paths)
-        self._matcher = Matcher(self._registry.operations)
+        registry = self._spec_registry()
+        registry.cache = SpecCache(cache_dir / "specs") if cache_dir is not None else None
+        registry.load(self.spec_paths)
+        self._matcher = None  # made from the new operations when asked for
 
     def validate_file(self, path: Path) -> set[str]:
         """Run the validators on one file; returns the files whose findings changed."""
@@ -236,6 +253,8 @@ class FolderEngine:
         once per registry load — every validation of a document asks."""
         registry = self.registry
         if self._own_operations is None or self._own_operations[0] is not registry.operations:
+            from .specs.registry import bundled_spec_paths
+
             bundled = {p.resolve() for p in bundled_spec_paths()}
             self._own_operations = (
                 registry.operations,
@@ -268,7 +287,8 @@ class FolderEngine:
         out = self.context.problems_by_file()
         if self.settings_file.findings:
             out.setdefault(str(self.settings_file.path), []).extend(self.settings_file.findings)
-        for table in (self._registry.problems, self.validation, self.file_findings, self.type_findings):
+        specs = self._registry.problems if self._registry is not None else {}
+        for table in (specs, self.validation, self.file_findings, self.type_findings):
             for file, findings in table.items():
                 bucket = out.setdefault(file, [])
                 bucket.extend(f for f in findings if f not in bucket)

@@ -31,6 +31,32 @@ def test_console_script_serve_help_skips_click():
     assert "--tcp" in out and out.strip().endswith("False")
 
 
+def test_a_check_loads_only_what_the_workspace_needs(tmp_path):
+    """Spec parsers (PyYAML, rapidyaml), rapidfuzz and the Python grammar cost start-up time:
+    a clean check of a TypeScript project with no specs and no HTTP calls imports none of them;
+    one with a fetch() call loads the specs, one with a typo gets its suggestion."""
+    (tmp_path / "package.json").write_text('{"name": "app", "private": true}')
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/b.ts").write_text("export const b = 1;\n")
+    (tmp_path / "src/a.ts").write_text("import { b } from './b';\nexport const a = b;\n")
+    probe = (
+        "import sys\nfrom freeagent.__main__ import main\ntry:\n    main(['check', '--no-cache', '-j', '1'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('yaml', 'ryml', 'rapidfuzz', 'tree_sitter_python', 'freeagent.specs.registry') "
+        "if m in sys.modules))"
+    )
+
+    def loaded() -> str:
+        proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        return proc.stdout.strip().splitlines()[-1]
+
+    assert loaded() == "[]"
+    (tmp_path / "src/a.ts").write_text("import { bb } from './b';\nexport const a = bb;\n")
+    assert loaded() == "['rapidfuzz']"  # "did you mean 'b'?"
+    (tmp_path / "src/a.ts").write_text("import { b } from './b';\nexport const a = () => fetch('/pets');\n")
+    assert loaded() == "['freeagent.specs.registry', 'ryml', 'yaml']"
+
+
 @pytest.mark.parametrize(
     "fixture, facts",
     [

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import tree_sitter_python
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
@@ -276,6 +275,8 @@ class Parsers:
 
     @cached_property
     def _py(self):
+        import tree_sitter_python  # imported with the first Python file: most TypeScript projects have none
+
         lang = Language(tree_sitter_python.language())
         return lang, Parser(lang), Query(lang, _PY_QUERY)
 
@@ -284,7 +285,8 @@ class Parsers:
         key = (language, source)
         compiled = self._queries.get(key)
         if compiled is None:
-            lang = {"python": self._py, "typescript": self._ts}.get(language, self._tsx)[0]
+            grammar = self._py if language == "python" else self._ts if language == "typescript" else self._tsx
+            lang = grammar[0]
             compiled = self._queries[key] = Query(lang, source)
         return compiled
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import json5
 import pyjson5
 
 from ..findings import CODE_BAD_TSCONFIG, CODE_TSCONFIG_EXTENDS, Finding, Range, Severity
@@ -83,6 +82,8 @@ def _loads(text: str):
     try:
         return pyjson5.loads(text)
     except pyjson5.Json5Exception:  # its nesting limit too: json5 says what and where
+        import json5
+
         return json5.loads(text)
 
 

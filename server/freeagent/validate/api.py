@@ -32,8 +32,6 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
-from rapidfuzz import process
-
 from ..context.parsing import FileSummary, Parsers
 from ..context.workspace import WorkspaceContext
 from ..findings import (
@@ -46,7 +44,7 @@ from ..findings import (
     Severity,
 )
 from ..specs.model import Operation
-from .fixes import lsp_position, replace_bytes
+from .fixes import lsp_position, nearest_names, replace_bytes
 
 _CALLS = """
 (call_expression function: [(identifier) (member_expression)] @fn arguments: (arguments) @args) @call
@@ -360,7 +358,7 @@ class ApiRules:
         ]
         quote = spans.delimiter()
         fixes = []
-        for rank, (candidate, _score, _index) in enumerate(close):
+        for rank, candidate in enumerate(close):
             if any(bad in candidate for bad in (quote, "\\", "\n", "\r", "${", "?", "#")):
                 continue
             slots = _PLACEHOLDER.findall(candidate)
@@ -428,8 +426,8 @@ class ApiRules:
         concrete = api_path.replace("{}", "x")
         candidates = [op for regex, op in self.templates if regex.match(concrete.rstrip("/") or "/")]
         if not candidates:
-            nearest = process.extract(api_path, sorted({op.path for op in self.operations}), limit=2, score_cutoff=60)
-            hint = f"; did you mean {' or '.join(repr(c[0]) for c in nearest)}?" if nearest else ""
+            nearest = nearest_names(api_path, sorted({op.path for op in self.operations}), limit=2)
+            hint = f"; did you mean {' or '.join(repr(c) for c in nearest)}?" if nearest else ""
             return [
                 Finding(
                     str(path),
@@ -461,7 +459,7 @@ class ApiRules:
         for name, pair, index in named:
             if name in defined:
                 continue
-            close = process.extractOne(name, sorted(defined), score_cutoff=60) if defined else None
+            close = nearest_names(name, sorted(defined))
             hint = f"; did you mean '{close[0]}'?" if close else ""
             spot, fix = where, None
             title = f"Change query parameter '{name}' to '{close[0]}'" if close else ""
@@ -496,7 +494,7 @@ class ApiRules:
                 spread = any(c.type == "spread_element" for c in body.named_children)
                 bwhere = _node_range(source, body)
                 for key in sorted(given - props):
-                    close = process.extractOne(key, sorted(props), score_cutoff=60)
+                    close = nearest_names(key, sorted(props))
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     fix = (
                         self._rename_key(

@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rapidfuzz import process
-
 from ..context.parsing import FileSummary
 from ..context.workspace import WorkspaceContext
 from ..findings import CODE_NAME_NOT_EXPORTED, CODE_NO_DEFAULT_EXPORT, Finding, Range, Severity
+from .fixes import nearest_names
 from .resolve import match_paths, resolve_python_relative, resolve_relative
 
 
@@ -127,7 +126,7 @@ class ExportRules:
                         )
                     )
                     continue
-                close = [m[0] for m in process.extract(name, sorted(names - {"default"}), limit=3, score_cutoff=60)]
+                close = nearest_names(name, sorted(names - {"default"}), limit=3)
                 hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
                 findings.append(
                     Finding(
@@ -169,7 +168,7 @@ class ExportRules:
                     (package_dir / f"{name}.py").is_file() or (package_dir / name / "__init__.py").is_file()
                 ):
                     continue
-                close = [m[0] for m in process.extract(name, sorted(available), limit=3, score_cutoff=60)]
+                close = nearest_names(name, sorted(available), limit=3)
                 hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
                 findings.append(
                     Finding(

@@ -4,7 +4,7 @@ Owns building the edits: adding a dependency to a package.json (at its alphabeti
 the file's indentation, with the version that is installed or locked — the caller asks
 ``context.manifests.locked_version``, never guesses one), replacing an import specifier with the
 one that resolves, and replacing a span of source text given as byte offsets (what tree-sitter
-nodes carry).
+nodes carry). Also the one place "did you mean" candidates come from (:func:`nearest_names`).
 """
 
 from __future__ import annotations
@@ -111,3 +111,12 @@ def replace_bytes(file: Path, source: bytes, start: int, end: int, new_text: str
     """A fix replacing ``source[start:end]`` (byte offsets, e.g. a node's start_byte/end_byte)."""
     edit = TextEdit(*lsp_position(source, start), *lsp_position(source, end), new_text)
     return Fix(title, ((str(file), (edit,)),), preferred)
+
+
+def nearest_names(name: str, choices: list[str], limit: int = 1, cutoff: int = 60) -> list[str]:
+    """Up to ``limit`` of ``choices`` closest to ``name`` (rapidfuzz's weighted ratio, best
+    first, at least ``cutoff`` of 100) — the "did you mean" of a finding. rapidfuzz is imported
+    here, on the first suggestion: a check that finds nothing never loads it."""
+    from rapidfuzz import process
+
+    return [match[0] for match in process.extract(name, choices, limit=limit, score_cutoff=cutoff)]

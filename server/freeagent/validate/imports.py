@@ -24,8 +24,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from rapidfuzz import process
-
 from ..context.index import last_segment
 from ..context.manifests import BUNDLERS, is_node_builtin, locked_version
 from ..context.parsing import FileSummary
@@ -40,7 +38,7 @@ from ..findings import (
     Range,
     Severity,
 )
-from .fixes import add_dependency, replace_specifier
+from .fixes import add_dependency, nearest_names, replace_specifier
 from .resolve import (
     CODE_EXTENSIONS,
     exports_allow,
@@ -475,7 +473,7 @@ class ImportRules:
             elif not code_like:
                 names.setdefault(entry.name, entry.name)
         target = stem if code_like else wanted
-        close = process.extractOne(target, sorted(n for n in names if n != target), score_cutoff=70)
+        close = nearest_names(target, sorted(n for n in names if n != target), cutoff=70)
         return spec[: len(spec) - len(wanted)] + names[close[0]] if close else None
 
     def _tooling(self, package) -> frozenset[Path]:
