@@ -13,6 +13,7 @@ import pickle
 import re
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..context.workspace import WorkspaceContext
@@ -25,6 +26,7 @@ from .imports import ImportRules
 
 # below this many files a forked process costs more than it saves
 FORK_MIN_FILES = 200
+FORK_CHUNK = 8  # files a process takes at a time
 
 _IGNORE = re.compile(r"(?://|#|/\*)\s*freeagent-ignore\b([^\n]*)")
 
@@ -97,7 +99,7 @@ class Validator:
             return self._check_forked(targets, jobs)
         return self._check_serial(targets)
 
-    def _check_serial(self, targets: list[Path]) -> dict[str, list[Finding]]:
+    def _check_serial(self, targets: Iterable[Path]) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
         for path in targets:
             findings = self.check_file(path)
@@ -106,14 +108,27 @@ class Validator:
         return out
 
     def _check_forked(self, targets: list[Path], jobs: int) -> dict[str, list[Finding]]:
-        """This process checks one share, ``jobs - 1`` forked children the others (interleaved:
-        neighbouring files cost alike) and send their findings back pickled through a pipe. What
-        many files share (the workspace's votes, the specs) each process computes on first use,
-        at the same time as the others. A child that fails has its share checked here, so its
-        error is raised where it can be seen."""
-        shares = [targets[i::jobs] for i in range(jobs)]
-        children: list[tuple[int, int, list[Path]]] = []
-        for share in shares[1:]:
+        """This process and ``jobs - 1`` forked children take files off one shared counter, a
+        few at a time (files differ a lot: the first to call fetch() loads the specs), and the
+        children send their findings back pickled through a pipe. What many files share (the
+        workspace's votes, the specs) each process computes on first use. A child that fails
+        makes this process check everything again, so the error is raised where it is seen."""
+        import multiprocessing
+
+        forking = multiprocessing.get_context("fork")
+        taken, lock = forking.RawValue("q", 0), forking.Lock()
+
+        def share():
+            while True:
+                with lock:
+                    start = taken.value
+                    taken.value = start + FORK_CHUNK
+                if start >= len(targets):
+                    return
+                yield from targets[start : start + FORK_CHUNK]
+
+        children: list[tuple[int, int]] = []
+        for _ in range(jobs - 1):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: check, write, leave without running the parent's exit code
@@ -121,16 +136,22 @@ class Validator:
                 try:
                     os.close(read_end)
                     with os.fdopen(write_end, "wb") as pipe:
-                        pipe.write(pickle.dumps(self._check_serial(share), pickle.HIGHEST_PROTOCOL))
+                        pipe.write(pickle.dumps(self._check_serial(share()), pickle.HIGHEST_PROTOCOL))
                     status = 0
                 finally:
                     os._exit(status)
             os.close(write_end)
-            children.append((pid, read_end, share))
-        found = self._check_serial(shares[0])
-        for pid, read_end, share in children:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
+            children.append((pid, read_end))
+        found = self._check_serial(share())
+        failed = False
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as results:
+                data = results.read()
             _, status = os.waitpid(pid, 0)
-            found.update(pickle.loads(data) if status == 0 and data else self._check_serial(share))
+            if status == 0 and data:
+                found.update(pickle.loads(data))
+            else:
+                failed = True
+        if failed:
+            return self._check_serial(targets)
         return {str(p): found[str(p)] for p in targets if str(p) in found}
