@@ -57,6 +57,7 @@ CODE_NAMING = "FA401"
 CODE_MODULE_STYLE = "FA402"
 # FA5xx — the deep check (validate/typecheck.py).
 CODE_TYPE_ERROR = "FA501"
+CODE_TYPECHECK_NOT_RUN = "FA502"
 
 # Every stable code with a one-line title (the README's table, SARIF rule descriptions).
 CODE_TITLES = {
@@ -86,6 +87,7 @@ CODE_TITLES = {
     CODE_NAMING: "name or file name differs from the project's clear majority case",
     CODE_MODULE_STYLE: "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
     CODE_TYPE_ERROR: "the workspace's TypeScript compiler reports an error in the file",
+    CODE_TYPECHECK_NOT_RUN: "the type check could not run: the compiler stopped before checking the file",
 }
 
 # Where docs/diagnostics.md is published (the same URL as pyproject.toml's [project.urls]).

@@ -36,6 +36,7 @@ from ..findings import (
     CODE_NO_DEFAULT_EXPORT,
     CODE_SUBPATH_NOT_EXPORTED,
     CODE_TYPE_ERROR,
+    CODE_TYPECHECK_NOT_RUN,
     CODE_UNDECLARED_PACKAGE,
     CODE_UNDECLARED_PYTHON_IMPORT,
     CODE_UNKNOWN_METHOD,
@@ -262,6 +263,9 @@ class Attempt:
     findings: list[Finding] = field(default_factory=list)
     cause: str | None = None
     error: str | None = None
+    # the compile gate: None (not asked, or stopped earlier), "passed", "failed", or
+    # "not run: <why>" — a check that could not run is never reported as passed
+    typecheck: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -278,6 +282,7 @@ class Attempt:
             "passed": self.passed,
             "cause": self.cause,
             "error": self.error,
+            "typecheck": self.typecheck,
             "findings": [f.to_json(workspace) for f in self.findings],
         }
 
@@ -492,7 +497,8 @@ class LlmPipeline:
         check; tsc too when asked and nothing else fails), and their root cause."""
         findings = await self.run_sync(self._findings, state.path, placed.new_text, True)
         if self.typecheck and not _failing(findings) and state.language != "python":
-            findings += await self._tsc(state.path, state.text, placed.new_text)
+            found, attempt.typecheck = await self._tsc(state.path, state.text, placed.new_text)
+            findings += found
         attempt.findings = _new(findings, state.baseline)
         attempt.cause = root_cause(_failing(attempt.findings))
 
@@ -527,6 +533,8 @@ class LlmPipeline:
             codes = ", ".join(sorted({f.code for f in failing}))
             spent_note = ", budget spent" if state.budget_stop else ""
             title = f"Generate with {attempt.model} (fails checks: {codes}{spent_note}): {state.task}"
+        elif attempt.typecheck and attempt.typecheck.startswith("not run"):
+            title = f"Generate with {attempt.model} (not type-checked: {attempt.typecheck[9:]}): {state.task}"
         return Generation(
             code=("\n".join(placed.imports) + "\n\n" if placed.imports else "") + placed.body + "\n",
             edits={str(state.path): placed.edits},
@@ -579,8 +587,9 @@ class LlmPipeline:
             Finding(str(path), Range.at(line, 0), Severity.ERROR, CODE_ANSWER_SYNTAX, "the code does not parse here")
         ]
 
-    async def _tsc(self, path: Path, before: str, after: str) -> list[Finding]:
-        """tsc's errors the candidate adds (the file as it was is checked once per run)."""
+    async def _tsc(self, path: Path, before: str, after: str) -> tuple[list[Finding], str]:
+        """tsc's errors the candidate adds to the file's program (the file as it was is checked
+        once per run), and the gate's verdict: "passed", "failed" or "not run: <why>"."""
         from ..validate.typecheck import TypeCheck
 
         checker = TypeCheck(self.engine.context)
@@ -591,7 +600,7 @@ class LlmPipeline:
         for text in (after,) if cached is not None else (before, after):
             prepared = await self.run_sync(checker.prepare, path, text)
             if prepared is None:
-                return []
+                return [], "not run: no TypeScript compiler or tsconfig for this file"
             try:
                 proc = await asyncio.create_subprocess_exec(
                     *prepared.command,
@@ -605,13 +614,17 @@ class LlmPipeline:
                     proc.kill()
                     await proc.wait()
                     raise
-                results.append(checker.parse(prepared, output.decode("utf-8", "replace")))
+                results.append(checker.parse(prepared, output.decode("utf-8", "replace"), proc.returncode))
             except TimeoutError:
-                return []
+                return [], f"not run: stopped after {self.settings.typecheck_timeout_s:g} s"
             finally:
                 prepared.cleanup()
         self._tsc_baseline[(path, before)] = results[0]
-        return _new(results[1], results[0])
+        stopped = [f for f in results[1] if f.code == CODE_TYPECHECK_NOT_RUN]
+        if stopped:
+            return [], "not run: " + stopped[0].message.removeprefix("the type check could not run: ")
+        added = _new(results[1], results[0])
+        return added, "failed" if _failing(added) else "passed"
 
 
 def _first_error(node):

@@ -54,6 +54,6 @@ async def on_save(ls: FreeAgentServer, path: Path, uri: str) -> None:
     doc = ls.workspace.text_documents.get(uri)
     if doc is not None and doc.version != version:
         return  # the document moved on: these results are stale
-    findings = checker.parse(prepared, output.decode("utf-8", "replace"))
+    findings = checker.parse(prepared, output.decode("utf-8", "replace"), proc.returncode)
     folder.engine.set_type_findings(path, findings)
     diagnostics.publish(ls, folder, {str(path)})
