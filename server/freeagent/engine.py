@@ -201,9 +201,11 @@ class FolderEngine:
         from .validate.runner import Validator
 
         if self._specs_pending:  # no specs of the workspace's own: the bundled ones, when needed
-            return Validator(self.context, lambda: self.registry.operations, workspace_specs=False)
+            return Validator(
+                self.context, lambda: self.registry.operations, workspace_specs=False, registry=lambda: self.registry
+            )
         operations, own = self._called_operations()
-        return Validator(self.context, operations, workspace_specs=own)
+        return Validator(self.context, operations, workspace_specs=own, registry=self._spec_registry())
 
     def _called_operations(self) -> tuple[list[Operation], bool]:
         """The operations API calls are judged against, and whether any is the workspace's own: a

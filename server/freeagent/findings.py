@@ -52,6 +52,7 @@ CODE_UNKNOWN_PATH = "FA301"
 CODE_UNKNOWN_METHOD = "FA302"
 CODE_BODY_FIELDS = "FA303"
 CODE_UNKNOWN_QUERY_PARAM = "FA304"
+CODE_UNKNOWN_RESPONSE_FIELD = "FA305"
 # FA4xx — the project's conventions (validate/conventions.py).
 CODE_NAMING = "FA401"
 CODE_MODULE_STYLE = "FA402"
@@ -84,6 +85,7 @@ CODE_TITLES = {
     CODE_UNKNOWN_METHOD: "HTTP call with a method the path does not have",
     CODE_BODY_FIELDS: "request body with fields the operation does not have, or without required ones",
     CODE_UNKNOWN_QUERY_PARAM: "query parameter the operation does not define",
+    CODE_UNKNOWN_RESPONSE_FIELD: "field read from a parsed response that the operation's success schema does not have",
     CODE_NAMING: "name or file name differs from the project's clear majority case",
     CODE_MODULE_STYLE: "module style contradicts the package (require in ESM, import in a CommonJS .js file)",
     CODE_TYPE_ERROR: "the workspace's TypeScript compiler reports an error in the file",

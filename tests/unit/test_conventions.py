@@ -392,3 +392,47 @@ def test_pascal_case_functions_are_components_when_the_project_uses_jsx(tmp_path
         assert found == []
     else:
         assert sorted(f.message.split("'")[1] for f in found) == ["ErrorBoundary", "Fragment"]
+
+
+# ---------------------------------------------------------------------- names in no case style
+
+
+@pytest.mark.parametrize(
+    "name, none",
+    [
+        ("Parse_Date", True),
+        ("get_User", True),
+        ("parse_Date", True),
+        ("Get_UserById", True),
+        ("parse_date", False),  # snake_case: a style (drift only against a clear camelCase majority)
+        ("PARSE_DATE", False),
+        ("parseDate", False),
+        ("parse", False),  # one word: ambiguous, not styleless
+        ("__init__", False),
+        ("legacy_decodeFromBackend", False),  # a qualifier on a camelCase name (excalidraw)
+        ("getBindingStrategy_complex", False),
+        ("LibraryItems_v1", False),
+        ("__test__defineOrigId", False),
+    ],
+)
+def test_fits_no_style(name, none):
+    from freeagent.validate.conventions import fits_no_style
+
+    assert fits_no_style(name) is none
+
+
+def test_a_name_in_no_style_is_drift_with_less_evidence(tmp_path):
+    four = "".join(
+        f"export function {n}() {{\n  return 1;\n}}\n" for n in ("parseInput", "loadConfig", "readFile", "saveFile")
+    )
+    styleless = "export function Parse_Date() {\n  return 1;\n}\nexport function parse_date() {\n  return 2;\n}\n"
+    ctx = _workspace(
+        tmp_path,
+        {"src/a.ts": four, "src/dates.ts": styleless, "test/dates.test.ts": "export function check_Parse_Date() {}\n"},
+    )
+    found = _naming(ctx, "src/dates.ts")
+    # 4 of 5 camelCase functions is a clear majority: enough for `Parse_Date`, not for the
+    # snake_case `parse_date`, which needs MIN_NAMES (8) of evidence
+    assert [f.message.split("'")[1] for f in found] == ["Parse_Date"]
+    assert "fits no case style" in found[0].message and "'parseDate'" in found[0].message
+    assert _naming(ctx, "test/dates.test.ts") == []  # pytest-style names in a test file

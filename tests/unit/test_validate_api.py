@@ -294,3 +294,147 @@ def test_a_tests_fixture_document_is_not_the_api_the_code_calls(tmp_path):
     assert fa301() == []
     (tmp_path / "openapi.yaml").write_text(spec)
     assert fa301() == ["FA301"]
+
+
+# a workspace document with nesting: arrays of $ref'd objects, allOf, a discriminated oneOf
+DEPTH_SPEC = """openapi: 3.1.0
+info: {title: Shop, version: '1'}
+paths:
+  /orders:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/NewOrder'}}}
+      responses: {'201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}}
+    get:
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Order'}}}}}}
+  /orders/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}}
+  /payments:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/NewPayment'}}}
+      responses: {'201': {description: ok}}
+  /notes:
+    post:
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {text: {type: string}}, additionalProperties: true}}}
+      responses: {'201': {description: ok}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [sku, quantity]
+      properties: {sku: {type: string}, quantity: {type: integer}, gift: {$ref: '#/components/schemas/Gift'}}
+    Gift:
+      type: object
+      properties: {message: {type: string}}
+    NewOrder:
+      allOf:
+        - {$ref: '#/components/schemas/Base'}
+        - type: object
+          required: [items]
+          properties: {items: {type: array, items: {$ref: '#/components/schemas/Item'}}}
+    Base:
+      type: object
+      required: [customerId]
+      properties: {customerId: {type: string}, note: {type: string}}
+    Order:
+      type: object
+      properties: {id: {type: string}, status: {type: string}, items: {type: array, items: {$ref: '#/components/schemas/Item'}}}
+    NewPayment:
+      oneOf: [{$ref: '#/components/schemas/Card'}, {$ref: '#/components/schemas/Bank'}]
+      discriminator: {propertyName: method}
+    Card:
+      type: object
+      required: [method, token]
+      properties: {method: {type: string, const: card}, token: {type: string}}
+    Bank:
+      type: object
+      required: [method, iban]
+      properties: {method: {type: string, const: bank}, iban: {type: string}}
+"""
+
+DEPTH_PRELUDE = "import axios from 'axios';\ndeclare const id: string, c: string;\n"
+
+DEPTH_CASES = [
+    pytest.param(
+        "await fetch('/orders', { method: 'POST', body: JSON.stringify({ customerId: c, items: [{ sku: 'a', qty: 1 }] }) });",
+        [
+            ("FA303", "requires body field(s) items[].quantity"),
+            ("FA303", "no body field 'items[].qty'; did you mean 'items[].quantity'?"),
+        ],
+        id="array-of-objects-through-ref-and-allof",
+    ),
+    pytest.param(
+        "await axios.post('/orders', { customerId: c, items: [{ sku: 'a', quantity: 1, gift: { mesage: 'hi' } }] });",
+        [("FA303", "no body field 'items[].gift.mesage'; did you mean 'items[].gift.message'?")],
+        id="object-in-an-array-item",
+    ),
+    pytest.param(
+        "await axios.post('/orders', { items: [] });",
+        [("FA303", "requires body field(s) customerId")],
+        id="allof-required",
+    ),
+    pytest.param(
+        "const body = { customerId: c, items: [{ sku: 'a' }] };\nawait fetch('/orders', { method: 'POST', body: JSON.stringify(body) });",
+        [("FA303", "requires body field(s) items[].quantity")],
+        id="const-body-then-the-call",
+    ),
+    pytest.param(
+        "let body = { customerId: c, itemz: [] };\nbody = { customerId: c, items: [] };\nawait axios.post('/orders', body);",
+        [],
+        id="let-body-is-not-judged",
+    ),
+    pytest.param(
+        "await axios.post('/payments', { method: 'card', iban: 'x' });",
+        [("FA303", "requires body field(s) token"), ("FA303", "no body field 'iban'")],
+        id="discriminator-by-const",
+    ),
+    pytest.param("await axios.post('/payments', { method: 'bank', iban: 'x' });", [], id="discriminator-valid"),
+    pytest.param("await axios.post('/payments', { method: c, iban: 'x' });", [], id="discriminator-unknown"),
+    pytest.param("await axios.post('/notes', { text: 'a', tags: [] });", [], id="additional-properties-allowed"),
+    pytest.param(
+        "const res = await fetch(`/orders/${id}`);\nconst order = await res.json();\nconsole.log(order.stauts, order.status, order.items.length);",
+        [
+            (
+                "FA305",
+                "the 200 response of getOrdersById (GET /orders/{id}) has no field 'stauts'; did you mean 'status'?",
+            )
+        ],
+        id="response-after-json",
+    ),
+    pytest.param(
+        "const order = await (await fetch(`/orders/${id}`)).json();\nconsole.log(order.itmes, order.toString());",
+        [("FA305", "has no field 'itmes'; did you mean 'items'?")],
+        id="response-inline-json-method-calls-not-judged",
+    ),
+    pytest.param(
+        "const { data } = await axios.get(`/orders/${id}`);\nconst r = await axios.get(`/orders/${id}`);\nconsole.log(data.stat, r.data.id);",
+        [("FA305", "has no field 'stat'; did you mean 'status'?")],
+        id="axios-data",
+    ),
+    pytest.param(
+        "const res = await fetch('/orders');\nconst all = await res.json();\nconsole.log(all.length);",
+        [],
+        id="array-response-not-judged",
+    ),
+]
+
+
+@pytest.mark.parametrize("source, expected", DEPTH_CASES)
+def test_bodies_and_responses_below_the_top_level(tmp_path, source, expected):
+    found = [f for f in check(tmp_path, DEPTH_PRELUDE + source + "\n", DEPTH_SPEC) if f[0].startswith("FA3")]
+    assert [f[0] for f in found] == [code for code, _ in expected], found
+    for f, (_, needle) in zip(found, expected, strict=True):
+        assert needle in f[2], f
+
+
+def test_a_nested_typo_is_fixed_in_place(tmp_path):
+    line = "await axios.post('/orders', { customerId: c, items: [{ sku: 'a', quantity: 1, gift: { mesage: 'hi' } }] });"
+    (finding,) = [f for f in findings(tmp_path, DEPTH_PRELUDE + line + "\n", DEPTH_SPEC) if f.code == "FA303"]
+    ((_, edits),) = finding.fixes[0].edits
+    fixed = apply_edits(DEPTH_PRELUDE + line + "\n", edits)
+    assert "gift: { message: 'hi' }" in fixed
+    assert not [f for f in findings(tmp_path, fixed, DEPTH_SPEC) if f.code.startswith("FA3")]

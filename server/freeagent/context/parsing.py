@@ -143,7 +143,8 @@ _DECLARATION_KINDS = {
 _FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
 
 
-_FUNCTION_SCOPES = frozenset(
+# the nodes that open a function scope (a try there guards nothing outside; a const there is its own)
+FUNCTION_SCOPES = frozenset(
     (
         "function_declaration",
         "function_expression",
@@ -181,7 +182,7 @@ def _guarded(call: Node) -> bool:
         if prop is not None and _text(prop) == "catch":
             return True
     child, node = call, parent
-    while node is not None and node.type not in _FUNCTION_SCOPES:
+    while node is not None and node.type not in FUNCTION_SCOPES:
         if node.type == "try_statement" and node.child_by_field_name("body") == child:
             return True
         child, node = node, node.parent

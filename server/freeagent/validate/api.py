@@ -8,10 +8,13 @@ taken off. The path is matched against the operations' templates (``${id}`` fill
 
 * FA301 — no operation has that path (with the closest real paths);
 * FA302 — the path exists but not with that method (with the methods it has);
-* FA303 — a request-body object literal has fields the operation's body does not, or lacks
-  required ones;
+* FA303 — a request-body object literal (or a ``const`` declared with one before the call)
+  has fields the operation's body does not, or lacks required ones — at every level of the
+  literal, through ``$ref``, ``allOf`` and discriminated ``oneOf`` (:mod:`..specs.shapes`);
 * FA304 — query parameters (in the URL, axios ``params``, ky ``searchParams``) the operation
-  does not define.
+  does not define;
+* FA305 — a field read from the call's parsed success response (``const page = await
+  res.json(); page.itmes``, axios ``data.x``) that the response schema does not have.
 
 Calls are only judged against an API the project plainly talks to: its own specs' operations,
 or — with only the bundled registry — paths whose first segment the registry knows. Third-party
@@ -30,20 +33,23 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
-from ..context.parsing import FileSummary, Parsers
+from ..context.parsing import FUNCTION_SCOPES, FileSummary, Parsers
 from ..context.workspace import WorkspaceContext
 from ..findings import (
     CODE_BODY_FIELDS,
     CODE_UNKNOWN_METHOD,
     CODE_UNKNOWN_PATH,
     CODE_UNKNOWN_QUERY_PARAM,
+    CODE_UNKNOWN_RESPONSE_FIELD,
     Finding,
     Range,
     Severity,
 )
-from ..specs.model import Operation
+from ..specs.model import Node, Operation
+from ..specs.shapes import ObjectShape, items_of, object_shape
 from .fixes import lsp_position, nearest_names, replace_bytes
 
 _CALLS = """
@@ -115,12 +121,20 @@ class _UrlSpans:
 
 
 class ApiRules:
-    def __init__(self, ctx: WorkspaceContext, operations, workspace_specs: bool):
+    def __init__(self, ctx: WorkspaceContext, operations, workspace_specs: bool, registry=None):
         """``operations``: a list, or a function returning one — called only when a file makes
-        an HTTP call (so a check of a project without any pays nothing for loading specs)."""
+        an HTTP call (so a check of a project without any pays nothing for loading specs);
+        ``registry`` (or a function returning it) follows nested schemas' ``$ref``s: without
+        one, bodies are checked at their top level only and responses not at all."""
         self.ctx = ctx
         self._operations = operations
         self.workspace_specs = workspace_specs
+        self._registry_source = registry
+
+    @cached_property
+    def registry(self):
+        source = self._registry_source
+        return source() if callable(source) else source
 
     @cached_property
     def operations(self) -> list[Operation]:
@@ -188,7 +202,7 @@ class ApiRules:
             fn, args = _text(caps["fn"][0]), caps["args"][0]
             call = self._describe(fn, args, instances)
             if call is not None:
-                findings += self._judge(path, source, summary, *call)
+                findings += self._judge(path, source, summary, caps["call"][0], *call)
         return findings
 
     def _describe(self, fn: str, args, instances: set[str]):
@@ -207,9 +221,9 @@ class ApiRules:
                 and _text(body.child_by_field_name("function")) == "JSON.stringify"
             ):
                 inner = [a for a in body.child_by_field_name("arguments").named_children]
-                body = inner[0] if inner and inner[0].type == "object" else None
-            elif body is not None and body.type != "object":
-                body = None
+                body = _object_literal(inner[0]) if inner else None
+            else:
+                body = _object_literal(body)
             return arguments[0], method, body, []
         is_axios = head == "axios" or (head in instances)
         is_ky = head == "ky" or (head in instances)
@@ -224,10 +238,9 @@ class ApiRules:
                 else None
             )
             if is_axios and method in ("POST", "PUT", "PATCH"):
-                body = arguments[1] if len(arguments) > 1 and arguments[1].type == "object" else None
+                body = _object_literal(arguments[1]) if len(arguments) > 1 else None
             else:
-                body = self._prop(options, "json")
-                body = body if body is not None and body.type == "object" else None
+                body = _object_literal(self._prop(options, "json"))
             query = self._keys(self._prop(options, "params" if is_axios else "searchParams"))
             return arguments[0], method, body, query
         if tail in ("", "request") and arguments[0].type == "object" and is_axios:
@@ -236,20 +249,13 @@ class ApiRules:
             if url is None:
                 return None
             method = (self._prop_string(config, "method") or "GET").upper()
-            body = self._prop(config, "data")
-            return (
-                url,
-                method,
-                body if body is not None and body.type == "object" else None,
-                self._keys(self._prop(config, "params")),
-            )
+            return (url, method, _object_literal(self._prop(config, "data")), self._keys(self._prop(config, "params")))
         if tail == "" and is_ky:
             options = arguments[1] if len(arguments) > 1 and arguments[1].type == "object" else None
-            body = self._prop(options, "json")
             return (
                 arguments[0],
                 (self._prop_string(options, "method") or "GET").upper(),
-                body if body is not None and body.type == "object" else None,
+                _object_literal(self._prop(options, "json")),
                 self._keys(self._prop(options, "searchParams")),
             )
         return None
@@ -404,8 +410,113 @@ class ApiRules:
             return replace_bytes(path, source, key.start_byte + 1, key.end_byte - 1, new, title, True)
         return None  # computed or numeric keys are left alone
 
+    def _shape(self, schema, literal=None) -> ObjectShape | None:
+        """The object a schema node describes; ``literal`` gives discriminator values. Without a
+        registry only a top-level ``properties`` object is read (no $ref, allOf or oneOf)."""
+        if self.registry is not None:
+            return object_shape(self.registry, schema, lambda prop: self._literal_string(literal, prop))
+        v = schema.value
+        if not isinstance(v, dict) or not isinstance(v.get("properties"), dict) or "allOf" in v:
+            return None
+        return ObjectShape(
+            {k: Node(schema.doc, schema.pointer, p) for k, p in v["properties"].items()},
+            set(r for r in v.get("required") or [] if isinstance(r, str)),
+            v.get("additionalProperties") is not True and not isinstance(v.get("additionalProperties"), dict),
+        )
+
+    def _literal_string(self, obj, name: str) -> str | None:
+        return self._prop_string(obj, name) if obj is not None else None
+
+    def _body(self, path: Path, source: bytes, op: Operation, obj, schema, label: str, quote: str) -> list[Finding]:
+        """FA303 on an object literal against its schema, and on every object literal nested in
+        it (in objects and arrays) against the schema of where it sits; ``label`` names where
+        that is ('items[].')."""
+        shape = self._shape(schema, obj)
+        if shape is None:
+            return []
+        findings: list[Finding] = []
+        pairs: dict[str, Any] = {}
+        for key, pair in self._keys(obj):
+            pairs.setdefault(key, pair)
+        given = set(pairs)
+        props = set(shape.properties)
+        if shape.closed:
+            for key in sorted(given - props):
+                close = nearest_names(key, sorted(props))
+                hint = f"; did you mean '{label}{close[0]}'?" if close else ""
+                title = f"Rename field '{label}{key}' to '{label}{close[0]}'" if close else ""
+                fix = self._rename_key(path, source, pairs[key], close[0], quote, title, given) if close else None
+                findings.append(
+                    Finding(
+                        str(path),
+                        _node_range(source, self._key_node(pairs[key])),
+                        Severity.ERROR,
+                        CODE_BODY_FIELDS,
+                        f"{op.id} ({op.method} {op.path}) has no body field '{label}{key}'{hint}",
+                        fixes=(fix,) if fix else (),
+                    )
+                )
+        missing = sorted(shape.required - given)
+        if missing and not any(c.type == "spread_element" for c in obj.named_children):
+            findings.append(
+                Finding(
+                    str(path),
+                    _node_range(source, obj),
+                    Severity.ERROR,
+                    CODE_BODY_FIELDS,
+                    f"{op.id} ({op.method} {op.path}) requires body field(s) {', '.join(label + m for m in missing)}",
+                )
+            )
+        if self.registry is None:
+            return findings
+        for key, pair in pairs.items():
+            value = pair.child_by_field_name("value") if pair.type == "pair" else None
+            if key not in shape.properties or value is None:
+                continue
+            if value.type == "object":
+                findings += self._body(path, source, op, value, shape.properties[key], f"{label}{key}.", quote)
+            elif value.type == "array":
+                items = items_of(self.registry, shape.properties[key])
+                for element in value.named_children if items is not None else ():
+                    if element.type == "object":
+                        findings += self._body(path, source, op, element, items, f"{label}{key}[].", quote)
+        return findings
+
+    def _response_fields(self, path: Path, source: bytes, op: Operation, call) -> list[Finding]:
+        """FA305: fields read from the parsed success response of this very call that its schema
+        does not have — ``const res = await fetch(…); const page = await res.json(); page.itmes``,
+        ``(await fetch(…)).json()``, axios's ``res.data.x`` and ``const { data } = …``. Only a
+        ``const`` that the call's answer flows into directly; a field that is called (a method)
+        is not judged."""
+        if self.registry is None:
+            return []
+        schema = _success_schema(op)
+        if schema is None:
+            return []
+        shape = self._shape(schema)
+        if shape is None or not shape.closed:
+            return []
+        reads = _response_reads(call)
+        findings = []
+        for node in reads:
+            name = _text(node)
+            if name in shape.properties:
+                continue
+            close = nearest_names(name, sorted(shape.properties))
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            findings.append(
+                Finding(
+                    str(path),
+                    _node_range(source, node),
+                    Severity.WARNING,
+                    CODE_UNKNOWN_RESPONSE_FIELD,
+                    f"the {_success_status(op)} response of {op.id} ({op.method} {op.path}) has no field '{name}'{hint}",
+                )
+            )
+        return findings
+
     def _judge(
-        self, path: Path, source: bytes, summary: FileSummary, url_node, method: str, body, query_pairs
+        self, path: Path, source: bytes, summary: FileSummary, call, url_node, method: str, body, query_pairs
     ) -> list[Finding]:
         described = self._url_path(url_node)
         if described is None:
@@ -484,44 +595,176 @@ class ApiRules:
             )
         if body is not None and op.body is not None:
             media = next((m for m in op.body.content if "json" in m), None)
-            schema = op.body.content[media].value if media else None
-            if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and "allOf" not in schema:
-                props = set(schema["properties"])
-                pairs: dict[str, object] = {}
-                for key, pair in self._keys(body):
-                    pairs.setdefault(key, pair)
-                given = set(pairs)
-                spread = any(c.type == "spread_element" for c in body.named_children)
-                bwhere = _node_range(source, body)
-                for key in sorted(given - props):
-                    close = nearest_names(key, sorted(props))
-                    hint = f"; did you mean '{close[0]}'?" if close else ""
-                    fix = (
-                        self._rename_key(
-                            path, source, pairs[key], close[0], quote, f"Rename field '{key}' to '{close[0]}'", given
-                        )
-                        if close
-                        else None
-                    )
-                    findings.append(
-                        Finding(
-                            str(path),
-                            _node_range(source, self._key_node(pairs[key])),
-                            Severity.ERROR,
-                            CODE_BODY_FIELDS,
-                            f"{op.id} ({op.method} {op.path}) has no body field '{key}'{hint}",
-                            fixes=(fix,) if fix else (),
-                        )
-                    )
-                missing = sorted(set(schema.get("required") or []) - given)
-                if missing and not spread:
-                    findings.append(
-                        Finding(
-                            str(path),
-                            bwhere,
-                            Severity.ERROR,
-                            CODE_BODY_FIELDS,
-                            f"{op.id} ({op.method} {op.path}) requires body field(s) {', '.join(missing)}",
-                        )
-                    )
+            if media is not None:
+                findings += self._body(path, source, op, body, op.body.content[media], "", quote)
+        findings += self._response_fields(path, source, op, call)
         return findings
+
+
+def _object_literal(node):
+    """``node`` when it is an object literal; for an identifier, the object literal a ``const``
+    of that name was declared with, in the same function, before ``node`` (None otherwise)."""
+    if node is None:
+        return None
+    if node.type == "object":
+        return node
+    if node.type != "identifier":
+        return None
+    declared = _const_value(node, _text(node))
+    return declared if declared is not None and declared.type == "object" else None
+
+
+def _scope_of(node):
+    scope = node.parent
+    while scope is not None and scope.type not in FUNCTION_SCOPES and scope.type != "program":
+        scope = scope.parent
+    return scope
+
+
+def _declarators(scope):
+    """The ``const`` declarators of a function (or the program), not of functions inside it."""
+    stack = list(reversed(scope.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_SCOPES:
+            continue
+        if node.type == "lexical_declaration" and node.child(0) is not None and node.child(0).type == "const":
+            yield from (d for d in node.named_children if d.type == "variable_declarator")
+        stack.extend(reversed(node.named_children))
+
+
+def _const_value(use, name: str):
+    """The value of the last ``const name = …`` declared before ``use`` in its function."""
+    scope = _scope_of(use)
+    found = None
+    for declarator in _declarators(scope) if scope is not None else ():
+        target = declarator.child_by_field_name("name")
+        named = target is not None and target.type == "identifier" and _text(target) == name
+        if named and declarator.end_byte <= use.start_byte:
+            found = declarator.child_by_field_name("value")
+    return found
+
+
+def _unwrap(node):
+    while node is not None and node.type in ("await_expression", "parenthesized_expression", "as_expression"):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def _declared_as(expression):
+    """The ``const`` declarator whose value is ``expression`` (through await and parentheses)."""
+    node = expression
+    while node.parent is not None and node.parent.type in ("await_expression", "parenthesized_expression"):
+        node = node.parent
+    parent = node.parent
+    if parent is None or parent.type != "variable_declarator" or parent.child_by_field_name("value") != node:
+        return None
+    declaration = parent.parent
+    if declaration is None or declaration.type != "lexical_declaration" or declaration.child(0).type != "const":
+        return None
+    return parent
+
+
+def _json_of(call):
+    """Where ``call``'s parsed JSON body goes: the ``const`` declarators holding it."""
+    out = []
+    response = _declared_as(call)
+    # (await fetch(…)).json(): the call sits in a member expression `.json` that is called
+    node = call
+    while node.parent is not None and node.parent.type in ("await_expression", "parenthesized_expression"):
+        node = node.parent
+    member = node.parent
+    if (
+        member is not None
+        and member.type == "member_expression"
+        and _text(member.child_by_field_name("property")) == "json"
+    ):
+        invoked = member.parent
+        if invoked is not None and invoked.type == "call_expression":
+            declared = _declared_as(invoked)
+            if declared is not None:
+                out.append(declared)
+    name = response.child_by_field_name("name") if response is not None else None
+    if name is not None and name.type == "identifier":
+        for declarator in _declarators(_scope_of(call)):
+            value = _unwrap(declarator.child_by_field_name("value"))
+            if value is None or value.type != "call_expression" or declarator.start_byte < call.end_byte:
+                continue
+            fn = value.child_by_field_name("function")
+            if (
+                fn is not None
+                and fn.type == "member_expression"
+                and _text(fn.child_by_field_name("property")) == "json"
+                and _text(fn.child_by_field_name("object")) == _text(name)
+            ):
+                out.append(declarator)
+    return out
+
+
+def _response_reads(call) -> list:
+    """Property nodes read from the parsed success body of ``call`` (see ``_response_fields``)."""
+    fn = _text(call.child_by_field_name("function"))
+    holders: list[tuple[str, Any]] = []  # (variable holding the body, its declarator)
+    axios_like = fn != "fetch"
+    if not axios_like:
+        for declarator in _json_of(call):
+            target = declarator.child_by_field_name("name")
+            if target is not None and target.type == "identifier":
+                holders.append((_text(target), declarator))
+    else:
+        response = _declared_as(call)
+        target = response.child_by_field_name("name") if response is not None else None
+        if target is not None and target.type == "identifier":
+            holders.append((_text(target) + ".data", response))
+        elif target is not None and target.type == "object_pattern":
+            for p in target.named_children:
+                if p.type == "shorthand_property_identifier_pattern" and _text(p) == "data":
+                    holders.append(("data", response))
+                elif p.type == "pair_pattern" and _text(p.child_by_field_name("key")) == "data":
+                    value = p.child_by_field_name("value")
+                    if value is not None and value.type == "identifier":
+                        holders.append((_text(value), response))
+    reads = []
+    for holder, declarator in holders:
+        scope = _scope_of(declarator)
+        stack = [scope] if scope is not None else []
+        while stack:
+            node = stack.pop()
+            if node.type in FUNCTION_SCOPES and node is not scope:
+                continue
+            if (
+                node.type == "member_expression"
+                and node.start_byte >= declarator.end_byte
+                and _text(node.child_by_field_name("object")) == holder
+            ):
+                prop = node.child_by_field_name("property")
+                invoked = (
+                    node.parent is not None
+                    and node.parent.type == "call_expression"
+                    and (node.parent.child_by_field_name("function") == node)
+                )
+                if prop is not None and prop.type == "property_identifier" and not invoked:
+                    reads.append(prop)
+            stack.extend(node.named_children)
+    return reads
+
+
+def _success_response(op: Operation):
+    for status in ("200", "201", "202", "2XX"):
+        for response in op.responses:
+            if response.status == status:
+                return response
+    return None
+
+
+def _success_status(op: Operation) -> str:
+    response = _success_response(op)
+    return response.status if response is not None else "success"
+
+
+def _success_schema(op: Operation):
+    response = _success_response(op)
+    if response is None:
+        return None
+    media = next((m for m in response.content if "json" in m), None)
+    return response.content[media] if media is not None else None
