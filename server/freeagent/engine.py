@@ -67,6 +67,7 @@ class FolderEngine:
         self.file_findings: dict[str, list[Finding]] = {}  # validators' findings per checked file
         self.type_findings: dict[str, list[Finding]] = {}  # the deep check's, until the file changes
         self.validated_text: dict[str, str | None] = {}  # file -> the open-document text its findings are of
+        self._validation_memo: dict = {}  # what validators keep between checks (see Validator)
 
     @property
     def root(self) -> Path:
@@ -202,10 +203,16 @@ class FolderEngine:
 
         if self._specs_pending:  # no specs of the workspace's own: the bundled ones, when needed
             return Validator(
-                self.context, lambda: self.registry.operations, workspace_specs=False, registry=lambda: self.registry
+                self.context,
+                lambda: self.registry.operations,
+                workspace_specs=False,
+                registry=lambda: self.registry,
+                memo=self._validation_memo,
             )
         operations, own = self._called_operations()
-        return Validator(self.context, operations, workspace_specs=own, registry=self._spec_registry())
+        return Validator(
+            self.context, operations, workspace_specs=own, registry=self._spec_registry(), memo=self._validation_memo
+        )
 
     def _called_operations(self) -> tuple[list[Operation], bool]:
         """The operations API calls are judged against, and whether any is the workspace's own: a

@@ -413,6 +413,7 @@ def test_pascal_case_functions_are_components_when_the_project_uses_jsx(tmp_path
         ("getBindingStrategy_complex", False),
         ("LibraryItems_v1", False),
         ("__test__defineOrigId", False),
+        ("DRIVER_INTEL_i965", False),  # SCREAMING with the driver's own lower-case name (frigate)
     ],
 )
 def test_fits_no_style(name, none):
@@ -436,3 +437,22 @@ def test_a_name_in_no_style_is_drift_with_less_evidence(tmp_path):
     assert [f.message.split("'")[1] for f in found] == ["Parse_Date"]
     assert "fits no case style" in found[0].message and "'parseDate'" in found[0].message
     assert _naming(ctx, "test/dates.test.ts") == []  # pytest-style names in a test file
+
+
+def test_a_scheme_of_names_in_no_style_is_the_projects_own(tmp_path):
+    """Flowise names its node classes `<Node>_<Category>` (294 of 510 there): three names of one
+    shape make a scheme, not drift; a lone `Parse_Date` among them still is."""
+    pascal = "".join(f"export class {n} {{}}\n" for n in ("Toolbar", "Footer", "Sidebar", "Canvas", "Panel"))
+    nodes = "".join(
+        f"export class {n} {{}}\n" for n in ("ChatOpenAI_ChatModels", "Pinecone_VectorStores", "OpenAI_LLMs")
+    )
+    ctx = _workspace(
+        tmp_path,
+        {
+            "src/ui.ts": pascal,
+            "src/nodes.ts": nodes,
+            "src/dates.ts": "export function Parse_Date() {}\n" + CAMEL_FUNCTIONS,
+        },
+    )
+    assert _naming(ctx, "src/nodes.ts") == []
+    assert [f.message.split("'")[1] for f in _naming(ctx, "src/dates.ts")] == ["Parse_Date"]

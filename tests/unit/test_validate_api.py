@@ -316,6 +316,11 @@ paths:
       requestBody:
         content: {application/json: {schema: {$ref: '#/components/schemas/NewPayment'}}}
       responses: {'201': {description: ok}}
+  /free:
+    post:
+      requestBody:
+        content: {application/json: {schema: {type: object, title: Body}}}
+      responses: {'201': {description: ok}}
   /notes:
     post:
       requestBody:
@@ -395,6 +400,10 @@ DEPTH_CASES = [
     pytest.param("await axios.post('/payments', { method: 'bank', iban: 'x' });", [], id="discriminator-valid"),
     pytest.param("await axios.post('/payments', { method: c, iban: 'x' });", [], id="discriminator-unknown"),
     pytest.param("await axios.post('/notes', { text: 'a', tags: [] });", [], id="additional-properties-allowed"),
+    # FastAPI's `body: dict` (frigate's spec): an object without properties allows any field
+    pytest.param(
+        "await axios.post('/free', { training_file: 'a', category: 'b' });", [], id="object-without-properties"
+    ),
     pytest.param(
         "const res = await fetch(`/orders/${id}`);\nconst order = await res.json();\nconsole.log(order.stauts, order.status, order.items.length);",
         [
@@ -438,3 +447,43 @@ def test_a_nested_typo_is_fixed_in_place(tmp_path):
     fixed = apply_edits(DEPTH_PRELUDE + line + "\n", edits)
     assert "gift: { message: 'hi' }" in fixed
     assert not [f for f in findings(tmp_path, fixed, DEPTH_SPEC) if f.code.startswith("FA3")]
+
+
+def test_findings_kept_between_edits_are_those_a_fresh_check_finds(tmp_path):
+    """The server keeps each top-level statement's API findings for the next check of the file
+    (the same text at the same place); after every kind of edit they must equal a fresh check's
+    — shifted lines, a changed call, a top-level const that a top-level call reads."""
+    from freeagent.validate.runner import Validator
+
+    root = copy_fixture(EXAMPLE, tmp_path, "app")
+    (root / "openapi.yaml").write_text(DEPTH_SPEC)
+    path = root / "src" / "probe.ts"
+    calls = (
+        "export async function a() {\n  await fetch('/orders', { method: 'POST', body: JSON.stringify({ customerId: 'c', items: [{ sku: 'a', qty: 1 }] }) });\n}\n"
+        "export async function b(id: string) {\n  const res = await fetch(`/orders/${id}`);\n  const o = await res.json();\n  return o.stauts;\n}\n"
+    )
+    top = "const draft = { customerId: 'c', itemz: [] };\nawait fetch('/orders', { method: 'POST', body: JSON.stringify(draft) });\n"
+    versions = [
+        calls + top,
+        "// a new first line moves everything down\n" + calls + top,
+        "// a new first line moves everything down\n" + calls.replace("qty", "quantity") + top,
+        "// a new first line moves everything down\n" + calls + top.replace("itemz", "items"),
+        calls.replace("o.stauts", "o.status") + top,
+        calls + top,
+    ]
+    path.write_text(versions[0])
+    engine = FolderEngine(root)
+    engine.load()
+    seen = []
+    for text in versions:
+        engine.set_overlay(path, text)
+        kept = [f for f in engine.validator().check_file(path) if f.code.startswith("FA3")]
+        fresh = [
+            f
+            for f in Validator(engine.context, *engine._called_operations(), registry=engine.registry).check_file(path)
+            if f.code.startswith("FA3")
+        ]
+        assert kept == fresh
+        seen.append(sorted({f.message.split(" has no ")[-1] for f in kept}))
+    assert seen[0] != seen[2] != seen[3] and seen[0] == seen[5]
+    assert engine._validation_memo  # the statements' findings were kept

@@ -69,7 +69,7 @@ def object_shape(registry: Registry, node: Node, tag: Callable[[str], str | None
 def _object_shape(registry: Registry, node: Node, tag) -> ObjectShape | None:
     shape = ObjectShape()
     parts, seen = [node], 0
-    any_object = False
+    any_object = listed = False
     while parts:
         part = parts.pop(0)
         seen += 1
@@ -96,6 +96,7 @@ def _object_shape(registry: Registry, node: Node, tag) -> ObjectShape | None:
         any_object = any_object or _objectlike(v)
         props = v.get("properties")
         if isinstance(props, dict):
+            listed = True
             for key in props:
                 child = registry.child(part, "properties", key)
                 if child is not None and key not in shape.properties:
@@ -104,6 +105,8 @@ def _object_shape(registry: Registry, node: Node, tag) -> ObjectShape | None:
         extra = v.get("additionalProperties")
         if extra is True or isinstance(extra, dict) or v.get("patternProperties") or v.get("unevaluatedProperties"):
             shape.closed = False
+    if not listed:  # `{type: object}` alone (FastAPI's `body: dict`): any field is allowed
+        shape.closed = False
     return shape if any_object else None
 
 

@@ -84,9 +84,17 @@ def fits_no_style(name: str) -> bool:
     if "_" not in stripped or not any(c.isupper() for c in stripped) or not any(c.islower() for c in stripped):
         return False
     segments = [p for p in stripped.split("_") if p]
+    if not any(p[0].isupper() and not p.isupper() for p in segments):
+        return False  # SCREAMING words with lower-case ones: `DRIVER_INTEL_i965` (frigate), `ID_v2`
     named = [p for p in segments if _MULTI_WORD.match(p)]
     qualifiers = [p for p in segments if p.islower() or p.isdigit()]
     return not (len(named) == 1 and len(named) + len(qualifiers) == len(segments))
+
+
+def no_style_scheme(name: str) -> str:
+    """The shape of a name in no case style, by its words' initials: `Parse_Date` and
+    Flowise's `ChatOpenAI_ChatModels` are both "A_A". Many names of one shape are a scheme."""
+    return "_".join("A" if p[0].isupper() else "a" for p in name.strip("_$").split("_") if p)
 
 
 # a name of two words at least in camelCase or PascalCase: `defineOrigId`, `LibraryItems`
@@ -122,6 +130,7 @@ class ConventionRules:
         self._api_cases: dict[str, Counter] | None = None  # family -> (vote, case) -> published exports
         self._folder_cases: dict[str, Counter] | None = None  # folder -> case of its files' names
         self._names: tuple[set[str], Counter] | None = None  # exported names; file stems
+        self._schemes: dict[str, Counter] | None = None  # family -> (vote, scheme) -> names in no case style
 
     def _conventions(self):
         return self.ctx.conventions()  # cached by the context
@@ -176,7 +185,9 @@ class ConventionRules:
                 continue
             case = name_case(symbol.name)
             if case is None and fits_no_style(symbol.name) and not about_another:
-                case = "no style"  # `test_parseDate` in a test file is pytest's habit, not drift
+                case = "no style"  # `test_Parse_Date` in a test file is pytest's habit, not drift
+                if self._no_style_schemes(family)[(_KIND_VOTE[symbol.kind], no_style_scheme(symbol.name))] >= 3:
+                    continue  # a naming scheme of the project's own: Flowise's `ChatOpenAI_ChatModels`
             elif vote.total < MIN_NAMES:
                 continue
             if case is None or case == vote.value or (case == "no style" and vote.total < MIN_NAMES_NO_STYLE):
@@ -234,6 +245,17 @@ class ConventionRules:
         if summary.language != "python":
             findings += self._module_style(path, summary)
         return findings
+
+    def _no_style_schemes(self, family: str) -> Counter:
+        """How many names of each (kind vote, scheme) in no case style the workspace has."""
+        if self._schemes is None:
+            self._schemes = {"python": Counter(), "typescript": Counter()}
+            for summary in self.ctx.index.files.values():
+                counts = self._schemes["python" if summary.language == "python" else "typescript"]
+                for symbol in summary.symbols:
+                    if symbol.kind in _KIND_VOTE and fits_no_style(symbol.name):
+                        counts[(_KIND_VOTE[symbol.kind], no_style_scheme(symbol.name))] += 1
+        return self._schemes[family]
 
     def _api_style(self, family: str) -> Counter:
         """How many exported names of each (kind vote, case) the workspace's published packages

@@ -32,16 +32,18 @@ _IGNORE = re.compile(r"(?://|#|/\*)\s*freeagent-ignore\b([^\n]*)")
 
 
 class Validator:
-    def __init__(self, ctx: WorkspaceContext, operations=None, workspace_specs: bool = False, registry=None):
+    def __init__(self, ctx: WorkspaceContext, operations=None, workspace_specs: bool = False, registry=None, memo=None):
         """``operations``: the spec registry's (API calls are checked against them when given);
         ``workspace_specs``: whether they are the workspace's own (else only the bundled ones);
         ``registry`` (or a function returning it): what follows the schemas' ``$ref``s, for
-        bodies and responses checked below their top level."""
+        bodies and responses checked below their top level; ``memo``: a dict the caller keeps
+        between validations of the same files (the server's engine does), so the results of
+        what an edit did not touch are reused."""
         self.ctx = ctx
         self.imports = ImportRules(ctx)
         self.exports = ExportRules(ctx)
         self.conventions = ConventionRules(ctx)
-        self.api = ApiRules(ctx, operations or [], workspace_specs, registry)
+        self.api = ApiRules(ctx, operations or [], workspace_specs, registry, memo)
 
     def check_file(self, path: Path) -> list[Finding]:
         """Fast families on an indexed file (its open-document text when it is open)."""
