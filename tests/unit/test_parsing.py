@@ -202,3 +202,36 @@ def test_incremental_reparse_matches_a_full_parse(seed):
         at = rng.randrange(len(current) + 1)
         cut = rng.randrange(0, 40)
         current = current[:at] + rng.choice(snippets) + current[at + cut :]
+
+
+def test_a_summary_from_kept_statements_equals_a_fresh_one():
+    """An open document's summary reuses what each unchanged top-level statement gave (same
+    text at the same place) and the style and indentation samples while their text is the
+    same: after each kind of edit it must equal a summary made from nothing."""
+    import random
+
+    head = "import { a } from './a.js';\nconst fs = require('fs');\n"
+    blocks = [
+        f"export function f{n}(x: string) {{\n  const r = await fetch(`/t/${{x}}`);\n  return import('./m{n}.js');\n}}\n"
+        for n in range(60)
+    ]
+    text = head + "".join(blocks) + 'export { a };\nmodule.exports.z = 1;\ndeclare module "virt" {}\n'
+    edits = [
+        lambda t: "// one more line on top\n" + t,  # every statement moves down
+        lambda t: t.replace("f7(x", "f7(y", 1),  # one statement changes in place
+        lambda t: t.replace("import { a } from './a.js';\n", ""),  # a statement goes
+        lambda t: t.replace("  return import('./m30.js');\n", '    return require("./m30.js");\n'),  # quotes, indent
+        lambda t: t + "export const last = () => fetch('/x');\n",
+        lambda t: t.replace("'", '"'),  # the style sample changes everywhere
+        lambda t: t[: len(t) // 2] + "export function broken( {\n" + t[len(t) // 2 :],  # a parse error
+    ]
+    rng = random.Random(7)
+    memo: dict = {}
+    previous = None
+    for step in range(40):
+        text = rng.choice(edits)(text) if step else text
+        source = text.encode()
+        kept, tree = PARSERS.summarize_tree("src/a.ts", "typescript", source, previous, memo)
+        assert kept == PARSERS.summarize("src/a.ts", "typescript", source), f"step {step}"
+        previous = (source, tree)
+    assert memo  # statements were kept

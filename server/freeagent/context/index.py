@@ -84,6 +84,7 @@ class CodeIndex:
         self.parsers = parsers or Parsers()
         self.files: dict[str, FileSummary] = {}
         self.trees: dict[str, tuple[bytes, object]] = {}  # open documents only: (source, tree)
+        self.memos: dict[str, dict] = {}  # open documents only: what each top-level statement gave
         self._keys: dict[str, str] | None = None
 
     def __len__(self) -> int:
@@ -98,9 +99,12 @@ class CodeIndex:
         edit re-parses incrementally; other files keep no tree (memory stays small)."""
         language = SOURCE_SUFFIXES[posixpath.splitext(rel_path)[1]]
         previous = self.trees.pop(rel_path, None)
-        summary, tree = self.parsers.summarize_tree(rel_path, language, source, previous)
+        kept = self.memos.pop(rel_path, {})
+        memo = kept if keep_tree else None
+        summary, tree = self.parsers.summarize_tree(rel_path, language, source, previous, memo)
         if keep_tree:
             self.trees[rel_path] = (source, tree)
+            self.memos[rel_path] = memo if memo is not None else {}
         if rel_path not in self.files:
             self._keys = None
         self.files[rel_path] = summary
@@ -195,6 +199,7 @@ class CodeIndex:
     def remove(self, rel_path: str) -> bool:
         self._keys = None
         self.trees.pop(rel_path, None)
+        self.memos.pop(rel_path, None)
         return self.files.pop(rel_path, None) is not None
 
     def lookup_module(self, key: str) -> str | None:

@@ -105,20 +105,20 @@ _CALL_NAMES = (b"require", b"fetch", b"import")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _call_names(source: bytes):
+def _call_names(source: bytes, start: int = 0, end: int | None = None):
     """(offset, name) wherever require, fetch or import stands as a word followed by ``(``
-    (spaces and line breaks between allowed)."""
+    (spaces and line breaks between allowed), in source[start:end]."""
+    end = len(source) if end is None else end
     for word in _CALL_NAMES:
-        at = source.find(word)
+        at = source.find(word, start, end)
         while at != -1:
-            end = at + len(word)
+            after = at + len(word)
             if at == 0 or source[at - 1] not in _WORD_BYTES:
-                after = end
                 while after < len(source) and source[after] in b" \t\r\n":
                     after += 1
                 if source[after : after + 1] == b"(":
                     yield at, word.decode()
-            at = source.find(word, end)
+            at = source.find(word, at + len(word), end)
 
 
 _PY_QUERY = """
@@ -155,13 +155,13 @@ FUNCTION_SCOPES = frozenset(
 )
 
 
-def _calls(root: Node, source: bytes):
+def _calls(root: Node, source: bytes, start: int = 0, end: int | None = None):
     """(name, call node, first argument if it is a string literal) of every ``require(…)``,
     ``fetch(…)`` and ``import(…)`` call: each place the name is followed by ``(`` in the text is
     looked up in the tree (a string or a comment there is no call; ``window.fetch`` is not one)."""
-    for start, name in _call_names(source):
-        node = root.named_descendant_for_byte_range(start, start + len(name))
-        if node is None or node.start_byte != start or node.end_byte != start + len(name):
+    for at, name in _call_names(source, start, end):
+        node = root.named_descendant_for_byte_range(at, at + len(name))
+        if node is None or node.start_byte != at or node.end_byte != at + len(name):
             continue
         if node.type != ("import" if name == "import" else "identifier"):
             continue
@@ -227,7 +227,10 @@ def _string_value(node: Node) -> str:
 _INDENTED_LINE = re.compile(rb"^([ \t]*+)(?!\*|//|#)[^\n]", re.MULTILINE)
 
 
-def _indent_sample(source: bytes, sample: dict, max_lines: int = 400) -> None:
+_INDENT_LINES = 400  # the lines the indentation is sampled from
+
+
+def _indent_sample(source: bytes, sample: dict, max_lines: int = _INDENT_LINES) -> None:
     """Counts of indentation steps (a line indented 1–8 columns deeper than the line before it:
     "2", "4" …) and of tab-indented lines ("tab"), over the first ``max_lines`` lines."""
     head = b"\n".join(source.split(b"\n", max_lines)[:max_lines])
@@ -320,9 +323,11 @@ class Parsers:
     def summarize(self, rel_path: str, language: str, source: bytes) -> FileSummary:
         return self.summarize_tree(rel_path, language, source)[0]
 
-    def summarize_tree(self, rel_path: str, language: str, source: bytes, previous=None):
+    def summarize_tree(self, rel_path: str, language: str, source: bytes, previous=None, memo: dict | None = None):
         """(summary, tree). ``previous`` — (old source, old tree) of the same file — lets
-        tree-sitter re-parse incrementally: an edit in a large open document costs ~1 ms."""
+        tree-sitter re-parse incrementally: an edit in a large open document costs ~1 ms.
+        ``memo`` — a dict kept with an open document — holds what each top-level statement
+        contributed, so the next summary re-reads only the statements an edit changed."""
         if language == "python":
             _, parser, _ = self._py
         else:
@@ -333,78 +338,71 @@ class Parsers:
         if language == "python":
             return self._summarize_python(rel_path, source, tree), tree
         query = (self._ts if language == "typescript" else self._tsx)[2]
-        return self._summarize_ts(rel_path, language, source, tree, query), tree
+        return self._summarize_ts(rel_path, language, source, tree, query, memo), tree
 
     # ------------------------------------------------------------------ TypeScript / JS
 
-    def _summarize_ts(self, rel_path, language, source, tree, style_query) -> FileSummary:
+    def _summarize_ts(self, rel_path, language, source, tree, style_query, memo=None) -> FileSummary:
         root = tree.root_node
         summary = FileSummary(rel_path, language, len(source), has_errors=root.has_error)
         style = summary.style
         imports, exports, symbols = summary.imports, summary.exports, summary.symbols
 
-        for child in root.named_children:
-            self._top_level(child, summary)
-
-        for fn, call, src in _calls(root, source):
-            if fn == "fetch":
-                style.fetch_calls += 1
-            elif fn == "require" and src is not None:
-                style.cjs += 1
-                parent = call.parent
-                names: tuple[str, ...] = ("*",)
-                if parent is not None and parent.type == "variable_declarator":
-                    target = parent.child_by_field_name("name")
-                    if target is not None and target.type == "object_pattern":
-                        names = tuple(
-                            _text(p.child_by_field_name("key") or p)
-                            for p in target.named_children
-                            if p.type in ("shorthand_property_identifier_pattern", "pair_pattern")
-                        )
-                imports.append(ImportRecord(_string_value(src), "require", names, False, Span.of(src), _guarded(call)))
-            elif fn == "import" and src is not None:
-                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src), _guarded(call)))
-        sampler = QueryCursor(style_query)
-        sampler.set_byte_range(0, STYLE_SAMPLE_BYTES)
-        for pattern, caps in sampler.matches(root):
-            if pattern == 0:
-                node = caps["string"][0]
-                parent = node.parent
-                if parent is not None and parent.type == "jsx_attribute":
-                    continue  # JSX attributes use double quotes by convention regardless
-                first = source[node.start_byte : node.start_byte + 1]
-                if first == b"'":
-                    style.single_quotes += 1
-                elif first == b'"':
-                    style.double_quotes += 1
-            elif pattern == 1:
-                node = caps["stmt"][0]
-                parent = node.parent
-                if parent is not None and parent.type in ("for_statement", "for_in_statement"):
-                    continue
-                last = node.child(node.child_count - 1)
-                if last is not None and last.type == ";":
-                    style.with_semicolon += 1
-                elif not (
-                    node.type == "expression_statement" and last is not None and last.type.endswith("_statement")
-                ):
-                    style.without_semicolon += 1
-            elif pattern == 2:
-                node = caps["list"][0]
-                if node.start_point[0] == node.end_point[0] or node.named_child_count == 0:
-                    continue
-                closing = node.child(node.child_count - 1)
-                before = closing.prev_sibling if closing is not None else None
-                while before is not None and before.type == "comment":
-                    before = before.prev_sibling
-                if before is None:
-                    continue
-                if before.type == ",":
-                    style.trailing_comma += 1
-                elif before.end_point[0] != closing.start_point[0]:
-                    style.no_trailing_comma += 1  # last element on its own line, no comma
-
-        _indent_sample(source, style.indent)
+        if memo is None:
+            for child in root.named_children:
+                self._top_level(child, summary)
+            self._call_records(root, source, 0, len(source), summary)
+            self._style_sample(root, source, style_query, style)
+            _indent_sample(source, style.indent)
+        else:
+            # a statement with the same text at the same place contributes the same records
+            # (their positions included): only the statements an edit touched are read again;
+            # the style and indentation samples, while the text they are taken from is the same
+            fresh: dict = {}
+            sampled_to = 0  # the style sample covers the statements that start in its bytes
+            esm = cjs = fetches = 0
+            ambient = summary.ambient_modules
+            for child in root.named_children:
+                start, end = child.start_byte, child.end_byte
+                key = (child.start_point, child.type, source[start:end])
+                part = memo.get(key)
+                if part is None:
+                    piece = FileSummary(rel_path, language, 0)
+                    self._top_level(child, piece)
+                    self._call_records(child, source, start, end, piece)
+                    counts = (piece.style.esm, piece.style.cjs, piece.style.fetch_calls)
+                    part = (piece.imports, piece.exports, piece.symbols, piece.ambient_modules, counts)
+                fresh[key] = part
+                if part[0]:
+                    imports.extend(part[0])
+                if part[1]:
+                    exports.extend(part[1])
+                if part[2]:
+                    symbols.extend(part[2])
+                if part[3]:
+                    ambient.extend(part[3])
+                esm, cjs, fetches = esm + part[4][0], cjs + part[4][1], fetches + part[4][2]
+                if start < STYLE_SAMPLE_BYTES:
+                    sampled_to = end
+            style.esm, style.cjs, style.fetch_calls = esm, cjs, fetches
+            head = ("style", source[: max(sampled_to, min(len(source), STYLE_SAMPLE_BYTES))])
+            sample = memo.get(head)
+            if sample is None:
+                sample = StyleSample()
+                self._style_sample(root, source, style_query, sample)
+            fresh[head] = sample
+            lines = ("indent", b"\n".join(source.split(b"\n", _INDENT_LINES)[:_INDENT_LINES]))
+            indent = memo.get(lines)
+            if indent is None:
+                indent = {}
+                _indent_sample(lines[1], indent)
+            fresh[lines] = indent
+            for name in ("single_quotes", "double_quotes", "with_semicolon", "without_semicolon"):
+                setattr(style, name, getattr(sample, name))
+            style.trailing_comma, style.no_trailing_comma = sample.trailing_comma, sample.no_trailing_comma
+            style.indent.update(indent)
+            memo.clear()
+            memo.update(fresh)
         imports.sort(key=lambda r: (r.span.line, r.span.column))
         exported = {e.name for e in exports if e.kind in ("local", "default")}
         if exported:
@@ -461,6 +459,70 @@ class Parsers:
                         return []
                 return self._declaration(inner, summary, exported)
         return []
+
+    def _call_records(self, root, source: bytes, start: int, end: int, summary: FileSummary) -> None:
+        """The require()/import() records and fetch() count of the calls in source[start:end]."""
+        style, imports = summary.style, summary.imports
+        for fn, call, src in _calls(root, source, start, end):
+            if fn == "fetch":
+                style.fetch_calls += 1
+            elif fn == "require" and src is not None:
+                style.cjs += 1
+                parent = call.parent
+                names: tuple[str, ...] = ("*",)
+                if parent is not None and parent.type == "variable_declarator":
+                    target = parent.child_by_field_name("name")
+                    if target is not None and target.type == "object_pattern":
+                        names = tuple(
+                            _text(p.child_by_field_name("key") or p)
+                            for p in target.named_children
+                            if p.type in ("shorthand_property_identifier_pattern", "pair_pattern")
+                        )
+                imports.append(ImportRecord(_string_value(src), "require", names, False, Span.of(src), _guarded(call)))
+            elif fn == "import" and src is not None:
+                imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src), _guarded(call)))
+
+    def _style_sample(self, root, source: bytes, style_query, style: StyleSample) -> None:
+        """Quotes, semicolons and trailing commas in the file's first STYLE_SAMPLE_BYTES."""
+        sampler = QueryCursor(style_query)
+        sampler.set_byte_range(0, STYLE_SAMPLE_BYTES)
+        for pattern, caps in sampler.matches(root):
+            if pattern == 0:
+                node = caps["string"][0]
+                parent = node.parent
+                if parent is not None and parent.type == "jsx_attribute":
+                    continue  # JSX attributes use double quotes by convention regardless
+                first = source[node.start_byte : node.start_byte + 1]
+                if first == b"'":
+                    style.single_quotes += 1
+                elif first == b'"':
+                    style.double_quotes += 1
+            elif pattern == 1:
+                node = caps["stmt"][0]
+                parent = node.parent
+                if parent is not None and parent.type in ("for_statement", "for_in_statement"):
+                    continue
+                last = node.child(node.child_count - 1)
+                if last is not None and last.type == ";":
+                    style.with_semicolon += 1
+                elif not (
+                    node.type == "expression_statement" and last is not None and last.type.endswith("_statement")
+                ):
+                    style.without_semicolon += 1
+            elif pattern == 2:
+                node = caps["list"][0]
+                if node.start_point[0] == node.end_point[0] or node.named_child_count == 0:
+                    continue
+                closing = node.child(node.child_count - 1)
+                before = closing.prev_sibling if closing is not None else None
+                while before is not None and before.type == "comment":
+                    before = before.prev_sibling
+                if before is None:
+                    continue
+                if before.type == ",":
+                    style.trailing_comma += 1
+                elif before.end_point[0] != closing.start_point[0]:
+                    style.no_trailing_comma += 1  # last element on its own line, no comma
 
     def _top_level(self, node: Node, summary: FileSummary) -> None:
         t = node.type
