@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .parsing import FileSummary
 
@@ -27,6 +28,7 @@ _CASES = (
 )
 
 
+@lru_cache(maxsize=65536)  # a pure function of the name, asked for every symbol on every check
 def name_case(name: str) -> str | None:
     """The case style of a name, or None when it is ambiguous (one lowercase word, `_x`, `X`)."""
     name = name.strip("_$")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from ..context.conventions import name_case
@@ -74,6 +75,7 @@ def _capitalized(word: str) -> str:
     return word if len(word) > 1 and word.isupper() else word.capitalize()
 
 
+@lru_cache(maxsize=65536)
 def fits_no_style(name: str) -> bool:
     """A name of several words in no case style: capitalised words joined by underscores
     (`Parse_Date`, `get_User`, `parse_Date`). Not one that is merely ambiguous (one word:
