@@ -741,6 +741,8 @@ def _response_reads(call) -> list:
     """Property nodes read from the parsed success body of ``call`` (see ``_response_fields``)."""
     fn = _text(call.child_by_field_name("function"))
     holders: list[tuple[str, Any]] = []  # (variable holding the body, its declarator)
+    if fn.partition(".")[0] in ("ky", "ky-universal"):
+        return []  # ky answers a Response-like object: `.json()` on the call, no `data`
     axios_like = fn != "fetch"
     if not axios_like:
         for declarator in _json_of(call):
