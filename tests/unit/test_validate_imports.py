@@ -734,3 +734,37 @@ def test_pascal_case_functions_are_decorator_factories_where_decorators_compile(
         '{"compilerOptions": {"module": "commonjs", "experimentalDecorators": true}}'
     )
     assert [c for c, _ in _codes(tmp_path, "src/roles.decorator.ts") if c == "FA401"] == []
+
+
+def test_python_imports_against_the_projects_environment(tmp_path):
+    """With a .venv in the workspace, its installed metadata says which distribution provides an
+    import (attrs gives `attr`, PyYAML `yaml`): installed but undeclared is a phantom dependency
+    (warning), neither installed nor declared an error that says so. Without one, the manifests
+    and the usual traps decide, as before. The environment here is the one running the tests."""
+    import sys
+
+    from freeagent.context.brief import render_markdown
+
+    assert (Path(sys.prefix) / "pyvenv.cfg").is_file(), "the tests run in a virtual environment (make test)"
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["httpx>=0.27", "Attrs"]\n'
+    )
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    (root / "app.py").write_text("import httpx\nimport attr\nimport yaml\nimport numpy_hallucinated\nimport json\n")
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    found = [(f.range.line, f.severity.value, f.message) for f in Validator(ctx).check_file(root / "app.py")]
+    assert [(line, severity) for line, severity, _ in found] == [(2, "warning"), (3, "error")], found
+    assert "installed in .venv (pyyaml " in found[0][2] and "phantom dependency" in found[0][2]
+    assert "nor installed in .venv" in found[1][2]
+    brief = ctx.brief()
+    assert brief.data["python_environment"]["how"] == ".venv in the workspace"
+    assert "Environment: `.venv`" in render_markdown(brief.data)
+
+    (root / ".venv").unlink()
+    ctx.load()
+    found = [(f.range.line, f.message) for f in Validator(ctx).check_file(root / "app.py")]
+    assert [line for line, _ in found] == [2, 3] and "(the distribution is 'pyyaml')" in found[0][1]
+    assert "none found" in render_markdown(ctx.brief().data)

@@ -165,6 +165,7 @@ def build_brief(ctx: WorkspaceContext) -> Brief:
         "packages": packages,
         "lockfiles": [{"path": _rel(ctx, p), "kind": k} for p, k in sorted(ctx.lockfiles.items())],
         "python": python,
+        "python_environment": _python_environment(ctx) if python else None,
         "tsconfigs": tsconfigs,
         "conventions": conventions,
         "representative_files": _representative(ctx),
@@ -208,6 +209,18 @@ def render_markdown(data: dict) -> str:
             lines.append("")
     if data["python"]:
         lines += ["## Python dependencies", ""]
+        env = data.get("python_environment")
+        if env and env.get("path"):
+            lines += [
+                f"Environment: `{env['path']}` ({env['how']}; Python {env['python'] or '?'}, "
+                f"{env['distributions']} distributions installed): imports are judged by what it has installed.",
+                "",
+            ]
+        elif env is not None:
+            lines += [
+                "Environment: none found (no .venv/venv in the workspace): imports are judged by the manifests.",
+                "",
+            ]
         for m in data["python"]:
             py = f", Python {m['requires_python']}" if m["requires_python"] else ""
             lines.append(f"### {m['path']} ({m['kind']}{py})")
@@ -255,3 +268,11 @@ def render_markdown(data: dict) -> str:
             lines.append(f"- {p['file']}:{p['line']}:{p['column']} {p['code']} {p['message']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _python_environment(ctx) -> dict:
+    """Which Python environment the checks read (``{}`` when there is none)."""
+    env = ctx.python_environment()
+    if env is None:
+        return {}
+    return {"path": _rel(ctx, env.path), "how": env.how, "python": env.python, "distributions": len(env.distributions)}

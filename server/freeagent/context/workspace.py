@@ -9,6 +9,7 @@ thread-safe: the language server runs every call on one worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -35,6 +36,7 @@ from .tsconfig import TsConfig, TsConfigResolver
 
 if TYPE_CHECKING:
     from .brief import Brief
+    from .pyenv import PythonEnvironment
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
@@ -77,6 +79,7 @@ class WorkspaceContext:
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages, self._not_there_yet)
         self.loaded = False
         self._brief_cache: Brief | None = None
+        self._python_env: tuple[float, PythonEnvironment | None] | None = None  # (site-packages mtime, env)
         self.jobs = 1  # processes for the first scan's parsing (the CLI and server use every core)
         self.cache_dir: Path | None = None  # where the summary cache lives; None: no cache
 
@@ -170,6 +173,7 @@ class WorkspaceContext:
         started = time.perf_counter()
         self.rules = self._make_rules()
         self._conventions_cache = None
+        self._python_env = None
         change = Change(kinds={"packages", "python", "tsconfig", "sources", "lockfiles"})
         found = scan(self.root, self.rules)
         for path in found.of("package"):
@@ -486,6 +490,28 @@ class WorkspaceContext:
     def nearest_python_manifest(self, path: Path) -> PythonManifest | None:
         found = self._nearest(Path(path), self.python, ("pyproject.toml",))
         return found or self._nearest(Path(path), self.python, ("requirements.txt",))
+
+    def python_environment(self) -> PythonEnvironment | None:
+        """The Python environment of the workspace's code (see :mod:`.pyenv`), read on first use
+        and again when its site-packages folder changes (an install)."""
+        from .pyenv import find_environment
+
+        if self._python_env is not None:
+            stamp, env = self._python_env
+            if env is None:
+                return None
+            try:
+                if env.site_packages.stat().st_mtime == stamp:
+                    return env
+            except OSError:
+                pass
+        env = find_environment(self.root, [m.dir for m in self.python.values()])
+        stamp = 0.0
+        if env is not None:
+            with contextlib.suppress(OSError):
+                stamp = env.site_packages.stat().st_mtime
+        self._python_env = (stamp, env)
+        return env
 
     def declared_packages(self) -> set[str]:
         names: set[str] = set()

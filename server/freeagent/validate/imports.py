@@ -27,6 +27,7 @@ from pathlib import Path
 from ..context.index import last_segment
 from ..context.manifests import BUNDLERS, is_node_builtin, locked_version
 from ..context.parsing import FileSummary
+from ..context.pyenv import normalise
 from ..context.workspace import WorkspaceContext
 from ..findings import (
     CODE_DEV_DEPENDENCY_AT_RUNTIME,
@@ -634,8 +635,9 @@ class ImportRules:
         ctx = self.ctx
         findings: list[Finding] = []
         manifest = ctx.nearest_python_manifest(path)
-        declared = {d.name for m in ctx.python.values() for d in m.dependencies}
+        declared = {normalise(d.name) for m in ctx.python.values() for d in m.dependencies}
         stdlib = sys.stdlib_module_names  # Python 3.10+; the package needs 3.11
+        env = ctx.python_environment() if summary.imports else None
         for record in summary.imports:
             spec = record.specifier
             if spec.startswith("."):
@@ -653,19 +655,30 @@ class ImportRules:
             top = spec.split(".")[0]
             if top in stdlib or top == "__future__" or self._py_local(path, top):
                 continue
-            candidates = PY_IMPORT_TO_DIST.get(top, [top.lower().replace("_", "-")])
-            if any(c in declared for c in candidates) or PY_TRANSITIVE.get(top) in declared:
+            installed = env.provides(top) if env is not None else []
+            # what provides the name: the environment's metadata, else the usual traps by hand
+            candidates = installed or PY_IMPORT_TO_DIST.get(top, [top.lower().replace("_", "-")])
+            if any(normalise(c) in declared for c in candidates) or PY_TRANSITIVE.get(top) in declared:
                 continue
             where = self._rel(manifest.path) if manifest is not None else "pyproject.toml/requirements"
             dist = candidates[0]
-            extra = f" (the distribution is '{dist}')" if dist != top.lower() else ""
+            extra = f" (the distribution is '{dist}')" if normalise(dist) != normalise(top) else ""
+            if installed and env is not None:
+                version = env.distributions[dist].version
+                message = (
+                    f"'{top}' is installed in {self._rel(env.path)} ({dist} {version}) but not declared in "
+                    f"{where}: a phantom dependency, missing wherever the project is installed from its manifest"
+                )
+                findings.append(_finding(path, record.span, Severity.WARNING, CODE_UNDECLARED_PYTHON_IMPORT, message))
+                continue
+            nowhere = f", nor installed in {self._rel(env.path)}" if env is not None else ""
             findings.append(
                 _finding(
                     path,
                     record.span,
                     Severity.ERROR,
                     CODE_UNDECLARED_PYTHON_IMPORT,
-                    f"'{top}' is not declared in {where}{extra}",
+                    f"'{top}' is not declared in {where}{nowhere}{extra}",
                 )
             )
         return findings
