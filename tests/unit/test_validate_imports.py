@@ -768,3 +768,38 @@ def test_python_imports_against_the_projects_environment(tmp_path):
     found = [(f.range.line, f.message) for f in Validator(ctx).check_file(root / "app.py")]
     assert [line for line, _ in found] == [2, 3] and "(the distribution is 'pyyaml')" in found[0][1]
     assert "none found" in render_markdown(ctx.brief().data)
+
+
+def test_the_environments_metadata_is_cached_until_an_install(tmp_path):
+    """What each installed distribution provides is kept in the cache folder, keyed by the
+    metadata folders' names: a second read costs no RECORD, an install is seen at once, and a
+    broken cache file is read past."""
+    import subprocess
+    import sys
+
+    from freeagent.context.pyenv import find_environment
+
+    root = tmp_path / "svc"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    (site,) = (root / ".venv" / "lib").glob("python3*/site-packages")
+
+    def install(name: str, version: str, module: str) -> None:  # what an installer leaves behind
+        info = site / f"{name}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        (info / "RECORD").write_text(f"{module}/__init__.py,,\n{name}-{version}.dist-info/METADATA,,\n")
+        (site / module).mkdir()
+        (site / module / "__init__.py").write_text("")
+
+    install("Foo_Bar", "1.0", "foobar")
+    cache = tmp_path / "cache"
+    env = find_environment(root, [], cache)
+    assert env is not None and env.how == ".venv in the workspace" and env.provides("foobar") == ["foo-bar"]
+    (stored,) = (cache / "pyenv").glob("*.json")
+    (site / "Foo_Bar-1.0.dist-info" / "RECORD").write_text("elsewhere/__init__.py,,\n")  # the cache answers
+    assert find_environment(root, [], cache).provides("foobar") == ["foo-bar"]
+    install("baz", "2.0", "baz_mod")
+    again = find_environment(root, [], cache)
+    assert again.provides("baz_mod") == ["baz"] and again.distributions["baz"].version == "2.0"
+    stored.write_text("{not json")
+    assert find_environment(root, [], cache).provides("baz_mod") == ["baz"]

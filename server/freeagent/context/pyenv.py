@@ -18,6 +18,7 @@ Read once per workspace load; a changed ``site-packages`` (an install) is read a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -73,8 +74,11 @@ def _is_environment(env: Path) -> bool:
     )
 
 
-def find_environment(root: Path, project_dirs: list[Path]) -> PythonEnvironment | None:
-    """The workspace's environment (see the module), read; None when there is none."""
+def find_environment(root: Path, project_dirs: list[Path], cache_dir: Path | None = None) -> PythonEnvironment | None:
+    """The workspace's environment (see the module), read; None when there is none. With a
+    ``cache_dir``, what its distributions provide is kept there, keyed by the names of their
+    metadata folders (``name-version.dist-info``): an install changes them, and reading every
+    ``RECORD`` again (150 ms for this project's 93 distributions) is only done then."""
     candidates: list[tuple[Path, str]] = []
     active = os.environ.get("VIRTUAL_ENV")
     if active and Path(active).resolve().is_relative_to(root):
@@ -91,9 +95,38 @@ def find_environment(root: Path, project_dirs: list[Path]) -> PythonEnvironment 
         if site is None:
             continue
         found = PythonEnvironment(env, version, site, how)
-        _read_distributions(found)
+        _read_cached(found, cache_dir) if cache_dir is not None else _read_distributions(found)
         return found
     return None
+
+
+def _read_cached(env: PythonEnvironment, cache_dir: Path) -> None:
+    import hashlib
+    import json
+
+    from ..paths import write_atomically
+
+    try:
+        listing = sorted(n for n in os.listdir(env.site_packages) if n.endswith((".dist-info", ".egg-info")))
+    except OSError:
+        listing = []
+    where = cache_dir / "pyenv" / (hashlib.sha256(str(env.site_packages).encode()).hexdigest()[:20] + ".json")
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+        if data.get("listing") == listing and isinstance(data.get("distributions"), list):
+            for name, version, imports in data["distributions"]:
+                env.distributions[name] = Distribution(name, version, tuple(imports))
+                for top in imports:
+                    env.by_import.setdefault(top, []).append(name)
+            return
+    except (OSError, ValueError, TypeError, AttributeError):
+        env.distributions.clear()
+        env.by_import.clear()
+    _read_distributions(env)
+    rows = [[d.name, d.version, list(d.imports)] for d in env.distributions.values()]
+    with contextlib.suppress(OSError):
+        where.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(where, json.dumps({"listing": listing, "distributions": rows}))
 
 
 def _read_distributions(env: PythonEnvironment) -> None:

@@ -505,7 +505,7 @@ class WorkspaceContext:
                     return env
             except OSError:
                 pass
-        env = find_environment(self.root, [m.dir for m in self.python.values()])
+        env = find_environment(self.root, [m.dir for m in self.python.values()], self.cache_dir)
         stamp = 0.0
         if env is not None:
             with contextlib.suppress(OSError):
