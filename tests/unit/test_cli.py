@@ -303,6 +303,32 @@ def _age(root, seconds: float = 3600) -> None:
         os.utime(path, (past, past), follow_symlinks=False)
 
 
+def test_a_python_install_means_a_real_check(tmp_path, monkeypatch):
+    """FA105 reads the workspace's .venv: an install into it must not be answered by a replay."""
+    import freeagent.cli as cli_module
+
+    ws = tmp_path / "svc"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(ws / ".venv")], check=True)
+    (ws / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = []\n')
+    (ws / "app.py").write_text("import foobar\n")
+    cache = tmp_path / "cache"
+    args = ["check", "--workspace", str(ws), "--format", "json", "--cache-location", str(cache)]
+    calls = []
+    real_check = cli_module._check
+    monkeypatch.setattr(cli_module, "_check", lambda *a, **k: calls.append(1) or real_check(*a, **k))
+    _age(ws)
+    first = CliRunner().invoke(main, args)
+    assert CliRunner().invoke(main, args).stdout == first.stdout and len(calls) == 1  # replayed
+    assert "nor installed in .venv" in first.stdout
+    (site,) = (ws / ".venv" / "lib").glob("python3*/site-packages")
+    info = site / "foobar-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: foobar\nVersion: 1.0\n")
+    (info / "RECORD").write_text("foobar/__init__.py,,\n")
+    installed = CliRunner().invoke(main, args)
+    assert len(calls) == 2 and "installed in .venv (foobar 1.0) but not declared" in installed.stdout
+
+
 def test_check_replays_the_last_result_while_nothing_it_read_changed(tmp_path, monkeypatch):
     """A second `check` of an unchanged workspace prints the stored output without checking
     (0.12 s instead of 2.3 s on excalidraw); a new file, an edit, an install, a freshly written

@@ -491,6 +491,11 @@ class WorkspaceContext:
         found = self._nearest(Path(path), self.python, ("pyproject.toml",))
         return found or self._nearest(Path(path), self.python, ("requirements.txt",))
 
+    @property
+    def python_environment_read(self) -> PythonEnvironment | None:
+        """The environment, if a check has read it (what a replayed result depends on)."""
+        return self._python_env[1] if self._python_env is not None else None
+
     def python_environment(self) -> PythonEnvironment | None:
         """The Python environment of the workspace's code (see :mod:`.pyenv`), read on first use
         and again when its site-packages folder changes (an install)."""

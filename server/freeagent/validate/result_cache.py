@@ -105,6 +105,9 @@ def workspace_inputs(ctx) -> list[str]:
     paths = set(ctx.listed_dirs) | set(ctx.known_files)
     root = str(ctx.root)
     paths |= {os.path.join(root, ".freeagent.json"), os.path.join(root, ".git", "index")}
+    env = ctx.python_environment_read
+    if env is not None:  # a pip/uv install into it changes what FA105 says
+        paths.add(str(env.site_packages))
     for manifest in ctx.packages:
         modules = os.path.join(str(manifest.parent), "node_modules")
         paths.add(modules)
