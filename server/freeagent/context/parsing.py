@@ -228,6 +228,15 @@ _INDENTED_LINE = re.compile(rb"^([ \t]*+)(?!\*|//|#)[^\n]", re.MULTILINE)
 
 
 _INDENT_LINES = 400  # the lines the indentation is sampled from
+# what the style query counts (the rest of StyleSample comes from the statements themselves)
+_SAMPLED = (
+    "single_quotes",
+    "double_quotes",
+    "with_semicolon",
+    "without_semicolon",
+    "trailing_comma",
+    "no_trailing_comma",
+)
 
 
 def _indent_sample(source: bytes, sample: dict, max_lines: int = _INDENT_LINES) -> None:
@@ -359,7 +368,7 @@ class Parsers:
             # (their positions included): only the statements an edit touched are read again;
             # the style and indentation samples, while the text they are taken from is the same
             fresh: dict = {}
-            sampled_to = 0  # the style sample covers the statements that start in its bytes
+            shares: list[StyleSample] = []  # the style sample, statement by statement
             esm = cjs = fetches = 0
             ambient = summary.ambient_modules
             for child in root.named_children:
@@ -370,8 +379,10 @@ class Parsers:
                     piece = FileSummary(rel_path, language, 0)
                     self._top_level(child, piece)
                     self._call_records(child, source, start, end, piece)
+                    if end <= STYLE_SAMPLE_BYTES:  # wholly in the style sample: its share depends on its text only
+                        self._style_sample(child, source, style_query, piece.style, start, end)
                     counts = (piece.style.esm, piece.style.cjs, piece.style.fetch_calls)
-                    part = (piece.imports, piece.exports, piece.symbols, piece.ambient_modules, counts)
+                    part = (piece.imports, piece.exports, piece.symbols, piece.ambient_modules, counts, piece.style)
                 fresh[key] = part
                 if part[0]:
                     imports.extend(part[0])
@@ -382,24 +393,25 @@ class Parsers:
                 if part[3]:
                     ambient.extend(part[3])
                 esm, cjs, fetches = esm + part[4][0], cjs + part[4][1], fetches + part[4][2]
-                if start < STYLE_SAMPLE_BYTES:
-                    sampled_to = end
+                if end <= STYLE_SAMPLE_BYTES:
+                    shares.append(part[5])
+                elif start < STYLE_SAMPLE_BYTES:  # the statement the sample's end cuts through
+                    cut = StyleSample()
+                    self._style_sample(child, source, style_query, cut, start, STYLE_SAMPLE_BYTES)
+                    shares.append(cut)
             style.esm, style.cjs, style.fetch_calls = esm, cjs, fetches
-            head = ("style", source[: max(sampled_to, min(len(source), STYLE_SAMPLE_BYTES))])
-            sample = memo.get(head)
-            if sample is None:
-                sample = StyleSample()
-                self._style_sample(root, source, style_query, sample)
-            fresh[head] = sample
+            sample = StyleSample()
+            for share in shares:
+                for name in _SAMPLED:
+                    setattr(sample, name, getattr(sample, name) + getattr(share, name))
             lines = ("indent", b"\n".join(source.split(b"\n", _INDENT_LINES)[:_INDENT_LINES]))
             indent = memo.get(lines)
             if indent is None:
                 indent = {}
                 _indent_sample(lines[1], indent)
             fresh[lines] = indent
-            for name in ("single_quotes", "double_quotes", "with_semicolon", "without_semicolon"):
+            for name in _SAMPLED:
                 setattr(style, name, getattr(sample, name))
-            style.trailing_comma, style.no_trailing_comma = sample.trailing_comma, sample.no_trailing_comma
             style.indent.update(indent)
             memo.clear()
             memo.update(fresh)
@@ -482,10 +494,13 @@ class Parsers:
             elif fn == "import" and src is not None:
                 imports.append(ImportRecord(_string_value(src), "dynamic", ("*",), False, Span.of(src), _guarded(call)))
 
-    def _style_sample(self, root, source: bytes, style_query, style: StyleSample) -> None:
-        """Quotes, semicolons and trailing commas in the file's first STYLE_SAMPLE_BYTES."""
+    def _style_sample(
+        self, root, source: bytes, style_query, style: StyleSample, start: int = 0, end: int = STYLE_SAMPLE_BYTES
+    ) -> None:
+        """Quotes, semicolons and trailing commas of the nodes of ``root`` in source[start:end]
+        (the file's first STYLE_SAMPLE_BYTES; per statement, the part of it in them)."""
         sampler = QueryCursor(style_query)
-        sampler.set_byte_range(0, STYLE_SAMPLE_BYTES)
+        sampler.set_byte_range(start, end)
         for pattern, caps in sampler.matches(root):
             if pattern == 0:
                 node = caps["string"][0]
