@@ -74,9 +74,14 @@ def _summarize_files(
     return out
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork workers: only on Linux, and only while it is
+    single-threaded (the CLI) — a fork copies locks other threads may hold."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
 def _start_method() -> str:
-    # fork is cheap but only safe from a single-threaded process (the CLI), and only on Linux
-    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    return "fork" if fork_is_safe() else "spawn"  # fork is cheap; spawn is safe anywhere
 
 
 class CodeIndex:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import sys
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..context.index import fork_is_safe
 from ..context.workspace import WorkspaceContext
 from ..edits import Fix
 from ..findings import Finding
@@ -99,7 +98,7 @@ class Validator:
         among forked processes when this process may fork (Linux, one thread: the CLI) and there
         are enough of them — the checks of one file never depend on another's."""
         targets = [self.ctx.root / rel for rel in sorted(self.ctx.index.files)] if paths is None else paths
-        if jobs > 1 and len(targets) >= FORK_MIN_FILES and sys.platform == "linux" and threading.active_count() == 1:
+        if jobs > 1 and len(targets) >= FORK_MIN_FILES and fork_is_safe():
             return self._check_forked(targets, jobs)
         return self._check_serial(targets)
 
