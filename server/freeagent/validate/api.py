@@ -48,7 +48,7 @@ from ..findings import (
     Range,
     Severity,
 )
-from ..specs.model import Node, Operation
+from ..specs.model import Operation
 from ..specs.shapes import ObjectShape, items_of, object_shape
 from .fixes import lsp_position, nearest_names, replace_bytes
 
@@ -124,8 +124,8 @@ class ApiRules:
     def __init__(self, ctx: WorkspaceContext, operations, workspace_specs: bool, registry=None, memo=None):
         """``operations``: a list, or a function returning one — called only when a file makes
         an HTTP call (so a check of a project without any pays nothing for loading specs);
-        ``registry`` (or a function returning it) follows nested schemas' ``$ref``s: without
-        one, bodies are checked at their top level only and responses not at all."""
+        ``registry`` (or a function returning it) reads the schemas (``$ref``, ``allOf``,
+        ``oneOf``): without one, bodies and responses are not checked."""
         self.ctx = ctx
         self._operations = operations
         self.workspace_specs = workspace_specs
@@ -441,23 +441,16 @@ class ApiRules:
         return None  # computed or numeric keys are left alone
 
     def _shape(self, schema, literal=None) -> ObjectShape | None:
-        """The object a schema node describes; ``literal`` gives discriminator values. Without a
-        registry only a top-level ``properties`` object is read (no $ref, allOf or oneOf)."""
-        if self.registry is not None:
-            if literal is None:  # a response's shape: the same for every call of the operation
-                key = (id(schema.doc), schema.pointer)
-                if key not in self._shapes:
-                    self._shapes[key] = object_shape(self.registry, schema)
-                return self._shapes[key]
-            return object_shape(self.registry, schema, lambda prop: self._literal_string(literal, prop))
-        v = schema.value
-        if not isinstance(v, dict) or not isinstance(v.get("properties"), dict) or "allOf" in v:
+        """The object a schema node describes (None without a registry to read it with);
+        ``literal`` gives discriminator values."""
+        if self.registry is None:
             return None
-        return ObjectShape(
-            {k: Node(schema.doc, schema.pointer, p) for k, p in v["properties"].items()},
-            set(r for r in v.get("required") or [] if isinstance(r, str)),
-            v.get("additionalProperties") is not True and not isinstance(v.get("additionalProperties"), dict),
-        )
+        if literal is None:  # a response's shape: the same for every call of the operation
+            key = (id(schema.doc), schema.pointer)
+            if key not in self._shapes:
+                self._shapes[key] = object_shape(self.registry, schema)
+            return self._shapes[key]
+        return object_shape(self.registry, schema, lambda prop: self._literal_string(literal, prop))
 
     def _literal_string(self, obj, name: str) -> str | None:
         return self._prop_string(obj, name) if obj is not None else None
@@ -503,8 +496,6 @@ class ApiRules:
                     f"{op.id} ({op.method} {op.path}) requires body field(s) {', '.join(label + m for m in missing)}",
                 )
             )
-        if self.registry is None:
-            return findings
         for key, pair in pairs.items():
             value = pair.child_by_field_name("value") if pair.type == "pair" else None
             if key not in shape.properties or value is None:
@@ -524,12 +515,11 @@ class ApiRules:
         ``(await fetch(…)).json()``, axios's ``res.data.x`` and ``const { data } = …``. Only a
         ``const`` that the call's answer flows into directly; a field that is called (a method)
         is not judged."""
-        if self.registry is None:
+        response = _success_response(op)
+        media = next((m for m in response.content if "json" in m), None) if response is not None else None
+        if response is None or media is None:
             return []
-        schema = _success_schema(op)
-        if schema is None:
-            return []
-        shape = self._shape(schema)
+        shape = self._shape(response.content[media])
         if shape is None or not shape.closed:
             return []
         reads = _response_reads(call)
@@ -546,7 +536,7 @@ class ApiRules:
                     _node_range(source, node),
                     Severity.WARNING,
                     CODE_UNKNOWN_RESPONSE_FIELD,
-                    f"the {_success_status(op)} response of {op.id} ({op.method} {op.path}) has no field '{name}'{hint}",
+                    f"the {response.status} response of {op.id} ({op.method} {op.path}) has no field '{name}'{hint}",
                 )
             )
         return findings
@@ -687,11 +677,16 @@ def _unwrap(node):
     return node
 
 
-def _declared_as(expression):
-    """The ``const`` declarator whose value is ``expression`` (through await and parentheses)."""
-    node = expression
+def _outermost(node):
+    """``node`` with the ``await``s and parentheses around it."""
     while node.parent is not None and node.parent.type in ("await_expression", "parenthesized_expression"):
         node = node.parent
+    return node
+
+
+def _declared_as(expression):
+    """The ``const`` declarator whose value is ``expression`` (through await and parentheses)."""
+    node = _outermost(expression)
     parent = node.parent
     if parent is None or parent.type != "variable_declarator" or parent.child_by_field_name("value") != node:
         return None
@@ -706,10 +701,7 @@ def _json_of(call):
     out = []
     response = _declared_as(call)
     # (await fetch(…)).json(): the call sits in a member expression `.json` that is called
-    node = call
-    while node.parent is not None and node.parent.type in ("await_expression", "parenthesized_expression"):
-        node = node.parent
-    member = node.parent
+    member = _outermost(call).parent
     if (
         member is not None
         and member.type == "member_expression"
@@ -793,16 +785,3 @@ def _success_response(op: Operation):
             if response.status == status:
                 return response
     return None
-
-
-def _success_status(op: Operation) -> str:
-    response = _success_response(op)
-    return response.status if response is not None else "success"
-
-
-def _success_schema(op: Operation):
-    response = _success_response(op)
-    if response is None:
-        return None
-    media = next((m for m in response.content if "json" in m), None)
-    return response.content[media] if media is not None else None

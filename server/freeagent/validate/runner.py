@@ -34,8 +34,8 @@ class Validator:
     def __init__(self, ctx: WorkspaceContext, operations=None, workspace_specs: bool = False, registry=None, memo=None):
         """``operations``: the spec registry's (API calls are checked against them when given);
         ``workspace_specs``: whether they are the workspace's own (else only the bundled ones);
-        ``registry`` (or a function returning it): what follows the schemas' ``$ref``s, for
-        bodies and responses checked below their top level; ``memo``: a dict the caller keeps
+        ``registry`` (or a function returning it): what reads the schemas (``$ref``, ``allOf``, ``oneOf``) for
+        the bodies and responses checked against them; ``memo``: a dict the caller keeps
         between validations of the same files (the server's engine does), so the results of
         what an edit did not touch are reused."""
         self.ctx = ctx
