@@ -69,6 +69,15 @@ class IndexSettings:
 
 
 @dataclass
+class PythonSettings:
+    interpreter: str = _setting(
+        "",
+        description="The Python interpreter (or environment folder) the workspace's code runs with, "
+        "absolute or relative to the workspace; empty: found ($VIRTUAL_ENV, .venv, venv, Poetry's).",
+    )
+
+
+@dataclass
 class LlmSettings:
     provider: Literal["anthropic", "openai", "ollama"] = _setting(
         "anthropic",
@@ -157,6 +166,9 @@ class Settings:
         description="Comment markers that introduce a generation task.",
     )
     llm: LlmSettings = _setting(factory=LlmSettings, description="The LLM fallback: providers, models, budget.")
+    python: PythonSettings = _setting(
+        factory=PythonSettings, description="Python projects: the environment their installed packages are read from."
+    )
 
 
 def to_camel(name: str) -> str:

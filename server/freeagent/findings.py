@@ -47,6 +47,10 @@ CODE_UNDECLARED_PYTHON_IMPORT = "FA105"
 # FA2xx — names imported from workspace modules (validate/exports.py).
 CODE_NAME_NOT_EXPORTED = "FA201"
 CODE_NO_DEFAULT_EXPORT = "FA202"
+# FA203-FA205 — names of installed Python modules (validate/python_names.py).
+CODE_UNKNOWN_IMPORTED_NAME = "FA203"
+CODE_UNKNOWN_ATTRIBUTE = "FA204"
+CODE_UNKNOWN_KEYWORD = "FA205"
 # FA3xx — HTTP calls against the specs (validate/api.py).
 CODE_UNKNOWN_PATH = "FA301"
 CODE_UNKNOWN_METHOD = "FA302"
@@ -81,6 +85,9 @@ CODE_TITLES = {
     CODE_UNDECLARED_PYTHON_IMPORT: "Python import neither stdlib, local nor declared",
     CODE_NAME_NOT_EXPORTED: "named import not exported by the workspace module",
     CODE_NO_DEFAULT_EXPORT: "default import from a module without a default export",
+    CODE_UNKNOWN_IMPORTED_NAME: "name imported from an installed Python module that does not define it",
+    CODE_UNKNOWN_ATTRIBUTE: "attribute an installed Python module or class does not have",
+    CODE_UNKNOWN_KEYWORD: "keyword argument the installed callable does not accept",
     CODE_UNKNOWN_PATH: "HTTP call to a path no operation in the specs has",
     CODE_UNKNOWN_METHOD: "HTTP call with a method the path does not have",
     CODE_BODY_FIELDS: "request body with fields the operation does not have, or without required ones",

@@ -803,3 +803,59 @@ def test_the_environments_metadata_is_cached_until_an_install(tmp_path):
     assert again.provides("baz_mod") == ["baz"] and again.distributions["baz"].version == "2.0"
     stored.write_text("{not json")
     assert find_environment(root, [], cache).provides("baz_mod") == ["baz"]
+
+
+def test_optional_and_type_checking_python_imports(tmp_path):
+    """An import in a `try` that catches ImportError is an optional dependency (never FA105); an
+    installed-but-undeclared package under `if TYPE_CHECKING:` is not a phantom dependency (it is
+    never imported where the project runs); one neither installed nor declared is still an error."""
+    import sys
+
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = []\n')
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    (root / "app.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "try:\n    import orjson_hallucinated\nexcept (ImportError, OSError):\n    orjson_hallucinated = None\n"
+        "try:\n    from dateutil import parser\nexcept Exception:\n    parser = None\n"
+        "if TYPE_CHECKING:\n    import yaml\n    import numpy_hallucinated\n"
+        "try:\n    import attr\nexcept KeyError:\n    pass\n"
+    )
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    found = [(f.range.line, f.severity.value) for f in Validator(ctx).check_file(root / "app.py")]
+    assert found == [(11, "error"), (13, "warning")], found
+
+
+def test_the_interpreter_setting_and_poetrys_own_environments(tmp_path, monkeypatch):
+    """`python.interpreter` names the environment (an interpreter inside it, or its folder), and
+    nothing else is tried; without it, Poetry's environment of the project in Poetry's cache
+    folder (named as Poetry names it: name-<8 characters of the folder's hash>-pyX.Y) is found."""
+    import base64
+    import hashlib
+    import os
+    import sys
+
+    from freeagent.context.pyenv import find_environment
+
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.poetry]\nname = "svc-app"\nversion = "0.1"\n')
+    chosen = find_environment(root, [root], None, str(Path(sys.prefix) / "bin" / "python"))
+    assert chosen is not None and chosen.path == Path(sys.prefix) and chosen.how == "the python.interpreter setting"
+    assert "httpx" in chosen.by_import
+    assert find_environment(root, [root], None, "no/such/python") is None
+
+    cache = tmp_path / "poetry-envs"
+    digest = hashlib.sha256(os.path.normcase(os.path.realpath(root)).encode()).digest()
+    name = f"svc-app-{base64.urlsafe_b64encode(digest).decode()[:8]}-py3.11"
+    cache.mkdir()
+    (cache / name).symlink_to(Path(sys.prefix))
+    (cache / "other-project-AAAAAAAA-py3.11").symlink_to(Path(sys.prefix))
+    monkeypatch.setenv("POETRY_VIRTUALENVS_PATH", str(cache))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    found = find_environment(root, [root], None)
+    assert found is not None and found.path == cache / name and found.how == f"Poetry's {name}"
+    (cache / name).unlink()
+    assert find_environment(root, [root], None) is None  # another project's environment is not this one's

@@ -189,6 +189,40 @@ def _guarded(call: Node) -> bool:
     return False
 
 
+_PY_IMPORT_ERRORS = frozenset((b"ImportError", b"ModuleNotFoundError", b"Exception", b"BaseException"))
+
+
+def _py_import_context(node: Node) -> tuple[bool, bool]:
+    """(guarded, type_only) of a Python import statement: inside the body of a ``try`` whose
+    ``except`` catches ImportError (or a parent of it, or everything) — an optional dependency —
+    and inside ``if TYPE_CHECKING:`` (the type checker's only)."""
+    guarded = type_only = False
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in ("function_definition", "class_definition"):
+        if parent.type == "try_statement" and child.type == "block" and child == parent.child(2):
+            for clause in parent.named_children:
+                if clause.type == "except_clause":
+                    caught = clause.named_children[0] if clause.named_child_count > 1 else None
+                    if caught is None or any(
+                        n.type == "identifier" and n.text in _PY_IMPORT_ERRORS for n in _walk(caught)
+                    ):
+                        guarded = True
+        elif parent.type == "if_statement" and child == parent.child_by_field_name("consequence"):
+            condition = parent.child_by_field_name("condition")
+            if condition is not None and (condition.text or b"").endswith(b"TYPE_CHECKING"):
+                type_only = True
+        child, parent = parent, parent.parent
+    return guarded, type_only
+
+
+def _walk(node: Node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
 def _bound_names(pattern: Node) -> list[str]:
     """The names a destructuring pattern binds: ``{ a, b: c, d = 1, ...e }`` → a, c, d, e;
     ``[f, [g], , ...h]`` → f, g, h."""
@@ -670,7 +704,10 @@ class Parsers:
                     target = name_node.child_by_field_name("name") if name_node.type == "aliased_import" else name_node
                     if target is None:  # an aliased import without its name (only in broken code)
                         continue
-                    summary.imports.append(ImportRecord(_text(target), "python", ("*",), False, Span.of(target)))
+                    guarded, type_only = _py_import_context(node)
+                    summary.imports.append(
+                        ImportRecord(_text(target), "python", ("*",), type_only, Span.of(target), guarded)
+                    )
             elif pattern == 1:
                 node = caps["from"][0]
                 module = node.child_by_field_name("module_name")
@@ -681,7 +718,10 @@ class Parsers:
                 if any(c.type == "wildcard_import" for c in node.named_children):
                     names.append("*")
                 if module is not None:
-                    summary.imports.append(ImportRecord(_text(module), "python", tuple(names), False, Span.of(module)))
+                    guarded, type_only = _py_import_context(node)
+                    summary.imports.append(
+                        ImportRecord(_text(module), "python", tuple(names), type_only, Span.of(module), guarded)
+                    )
             elif pattern == 3:
                 node = caps["string"][0]
                 raw = _text(node).lstrip("rRbBuUfF")

@@ -48,6 +48,14 @@ class PythonEnvironment:
     distributions: dict[str, Distribution] = field(default_factory=dict)  # normalised name →
     by_import: dict[str, list[str]] = field(default_factory=dict)  # import name → distribution names
 
+    @property
+    def interpreter(self) -> Path:
+        """The environment's Python executable."""
+        for sub in ("bin/python", "bin/python3", "Scripts/python.exe"):
+            if (self.path / sub).exists():
+                return self.path / sub
+        return self.path / "bin" / "python"
+
     def provides(self, import_name: str) -> list[str]:
         """The installed distributions that provide a top-level import name."""
         return self.by_import.get(import_name, [])
@@ -74,12 +82,20 @@ def _is_environment(env: Path) -> bool:
     )
 
 
-def find_environment(root: Path, project_dirs: list[Path], cache_dir: Path | None = None) -> PythonEnvironment | None:
+def find_environment(
+    root: Path, project_dirs: list[Path], cache_dir: Path | None = None, interpreter: str = ""
+) -> PythonEnvironment | None:
     """The workspace's environment (see the module), read; None when there is none. With a
     ``cache_dir``, what its distributions provide is kept there, keyed by the names of their
     metadata folders (``name-version.dist-info``): an install changes them, and reading every
     ``RECORD`` again (150 ms for this project's 93 distributions) is only done then."""
     candidates: list[tuple[Path, str]] = []
+    if interpreter:  # the setting: an environment's folder or its interpreter, nothing else tried
+        chosen = Path(os.path.expanduser(interpreter))
+        chosen = chosen if chosen.is_absolute() else root / chosen
+        folder = chosen if chosen.is_dir() else chosen.parent.parent
+        candidates = [(folder, "the python.interpreter setting")]
+        return _first_environment(candidates, cache_dir)
     active = os.environ.get("VIRTUAL_ENV")
     if active and Path(active).resolve().is_relative_to(root):
         candidates.append((Path(active).resolve(), "VIRTUAL_ENV"))
@@ -87,6 +103,12 @@ def find_environment(root: Path, project_dirs: list[Path], cache_dir: Path | Non
         for name in _ENV_NAMES:
             where = "the workspace" if folder == root else os.path.relpath(folder, root)
             candidates.append((folder / name, f"{name} in {where}"))
+    for poetry in _poetry_environments(project_dirs):
+        candidates.append((poetry, f"Poetry's {poetry.name}"))
+    return _first_environment(candidates, cache_dir)
+
+
+def _first_environment(candidates: list[tuple[Path, str]], cache_dir: Path | None) -> PythonEnvironment | None:
     for env, how in candidates:
         if not _is_environment(env):
             continue
@@ -98,6 +120,44 @@ def find_environment(root: Path, project_dirs: list[Path], cache_dir: Path | Non
         _read_cached(found, cache_dir) if cache_dir is not None else _read_distributions(found)
         return found
     return None
+
+
+def _poetry_environments(project_dirs: list[Path]) -> list[Path]:
+    """Poetry's environments of these project folders in its cache (``virtualenvs.in-project``
+    off, its default): ``<cache>/virtualenvs/<name>-<8 characters of the folder's hash>-py3.X``,
+    named as Poetry names them."""
+    import base64
+    import glob
+    import hashlib
+
+    base = os.environ.get("POETRY_VIRTUALENVS_PATH") or os.path.join(
+        os.environ.get("POETRY_CACHE_DIR") or os.path.join(os.environ.get("XDG_CACHE_HOME") or "~/.cache", "pypoetry"),
+        "virtualenvs",
+    )
+    folder = Path(os.path.expanduser(base))
+    if not folder.is_dir():
+        return []
+    out = []
+    for project in project_dirs:
+        name = _pyproject_name(project)
+        if not name:
+            continue
+        sanitized = re.sub(r'[ $`!*@"\\\r\n\t]', "_", name)[:42]
+        digest = hashlib.sha256(os.path.normcase(os.path.realpath(project)).encode()).digest()
+        prefix = f"{sanitized}-{base64.urlsafe_b64encode(digest).decode()[:8]}-py"
+        out += sorted(folder.glob(glob.escape(prefix) + "*"), reverse=True)  # the newest Python first
+    return out
+
+
+def _pyproject_name(project: Path) -> str | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = (data.get("tool", {}).get("poetry", {}) or {}).get("name") or (data.get("project", {}) or {}).get("name")
+    return name if isinstance(name, str) else None
 
 
 def _read_cached(env: PythonEnvironment, cache_dir: Path) -> None:

@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from .tsconfig import TsConfig, TsConfigResolver
 if TYPE_CHECKING:
     from .brief import Brief
     from .pyenv import PythonEnvironment
+    from .pynames import InstalledNames
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
@@ -80,6 +82,7 @@ class WorkspaceContext:
         self.loaded = False
         self._brief_cache: Brief | None = None
         self._python_env: tuple[float, PythonEnvironment | None] | None = None  # (site-packages mtime, env)
+        self._installed_names: tuple[PythonEnvironment | None, InstalledNames] | None = None  # for that env
         self.jobs = 1  # processes for the first scan's parsing (the CLI and server use every core)
         self.cache_dir: Path | None = None  # where the summary cache lives; None: no cache
 
@@ -510,13 +513,44 @@ class WorkspaceContext:
                     return env
             except OSError:
                 pass
-        env = find_environment(self.root, [m.dir for m in self.python.values()], self.cache_dir)
+        env = find_environment(
+            self.root, [m.dir for m in self.python.values()], self.cache_dir, self.settings.python.interpreter
+        )
         stamp = 0.0
         if env is not None:
             with contextlib.suppress(OSError):
                 stamp = env.site_packages.stat().st_mtime
         self._python_env = (stamp, env)
         return env
+
+    def installed_names(self) -> InstalledNames | None:
+        """What the environment's installed modules define (see :mod:`.pynames`), for the
+        environment as it is now; with no environment, the standard library's only, read with the
+        interpreter running this code."""
+        from .pynames import InstalledNames
+
+        env = self.python_environment()
+        if self._installed_names is None or self._installed_names[0] is not env:
+            if env is not None:
+                names = InstalledNames(env, str(env.interpreter), self.cache_dir)
+            else:
+                names = InstalledNames(None, sys.executable, self.cache_dir, stdlib_only=True)
+            self._installed_names = (env, names)
+        return self._installed_names[1]
+
+    def stop_python_analysis(self) -> None:
+        """Stop jedi's helper process, if one runs (see :meth:`.pynames.InstalledNames.close`)."""
+        if self._installed_names is not None:
+            self._installed_names[1].close()
+
+    def python_module_is_local(self, path: Path, top: str) -> bool:
+        """Whether a top-level import name in the Python file ``path`` is one of the workspace's
+        own modules (beside the file, at the root, in a project's folder or its ``src``)."""
+        roots = {self.root, self.root / "src", path.parent}
+        for m in self.python.values():
+            roots.add(m.dir)
+            roots.add(m.dir / "src")
+        return any((r / top).is_dir() or (r / f"{top}.py").is_file() or (r / f"{top}.pyi").is_file() for r in roots)
 
     def declared_packages(self) -> set[str]:
         names: set[str] = set()

@@ -653,8 +653,10 @@ class ImportRules:
                     )
                 continue
             top = spec.split(".")[0]
-            if top in stdlib or top == "__future__" or self._py_local(path, top):
+            if top in stdlib or top == "__future__" or ctx.python_module_is_local(path, top):
                 continue
+            if record.guarded:
+                continue  # `try: import orjson except ImportError:` — an optional dependency the code copes without
             installed = env.provides(top) if env is not None else []
             # what provides the name: the environment's metadata, else the usual traps by hand
             candidates = installed or PY_IMPORT_TO_DIST.get(top, [top.lower().replace("_", "-")])
@@ -663,6 +665,8 @@ class ImportRules:
             where = self._rel(manifest.path) if manifest is not None else "pyproject.toml/requirements"
             dist = candidates[0]
             extra = f" (the distribution is '{dist}')" if normalise(dist) != normalise(top) else ""
+            if installed and record.type_only:
+                continue  # under `if TYPE_CHECKING:` it is never imported where the project runs
             if installed and env is not None:
                 version = env.distributions[dist].version
                 message = (
@@ -682,10 +686,3 @@ class ImportRules:
                 )
             )
         return findings
-
-    def _py_local(self, path: Path, top: str) -> bool:
-        roots = {self.ctx.root, self.ctx.root / "src", path.parent}
-        for m in self.ctx.python.values():
-            roots.add(m.dir)
-            roots.add(m.dir / "src")
-        return any((r / top).is_dir() or (r / f"{top}.py").is_file() or (r / f"{top}.pyi").is_file() for r in roots)

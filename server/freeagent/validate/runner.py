@@ -22,6 +22,7 @@ from .api import ApiRules
 from .conventions import ConventionRules
 from .exports import ExportRules
 from .imports import ImportRules
+from .python_names import PythonNameRules
 
 # below this many files a forked process costs more than it saves
 FORK_MIN_FILES = 200
@@ -42,6 +43,7 @@ class Validator:
         self.imports = ImportRules(ctx)
         self.exports = ExportRules(ctx)
         self.conventions = ConventionRules(ctx)
+        self.python_names = PythonNameRules(ctx)
         self.api = ApiRules(ctx, operations or [], workspace_specs, registry, memo)
 
     def check_file(self, path: Path) -> list[Finding]:
@@ -56,6 +58,7 @@ class Validator:
             + self.exports.check(path, summary)
             + self.conventions.check(path, summary)
             + self.api.check(path, summary)
+            + self.python_names.check(path, summary)
         )
         findings = self.unsuppressed(path, findings)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
@@ -98,8 +101,10 @@ class Validator:
         among forked processes when this process may fork (Linux, one thread: the CLI) and there
         are enough of them — the checks of one file never depend on another's."""
         targets = [self.ctx.root / rel for rel in sorted(self.ctx.index.files)] if paths is None else paths
-        if jobs > 1 and len(targets) >= FORK_MIN_FILES and fork_is_safe():
-            return self._check_forked(targets, jobs)
+        if jobs > 1 and len(targets) >= FORK_MIN_FILES:
+            self.ctx.stop_python_analysis()  # jedi's helper process and its reader thread: not to be forked
+            if fork_is_safe():
+                return self._check_forked(targets, jobs)
         return self._check_serial(targets)
 
     def _check_serial(self, targets: Iterable[Path]) -> dict[str, list[Finding]]:

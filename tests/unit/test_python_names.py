@@ -1,0 +1,136 @@
+"""FA203-FA205: names of installed Python modules that do not exist, judged with jedi over the
+workspace's own environment (here: the virtual environment running the tests, linked in as the
+workspace's .venv), and nothing judged where the answer is not certain."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from freeagent.context.workspace import WorkspaceContext
+from freeagent.validate.runner import Validator
+
+pytestmark = pytest.mark.skipif(not (Path(sys.prefix) / "pyvenv.cfg").is_file(), reason="needs the test venv")
+
+FAULTY = """\
+import os
+import httpx
+import requests
+import yaml
+from pydantic import BaseModel, ModelConfig
+from httpx import AsyncClientz, Client
+
+
+def load(url: str):
+    client = httpx.Client(base_url=url, retries=3)
+    client.gett("/items")
+    requests.post_json(url, json={})
+    yaml.safe_loadz("a: 1")
+    os.path.joinn("a", "b")
+    session = Client()
+    return session.get("/x", timeout_s=3)
+"""
+
+CLEAN = """\
+import os
+import sys
+import httpx
+import requests
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from httpx import Response
+
+try:
+    import orjson
+except ImportError:
+    orjson = None
+
+try:
+    from dateutil import parser
+except ImportError:
+    parser = None
+
+if sys.version_info >= (3, 13):
+    from warnings import deprecated
+if hasattr(os, "not_everywhere"):
+    os.not_everywhere()
+
+
+def fine(url: str, **options):
+    client = httpx.Client(base_url=url, timeout=5)
+    client.headers["x"] = "1"
+    requests.get(url, **options)
+    try:
+        client.maybe_later()
+    except AttributeError:
+        pass
+    client = object()  # bound twice: not followed
+    client.anything
+    requests.not_there_yet = 1  # the file patches the module itself
+    return requests.not_there_yet, os.path.join("a", "b"), orjson, parser
+
+
+def shadow(httpx):
+    return httpx.whatever  # a parameter, not the module
+"""
+
+
+def _workspace(tmp_path: Path, files: dict[str, str]) -> WorkspaceContext:
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["httpx", "requests", "pydantic", "PyYAML"]\n'
+    )
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    for name, text in files.items():
+        (root / name).write_text(text)
+    ctx = WorkspaceContext(root)
+    ctx.cache_dir = tmp_path / "cache"
+    ctx.load()
+    return ctx
+
+
+def test_names_installed_modules_do_not_have(tmp_path):
+    ctx = _workspace(tmp_path, {"faulty.py": FAULTY})
+    found = Validator(ctx).check_file(ctx.root / "faulty.py")
+    got = {(f.range.line, f.range.character, f.code) for f in found}
+    assert got == {
+        (4, 32, "FA203"),  # ModelConfig
+        (5, 18, "FA203"),  # AsyncClientz
+        (9, 40, "FA205"),  # retries=
+        (10, 11, "FA204"),  # client.gett
+        (11, 13, "FA204"),  # requests.post_json
+        (12, 9, "FA204"),  # yaml.safe_loadz
+        (13, 12, "FA204"),  # os.path.joinn
+        (15, 29, "FA205"),  # session.get(timeout_s=)
+    }, sorted(found, key=lambda f: f.range.line)
+    by_line = {f.range.line: f for f in found}
+    assert "'requests' has no attribute 'post_json'" in by_line[11].message
+    assert "did you mean 'post'?" in by_line[11].message
+    assert "httpx.Client() takes no keyword argument 'retries'" in by_line[9].message
+    assert "did you mean 'AsyncClient'?" in by_line[5].message
+    fix = by_line[10].fixes[0]
+    ((file, edits),) = fix.edits
+    assert fix.title == "Change to 'get'" and edits[0].new_text == "get" and file == str(ctx.root / "faulty.py")
+    assert (edits[0].line, edits[0].character, edits[0].end_character) == (10, 11, 15)
+
+
+def test_nothing_is_judged_where_the_answer_is_not_certain(tmp_path):
+    ctx = _workspace(tmp_path, {"clean.py": CLEAN})
+    found = Validator(ctx).check_file(ctx.root / "clean.py")
+    assert found == [], found
+
+
+def test_the_answers_are_kept_on_disk_for_the_next_session(tmp_path):
+    ctx = _workspace(tmp_path, {"faulty.py": FAULTY})
+    first = Validator(ctx).check_file(ctx.root / "faulty.py")
+    assert ctx.installed_names().jedi_seconds > 0
+    again = WorkspaceContext(ctx.root)
+    again.cache_dir = ctx.cache_dir
+    again.load()
+    second = Validator(again).check_file(ctx.root / "faulty.py")
+    assert second == first
+    assert again.installed_names().jedi_seconds == 0  # every answer came from the cache file
