@@ -39,8 +39,10 @@ CACHE_VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class Names:
-    """The names a module or an instance has: name → jedi's type of it ('module', 'class',
-    'function', 'instance', 'statement', 'property' …). ``open``: others may exist too."""
+    """The names a module or an instance has: name → what it is when that is known without
+    inferring it ('module' for a submodule), else ''; :meth:`InstalledNames.kind` infers one name
+    when a check needs it (inferring every name of a big package costs seconds). ``open``: other
+    names may exist too."""
 
     types: dict[str, str]
     open: bool = False
@@ -96,6 +98,15 @@ class InstalledNames:
         if key is None:
             return None
         return _names(self._answer(key, lambda: self._instance_names(module, qualname)))
+
+    def kind(self, module: str, expression: str) -> str | None:
+        """What ``expression`` (``M.name``, ``M.C().attr``, with ``M`` the module) is — 'module',
+        'class', 'function', 'instance', 'property' … — when every inference of it agrees."""
+        key = self._key(module, f"kind:{expression}")
+        if key is None:
+            return None
+        found = self._answer(key, lambda: self._kind(module, expression))
+        return found if isinstance(found, str) else None
 
     def parameters(self, module: str, expression: str) -> Parameters | None:
         """The keywords accepted by the callable ``expression`` (``M.f``, ``M.C``, ``M.C().m``
@@ -204,19 +215,19 @@ class InstalledNames:
         found = script.goto(1, len(prefix) - 1)
         if not found or found[0].type != "module" or found[0].module_path is None:
             return None
-        types = {c.name: c.type for c in script.complete(2, len(module) + 1)}
+        types = {c.name: "" for c in script.complete(2, len(module) + 1)}
         path = Path(found[0].module_path)
         surface = _module_surface(path)
         if surface is None:
             return None  # the module's file does not parse: not confident
         top_level, has_getattr, declared_all = surface
         for name in top_level:
-            types.setdefault(name, "statement")
+            types.setdefault(name, "")
         for name in declared_all or ():
-            types.setdefault(name, "statement")
+            types.setdefault(name, "")
         if path.stem == "__init__":
             for sub in _submodules(path.parent):
-                types.setdefault(sub, "module")
+                types[sub] = "module"
         if not types:
             return None
         is_open = has_getattr and declared_all is None
@@ -227,12 +238,17 @@ class InstalledNames:
         completions = self._script(code).complete(2, len(code.split("\n")[1]))
         if not completions:
             return None
-        types = {c.name: c.type for c in completions}
-        full = {c.name: c.full_name or "" for c in completions}
+        types = {c.name: "" for c in completions}
+        own = next((c for c in completions if c.name == "__getattribute__"), None)
         is_open = "__getattr__" in types or (
-            "__getattribute__" in types and not full["__getattribute__"].startswith("builtins.object.")
+            own is not None and not (own.full_name or "").startswith("builtins.object.")
         )
         return {"types": types, "open": is_open}
+
+    def _kind(self, module: str, expression: str) -> str | None:
+        code = f"import {module}\n{expression}"
+        kinds = {n.type for n in self._script(code).infer(2, len(expression))}
+        return kinds.pop() if len(kinds) == 1 else None
 
     def _parameters(self, module: str, expression: str) -> dict | None:
         code = f"import {module}\n{expression}("

@@ -215,7 +215,11 @@ class _FileCheck:
         table = self._table(base)
         if table is None or attr not in table.types:
             return None
-        kind = table.types[attr]
+        if base.kind == "module":
+            expression = f"{base.module}.{attr}"
+        else:
+            expression = f"{base.module}.{base.qualname}" + ("()" if base.kind == "instance" else "") + f".{attr}"
+        kind = table.types[attr] or self.names.kind(base.module, expression)
         if base.kind == "module":
             if kind == "module":
                 return _Ref("module", f"{base.module}.{attr}")
@@ -223,12 +227,11 @@ class _FileCheck:
                 return _Ref("class", base.module, attr, f"{base.module}.{attr}")
             if kind == "function":
                 return _Ref("callable", base.module, expression=f"{base.module}.{attr}")
-            if kind == "statement" and self.names.module(f"{base.module}.{attr}") is not None:
+            if kind in ("statement", "instance") and self.names.module(f"{base.module}.{attr}") is not None:
                 return _Ref("module", f"{base.module}.{attr}")  # `os.path`: a module bound by a name
             return None
         if kind == "function" and base.kind in ("class", "instance"):
-            owner = f"{base.module}.{base.qualname}" + ("()" if base.kind == "instance" else "")
-            return _Ref("callable", base.module, expression=f"{owner}.{attr}")
+            return _Ref("callable", base.module, expression=expression)
         return None
 
     def _table(self, ref: _Ref):
@@ -354,11 +357,9 @@ class _FileCheck:
         return sum(len(line) + 1 for line in self.lines[: lineno - 1]) + col
 
     def _report(self, code: str, start: int, end: int, name: str, choices, message: str) -> None:
-        """``choices``: the names that do exist (a dict: name → jedi's type of it, or a list)."""
+        """``choices``: the names that do exist."""
         public = [c for c in choices if not c.startswith("_")]
-        # a class-like name is most likely a misspelt class: among the classes first, then names of its case
-        if isinstance(choices, dict) and name[:1].isupper():
-            public = [c for c in public if choices[c] == "class"] or public
+        # a class-like name is most likely a misspelt class: among names of its own case first
         public = [c for c in public if c[:1].isupper() == name[:1].isupper()] or public
         suggestion = nearest_names(name, public, cutoff=70)
         fixes: tuple = ()
