@@ -239,6 +239,8 @@ def test_root_cause_order():
 
     assert root_cause([f("FA401"), f("FA101")]) == "hallucinated_package"
     assert root_cause([f("FA301")]) == "unknown_endpoint"
+    assert root_cause([f("FA204"), f("FA201")]) == "hallucinated_api"
+    assert root_cause([f("FA205"), f("FA105")]) == "hallucinated_package"  # a missing package first
     assert root_cause([]) is None
 
 
@@ -278,3 +280,32 @@ async def test_the_hint_reaches_the_model(server, workspace):
     )
     prompt = server.bodies("/v1/messages")[0]["messages"][0]["content"]
     assert "## A related API operation" in prompt and "operationId createComment" in prompt
+
+
+async def test_a_hallucinated_python_api_is_corrected_with_the_real_name(server, tmp_path, monkeypatch):
+    """A Python answer calling an API the installed package does not have (FA204, judged with jedi
+    over the workspace's environment — here the venv running the tests) is retried with the root
+    cause and the real name; the corrected answer passes."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    root = tmp_path / "svc"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["requests"]\n')
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    target = root / "app" / "notify.py"
+    target.write_text('"""Webhooks."""\n\nimport requests\n\n# TODO: post an event to a webhook\n')
+    engine = FolderEngine(root)
+    engine.load()
+    wrong = "```python\ndef notify(url: str, event: dict) -> int:\n    return requests.post_json(url, event).status_code\n```"
+    right = "```python\ndef notify(url: str, event: dict) -> int:\n    return requests.post(url, json=event, timeout=5).status_code\n```"
+    server.script("/v1/messages", Reply(text=wrong), Reply(text=right))
+    pipeline = LlmPipeline(engine, settings(server), counter=byte_counter())
+    result = await pipeline.run("post an event to a webhook", target, target.read_text(), 4)
+    first, second = result.history
+    assert first["cause"] == "hallucinated_api" and [f["code"] for f in first["findings"]] == ["FA204"]
+    assert second["passed"] and result.findings == []
+    correction = server.bodies("/v1/messages")[1]["messages"][-1]["content"]
+    assert "'requests' has no attribute 'post_json'" in correction and "did you mean 'post'?" in correction
+    assert "do not exist in the versions installed" in correction

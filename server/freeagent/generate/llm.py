@@ -39,6 +39,9 @@ from ..findings import (
     CODE_TYPECHECK_NOT_RUN,
     CODE_UNDECLARED_PACKAGE,
     CODE_UNDECLARED_PYTHON_IMPORT,
+    CODE_UNKNOWN_ATTRIBUTE,
+    CODE_UNKNOWN_IMPORTED_NAME,
+    CODE_UNKNOWN_KEYWORD,
     CODE_UNKNOWN_METHOD,
     CODE_UNKNOWN_PATH,
     CODE_UNKNOWN_QUERY_PARAM,
@@ -204,6 +207,8 @@ _CAUSES = [
             CODE_UNDECLARED_PYTHON_IMPORT,
         ),
     ),
+    # a real package, an API it does not have (`requests.post_json`, `httpx.Client(retries=3)`)
+    ("hallucinated_api", (CODE_UNKNOWN_IMPORTED_NAME, CODE_UNKNOWN_ATTRIBUTE, CODE_UNKNOWN_KEYWORD)),
     ("invented_export", (CODE_NAME_NOT_EXPORTED, CODE_NO_DEFAULT_EXPORT)),
     ("unresolved_import", (CODE_UNRESOLVED_IMPORT,)),
     ("unknown_endpoint", (CODE_UNKNOWN_PATH, CODE_UNKNOWN_METHOD, CODE_BODY_FIELDS, CODE_UNKNOWN_QUERY_PARAM)),
@@ -233,6 +238,11 @@ def correction(findings: list[Finding], installed: list[str], language: str) -> 
             f"{', '.join(f'`{n}`' for n in names)} cannot be used here. The installed packages are: "
             f"{', '.join(installed) or 'none'}. Use only those (or the standard library), or write the code "
             "without a package."
+        )
+    elif cause == "hallucinated_api":
+        lines.append(
+            "Those names do not exist in the versions installed in this project's environment (the messages "
+            "name the package, its version and the closest real name). Use only the API these versions have."
         )
     elif cause == "invented_export":
         lines.append("Import only names those modules really export (the messages list the closest real ones).")
