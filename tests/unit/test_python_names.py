@@ -134,3 +134,11 @@ def test_the_answers_are_kept_on_disk_for_the_next_session(tmp_path):
     second = Validator(again).check_file(ctx.root / "faulty.py")
     assert second == first
     assert again.installed_names().jedi_seconds == 0  # every answer came from the cache file
+
+
+def test_a_star_import_may_rebind_any_name(tmp_path):
+    star = "import requests\nfrom helpers import *\n\nrequests.post_json('u')\n"
+    ctx = _workspace(tmp_path, {"star.py": star, "helpers.py": "requests = object()\n"})
+    assert Validator(ctx).check_file(ctx.root / "star.py") == []
+    ctx.set_overlay(ctx.root / "star.py", star.replace("from helpers import *\n", ""))
+    assert [f.code for f in Validator(ctx).check_file(ctx.root / "star.py")] == ["FA204"]

@@ -119,7 +119,9 @@ class _FileCheck:
                 self._bind(scope, child.id, self._statement(child))
             elif isinstance(child, ast.Import | ast.ImportFrom):
                 for alias in child.names:
-                    if alias.name != "*":
+                    if alias.name == "*":  # any name may be rebound by it: judge none
+                        self._bind(self.tree, "*dynamic*", child)
+                    else:
                         bound = alias.asname or alias.name.split(".")[0]
                         self._bind(scope, bound, alias)
             elif (isinstance(child, ast.ExceptHandler) and child.name) or (
