@@ -7,6 +7,7 @@ Every command maps its flags onto the same engine calls the language server make
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,6 +21,13 @@ from . import __version__
 @click.version_option(__version__, "--version", "-V", prog_name="freeagent")
 def cli() -> None:
     """Free Agent: reliable code generation — spec-first, grounded LLM fallback, validation."""
+    # warnings (a rule family skipped on a file, a cache read past) go to stderr, out of the way of
+    # --format json on stdout; FREEAGENT_LOG=debug says more, as it does for the server
+    logging.basicConfig(
+        format="freeagent: %(levelname)s: %(message)s",
+        level=os.environ.get("FREEAGENT_LOG", "WARNING").upper(),
+        stream=sys.stderr,
+    )
 
 
 @cli.command(

@@ -82,7 +82,7 @@ def _workspace(tmp_path: Path, files: dict[str, str]) -> WorkspaceContext:
     root = tmp_path / "svc"
     root.mkdir()
     (root / "pyproject.toml").write_text(
-        '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["httpx", "requests", "pydantic", "PyYAML"]\n'
+        '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["httpx", "requests", "pydantic", "PyYAML", "SQLAlchemy"]\n'
     )
     (root / ".venv").symlink_to(Path(sys.prefix))
     for name, text in files.items():
@@ -142,3 +142,28 @@ def test_a_star_import_may_rebind_any_name(tmp_path):
     assert Validator(ctx).check_file(ctx.root / "star.py") == []
     ctx.set_overlay(ctx.root / "star.py", star.replace("from helpers import *\n", ""))
     assert [f.code for f in Validator(ctx).check_file(ctx.root / "star.py")] == ["FA204"]
+
+
+REBOUND = """\
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+
+def search(session: Session, model, name: str):
+    q = session.query(model)
+    q = q.filter(model.name == name)
+    q = q.order_by(model.id)
+    stmt = select(model)
+    stmt = stmt.where(model.id > 1)
+    client = httpx.Client(retries=3)
+    return q.all(), stmt, client
+"""
+
+
+def test_a_name_rebound_through_a_call_on_itself(tmp_path):
+    # `q = q.filter(...)`, SQLAlchemy's most common line, sent the name check round the binding
+    # for ever (RecursionError: the whole check fell over); the file's other findings must stand
+    ctx = _workspace(tmp_path, {"queries.py": REBOUND})
+    found = Validator(ctx).check_file(ctx.root / "queries.py")
+    assert [(f.range.line, f.code) for f in found] == [(11, "FA205")], found

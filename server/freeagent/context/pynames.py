@@ -6,8 +6,11 @@ importing the workspace's code — three questions, and remembering the answers:
 * **a module's names** (``import M; M.``): everything jedi completes on it (stubs and star-imports
   followed), the module file's own top-level names, its ``__all__`` and, for a package, its
   submodules' names. A module with a module-level ``__getattr__`` (PEP 562) is *open* — any name
-  may exist — unless it also declares a literal ``__all__``, the lazy-import convention (pydantic's),
-  whose names are then the surface;
+  may exist — unless its ``__getattr__`` looks its argument up (``name in TABLE``,
+  ``TABLE.get(name)``, ``TABLE[name]``, ``name == "Old"``) or raises, and never forwards it: the
+  lazy-import and deprecation conventions (pydantic's, starlette's, click's). Every identifier-like string literal of
+  such a module counts as one of its names too (the tables' keys: ``HTTP_422_UNPROCESSABLE_ENTITY``
+  is served by starlette's ``__getattr__`` with a warning, not in its ``__all__``);
 * **a class's instance attributes** (``M.C().``), open when the class defines ``__getattr__`` or its
   own ``__getattribute__``;
 * **a callable's keyword parameters** (jedi's signatures, every overload; ``**kwargs`` anywhere
@@ -27,6 +30,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -34,7 +38,7 @@ from pathlib import Path
 
 from .pyenv import PythonEnvironment
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,12 @@ class InstalledNames:
         if not isinstance(found, dict):
             return None
         return Parameters(frozenset(found["keywords"]), bool(found["any"]))
+
+    def returns_self(self, module: str, qualname: str, method: str) -> bool:
+        """Whether every signature of ``M.qualname().method`` returns the instance's own class
+        (``-> Self`` or its own name): ``Path(…) / "x"`` is a ``Path`` again."""
+        key = self._key(module, f"self:{qualname}.{method}")
+        return key is not None and self._answer(key, lambda: self._returns_self(module, qualname, method)) is True
 
     def close(self) -> None:
         """Stop jedi's helper process (and the thread reading it): before this process forks, whose
@@ -217,21 +227,36 @@ class InstalledNames:
             return None
         types = {c.name: "" for c in script.complete(2, len(module) + 1)}
         path = Path(found[0].module_path)
-        surface = _module_surface(path)
+        stdlib = module.split(".", 1)[0] in sys.stdlib_module_names
+        surface = _module_surface(path, self._python_version(), stub_exports=stdlib)
         if surface is None:
             return None  # the module's file does not parse: not confident
-        top_level, has_getattr, declared_all = surface
+        top_level, is_open, declared_all, hidden = surface
+        if stdlib:  # jedi completes the typeshed stub too: what it imports privately is not the module's
+            stubs = script.goto(1, len(prefix) - 1, prefer_stubs=True)
+            stub = Path(stubs[0].module_path) if stubs and stubs[0].module_path else path
+            stub_surface = _module_surface(stub, self._python_version(), stub_exports=True) if stub != path else None
+            if stub_surface is not None:
+                hidden = hidden | (stub_surface[3] - top_level - set(declared_all or ()))
         for name in top_level:
             types.setdefault(name, "")
         for name in declared_all or ():
             types.setdefault(name, "")
+        for name in hidden:  # jedi completes both sides of a version branch, and a stub's own imports
+            types.pop(name, None)
         if path.stem == "__init__":
             for sub in _submodules(path.parent):
                 types[sub] = "module"
         if not types:
             return None
-        is_open = has_getattr and declared_all is None
         return {"types": types, "open": is_open}
+
+    def _python_version(self) -> tuple[int, int]:
+        """The environment's ``X.Y``, which the stubs' ``sys.version_info`` branches are read for."""
+        with contextlib.suppress(ValueError):
+            major, minor = ((self.env.python if self.env is not None else None) or "").split(".")[:2]
+            return int(major), int(minor)
+        return sys.version_info[0], sys.version_info[1]
 
     def _instance_names(self, module: str, qualname: str) -> dict | None:
         code = f"import {module}\n{module}.{qualname}()."
@@ -261,10 +286,50 @@ class InstalledNames:
             for param in signature.params:
                 kind = param.kind.name
                 if kind == "VAR_KEYWORD":
-                    any_keyword = True
+                    typed = self._typed_keywords(signature, param)
+                    if typed is None:
+                        any_keyword = True
+                    else:
+                        keywords.update(typed)
                 elif kind in ("POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY"):
                     keywords.add(param.name)
         return {"keywords": sorted(keywords), "any": any_keyword}
+
+    def _typed_keywords(self, signature, param) -> list[str] | None:
+        """The keys of ``**kwargs: Unpack[SomeTypedDict]`` (PEP 692), when that TypedDict is defined
+        plainly (``class X(TypedDict):`` with annotated keys only); ``None`` (any keyword) otherwise."""
+        match = re.search(r"\*\*\w+:\s*Unpack\[\s*([A-Za-z_][\w.]*)\s*\]\s*$", param.to_string())
+        module = signature.module_name
+        if match is None or not module:
+            return None
+        expression = f"{module}.{match.group(1)}"
+        found = self._script(f"import {module}\n{expression}").infer(2, len(expression))
+        if len(found) != 1 or found[0].type != "class" or found[0].module_path is None:
+            return None
+        try:
+            tree = ast.parse(Path(found[0].module_path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.lineno == found[0].line and node.name == found[0].name:
+                bases = [b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", None) for b in node.bases]
+                if bases != ["TypedDict"] or any(k.arg != "total" for k in node.keywords):
+                    return None
+                keys: list[str] = []
+                for statement in node.body:
+                    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                        keys.append(statement.target.id)
+                    elif not isinstance(statement, ast.Expr | ast.Pass):  # a docstring, `...`
+                        return None
+                return keys
+        return None
+
+    def _returns_self(self, module: str, qualname: str, method: str) -> bool:
+        code = f"import {module}\n{module}.{qualname}().{method}("
+        signatures = self._script(code).get_signatures(2, len(code.split("\n")[1]))
+        own = {"Self", qualname.rsplit(".", 1)[-1]}
+        returns = [s.to_string().rpartition("->")[2].strip().strip("'\"") for s in signatures]
+        return bool(returns) and all(r in own for r in returns)
 
 
 def _names(found) -> Names | None:
@@ -273,46 +338,184 @@ def _names(found) -> Names | None:
     return Names(found["types"], bool(found.get("open")))
 
 
-def _module_surface(path: Path) -> tuple[set[str], bool, list[str] | None] | None:
-    """A module file's top-level names, whether it defines a module ``__getattr__``, and its
-    ``__all__`` when that is a literal list/tuple of strings (None otherwise)."""
+def _module_surface(
+    path: Path, version: tuple[int, int], *, stub_exports: bool = False
+) -> tuple[set[str], bool, list[str] | None, set[str]] | None:
+    """A module file's names (top level, and string literals when a ``__getattr__`` serves names),
+    whether any other name may exist (an open module ``__getattr__``), its ``__all__`` when that is a
+    literal list/tuple of strings (None otherwise), and the names it binds only where they do not
+    exist for the environment's Python *version*: in a ``sys.version_info``/``sys.platform`` branch
+    not taken, or — with *stub_exports*, for a ``.pyi`` stub of the standard library — imported
+    without re-export (PEP 484: ``from m import X`` is private to a stub unless ``as X``)."""
     try:
         tree = ast.parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError):
         return None
     names: set[str] = set()
-    has_getattr = False
+    hidden: set[str] = set()
+    getattr_defs: list[ast.AST] = []  # every binding of the module's `__getattr__`
     declared_all: list[str] | None = None
+    private_imports = stub_exports and path.suffix == ".pyi"
 
-    def visit(body) -> None:
-        nonlocal has_getattr, declared_all
+    def visit(body, into: set[str]) -> None:
+        nonlocal declared_all
         for node in body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                names.add(node.name)
-                has_getattr |= node.name == "__getattr__"
+                into.add(node.name)
+                if node.name == "__getattr__" and into is names:
+                    getattr_defs.append(node)
             elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     for leaf in ast.walk(target):
                         if isinstance(leaf, ast.Name):
-                            names.add(leaf.id)
-                            has_getattr |= leaf.id == "__getattr__"
-                            if leaf.id == "__all__":
+                            into.add(leaf.id)
+                            if leaf.id == "__getattr__" and into is names:
+                                getattr_defs.append(node)
+                            if leaf.id == "__all__" and into is names:
                                 declared_all = _literal_strings(node.value) if isinstance(node, ast.Assign) else None
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 for alias in node.names:
                     if alias.name != "*":
-                        names.add((alias.asname or alias.name).split(".")[0])
-                        has_getattr |= (alias.asname or alias.name) == "__getattr__"
-            elif isinstance(node, ast.If | ast.Try):  # TYPE_CHECKING, version and optional imports
-                visit(node.body)
-                visit(node.orelse)
-                for handler in getattr(node, "handlers", ()):
-                    visit(handler.body)
-                visit(getattr(node, "finalbody", ()))
+                        bound = (alias.asname or alias.name).split(".")[0]
+                        exported = not private_imports or alias.asname == alias.name.rsplit(".", 1)[-1]
+                        (into if exported else hidden).add(bound)
+                        if bound == "__getattr__" and into is names:
+                            getattr_defs.append(node)
+            elif isinstance(node, ast.If):  # TYPE_CHECKING, version and platform branches
+                taken = _static_test(node.test, version)
+                visit(node.body, into if taken is not False else hidden)
+                visit(node.orelse, into if taken is not True else hidden)
+            elif isinstance(node, ast.Try):  # optional imports
+                visit(node.body, into)
+                visit(node.orelse, into)
+                for handler in node.handlers:
+                    visit(handler.body, into)
+                visit(node.finalbody, into)
 
-    visit(tree.body)
-    return names, has_getattr, declared_all
+    visit(tree.body, names)
+    hidden -= names
+    hidden.difference_update(declared_all or ())
+    if _binds_dynamically(tree):
+        return names, True, declared_all, hidden
+    if not getattr_defs:
+        return names, False, declared_all, hidden
+    names.update(
+        leaf.value
+        for leaf in ast.walk(tree)
+        if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str) and leaf.value.isidentifier()
+    )
+    closed = all(_looks_names_up(d, strict=declared_all is None) for d in getattr_defs)
+    return names, not closed, declared_all, hidden
+
+
+def _binds_dynamically(tree: ast.Module) -> bool:
+    """Whether the module's own top level binds names no parser sees: ``globals()[k] = …``,
+    ``locals()[k] = …`` (requests.packages binds urllib3 that way), ``globals().update(…)``."""
+
+    def namespace(node: ast.AST) -> bool:
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("globals", "locals", "vars")
+        )
+
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue  # a function's body runs later, if ever (pydantic's __getattr__ caches into globals())
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and namespace(node.value):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("update", "setdefault")
+            and namespace(node.func.value)
+        ):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _static_test(test: ast.AST, version: tuple[int, int]) -> bool | None:
+    """The value of a module-level ``if`` test the way type checkers read it: ``sys.version_info``
+    compared with a tuple (for the environment's *version*) and ``sys.platform`` with a string;
+    None for anything else (both branches may run)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _static_test(test.operand, version)
+        return None if inner is None else not inner
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(left, ast.Subscript):  # sys.version_info[0] >= 3
+        left = left.value if isinstance(left.slice, ast.Slice) else left
+    what = ast.unparse(left)
+    try:
+        value = ast.literal_eval(right)
+    except ValueError:
+        return None
+    if what == "sys.version_info" and isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        have: object = tuple(version[: len(value)])
+    elif what == "sys.platform" and isinstance(value, str):
+        have = sys.platform
+    else:
+        return None
+    compare = {
+        ast.GtE: lambda a, b: a >= b,
+        ast.Gt: lambda a, b: a > b,
+        ast.Lt: lambda a, b: a < b,
+        ast.LtE: lambda a, b: a <= b,
+        ast.Eq: lambda a, b: a == b,
+        ast.NotEq: lambda a, b: a != b,
+    }.get(type(op))
+    if compare is None:
+        return None
+    try:
+        return bool(compare(have, value))
+    except TypeError:
+        return None
+
+
+def _looks_names_up(definition: ast.AST, *, strict: bool) -> bool:
+    """Whether a module ``__getattr__`` serves only names of its own: it looks its argument up in
+    a table (``name in T``, ``T.get(name)``, ``T[name]``), or compares it (``name == "Old"``) or
+    raises and never forwards it (``getattr(_impl, name)``, ``import_module(name)``; when *strict*
+    — the module declares no ``__all__`` to say what it serves — any call given the name but a
+    warning or an error). One that forwards, or is not a plain function, may serve any name."""
+    if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) or not definition.args.args:
+        return False
+    param = definition.args.args[0].arg
+
+    def is_param(node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id == param
+
+    compares = forwards = False
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Compare) and is_param(node.left):
+            if any(isinstance(op, ast.In | ast.NotIn) for op in node.ops):
+                return True  # a table of the names it serves
+            compares |= any(isinstance(op, ast.Eq) for op in node.ops)
+        elif isinstance(node, ast.Subscript) and is_param(node.slice):
+            return True
+        elif isinstance(node, ast.Raise):
+            compares = True
+        elif isinstance(node, ast.Call) and node.args:
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if callee == "get" and is_param(node.args[0]):
+                return True
+            if any(is_param(leaf) for arg in node.args for leaf in ast.walk(arg)) and (
+                callee in ("getattr", "import_module", "__import__")
+                or (
+                    strict and callee not in _NAME_SAFE_CALLS and not callee.endswith(("Error", "Exception", "Warning"))
+                )
+            ):
+                forwards = True
+    return compares and not forwards
+
+
+# What a `__getattr__` may hand its argument to without serving it: warnings, messages, a lookup.
+_NAME_SAFE_CALLS = frozenset({"get", "warn", "warning", "format", "str", "repr", "len", "startswith", "endswith"})
 
 
 def _literal_strings(value) -> list[str] | None:

@@ -545,12 +545,20 @@ class WorkspaceContext:
 
     def python_module_is_local(self, path: Path, top: str) -> bool:
         """Whether a top-level import name in the Python file ``path`` is one of the workspace's
-        own modules (beside the file, at the root, in a project's folder or its ``src``)."""
+        own modules (beside the file, at the root, in a project's folder or its ``src``), or has a
+        stub-only package of its own there (PEP 561's ``<name>-stubs/``, pyright's ``typings/<name>``)."""
         roots = {self.root, self.root / "src", path.parent}
         for m in self.python.values():
             roots.add(m.dir)
             roots.add(m.dir / "src")
-        return any((r / top).is_dir() or (r / f"{top}.py").is_file() or (r / f"{top}.pyi").is_file() for r in roots)
+        return any(
+            (r / top).is_dir()
+            or (r / f"{top}.py").is_file()
+            or (r / f"{top}.pyi").is_file()
+            or (r / f"{top}-stubs").is_dir()
+            or (r / "typings" / top).is_dir()
+            for r in roots
+        )
 
     def declared_packages(self) -> set[str]:
         names: set[str] = set()

@@ -655,6 +655,8 @@ class ImportRules:
             top = spec.split(".")[0]
             if top in stdlib or top == "__future__" or ctx.python_module_is_local(path, top):
                 continue
+            if top == "_typeshed" and record.type_only:
+                continue  # typeshed's own module: there for the type checker alone, never at run time
             if record.guarded:
                 continue  # `try: import orjson except ImportError:` — an optional dependency the code copes without
             installed = env.provides(top) if env is not None else []

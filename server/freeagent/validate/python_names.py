@@ -41,6 +41,16 @@ from .fixes import lsp_position, nearest_names, replace_bytes
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _ATTRIBUTE_ERRORS = {"AttributeError", "Exception", "BaseException"}
 _CALL_ERRORS = {"TypeError", "Exception", "BaseException"}
+_OPERATOR_METHODS = {
+    ast.Add: "__add__",
+    ast.Sub: "__sub__",
+    ast.Mult: "__mul__",
+    ast.Div: "__truediv__",
+    ast.FloorDiv: "__floordiv__",
+    ast.Mod: "__mod__",
+    ast.BitOr: "__or__",
+    ast.BitAnd: "__and__",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +98,7 @@ class _FileCheck:
         self.assigned_attrs: set[str] = set()  # `x.attr = …` anywhere: source text of `x.attr`
         self.findings: list[Finding] = []
         self.local_tops: dict[str, bool] = {}
+        self.following: set[int] = set()  # bindings being followed (`s = s.with_options()` is a cycle)
 
     # ------------------------------------------------------------------ the walk
 
@@ -183,6 +194,17 @@ class _FileCheck:
             func = self._resolve(node.func)
             if func is not None and func.kind == "class":
                 return _Ref("instance", func.module, func.qualname)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATOR_METHODS:
+            # `Path(…) / "x"`: the left operand's method decides (unless the right one is an instance
+            # of a subclass, whose reflected method would go first: not followed then)
+            left, right = self._resolve(node.left), self._resolve(node.right)
+            if (
+                left is not None
+                and left.kind == "instance"
+                and (right is None or right == left)
+                and self.names.returns_self(left.module, left.qualname, _OPERATOR_METHODS[type(node.op)])
+            ):
+                return left
         return None
 
     def _resolve_name(self, name: ast.Name) -> _Ref | None:
@@ -205,10 +227,14 @@ class _FileCheck:
                     return None
                 return self._member(_Ref("module", statement.module), binding.name)
             return None
-        if isinstance(binding, ast.Assign | ast.AnnAssign) and isinstance(binding.value, ast.Call):
+        if isinstance(binding, ast.Assign | ast.AnnAssign) and isinstance(binding.value, ast.Call | ast.BinOp):
             targets = binding.targets if isinstance(binding, ast.Assign) else [binding.target]
-            if len(targets) == 1 and isinstance(targets[0], ast.Name):
-                made = self._resolve(binding.value)
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and id(binding) not in self.following:
+                self.following.add(id(binding))
+                try:
+                    made = self._resolve(binding.value)
+                finally:
+                    self.following.discard(id(binding))
                 return made if made is not None and made.kind == "instance" else None
         return None
 
@@ -231,6 +257,8 @@ class _FileCheck:
                 return _Ref("callable", base.module, expression=f"{base.module}.{attr}")
             if kind in ("statement", "instance") and self.names.module(f"{base.module}.{attr}") is not None:
                 return _Ref("module", f"{base.module}.{attr}")  # `os.path`: a module bound by a name
+            if kind == "instance":  # `shutil.rmtree`: an object with `__call__`; its keywords if jedi has them
+                return _Ref("callable", base.module, expression=expression)
             return None
         if kind == "function" and base.kind in ("class", "instance"):
             return _Ref("callable", base.module, expression=expression)

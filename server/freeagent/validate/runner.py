@@ -1,6 +1,10 @@
 """Which rule families run on a file, suppressions, and the one entry point the CLI and the
 server share.
 
+A family that fails on a file (a bug of ours meeting code we did not foresee) never takes the
+check down: its findings for that file are left out, one warning naming the family and the file
+is logged, and the other families' findings stand — in the CLI, the editor and the LLM gate alike.
+
 Suppression: codes listed in the ``ignoreCodes`` setting are never reported; a comment
 ``freeagent-ignore FA301`` (any comment style, several codes allowed, none meaning all) at the
 end of a line silences that line; on a line of its own, the line after it.
@@ -8,6 +12,7 @@ end of a line silences that line; on a line of its own, the line after it.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import re
@@ -27,6 +32,8 @@ from .python_names import PythonNameRules
 # below this many files a forked process costs more than it saves
 FORK_MIN_FILES = 200
 FORK_CHUNK = 8  # files a process takes at a time
+
+log = logging.getLogger(__name__)
 
 _IGNORE = re.compile(r"(?://|#|/\*)\s*freeagent-ignore\b([^\n]*)")
 
@@ -53,15 +60,28 @@ class Validator:
         summary = self.ctx.index.files.get(self.ctx.rel(path))
         if summary is None:
             return []
-        findings = (
-            self.imports.check(path, summary)
-            + self.exports.check(path, summary)
-            + self.conventions.check(path, summary)
-            + self.api.check(path, summary)
-            + self.python_names.check(path, summary)
-        )
+        findings: list[Finding] = []
+        for family in self.families():
+            try:
+                findings += family.check(path, summary)
+            except Exception as e:  # noqa: BLE001 — one failing family must not stop the others (RecursionError too)
+                self._family_failed(family, path, e)
         findings = self.unsuppressed(path, findings)
         return sorted(findings, key=lambda f: (f.range.line, f.range.character, f.code))
+
+    def families(self) -> tuple:
+        """The rule families, in the order their findings are gathered."""
+        return (self.imports, self.exports, self.conventions, self.api, self.python_names)
+
+    def _family_failed(self, family, path: Path, error: BaseException) -> None:
+        log.warning(
+            "%s failed on %s and was skipped for that file: %s: %s",
+            type(family).__name__,
+            self.ctx.rel(path),
+            type(error).__name__,
+            error,
+            exc_info=log.isEnabledFor(logging.DEBUG),
+        )
 
     def unsuppressed(self, path: Path, findings: list[Finding]) -> list[Finding]:
         ignored = set(self.ctx.settings.ignore_codes)
