@@ -28,7 +28,9 @@ def test_the_suite_is_big_and_varied(tasks):
     tags = {tag for t in tasks for tag in t.tags}
     assert {"spec-covered", "not-covered", "tempting", "handler", "client"} <= tags
     assert sum(t.spec_covered for t in tasks) >= 10 and sum("tempting" in t.tags for t in tasks) >= 5
-    assert any(t.file.endswith(".py") for t in tasks), "a Python (FastAPI) task"
+    python = [t for t in tasks if t.file.endswith(".py")]
+    assert len(python) >= 12, "a dozen Python tasks"
+    assert {"handler", "model", "client", "transform", "cli"} <= {tag for t in python for tag in t.tags}
     assert any(t.file.endswith(".tsx") or "hook" in t.tags for t in tasks), "a React hook task"
     for t in tasks:
         assert t.spec_covered or t.reference is not None, f"{t.id}: a not-covered task needs a reference answer"
