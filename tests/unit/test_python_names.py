@@ -167,3 +167,50 @@ def test_a_name_rebound_through_a_call_on_itself(tmp_path):
     ctx = _workspace(tmp_path, {"queries.py": REBOUND})
     found = Validator(ctx).check_file(ctx.root / "queries.py")
     assert [(f.range.line, f.code) for f in found] == [(11, "FA205")], found
+
+
+REAL_APP = """\
+import json
+import os
+from datetime import timedelta
+
+from blockkit import Section
+from psycopg2.errors import UniqueViolation
+from sh import createdb, pg_dump
+
+try:
+    from pydantic.v1 import BaseSettings
+except ImportError:
+    from pydantic import BaseSettings
+
+for _name in ("a", "b"):
+    setattr(os, _name, 1)
+    globals()[_name.upper()] = 2
+exec("X = 1")
+
+
+def summary(fields):
+    block = Section(text="stats", fields=fields)
+    return block, UniqueViolation, createdb, pg_dump, BaseSettings, os.a
+
+
+def later():
+    return timedelta(months=1), json.parse("{}"), vars(os)
+"""
+
+
+def test_what_real_applications_do_is_not_a_fault(tmp_path):
+    # from a real 84k-line FastAPI service: a pydantic model with its own __init__ (blockkit's
+    # Section takes fields=), a module that answers any name (sh), names a C extension adds at
+    # import (psycopg2.errors), a fallback import reached only on another version; and setattr,
+    # globals() and exec no longer switch the file's other findings off
+    ctx = _workspace(tmp_path, {"app.py": REAL_APP})
+    (ctx.root / "pyproject.toml").write_text(
+        '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["blockkit", "psycopg2-binary", "sh", "pydantic"]\n'
+    )
+    ctx.load()
+    found = Validator(ctx).check_file(ctx.root / "app.py")
+    assert [(f.range.line + 1, f.code, f.message.split(" (")[0]) for f in found] == [
+        (26, "FA205", "datetime.timedelta() takes no keyword argument 'months'"),
+        (26, "FA204", "'json' has no attribute 'parse'"),
+    ], found

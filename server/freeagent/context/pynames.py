@@ -14,7 +14,14 @@ importing the workspace's code — three questions, and remembering the answers:
 * **a class's instance attributes** (``M.C().``), open when the class defines ``__getattr__`` or its
   own ``__getattribute__``;
 * **a callable's keyword parameters** (jedi's signatures, every overload; ``**kwargs`` anywhere
-  means any keyword).
+  means any keyword; a class's own ``__init__`` and its fields' aliases count).
+
+One more, asked only before a module's name is reported missing: **what the module holds once
+imported**, for a package that ships compiled extensions and no stubs — a C extension may add names
+to a Python module as it loads (``psycopg2.errors.UniqueViolation``), which no reading of source
+sees. The environment's own interpreter imports the module (isolated mode, a time limit) and lists
+``dir()`` — the installed package's import code runs, as jedi runs it for compiled modules; the
+workspace's code never does.
 
 A question jedi cannot answer confidently (the module does not resolve, nothing completes, no
 signature) has no answer, and no check is made on it. Answers are kept in memory and in the user
@@ -38,7 +45,7 @@ from pathlib import Path
 
 from .pyenv import PythonEnvironment
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +129,15 @@ class InstalledNames:
         if not isinstance(found, dict):
             return None
         return Parameters(frozenset(found["keywords"]), bool(found["any"]))
+
+    def runtime_names(self, module: str) -> frozenset[str] | None:
+        """The names ``module`` holds once imported, when its package ships compiled extensions
+        (see the module); None when that does not apply or the import failed."""
+        key = self._key(module, "runtime")
+        if key is None or module.split(".", 1)[0] in sys.stdlib_module_names:
+            return None
+        found = self._answer(key, lambda: self._runtime_names(module))
+        return frozenset(found) if isinstance(found, list) else None
 
     def returns_self(self, module: str, qualname: str, method: str) -> bool:
         """Whether every signature of ``M.qualname().method`` returns the instance's own class
@@ -251,6 +267,31 @@ class InstalledNames:
             return None
         return {"types": types, "open": is_open}
 
+    def _runtime_names(self, module: str) -> list[str] | None:
+        import subprocess
+
+        found = self._script(f"import {module}").goto(1, len(f"import {module}"))
+        if not found or found[0].module_path is None:
+            return None
+        path = Path(found[0].module_path)
+        if path.suffix != ".py" or path.with_suffix(".pyi").is_file():
+            return None  # compiled itself (jedi asked the interpreter), or typed by its own stub
+        top = module.split(".", 1)[0]
+        package = next((p for p in path.parents if p.name == top), None)
+        if package is None or not (any(package.rglob("*.so")) or any(package.rglob("*.pyd"))):
+            return None
+        script = (
+            "import importlib, json, sys; print(json.dumps([n for n in dir(importlib.import_module(sys.argv[1]))]))"
+        )
+        try:
+            done = subprocess.run(
+                [self.python, "-I", "-c", script, module], capture_output=True, text=True, timeout=20, check=True
+            )
+            names = json.loads(done.stdout.strip().splitlines()[-1])
+        except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+            return None
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else None
+
     def _python_version(self) -> tuple[int, int]:
         """The environment's ``X.Y``, which the stubs' ``sys.version_info`` branches are read for."""
         with contextlib.suppress(ValueError):
@@ -280,10 +321,21 @@ class InstalledNames:
         signatures = self._script(code).get_signatures(2, len(expression) + 1)
         if not signatures:
             return None
+        keywords, any_keyword = self._keywords(signatures)
+        own = self._own_init(module, expression)
+        if own is not None:
+            keywords |= own[0]
+            any_keyword |= own[1]
+        return {"keywords": sorted(keywords), "any": any_keyword}
+
+    def _keywords(self, signatures, skip_first: bool = False) -> tuple[set[str], bool]:
+        """The keywords a set of signatures accept, and whether any is (a ``**kwargs`` that is not
+        a typed ``Unpack``). A field's ``alias=``/``validation_alias=`` (pydantic: jedi shows the
+        synthesised signature's field names, the model is called with the aliases) counts too."""
         keywords: set[str] = set()
         any_keyword = False
         for signature in signatures:
-            for param in signature.params:
+            for index, param in enumerate(signature.params):
                 kind = param.kind.name
                 if kind == "VAR_KEYWORD":
                     typed = self._typed_keywords(signature, param)
@@ -291,9 +343,24 @@ class InstalledNames:
                         any_keyword = True
                     else:
                         keywords.update(typed)
-                elif kind in ("POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY"):
+                elif kind in ("POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY") and not (skip_first and index == 0):
                     keywords.add(param.name)
-        return {"keywords": sorted(keywords), "any": any_keyword}
+                    keywords.update(m.group(2) for m in _ALIAS.finditer(param.to_string()))
+        return keywords, any_keyword
+
+    def _own_init(self, module: str, expression: str) -> tuple[set[str], bool] | None:
+        """The keywords of a class's ``__init__`` when its own package wrote one. jedi gives a
+        dataclass-like class (pydantic, attrs, ``dataclass_transform``) the signature its fields
+        make, but a class that defines ``__init__`` is called through that (PEP 681): blockkit's
+        ``Section(text=…, fields=…)`` where the fields are ``text``/``fields_``. None when the
+        ``__init__`` is the framework's (pydantic's ``**data``: the fields' signature is right)."""
+        code = f"import {module}\n{expression}.__init__"
+        found = self._script(code).infer(2, len(expression) + len(".__init__"))
+        top = module.split(".", 1)[0]
+        if not found or any(d.type != "function" or (d.module_name or "").split(".", 1)[0] != top for d in found):
+            return None
+        signatures = self._script(code + "(").get_signatures(2, len(expression) + len(".__init__("))
+        return self._keywords(signatures, skip_first=True) if signatures else None
 
     def _typed_keywords(self, signature, param) -> list[str] | None:
         """The keys of ``**kwargs: Unpack[SomeTypedDict]`` (PEP 692), when that TypedDict is defined
@@ -411,7 +478,8 @@ def _module_surface(
 
 def _binds_dynamically(tree: ast.Module) -> bool:
     """Whether the module's own top level binds names no parser sees: ``globals()[k] = …``,
-    ``locals()[k] = …`` (requests.packages binds urllib3 that way), ``globals().update(…)``."""
+    ``locals()[k] = …`` (requests.packages binds urllib3 that way), ``globals().update(…)``, or
+    replaces itself in ``sys.modules`` (``sh``: any name is a command)."""
 
     def namespace(node: ast.AST) -> bool:
         return (
@@ -426,6 +494,13 @@ def _binds_dynamically(tree: ast.Module) -> bool:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue  # a function's body runs later, if ever (pydantic's __getattr__ caches into globals())
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and namespace(node.value):
+            return True
+        if (  # `sys.modules[__name__] = Wrapper(...)`: the module is replaced by an object (sh)
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and ast.unparse(node.value) == "sys.modules"
+            and ast.unparse(node.slice) == "__name__"
+        ):
             return True
         if (
             isinstance(node, ast.Call)
@@ -513,6 +588,9 @@ def _looks_names_up(definition: ast.AST, *, strict: bool) -> bool:
                 forwards = True
     return compares and not forwards
 
+
+# `Field(None, alias="fields")` in a signature's default: the keyword the model is called with
+_ALIAS = re.compile(r"\b(?:validation_)?alias\s*=\s*(['\"])([A-Za-z_]\w*)\1")
 
 # What a `__getattr__` may hand its argument to without serving it: warnings, messages, a lookup.
 _NAME_SAFE_CALLS = frozenset({"get", "warn", "warning", "format", "str", "repr", "len", "startswith", "endswith"})

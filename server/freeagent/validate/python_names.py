@@ -96,6 +96,7 @@ class _FileCheck:
         self.bindings: dict[tuple[int, str], list[ast.AST]] = {}  # (scope id, name) → binding nodes
         self.declared: set[tuple[int, str]] = set()  # global/nonlocal names of a scope
         self.assigned_attrs: set[str] = set()  # `x.attr = …` anywhere: source text of `x.attr`
+        self.dynamic_attrs: set[str] = set()  # `setattr(x, …)` anywhere: source text of `x`
         self.findings: list[Finding] = []
         self.local_tops: dict[str, bool] = {}
         self.following: set[int] = set()  # bindings being followed (`s = s.with_options()` is a cycle)
@@ -146,13 +147,31 @@ class _FileCheck:
                     self.declared.add((id(scope), name))
             elif isinstance(child, ast.Attribute) and not isinstance(child.ctx, ast.Load):
                 self.assigned_attrs.add(ast.unparse(child))
-            elif (
-                isinstance(child, ast.Call)
-                and isinstance(child.func, ast.Name)
-                and child.func.id in ("globals", "locals", "vars", "setattr", "exec", "eval")
-            ):
-                self._bind(self.tree, "*dynamic*", child)
+            elif isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
+                self._dynamic_binding(child, scope)
             self._index(child, inner)
+
+    def _dynamic_binding(self, call: ast.Call, scope: ast.AST) -> None:
+        """What a call binds that no parser sees, judged name by name (as type checkers do):
+        ``setattr(obj, …)`` may give ``obj`` any attribute; ``globals()["NAME"] = …`` binds NAME
+        in the module (a computed key, ``globals().update()``, ``exec`` make names the file never
+        names, so they rebind none of those it binds itself); ``locals()``/``vars()`` writes do
+        nothing a later read sees."""
+        called = call.func.id if isinstance(call.func, ast.Name) else ""
+        if called == "setattr" and call.args:
+            self.dynamic_attrs.add(ast.unparse(call.args[0]))
+            return
+        if called != "globals" or call.args:
+            return
+        parent = self.parents.get(id(call))
+        if (
+            isinstance(parent, ast.Subscript)
+            and parent.value is call
+            and isinstance(parent.ctx, ast.Store)
+            and isinstance(parent.slice, ast.Constant)
+            and isinstance(parent.slice.value, str)
+        ):
+            self._bind(self.tree, parent.slice.value, self._statement(parent))
 
     def _bind(self, scope: ast.AST, name: str, node: ast.AST) -> None:
         self.bindings.setdefault((id(scope), name), []).append(node)
@@ -294,17 +313,52 @@ class _FileCheck:
             child, parent = parent, self.parents.get(id(parent))
         return False
 
+    def _added_at_import(self, module: str, name: str) -> bool:
+        """Whether a compiled extension puts ``name`` into ``module`` as it loads."""
+        names = self.names.runtime_names(module)
+        return names is not None and name in names
+
+    def _unreached_fallback(self, node: ast.AST) -> bool:
+        """An import in an ``except ImportError:`` whose ``try`` imports all exist here: the
+        fallback for another version of a package (``try: from pydantic.v1 import X`` /
+        ``except ImportError: from pydantic import X``), never run in this environment."""
+        parent = self.parents.get(id(node))
+        while parent is not None and not isinstance(parent, ast.Module):
+            if isinstance(parent, ast.ExceptHandler) and (
+                parent.type is None or _IMPORT_ERRORS & _names_in(parent.type)
+            ):
+                attempt = self.parents.get(id(parent))
+                if isinstance(attempt, ast.Try | ast.TryStar):
+                    tried = [n for s in attempt.body for n in ast.walk(s) if isinstance(n, ast.Import | ast.ImportFrom)]
+                    return bool(tried) and all(self._imports_here(n) for n in tried)
+            parent = self.parents.get(id(parent))
+        return False
+
+    def _imports_here(self, node: ast.Import | ast.ImportFrom) -> bool:
+        """Whether an import statement succeeds in this environment, as far as is known."""
+        if isinstance(node, ast.Import):
+            return all(self.names.module(alias.name) is not None for alias in node.names)
+        if node.level or not node.module:
+            return True  # the workspace's own: not ours to doubt
+        table = self.names.module(node.module)
+        if table is None:
+            return False
+        return table.open or all(
+            a.name == "*" or table.has(a.name) or self.names.module(f"{node.module}.{a.name}") is not None
+            for a in node.names
+        )
+
     # ------------------------------------------------------------------ the three rules
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         if node.level or not node.module or not self._judged_module(node.module):
             return
         table = self.names.module(node.module)
-        if table is None or table.open or self._guarded(node, _IMPORT_ERRORS):
+        if table is None or table.open or self._guarded(node, _IMPORT_ERRORS) or self._unreached_fallback(node):
             return
         for alias in node.names:
             name = alias.name
-            if name == "*" or name.startswith("_") or table.has(name):
+            if name == "*" or name.startswith("_") or table.has(name) or self._added_at_import(node.module, name):
                 continue
             start = self._offset(alias.lineno, alias.col_offset)
             self._report(
@@ -324,6 +378,10 @@ class _FileCheck:
             return
         table = self._table(base)
         if table is None or table.has(node.attr) or ast.unparse(node) in self.assigned_attrs:
+            return
+        if ast.unparse(node.value) in self.dynamic_attrs:
+            return
+        if base.kind == "module" and self._added_at_import(base.module, node.attr):
             return
         if self._guarded(node, _ATTRIBUTE_ERRORS):
             return
