@@ -21,7 +21,10 @@ With ``--conformance`` it also runs the run-time checks of ``tests/conformance``
 operations: every client against Prism (request violations), every Express handler under
 Schemathesis (failed checks; rejections the document declares no status for counted apart).
 
-Usage: python bench/real_specs.py [--corpus DIR] [--sample 12] [--seed 13] [--only a,b]
+With ``--strictest`` every package's tsconfig sets every strict flag (``exactOptionalPropertyTypes``,
+``noUncheckedIndexedAccess`` … ``verbatimModuleSyntax``): the strict matrix's "all" cell on real documents.
+
+Usage: python bench/real_specs.py [--corpus DIR] [--sample 12] [--seed 13] [--only a,b] [--strictest]
        [--keep DIR] [--errors N] [--conformance] [--examples 10]
 """
 
@@ -44,6 +47,7 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT))
 
 from freeagent.context import WorkspaceContext  # noqa: E402
+from freeagent.context.tsconfig import STRICT_OPTIONS  # noqa: E402
 from freeagent.edits import apply_edits  # noqa: E402
 from freeagent.generate.spec_first import GenerationError, SpecGenerator  # noqa: E402
 from freeagent.specs.cache import SpecCache  # noqa: E402
@@ -77,6 +81,7 @@ PACKAGES = {
 }
 ROUTER = "import { Router } from 'express';\n\nexport const router = Router();\n\n// TODO: route\n"
 PLAIN = "// TODO: generated code\n"
+STRICTEST = False  # --strictest
 TSC_ERROR = re.compile(r"^(?P<file>[^(\s][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<code>TS\d+): (?P<message>.*)$")
 
 
@@ -104,7 +109,10 @@ def write_package(root: Path, kind: str) -> Path:
     pkg = root / kind
     (pkg / "src").mkdir(parents=True)
     (pkg / "package.json").write_text(json.dumps({"name": f"bench-{kind}", "type": "module", "dependencies": deps}))
-    (pkg / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+    config = json.loads(json.dumps(TSCONFIG))
+    if STRICTEST:  # every strict flag: the generator reads them from here, as in a user's project
+        config["compilerOptions"].update(STRICT_OPTIONS)
+    (pkg / "tsconfig.json").write_text(json.dumps(config))
     (pkg / "node_modules").symlink_to(TOOLCHAIN)
     return pkg
 
@@ -242,12 +250,17 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
     parser.add_argument("--sample", type=int, default=12, help="operations sampled per document")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--strictest", action="store_true", help="every package's tsconfig sets every strict flag (the matrix's 'all')"
+    )
     parser.add_argument("--only", default="", help="comma-separated document names")
     parser.add_argument("--keep", type=Path, help="keep the generated packages under this folder")
     parser.add_argument("--errors", type=int, default=5, help="compile errors shown per document")
     parser.add_argument("--conformance", action="store_true", help="also run Prism and Schemathesis")
     parser.add_argument("--examples", type=int, default=10, help="Schemathesis examples per operation")
     args = parser.parse_args()
+    global STRICTEST
+    STRICTEST = args.strictest
     manifest = json.loads((args.corpus / "MANIFEST.json").read_text())
     only = {n for n in args.only.split(",") if n}
     entries = [e for e in manifest if not only or e["name"] in only]

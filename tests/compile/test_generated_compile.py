@@ -137,6 +137,7 @@ def test_bundled_registry_into_the_example(tmp_path):
         "recursive",
         "real-world-shapes",  # issue 13: union components, $ref operations, non-200 successes
         "nullable-30",  # issue 13: 3.0 nullable objects and refs
+        "no-success",  # operations that declare only errors, or no responses at all (3.1)
     ],
 )
 def test_foreign_specs(tmp_path, name):

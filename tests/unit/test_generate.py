@@ -249,3 +249,22 @@ def test_check_catches_a_wrong_handler(taskboard):
 )
 def test_spec_globs(taskboard, rel, is_spec):
     assert taskboard._matches_spec_globs(taskboard.root / rel) is is_spec
+
+
+def test_a_guard_of_a_recursive_schema_in_another_file_checks_it(tmp_path):
+    # `node` in resources/schemas.yml refers to itself (`#/node`): its guard, first met inside the
+    # response's own inlining of it, was `return true` — a guard that lets anything through
+    ws = tmp_path / "guards"
+    (ws / "src").mkdir(parents=True)
+    (ws / "package.json").write_text('{"name": "guards", "type": "module"}')
+    engine = FolderEngine(ws)
+    engine.load()
+    engine.registry.load([FIXTURES / "foreign-specs" / "real-world-shapes" / "openapi.yaml"])
+    op = next(o for o in engine.registry.operations if o.id == "getDropletTree")
+    path = ws / "src" / "guards.ts"
+    result = engine.generator().generate(op, "schema", path, "// TODO\n", 0)
+    code = apply_edits("// TODO\n", result.edits[str(path)])
+    guard = re.search(r"export function isNodeModel\(value: unknown\): value is NodeModel \{\n(.*?)\n\}", code, re.S)
+    assert guard is not None, code
+    assert "return true" not in guard.group(1) and "['name'] === 'string'" in guard.group(1)
+    assert "isNodeModel(i1)" in guard.group(1)  # children, checked by the same guard

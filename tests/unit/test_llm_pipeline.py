@@ -3,6 +3,7 @@ extract → place → validate → retry with the root cause → result with pro
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -11,7 +12,8 @@ import tiktoken
 from freeagent.config import LlmSettings
 from freeagent.edits import apply_edits
 from freeagent.engine import FolderEngine
-from freeagent.generate.llm import LlmPipeline, extract_code, place, root_cause
+from freeagent.generate.correction import correction, root_cause
+from freeagent.generate.llm import LlmPipeline, extract_code, place
 from freeagent.generate.prompt import PromptBuilder
 from freeagent.generate.tokens import TokenCounter
 from tests.fakes.llm_server import FakeLLMServer, Reply
@@ -242,6 +244,47 @@ def test_root_cause_order():
     assert root_cause([f("FA204"), f("FA201")]) == "hallucinated_api"
     assert root_cause([f("FA205"), f("FA105")]) == "hallucinated_package"  # a missing package first
     assert root_cause([]) is None
+
+
+def test_a_strict_tsconfig_failure_is_its_own_root_cause_and_the_retry_says_how_to_write_for_it():
+    from freeagent.context.tsconfig import STRICT_OPTIONS
+    from freeagent.findings import Finding, Range, Severity
+    from freeagent.generate.correction import STRICT_FLAGS
+
+    assert set(STRICT_FLAGS) == set(STRICT_OPTIONS)  # advice for every flag generation reads
+
+    def ts(message):
+        return Finding("x", Range.at(3, 0), Severity.ERROR, "FA501", message)
+
+    index = ts(
+        "TS4111: Property 'authorization' comes from an index signature, so it must be accessed with ['authorization']."
+    )
+    overload = ts("TS2769: No overload matches this call.")
+    assert root_cause([index]) == "strict_tsconfig"  # TS4111 has one cause, whatever the tsconfig
+    assert root_cause([overload]) == "type_error"
+    assert root_cause([overload], ["exactOptionalPropertyTypes"]) == "strict_tsconfig"
+    assert root_cause([overload], ["noImplicitReturns"]) == "type_error"
+    text = correction([index, overload], [], "typescript", ["exactOptionalPropertyTypes", "noUnusedLocals"])
+    assert "- noPropertyAccessFromIndexSignature: " in text and "headers['authorization']" in text
+    assert "- exactOptionalPropertyTypes: " in text and "never given `undefined`" in text
+    assert "noUnusedLocals" not in text  # a flag that did not bite is not lectured about
+    assert correction([overload], [], "typescript").endswith("holding the whole corrected code.")
+    assert "Fix the type errors the compiler reports." in correction([overload], [], "typescript")
+
+
+def test_the_prompt_names_the_strict_flags_of_the_files_tsconfig(tmp_path):
+    from freeagent.generate.prompt import PromptBuilder
+
+    ws = copy_fixture(EXAMPLE, tmp_path)
+    config = json.loads((ws / "tsconfig.json").read_text())
+    config["compilerOptions"].update({"noPropertyAccessFromIndexSignature": True, "allowUnreachableCode": False})
+    (ws / "tsconfig.json").write_text(json.dumps(config))
+    engine = FolderEngine(ws)
+    engine.load()
+    facts = PromptBuilder(engine.context, byte_counter()).tsconfig_facts(ws / "src" / "routes" / "tasks.ts")
+    assert any(f.startswith("noPropertyAccessFromIndexSignature: true — ") and "brackets" in f for f in facts)
+    assert any(f.startswith("allowUnreachableCode: false — ") for f in facts)
+    assert not any(f.startswith("exactOptionalPropertyTypes") for f in facts)
 
 
 @pytest.mark.parametrize(

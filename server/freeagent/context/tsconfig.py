@@ -44,6 +44,21 @@ KEY_OPTIONS = (
     "resolveJsonModule",
     "isolatedModules",
 )
+# The strict flags beyond `strict` (@tsconfig/strictest's, and verbatimModuleSyntax), each with its
+# strict value: code that compiles without them may not with them (generation reads them).
+STRICT_OPTIONS = {
+    "noPropertyAccessFromIndexSignature": True,
+    "exactOptionalPropertyTypes": True,
+    "noUncheckedIndexedAccess": True,
+    "noImplicitReturns": True,
+    "noImplicitOverride": True,
+    "verbatimModuleSyntax": True,
+    "isolatedModules": True,
+    "allowUnreachableCode": False,
+    "noUnusedLocals": True,
+    "noUnusedParameters": True,
+    "noFallthroughCasesInSwitch": True,
+}
 PATH_OPTIONS = ("baseUrl", "outDir", "rootDir", "declarationDir", "tsBuildInfoFile")
 
 Reader = Callable[[Path], str | None]
@@ -170,6 +185,10 @@ class TsConfig:
 
     def option(self, name: str, default=None):
         return self.compiler_options.get(name, default)
+
+    def strict_flags(self) -> list[str]:
+        """The flags of :data:`STRICT_OPTIONS` this config sets to their strict value."""
+        return [name for name, strict in STRICT_OPTIONS.items() if self.compiler_options.get(name) is strict]
 
     @property
     def paths_base(self) -> Path | None:

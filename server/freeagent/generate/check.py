@@ -23,6 +23,15 @@ def _strings(code: str) -> set[str]:
     return {m.group(2) for m in re.finditer(r"(['\"])((?:\\.|(?!\1).)*)\1", code)}
 
 
+def _contradicts(op: Operation, status: str) -> bool:
+    """Whether answering ``status`` on success contradicts the description: it declares success
+    statuses and this is none of them. One that declares none leaves the status open."""
+    statuses = {r.status for r in op.responses}
+    if not op.success_status()[1]:
+        return False
+    return status not in statuses and "2XX" not in statuses and "default" not in statuses
+
+
 def check_client(op: Operation, code: str) -> list[Finding]:
     problems = []
     strings = _strings(code)
@@ -122,12 +131,10 @@ def check_handler(op: Operation, code: str, declarations: dict[str, str], route:
             problems.append(_finding(f"handler registered for {method.group(1).upper()}, operation is {op.method}"))
         if route is not None and method.group(3) != route:
             problems.append(_finding(f"handler path '{method.group(3)}' is not '{route}'"))
-    statuses = {r.status for r in op.responses}
     # res.status(201) | reply.code(201) | c.json(result, 201) | c.body(null, 204) | { status: 201 }
     sent = re.findall(r"(?:\.status\(|\.code\(|\(result, |\(null, |status: )(\d{3})\b", code)
-    success = [s for s in sent if s.startswith("2")]
-    for status in success:
-        if status not in statuses and "2XX" not in statuses and "default" not in statuses:
+    for status in (s for s in sent if s.startswith("2")):
+        if _contradicts(op, status):
             problems.append(_finding(f"handler answers {status}, which the operation does not declare"))
     body_decl = next((d for n, d in declarations.items() if n.endswith("Body")), None)
     if op.body is not None and body_decl is not None:
@@ -162,8 +169,7 @@ def check_python(op: Operation, target: str, code: str) -> list[Finding]:
                 problems.append(_finding(f"route registered for {m.group(1).upper()}, operation is {op.method}"))
             if m.group(3) != op.path:
                 problems.append(_finding(f"route path '{m.group(3)}' is not '{op.path}'"))
-            declared = {r.status for r in op.responses}
-            if m.group(4) not in declared and "default" not in declared and "2XX" not in declared:
+            if _contradicts(op, m.group(4)):
                 problems.append(_finding(f"route answers {m.group(4)}, which the operation does not declare"))
     elif target == "client":
         m = re.search(r"client\.request\((['\"])(\w+)\1, f(['\"])(.*?)\3, params=", code)

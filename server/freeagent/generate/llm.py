@@ -28,30 +28,14 @@ from typing import Any
 from ..edits import TextEdit, apply_edits
 from ..findings import (
     CODE_ANSWER_SYNTAX,
-    CODE_BODY_FIELDS,
-    CODE_DEV_DEPENDENCY_AT_RUNTIME,
-    CODE_MODULE_STYLE,
-    CODE_NAME_NOT_EXPORTED,
-    CODE_NAMING,
-    CODE_NO_DEFAULT_EXPORT,
-    CODE_SUBPATH_NOT_EXPORTED,
-    CODE_TYPE_ERROR,
     CODE_TYPECHECK_NOT_RUN,
-    CODE_UNDECLARED_PACKAGE,
-    CODE_UNDECLARED_PYTHON_IMPORT,
-    CODE_UNKNOWN_ATTRIBUTE,
-    CODE_UNKNOWN_IMPORTED_NAME,
-    CODE_UNKNOWN_KEYWORD,
-    CODE_UNKNOWN_METHOD,
-    CODE_UNKNOWN_PATH,
-    CODE_UNKNOWN_QUERY_PARAM,
-    CODE_UNRESOLVED_IMPORT,
     Finding,
     Range,
     Severity,
 )
 from ..providers.base import Message, ProviderError, ProviderOptions, Request, Usage
 from ..redact import mask_keys, settings_keys
+from .correction import correction, root_cause
 from .prompt import Prompt, PromptBuilder, language_of
 from .result import Generation
 from .tokens import TokenCounter
@@ -195,70 +179,6 @@ def operation_hint(engine, task: str) -> str | None:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------- why a candidate failed
-
-_CAUSES = [
-    (
-        "hallucinated_package",
-        (
-            CODE_UNDECLARED_PACKAGE,
-            CODE_DEV_DEPENDENCY_AT_RUNTIME,
-            CODE_SUBPATH_NOT_EXPORTED,
-            CODE_UNDECLARED_PYTHON_IMPORT,
-        ),
-    ),
-    # a real package, an API it does not have (`requests.post_json`, `httpx.Client(retries=3)`)
-    ("hallucinated_api", (CODE_UNKNOWN_IMPORTED_NAME, CODE_UNKNOWN_ATTRIBUTE, CODE_UNKNOWN_KEYWORD)),
-    ("invented_export", (CODE_NAME_NOT_EXPORTED, CODE_NO_DEFAULT_EXPORT)),
-    ("unresolved_import", (CODE_UNRESOLVED_IMPORT,)),
-    ("unknown_endpoint", (CODE_UNKNOWN_PATH, CODE_UNKNOWN_METHOD, CODE_BODY_FIELDS, CODE_UNKNOWN_QUERY_PARAM)),
-    ("syntax_error", (CODE_ANSWER_SYNTAX,)),
-    ("type_error", (CODE_TYPE_ERROR,)),
-    ("style", (CODE_NAMING, CODE_MODULE_STYLE)),
-]
-
-
-def root_cause(findings: list[Finding]) -> str | None:
-    codes = {f.code for f in findings}
-    for cause, members in _CAUSES:
-        if codes & set(members):
-            return cause
-    return "other" if findings else None
-
-
-def correction(findings: list[Finding], installed: list[str], language: str) -> str:
-    """What to tell the model: each problem in its own words, plus the facts it got wrong."""
-    cause = root_cause(findings)
-    lines = ["Your code does not pass this project's checks:"]
-    for f in findings[:12]:
-        lines.append(f"- line {f.range.line + 1}: {f.message} [{f.code}]")
-    if cause == "hallucinated_package":
-        names = sorted({m.group(1) for f in findings if (m := re.search(r"'([^']+)'", f.message))})
-        lines.append(
-            f"{', '.join(f'`{n}`' for n in names)} cannot be used here. The installed packages are: "
-            f"{', '.join(installed) or 'none'}. Use only those (or the standard library), or write the code "
-            "without a package."
-        )
-    elif cause == "hallucinated_api":
-        lines.append(
-            "Those names do not exist in the versions installed in this project's environment (the messages "
-            "name the package, its version and the closest real name). Use only the API these versions have."
-        )
-    elif cause == "invented_export":
-        lines.append("Import only names those modules really export (the messages list the closest real ones).")
-    elif cause == "unresolved_import":
-        lines.append("Import only files that exist in this project, with the extension rules of its tsconfig.")
-    elif cause == "unknown_endpoint":
-        lines.append("Call only the API's real paths, methods, fields and query parameters (see the suggestions).")
-    elif cause == "syntax_error":
-        lines.append("The code must parse: check brackets, quotes and that nothing is left unfinished.")
-    elif cause == "type_error":
-        lines.append("Fix the type errors the compiler reports.")
-    fence = {"python": "python", "javascript": "js"}.get(language, "ts")
-    lines.append(f"Answer again with exactly one ```{fence} code block holding the whole corrected code.")
-    return "\n".join(lines)
-
-
 # ---------------------------------------------------------------------- attempts and results
 
 
@@ -316,6 +236,7 @@ class _RunState:
     cost_known: bool = True  # False once a model of unknown price answered: no budget, no total
     down: set[str] = field(default_factory=set)  # providers found unusable (missing key, unreachable …)
     budget_stop: bool = False  # the budget ended the run before the plan did
+    strict_flags: list[str] = field(default_factory=list)  # the file's tsconfig's, for the root cause
 
 
 class LlmPipeline:
@@ -416,7 +337,10 @@ class LlmPipeline:
         installed = await self.run_sync(builder.installed_packages, path)
         baseline = await self.run_sync(self._findings, path, text, False)
         messages = [Message("user", prompt.user)]
-        return _RunState(task, path, text, marker_line, language_of(path), prompt, installed, baseline, messages)
+        state = _RunState(task, path, text, marker_line, language_of(path), prompt, installed, baseline, messages)
+        config = self.engine.context.nearest_tsconfig(path) if state.language != "python" else None
+        state.strict_flags = config.strict_flags() if config is not None else []
+        return state
 
     def _steps(self, state: _RunState, plan: list[ProviderOptions]) -> Iterator[ProviderOptions]:
         """The plan's steps this run takes: a provider found down is skipped (its later steps too:
@@ -457,7 +381,9 @@ class LlmPipeline:
                     "the answer holds no code block in the file's language",
                 )
             ]
-            state.messages.append(Message("user", correction(attempt.findings, state.installed, state.language)))
+            state.messages.append(
+                Message("user", correction(attempt.findings, state.installed, state.language, state.strict_flags))
+            )
             return False
         placed = place(state.text, code, state.marker_line, state.language)
         if progress:
@@ -468,7 +394,11 @@ class LlmPipeline:
         if attempt.passed:
             return True
         failing = _failing(attempt.findings)
-        state.messages.append(Message("user", correction(failing or attempt.findings, state.installed, state.language)))
+        state.messages.append(
+            Message(
+                "user", correction(failing or attempt.findings, state.installed, state.language, state.strict_flags)
+            )
+        )
         return False
 
     async def _ask(self, state: _RunState, attempt: Attempt, options: ProviderOptions) -> str | None:
@@ -510,7 +440,7 @@ class LlmPipeline:
             found, attempt.typecheck = await self._tsc(state.path, state.text, placed.new_text)
             findings += found
         attempt.findings = _new(findings, state.baseline)
-        attempt.cause = root_cause(_failing(attempt.findings))
+        attempt.cause = root_cause(_failing(attempt.findings), state.strict_flags)
 
     def _result(self, state: _RunState, seconds: float) -> Generation:
         """The best candidate with every attempt's provenance, or an empty one saying why none came."""

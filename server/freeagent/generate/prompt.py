@@ -20,6 +20,7 @@ from ..context.manifests import locked_version
 from ..context.workspace import WorkspaceContext
 from ..languages import JS_SUFFIXES
 from ..redact import is_secret_file, mask_keys, mask_source, settings_keys
+from .correction import STRICT_FLAGS
 from .tokens import TokenCounter
 
 INSERT_HERE = "<<< your code goes here (this line is replaced) >>>"
@@ -69,19 +70,12 @@ class PromptBuilder:
         if config is None:
             return []
         facts = [f"module: {config.option('module') or 'default'}", f"moduleResolution: {config.module_resolution}"]
-        for key in (
-            "strict",
-            "target",
-            "jsx",
-            "esModuleInterop",
-            "verbatimModuleSyntax",
-            "noUncheckedIndexedAccess",
-            "exactOptionalPropertyTypes",
-            "allowJs",
-        ):
+        for key in ("strict", "target", "jsx", "esModuleInterop", "allowJs"):
             value = config.option(key)
             if value is not None:
                 facts.append(f"{key}: {json.dumps(value)}")
+        for flag in config.strict_flags():  # what changes what compiles, and how to write for it
+            facts.append(f"{flag}: {json.dumps(config.option(flag))} — {STRICT_FLAGS[flag]}")
         paths = config.option("paths")
         if isinstance(paths, dict) and paths:
             facts.append(

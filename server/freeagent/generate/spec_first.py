@@ -165,6 +165,29 @@ class SpecGenerator:
         declared = [HTTP_FRAMEWORKS[name] for name in HTTP_FRAMEWORKS if package.declared(name)]
         return declared[0] if declared else None
 
+    def _refuse_verbatim_commonjs(self, file: Path) -> None:
+        """``verbatimModuleSyntax`` in a file TypeScript emits as CommonJS makes every ES
+        ``import``/``export`` an error (TS1295, TS1287): such a package writes ``import x =
+        require()`` and ``export =``, which the generators do not. Said plainly, not left to tsc."""
+        config = self.ctx.nearest_tsconfig(file)
+        if config is None or config.option("verbatimModuleSyntax") is not True:
+            return
+        package = self.ctx.nearest_package(file)
+        esm_package = package is not None and package.type == "module"
+        commonjs = config.module == "commonjs" or (
+            config.module in ("node16", "node18", "node20", "nodenext")
+            and file.suffix not in (".mts",)
+            and (file.suffix == ".cts" or not esm_package)
+        )
+        if commonjs:
+            raise GenerationError(
+                f"{self.ctx.rel(file) if self.ctx.contains(file) else file.name} is a CommonJS module under "
+                f"verbatimModuleSyntax ({self.ctx.rel(config.path) if self.ctx.contains(config.path) else config.path}): "
+                "ES import/export cannot be written there (TS1295/TS1287), only `import x = require()` and "
+                '`export =`, which spec-first generation does not write. Make the package ESM ("type": "module") '
+                "or turn verbatimModuleSyntax off for it."
+            )
+
     def existing_exports(self, file: Path) -> dict[str, str]:
         """Names exported by other files of the same package → the specifier to import them by."""
         package = self.ctx.nearest_package(file)
@@ -212,6 +235,7 @@ class SpecGenerator:
             raise GenerationError(
                 f"{file.name}: spec-first generation writes TypeScript (.ts/.tsx) and Python (.py) files"
             )
+        self._refuse_verbatim_commonjs(file)
         style = style_for(self.ctx, file)
         facts = _file_facts(self.parsers, rel, text)
         other_edits: dict[str, list[TextEdit]] = {}  # files besides ``file`` (created: the auth module)

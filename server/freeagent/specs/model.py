@@ -113,6 +113,17 @@ class Operation:
         ok = [r for r in self.responses if r.status.startswith("2")]
         return ok or [r for r in self.responses if r.status == "default"]
 
+    def success_status(self) -> tuple[str, bool]:
+        """The status a generated handler answers on success, and whether the description
+        declares one. The first 2xx it declares (``2XX`` or only ``default``: 200); an operation
+        that declares no success at all — OpenAPI 3.1 makes ``responses`` optional, and real
+        descriptions list only errors (``401``) or nothing — answers ``204 No Content``: it
+        promises no body, so none is sent, and no status the description names is contradicted."""
+        success = self.success_responses()
+        if not success:
+            return "204", False
+        return (success[0].status if success[0].status.isdigit() else "200"), True
+
     def error_responses(self) -> list[Response]:
         """The 4xx/5xx responses, and ``default`` unless it is the only answer to a success."""
         default_is_success = not any(r.status.startswith("2") for r in self.responses)

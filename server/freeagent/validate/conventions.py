@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..context.conventions import name_case
+from ..context.frameworks import reserves_file_name
 from ..context.index import last_segment
 from ..context.manifests import BUNDLERS
 from ..context.parsing import FileSummary
@@ -233,7 +234,12 @@ class ConventionRules:
             and files_vote.total >= MIN_FILES
         ):
             case = name_case(base)
-            if case is not None and case != files_vote.value and not self._file_name_fits(path, summary, base, case):
+            if (
+                case is not None
+                and case != files_vote.value
+                and not self._file_name_fits(path, summary, base, case)
+                and not self._reserved(path, base)
+            ):
                 findings.append(
                     Finding(
                         str(path),
@@ -271,6 +277,13 @@ class ConventionRules:
                     for symbol in exported:
                         counts[(_KIND_VOTE[symbol.kind], name_case(symbol.name))] += 1
         return self._api_cases[family]
+
+    def _reserved(self, path: Path, base: str) -> bool:
+        """A file name the package's framework gives a meaning (Next.js's ``not-found``, SvelteKit's
+        ``+page.server``, Remix's ``_index``): renaming it would change what the app does."""
+        manifests = (self.ctx.nearest_package(path), self.ctx.root_package)
+        stem = path.name.rsplit(".", 1)[0]  # `+page.server`, `entry.client`: the name up to its extension
+        return any(reserves_file_name(name, *manifests) is not None for name in {base, stem})
 
     def _file_name_fits(self, path: Path, summary: FileSummary, base: str, case: str) -> bool:
         """A file named after something it exports (``ZodError.ts``: class ZodError), a test or

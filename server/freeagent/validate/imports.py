@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..context.frameworks import provides_module
 from ..context.index import last_segment
 from ..context.manifests import BUNDLERS, is_node_builtin, locked_version
 from ..context.parsing import FileSummary
@@ -62,14 +63,6 @@ _SETUP_FILES = re.compile(
     r"[\"']?(?:setupFiles(?:AfterEnv)?|globalSetup|globalTeardown|preset)[\"']?\s*:\s*(\[[^\]]*\]|['\"][^'\"]+['\"])"
 )
 _TEST_CONFIG = re.compile(r"(?:^|/)(?:vitest|vite|jest)\.config\.[cm]?[jt]s$|(?:^|/)vitest\.workspace\.[cm]?[jt]s$")
-# modules a framework makes up at build time, by the package that declares them (not in node_modules)
-_VIRTUAL_MODULES = {
-    "@docusaurus/core": ("@theme/", "@theme-original/", "@theme-init/", "@site/", "@generated/", "@docusaurus/"),
-    "nuxt": ("#", "~/", "~~/", "@/", "~", "@@/"),
-    "astro": ("astro:",),
-    "@sveltejs/kit": ("$app/", "$env/", "$lib", "$service-worker"),
-}
-
 _NON_PRODUCTION = re.compile(
     r"(^|/)(tests?|__tests__|__mocks__|e2e|scripts?|bench|benchmarks?|stories|fixtures)/|(^|/)[^/]*\btests?\b[^/]*/|"
     r"\.(test|spec|stories|bench)\.[cm]?[jt]sx?$|(^|/)[^/]*\.config\.[cm]?[jt]s$|(^|/)vite\.config|(^|/)jest\.setup|"
@@ -212,7 +205,11 @@ class ImportRules:
                     return found.path is not None
 
                 res = resolve_relative(path, spec, resolution, strict, allow_js, ctx.file_exists)
-                if res.path is None and not self._generated(Path(os.path.normpath(path.parent / spec))):
+                if (
+                    res.path is None
+                    and not self._generated(Path(os.path.normpath(path.parent / spec)))
+                    and not self._virtual(package, root_package, spec)  # React Router's ./+types/…
+                ):
                     findings.append(self._unresolved(path, record, spec, res, resolves))
                 continue
             if spec.startswith("#") and not self._virtual(package, root_package, spec):
@@ -287,8 +284,8 @@ class ImportRules:
             if declared_group is None and name in members:
                 continue  # a workspace package (linked by the package manager)
             installed = self._installed_from(str(path.parent), name)
-            if declared_group is None and installed is None and self._virtual(package, root_package, spec):
-                continue  # not a package: the framework makes it up at build time
+            if declared_group is None and self._virtual(package, root_package, spec):
+                continue  # not a package of the project's: the framework resolves it itself
             if declared_group is None and installed is None and record.type_only:
                 types_key = (str(path.parent), _types_package(name))
                 if self._installed_from(*types_key) is not None:
@@ -617,14 +614,10 @@ class ImportRules:
 
     @staticmethod
     def _virtual(package, root_package, spec: str) -> bool:
-        """A module the project's framework provides at build time (Docusaurus's @theme/…, Nuxt's
-        #imports and ~/…, Astro's astro:…, SvelteKit's $app/…), when that framework is declared."""
-        for framework, prefixes in _VIRTUAL_MODULES.items():
-            if spec.startswith(prefixes) and any(
-                m is not None and m.declared(framework) is not None for m in (package, root_package)
-            ):
-                return True
-        return False
+        """A module the project's framework provides itself (the framework table,
+        :mod:`..context.frameworks`: Next.js's server-only, SvelteKit's $app/…, Astro's astro:…,
+        Nuxt's #imports …), when the package or the workspace root depends on that framework."""
+        return provides_module(spec, package, root_package) is not None
 
     def _rel(self, path: Path) -> str:
         return self.ctx.rel(path) if self.ctx.contains(path) else str(path)

@@ -212,8 +212,7 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
     auth, auth_params = _credential_check(op, out, declared, i, q)
     defaults += auth_params
     result, _ = _result(op, models)
-    success = op.success_responses()
-    status = success[0].status if success and success[0].status.isdigit() else "200"
+    status, declared_success = op.success_status()
     impl = f"{name}_impl"
     impl_args = [a.split(":")[0] + ": " + _plain(a) for a in params + defaults if a not in auth_params]
     out.declarations[impl] = "\n".join(
@@ -265,6 +264,8 @@ def fastapi_route(op: Operation, models: PyModels, declared: set[str], router: s
     )
     call_text = ", ".join(f"{c}={c}" for c in call)
     lines = [decorator] + signature + [f'{i}"""{op.summary or op.id}"""'] + auth
+    if not declared_success:
+        lines.append(f"{i}# {op.id} declares no success response: 204 No Content, no body")
     if result == "None":
         lines += [f"{i}await {impl}({call_text})", f"{i}return Response(status_code={status})"]
     else:

@@ -331,20 +331,20 @@ def generate_client(
             guard = "" if p.required else f"if ({access} !== undefined) "
             value = f"{access}.join(',')" if _kind(p) == "array" else f"String({access})"
             lines.append(f"{guard}cookies.push(`{p.name}=${{encodeURIComponent({value})}}`){e}")
-        lines.append(f"if (cookies.length > 0) headers.cookie = cookies.join({st.q('; ')}){e}")
+        lines.append(f"if (cookies.length > 0) headers[{st.q('cookie')}] = cookies.join({st.q('; ')}){e}")
     # auth: the first requirement alternative the options can satisfy
     schemes = [s for alternative in op.security for s in alternative]
     if any((s.type == "http" and s.scheme == "bearer") or s.type in ("oauth2", "openIdConnect") for s in schemes):
         lines += [
             "if (options.token !== undefined) {",
             f"{i}const token = typeof options.token === {st.q('function')} ? await options.token() : options.token{e}",
-            f"{i}headers.authorization = `Bearer ${{token}}`{e}",
+            f"{i}headers[{st.q('authorization')}] = `Bearer ${{token}}`{e}",
             "}",
         ]
     if any(s.type == "http" and s.scheme == "basic" for s in schemes):
         credentials = "`${options.basic.user}:${options.basic.password}`"
         encoded = f"btoa(String.fromCharCode(...new TextEncoder().encode({credentials})))"
-        lines.append(f"if (options.basic !== undefined) headers.authorization = `Basic ${{{encoded}}}`{e}")
+        lines.append(f"if (options.basic !== undefined) headers[{st.q('authorization')}] = `Basic ${{{encoded}}}`{e}")
     # API keys: every key of the first requirement that has any (Plaid wants a client id and a
     # secret together), each from options.apiKeys by its parameter name, else options.apiKey
     alternative = next((a for a in op.security if any(s.type == "apiKey" and s.param_name for s in a)), [])
@@ -359,8 +359,9 @@ def generate_client(
             lines.append(f"if ({var} !== undefined) url.searchParams.set({st.q(s.param_name)}, {var}){e}")
         else:
             pair = f"`{s.param_name}=${{encodeURIComponent({var})}}`"
-            joined = f"headers.cookie ? `${{headers.cookie}}; ${{{pair}}}` : {pair}"
-            lines.append(f"if ({var} !== undefined) headers.cookie = {joined}{e}")
+            cookie = f"headers[{st.q('cookie')}]"  # a Record: brackets, as noPropertyAccessFromIndexSignature wants
+            joined = f"{cookie} ? `${{{cookie}}}; ${{{pair}}}` : {pair}"
+            lines.append(f"if ({var} !== undefined) {cookie} = {joined}{e}")
     body_arg = ""
     if btype:
         if _is_json(btype[1]):
@@ -382,7 +383,10 @@ def generate_client(
             f"{i}url: url.toString(),",
             f"{i}headers,",
             *([f"{i}{data.rstrip(', ')},"] if data else []),
-            f"{i}signal: options.signal,",
+            # exactOptionalPropertyTypes: an optional property is left out, never given undefined
+            f"{i}...(options.signal !== undefined ? {{ signal: options.signal }} : {{}}),"
+            if st.exact_optional
+            else f"{i}signal: options.signal,",
             f"{i}validateStatus: () => true{',' if st.trailing_comma else ''}",
             f"}}){e}",
             "if (response.status < 200 || response.status >= 300) {",
@@ -396,8 +400,10 @@ def generate_client(
     extra = ", throwHttpErrors: false" if library == "ky" else ""
     if library == "ky":
         out.imports.append(("ky", "default:ky", False))
+    # RequestInit's signal is AbortSignal | null: under exactOptionalPropertyTypes it may not be undefined
+    signal = "options.signal ?? null" if st.exact_optional else "options.signal"
     lines.append(
-        f"const response = await ({transport})(url, {{ method: {st.q(op.method)}, headers, {body_arg}signal: options.signal{extra} }}){e}"
+        f"const response = await ({transport})(url, {{ method: {st.q(op.method)}, headers, {body_arg}signal: {signal}{extra} }}){e}"
     )
     lines += [
         "if (!response.ok) {",

@@ -18,6 +18,7 @@ class GuardEmitter:
         self.style = types.style
         self.decls: dict[str, str] = {}
         self.in_progress: set[str] = set()
+        self.inline_stack: set[tuple] = set()
 
     def guard_for(self, node: Node, type_name: str) -> str:
         """Declare `isTypeName` for a node and return its name."""
@@ -27,7 +28,13 @@ class GuardEmitter:
         self.in_progress.add(name)
         t = self.types.ref(node)
         e, i = self.style.end, self.style.indent
-        body = self.expr(node, "value", 0)
+        # each function's body inlines afresh: `isNode`, first met inside `isGetTreeResponse`'s
+        # own inlining of the same schema, was `return true`
+        outer, self.inline_stack = self.inline_stack, set()
+        try:
+            body = self.expr(node, "value", 0)
+        finally:
+            self.inline_stack = outer
         self.decls[name] = "\n".join(
             [
                 f"export function {name}(value: unknown): value is {t} {{",
@@ -41,9 +48,21 @@ class GuardEmitter:
     def expr(self, node: Node | None, x: str, depth: int) -> str:
         if node is None:
             return "true"
-        component = node.component_name
+        # named as the types are (a schema reached by $ref in another file has no component name,
+        # and may refer to itself: `children: {items: {$ref: '#/node'}}`)
+        component = self.types.schema_name(node)
         if component is not None and depth > 0:
             return f"{self.guard_for(node, self.types.decl_name(component))}({x})"
+        key = (node.doc.path, node.pointer)
+        if key in self.inline_stack:  # a cycle through schemas that have no name: not followed
+            return "true"
+        self.inline_stack.add(key)
+        try:
+            return self._expr(node, x, depth)
+        finally:
+            self.inline_stack.discard(key)
+
+    def _expr(self, node: Node, x: str, depth: int) -> str:
         v = node.value
         if not isinstance(v, dict) or not v:
             return "true"

@@ -581,12 +581,15 @@ class Framework:
                 f"{i}for (const [key, values] of {source}) {{",
                 f"{i}{i}const value = values.length > 1 ? values : values[0]{e}",
                 f"{i}{i}const nested = /^([^[\\]]+)\\[([^[\\]]+)\\]$/.exec(key){e}",
-                f"{i}{i}if (nested === null) {{",
+                # `?.[n]`: a group is `string | undefined` under noUncheckedIndexedAccess
+                f"{i}{i}const outer = nested?.[1]{e}",
+                f"{i}{i}const field = nested?.[2]{e}",
+                f"{i}{i}if (outer === undefined || field === undefined) {{",
                 f"{i}{i}{i}query[key] = value{e}",
                 f"{i}{i}}} else {{",
-                f"{i}{i}{i}const inner = (query[nested[1]] ?? {{}}) as Record<string, unknown>{e}",
-                f"{i}{i}{i}inner[nested[2]] = value{e}",
-                f"{i}{i}{i}query[nested[1]] = inner{e}",
+                f"{i}{i}{i}const inner = (query[outer] ?? {{}}) as Record<string, unknown>{e}",
+                f"{i}{i}{i}inner[field] = value{e}",
+                f"{i}{i}{i}query[outer] = inner{e}",
                 f"{i}{i}}}",
                 f"{i}}}",
                 f"{i}return query{e}",
@@ -721,7 +724,7 @@ def generate_handler(
             absent = [f"if (!{present}) {{", *style.block(reject(invalid, missing)), "}"]
 
     success = op.success_responses()
-    status = success[0].status if success and success[0].status.isdigit() else "200"
+    status, declared_success = op.success_status()
     result_type, reader = response_types(op, types, success=True)
     success_media = next(iter(success[0].content), None) if success and success[0].content else None
     sep = ";" if st.semi else ""
@@ -793,6 +796,8 @@ def generate_handler(
     if any(const for _, const, _ in inputs):
         out.imports.append(("zod", "z", False))
     call = "{ " + ", ".join(f"{f}: {v}" for f, v in parsed) + " }" if parsed else "{}"
+    if not declared_success:  # said where the reader of the handler looks (README: "no success declared")
+        body.append(f"// {op.id} declares no success response: 204 No Content, no body")
     if result_type == "void":
         body += [f"await {impl}({call}){e}", *fw.respond(status, None)]
     else:

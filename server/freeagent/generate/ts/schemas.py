@@ -257,6 +257,8 @@ class TypeEmitter(SchemaEmitter):
             optional = "" if name in required else "?"
             t = self.ref(child)
             t = t.replace("\n", "\n" + st.indent) if "\n" in t else t
+            if optional and st.exact_optional:  # zod's `.optional()` parses to `T | undefined`
+                t += " | undefined"
             lines.append(f"{st.indent}{property_key(name, st.quote)}{optional}: {t}{';' if st.semi else ''}")
         if extra is not None:
             lines.append(f"{st.indent}[key: string]: {extra}{';' if st.semi else ''}")

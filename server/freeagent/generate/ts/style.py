@@ -1,7 +1,7 @@
 """How generated TypeScript should look in *this* file: the project's conventions made concrete.
 
 Owns turning the context engine's votes (quotes, semicolons, indentation, trailing commas,
-extensions on relative imports) plus the file's own module settings into a :class:`TsStyle`
+extensions on relative imports) plus the file's own module and strictness settings into a :class:`TsStyle`
 the emitters use, and the small text helpers that apply it.
 """
 
@@ -24,6 +24,9 @@ class TsStyle:
     trailing_comma: bool = True
     relative_extension: str = ""  # ".js" under NodeNext/Node16 ESM, "" for bundlers
     zod_major: int = 3
+    # the tsconfig's exactOptionalPropertyTypes: an optional property is written `?: T | undefined`
+    # (what zod parses it to) and left out rather than given `undefined`
+    exact_optional: bool = False
 
     @property
     def end(self) -> str:
@@ -89,4 +92,5 @@ def style_for(ctx: WorkspaceContext | None, file: Path | None) -> TsStyle:
         if spec:
             digits = "".join(ch if ch.isdigit() else " " for ch in spec).split()
             zod_major = int(digits[0]) if digits else 3
-    return TsStyle(quote, semi, indent, trailing, ext, zod_major)
+    exact = config is not None and config.option("exactOptionalPropertyTypes") is True
+    return TsStyle(quote, semi, indent, trailing, ext, zod_major, exact)
