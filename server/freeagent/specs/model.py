@@ -52,6 +52,20 @@ class Parameter:
     content_type: str | None = None  # parameters described with `content` instead of `schema`
     allow_empty: bool = False  # query `allowEmptyValue`: `?name=` is the parameter left empty
 
+    def shape(self) -> str:
+        """'array', 'object', 'scalar', or 'union' (anyOf/oneOf: which one the value is decides, at
+        run time): what decides the parameter's serialization, with its ``style`` and ``explode``."""
+        schema = self.schema.value if self.schema is not None and isinstance(self.schema.value, dict) else {}
+        t = schema.get("type")
+        types = t if isinstance(t, list) else [t]
+        if "array" in types or "items" in schema:
+            return "array"
+        if "object" in types or "properties" in schema or "additionalProperties" in schema:
+            return "object"
+        if t is None and (isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list)):
+            return "union"
+        return "scalar"
+
 
 @dataclass
 class Body:

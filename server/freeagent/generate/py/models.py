@@ -28,6 +28,7 @@ class PyModels:
         self.quote = quote
         self.decls: dict[str, str] = {}
         self.in_progress: set[str] = set()
+        self.inline: dict[tuple, str] = {}  # unnamed object schemas being declared -> their class
         self.imports: set[tuple[str, str]] = set()  # (module, name)
 
     def q(self, text: str) -> str:
@@ -60,12 +61,12 @@ class PyModels:
         if cls in self.decls or cls in self.existing:
             return cls
         self.in_progress.add(cls)
-        code = self.model(cls, node) if self._is_object(node) else f"{cls} = {self.annotation(node, cls)}"
+        code = self.model(cls, node) if self.is_object(node) else f"{cls} = {self.annotation(node, cls)}"
         self.in_progress.discard(cls)
         self.decls[cls] = code
         return cls
 
-    def _is_object(self, node: Node) -> bool:
+    def is_object(self, node: Node) -> bool:
         v = node.value if isinstance(node.value, dict) else {}
         if any(k in v for k in ("oneOf", "anyOf", "enum", "const")):
             return False
@@ -92,7 +93,7 @@ class PyModels:
         return props, required, closed
 
     def model(self, cls: str, node: Node) -> str:
-        """A pydantic model of an object schema (callers check ``_is_object`` or ``_flatten`` first)."""
+        """A pydantic model of an object schema (callers check ``is_object`` or ``_flatten`` first)."""
         v = node.value if isinstance(node.value, dict) else {}
         if "allOf" in v:
             flat = self._flatten(node)
@@ -207,10 +208,17 @@ class PyModels:
         if t == "array":
             return f"list[{self.ref(self.child(node, 'items'), hint + 'Item') if 'items' in v else 'Any'}]"
         if t == "object":
-            if self._is_object(node):
+            if self.is_object(node):
+                key = (node.doc.path, node.pointer)
+                if key in self.inline:  # a schema with no component name that contains itself
+                    return self.inline[key]  # (`#/node` of another file): the class being built
                 cls = pascal(hint)
                 if cls not in self.decls:
-                    self.decls[cls] = self.model(cls, node)
+                    self.inline[key] = cls
+                    try:
+                        self.decls[cls] = self.model(cls, node)
+                    finally:
+                        del self.inline[key]
                 return cls
             extra = v.get("additionalProperties")
             value = (
@@ -225,5 +233,5 @@ class PyModels:
 
 def import_lines(imports: set[tuple[str, str]]) -> list[tuple[str, str]]:
     """Sorted (module, name) pairs, stdlib first then third-party, for the import merger."""
-    order = {"__future__": 0, "datetime": 1, "typing": 1, "uuid": 1}
+    order = {"__future__": 0, "collections.abc": 1, "datetime": 1, "typing": 1, "uuid": 1}
     return sorted(imports, key=lambda mn: (order.get(mn[0], 2), mn[0], mn[1]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...specs.model import Operation, Parameter
+from ...specs.model import Node, Operation, Parameter
 from ..naming import py_name
 from .models import PyModels
 
@@ -63,6 +63,84 @@ def _result(op: Operation, models: PyModels) -> tuple[str, str | None]:
     return "None", None
 
 
+def _path_value(p: Parameter, arg: str, q) -> str:
+    """A path parameter as OpenAPI serializes it: style simple (default), label or matrix."""
+    style, explode = p.style or "simple", bool(p.explode)
+    one = f"quote(str({arg}), safe={q('')})"
+    if p.shape() != "array":
+        return {"label": f"{q('.')} + {one}", "matrix": f"{q(';' + p.name + '=')} + {one}"}.get(style, one)
+    items = f"(quote(str(v), safe={q('')}) for v in {arg})"
+    if style == "label":
+        return f"{q('.')} + {q('.' if explode else ',')}.join{items}"
+    if style == "matrix":
+        if explode:
+            return f"{q('')}.join({q(';' + p.name + '=')} + v for v in {items})"
+        return f"{q(';' + p.name + '=')} + {q(',')}.join{items}"
+    return f"{q(',')}.join{items}"
+
+
+def _query_lines(p: Parameter, arg: str, models: PyModels, q, out: PyEmitted, model: bool = True) -> list[str]:
+    """Statements putting a query parameter into ``params`` as OpenAPI serializes it (form,
+    explode or not; spaceDelimited, pipeDelimited, deepObject), by the value's shape. ``model``:
+    whether an object value is a pydantic model (else a dict)."""
+    name, style = q(p.name), p.style or "form"
+    explode = p.explode if p.explode is not None else style == "form"
+    shape = p.shape()
+    schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
+    i = models.indent
+    if shape == "union" and p.schema is not None:  # which shape the value is decides, at run time
+        members = models.items(p.schema, "anyOf" if "anyOf" in schema else "oneOf")
+        kinds = []  # only the branches the union has: pyright strict rejects the unreachable ones
+        for member in members:
+            kind = Parameter(p.name, p.location, True, member).shape()
+            if kind == "object":
+                kind = "model" if models.is_object(member) else "dict"
+            if kind in ("model", "dict", "array") and kind not in kinds:
+                kinds.append(kind)
+        lines: list[str] = []
+        for kind in kinds:
+            test = {"model": "BaseModel", "dict": "dict", "array": "list"}[kind]
+            if kind == "model":
+                out.imports.add(("pydantic", "BaseModel"))
+            branch = _query_lines(
+                _as(p, "array" if kind == "array" else "object"), arg, models, q, out, kind == "model"
+            )
+            lines += [f"{'el' if lines else ''}if isinstance({arg}, {test}):", *(i + line for line in branch)]
+        scalar = [f"params[{name}] = {arg}"]
+        return [*lines, "else:", *(i + line for line in scalar)] if lines else scalar
+    if shape == "array":
+        items = schema.get("items")
+        as_text = isinstance(items, dict) and items.get("format") in ("uuid", "date", "date-time")
+        value = f"[str(v) for v in {arg}]" if as_text else arg
+        if style == "deepObject":
+            return [f"params[{q(p.name + '[]')}] = {value}"]
+        if explode:
+            return [f"params[{name}] = {value}"]  # httpx repeats the key for each item
+        joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+        return [f"params[{name}] = {q(joiner)}.join(str(v) for v in {arg})"]
+    if shape == "object":
+        entries = (
+            f"{arg}.model_dump(mode={q('json')}, by_alias=True, exclude_none=True).items()"
+            if model
+            else f"{arg}.items()"
+        )
+        if style == "deepObject":
+            key = "f" + q(p.name + "[{key}]")
+            return [f"for key, value in {entries}:", f"{i}params[{key}] = value"]
+        if explode:
+            return [f"for key, value in {entries}:", f"{i}params[key] = value"]
+        pair = "f" + q("{key},{value}")
+        return [f"params[{name}] = {q(',')}.join({pair} for key, value in {entries})"]
+    value = f"str({arg})" if schema.get("format") in ("uuid", "date", "date-time") else arg
+    return [f"params[{name}] = {value}"]
+
+
+def _as(p: Parameter, shape: str) -> Parameter:
+    """``p`` as if its schema were only the ``shape`` ('array' or 'object') it is at run time."""
+    node = Node(p.schema.doc, p.schema.pointer, {"type": shape}) if p.schema is not None else None
+    return Parameter(p.name, p.location, True, node, style=p.style, explode=p.explode)
+
+
 def client_function(op: Operation, models: PyModels, declared: set[str], q) -> PyEmitted:
     out = PyEmitted()
     i = models.indent
@@ -70,13 +148,19 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
     args = ["client: httpx.AsyncClient"]
     out.imports.add(("httpx", ""))
     path_expr = op.path
+    path_lines: list[str] = []  # path values with a style of their own, computed before the request
     for p in op.params("path"):
         arg = py_name(p.name)
         args.append(f"{arg}: {models.ref(p.schema, op.id + '_' + p.name) if p.schema else 'str'}")
-        # Python 3.11 f-strings cannot reuse their own quote inside a replacement field
-        inner = "''" if models.quote == '"' else '""'
-        path_expr = path_expr.replace("{" + p.name + "}", "{quote(str(" + arg + "), safe=" + inner + ")}")
         out.imports.add(("urllib.parse", "quote"))
+        value = _path_value(p, arg, q)
+        if value == f"quote(str({arg}), safe={q('')})":
+            # Python 3.11 f-strings cannot reuse their own quote inside a replacement field
+            inner = "''" if models.quote == '"' else '""'
+            path_expr = path_expr.replace("{" + p.name + "}", "{quote(str(" + arg + "), safe=" + inner + ")}")
+        else:
+            path_lines.append(f"{i}{arg}_path = {value}")
+            path_expr = path_expr.replace("{" + p.name + "}", "{" + arg + "_path}")
     body_media = _json_media(op.body.content) if op.body and op.body.content else None
     body_type = None
     body_required = False
@@ -107,27 +191,28 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
         + [f") -> {result}:"]
     )
     body = [f'{i}"""{op.summary or op.id} — {op.method} {op.path}"""']
-    body.append(f"{i}params: dict[str, object] = {{}}")
+    # httpx's own QueryParamTypes values (PrimitiveData or a sequence of it): pyright strict checks the call
+    out.imports.add(("collections.abc", "Sequence"))
+    primitive = "str | int | float | bool | None"
+    body.append(f"{i}params: dict[str, {primitive} | Sequence[{primitive}]] = {{}}")
     for p in op.params("query"):
-        arg = py_name(p.name)
-        value = (
-            arg
-            if not (
-                p.schema
-                and isinstance(p.schema.value, dict)
-                and p.schema.value.get("format") in ("uuid", "date", "date-time")
-            )
-            else f"str({arg})"
+        # an object is a pydantic model unless its annotation (the signature's) is a dict
+        annotation = models.ref(p.schema, op.id + "_" + p.name) if p.schema else "str"
+        lines = _query_lines(p, py_name(p.name), models, q, out, model=not annotation.startswith("dict["))
+        body += (
+            [f"{i}{line}" for line in lines]
+            if p.required
+            else [
+                f"{i}if {py_name(p.name)} is not None:",
+                *(f"{i}{i}{line}" for line in lines),
+            ]
         )
-        if p.required:
-            body.append(f"{i}params[{q(p.name)}] = {value}")
-        else:
-            body += [f"{i}if {arg} is not None:", f"{i}{i}params[{q(p.name)}] = {value}"]
     body.append(f"{i}headers: dict[str, str] = {{}}")
     for p in op.params("header"):
         arg = py_name(p.name)
         guard = [] if p.required else [f"{i}if {arg} is not None:"]
-        body += guard + [f"{i}{i if guard else ''}headers[{q(p.name)}] = str({arg})"]
+        value = f"{q(',')}.join(str(v) for v in {arg})" if p.shape() == "array" else f"str({arg})"
+        body += guard + [f"{i}{i if guard else ''}headers[{q(p.name)}] = {value}"]
     if bearer:
         body += [f"{i}if token is not None:", f"{i}{i}headers[{q('Authorization')}] = f{q('Bearer {token}')}"]
     if api_key:
@@ -140,6 +225,7 @@ def client_function(op: Operation, models: PyModels, declared: set[str], q) -> P
             send = f", json={dump}" if body_required else f", json=None if body is None else {dump}"
         else:
             send = ", files=body"
+    body += path_lines
     body.append(
         f"{i}response = await client.request({q(op.method)}, f{q(path_expr)}, params=params, headers=headers{send})"
     )

@@ -179,25 +179,10 @@ def response_types(op: Operation, types: TypeEmitter, success: bool) -> tuple[st
     return " | ".join(unique), reader
 
 
-def _kind(p: Parameter) -> str:
-    """'array', 'object', 'scalar', or 'union' (anyOf/oneOf: which one the value is decides, at
-    run time): what decides a parameter's serialization."""
-    schema = p.schema.value if p.schema is not None and isinstance(p.schema.value, dict) else {}
-    t = schema.get("type")
-    types = t if isinstance(t, list) else [t]
-    if "array" in types or "items" in schema:
-        return "array"
-    if "object" in types or "properties" in schema or "additionalProperties" in schema:
-        return "object"
-    if t is None and (isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list)):
-        return "union"
-    return "scalar"
-
-
 def _path_value(p: Parameter, st: TsStyle) -> str:
     """A path parameter as OpenAPI serializes it: style simple (default), label or matrix."""
     access = _param_access(p, st)
-    kind, style = _kind(p), p.style or "simple"
+    kind, style = p.shape(), p.style or "simple"
     explode = bool(p.explode)
     if kind == "array":
         items = f"{access}.map((item) => encodeURIComponent(String(item)))"
@@ -223,7 +208,7 @@ def _query_lines(p: Parameter, st: TsStyle) -> list[str]:
     access = _param_access(p, st)
     guard = "" if p.required else f"if ({access} !== undefined) "
     name = st.q(p.name)
-    kind, style = _kind(p), p.style or "form"
+    kind, style = p.shape(), p.style or "form"
     explode = p.explode if p.explode is not None else style == "form"
     if kind == "union":  # each shape the way the parameter's style serializes it
         as_array, as_object = _query_lines(_as(p, "array"), st), _query_lines(_as(p, "object"), st)
@@ -321,7 +306,7 @@ def generate_client(
     for p in op.params("header"):
         access = _param_access(p, st)
         guard = "" if p.required else f"if ({access} !== undefined) "
-        value = f"{access}.join(',')" if _kind(p) == "array" else f"String({access})"  # style simple
+        value = f"{access}.join(',')" if p.shape() == "array" else f"String({access})"  # style simple
         lines.append(f"{guard}headers[{st.q(p.name.lower())}] = {value}{e}")
     cookies = op.params("cookie")
     if cookies:  # style form: name=value pairs in one Cookie header
@@ -329,7 +314,7 @@ def generate_client(
         for p in cookies:
             access = _param_access(p, st)
             guard = "" if p.required else f"if ({access} !== undefined) "
-            value = f"{access}.join(',')" if _kind(p) == "array" else f"String({access})"
+            value = f"{access}.join(',')" if p.shape() == "array" else f"String({access})"
             lines.append(f"{guard}cookies.push(`{p.name}=${{encodeURIComponent({value})}}`){e}")
         lines.append(f"if (cookies.length > 0) headers[{st.q('cookie')}] = cookies.join({st.q('; ')}){e}")
     # auth: the first requirement alternative the options can satisfy
