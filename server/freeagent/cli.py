@@ -258,11 +258,15 @@ def generate(
             raise click.UsageError(str(exc)) from None
     else:
         result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url)
+    applied = False
     if write and file is not None and result.edits.get(str(path)):
         created = _create_files(engine.root, result)  # first: a file that appeared meanwhile stops it all
         write_atomically(path, apply_edits(text, result.edits[str(path)]))
+        applied = True
         for new in created:
             click.echo(f"// created {engine.context.rel(new)}", err=True)
+    # every generation is remembered (store.enabled): --write is its being applied
+    engine.record(result, task or operation or "", "cli", "applied" if applied else "offered", result.code.splitlines())
     if as_json:
         data = result.to_json(engine.root)
         data["confidence"] = confidence
@@ -325,6 +329,102 @@ def _llm_summary(result) -> str:
     from .generate.result import format_cost
 
     return f"{result.attempts} attempt(s), {format_cost(result.cost_usd)}, {result.seconds:.1f} s"
+
+
+@cli.command()
+@click.argument("generation")
+@click.argument("vote", type=click.Choice(["up", "down"]))
+@click.option("--note", default=None, help="What was good or wrong about it.")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def feedback(generation: str, vote: str, note: str | None, workspace: Path) -> None:
+    """Vote on a recorded generation (its id, or a unique prefix of 6+ characters, as `generate
+    --json` and `store list` print it)."""
+    store = _store(workspace)
+    found = store.get(generation)
+    if found is None:
+        raise click.UsageError(f"no generation '{generation}' in {store.path}")
+    store.add_feedback(found.id, vote, note)
+    click.echo(f"{vote} recorded for {found.id[:12]}")
+
+
+@cli.group()
+def store() -> None:
+    """The outcome store: what was generated here, and what became of it."""
+
+
+@store.command("list")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def store_list(workspace: Path, limit: int, as_json: bool) -> None:
+    """The newest generations: id, when, strategy, model, outcome, task."""
+    import datetime
+    import json as jsonlib
+
+    found = _store(workspace)
+    rows = found.recent(limit)
+    if as_json:
+        click.echo(jsonlib.dumps([_record_json(r) for r in rows], indent=2))
+        return
+    click.echo(f"{found.count()} generations in {found.path}")
+    for r in rows:
+        when = datetime.datetime.fromtimestamp(r.created).strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            f"{r.id[:12]}  {when}  {r.strategy:<9} {r.model or r.operation or '-':<24} {r.outcome:<8} {r.task[:60]}"
+        )
+
+
+@store.command("show")
+@click.argument("generation")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def store_show(generation: str, workspace: Path) -> None:
+    """One generation, with its attempts, survival and votes, as JSON."""
+    import json as jsonlib
+
+    found = _store(workspace).get(generation)
+    if found is None:
+        raise click.UsageError(f"no generation '{generation}'")
+    click.echo(jsonlib.dumps(_record_json(found, full=True), indent=2))
+
+
+@store.command("forget")
+@click.argument("generation", required=False)
+@click.option("--all", "everything", is_flag=True, help="Delete every recorded generation of this workspace.")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def store_forget(generation: str | None, everything: bool, workspace: Path) -> None:
+    """Delete one generation (and its attempts, survival, votes), or --all of them."""
+    if bool(generation) == everything:
+        raise click.UsageError("give a GENERATION id or --all")
+    found = _store(workspace)
+    if everything:
+        click.echo(f"{found.forget()} generations deleted from {found.path}")
+        return
+    record = found.get(generation or "")
+    if record is None:
+        raise click.UsageError(f"no generation '{generation}'")
+    found.forget(record.id)
+    click.echo(f"deleted {record.id[:12]}")
+
+
+def _store(workspace: Path):
+    from .engine import FolderEngine
+
+    engine = FolderEngine(workspace)
+    found = engine.outcomes
+    if found is None:
+        why = engine.store_problem or "the outcome store is turned off (store.enabled: false)"
+        raise click.ClickException(why)
+    return found
+
+
+def _record_json(r, full: bool = False) -> dict:
+    import dataclasses
+
+    data = dataclasses.asdict(r)
+    if not full:
+        for key in ("attempts", "code", "findings", "inserted_lines", "survival", "feedback", "prompt_sections"):
+            data.pop(key, None)
+    return data
 
 
 @cli.command()

@@ -128,6 +128,18 @@ class LlmSettings:
 
 
 @dataclass
+class StoreSettings:
+    enabled: bool = _setting(
+        True, description="Record every generation and its outcome (applied, rejected, survival, votes)."
+    )
+    path: str = _setting(
+        "",
+        description="The outcome store's SQLite file (relative: to the workspace); empty: one per workspace "
+        "under $XDG_DATA_HOME/freeagent/stores.",
+    )
+
+
+@dataclass
 class Settings:
     index: IndexSettings = _setting(factory=IndexSettings, description="What the code index covers.")
     watch: Literal["auto", "client", "server", "off"] = _setting(
@@ -168,6 +180,9 @@ class Settings:
     llm: LlmSettings = _setting(factory=LlmSettings, description="The LLM fallback: providers, models, budget.")
     python: PythonSettings = _setting(
         factory=PythonSettings, description="Python projects: the environment their installed packages are read from."
+    )
+    store: StoreSettings = _setting(
+        factory=StoreSettings, description="The outcome store: what is recorded of each generation, and where."
     )
 
 

@@ -9,6 +9,7 @@ which settings apply to it (see :mod:`freeagent.config` for the layers).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # the spec modules (YAML parsers, rapidfuzz) load when specs 
     from .specs.match import Match, Matcher
     from .specs.model import Operation
     from .specs.registry import Registry
+
+log = logging.getLogger(__name__)
 
 # folders whose OpenAPI documents are test material or an example's, not the API the code calls
 # (tRPC's examples/openapi-codegen/openapi.json is not what its test servers serve)
@@ -68,6 +71,8 @@ class FolderEngine:
         self.type_findings: dict[str, list[Finding]] = {}  # the deep check's, until the file changes
         self.validated_text: dict[str, str | None] = {}  # file -> the open-document text its findings are of
         self._validation_memo: dict = {}  # what validators keep between checks (see Validator)
+        self._store: tuple[tuple[bool, str], Any] | None = None  # ((enabled, path setting), store or None)
+        self.store_problem: str | None = None  # why the outcome store is not there, said once
 
     @property
     def root(self) -> Path:
@@ -118,6 +123,53 @@ class FolderEngine:
             change.kinds.add("specs")
             change.problem_files |= before | set(self.registry.problems)
         return change
+
+    # ------------------------------------------------------------------ the outcome store
+
+    @property
+    def outcomes(self):
+        """The workspace's outcome store (:mod:`freeagent.store`), opened on first use and again
+        when the ``store`` settings change; None when turned off or it cannot be opened (then
+        ``store_problem`` says why, and generation goes on without it)."""
+        key = (self.settings.store.enabled, self.settings.store.path)
+        if self._store is not None and self._store[0] == key:
+            return self._store[1]
+        if self._store is not None and self._store[1] is not None:
+            self._store[1].close()
+        store = None
+        if key[0]:
+            from .store import SqliteStore, StoreError, store_path
+
+            try:
+                store = SqliteStore(store_path(self.root, key[1]))
+                self.store_problem = None
+            except StoreError as exc:
+                self.store_problem = str(exc)
+                log.warning("%s; generations are not recorded", exc)
+        self._store = (key, store)
+        return store
+
+    def record(self, result, task: str, surface: str, outcome: str = "offered", inserted_lines=None) -> str | None:
+        """Record a generation (``result``: a :class:`~.generate.result.Generation`) with its
+        outcome; its id, also set on ``result.id``. A store that fails is one warning, never an
+        error: nothing the user asked for waits on it."""
+        store = self.outcomes
+        if store is None or not (result.code or result.history):
+            return None
+        from .redact import settings_keys
+        from .store import StoreError
+
+        rec = result.record(self.root, task, surface, settings_keys(self.settings.llm))
+        rec.outcome = outcome
+        rec.inserted_lines = list(inserted_lines or [])
+        try:
+            result.id = store.record(rec)
+            if outcome != "offered":
+                store.set_outcome(result.id, outcome, rec.inserted_lines)
+        except StoreError as exc:
+            log.warning("%s; this generation is not recorded", exc)
+            return None
+        return result.id
 
     def load(self, progress=None, cancelled=None, lazy_specs: bool = False):
         """``lazy_specs``: with no spec files of the workspace's own, leave loading the bundled

@@ -254,3 +254,24 @@ async def test_without_file_creation_the_checks_go_into_the_file(client, tmp_pat
     new = apply(text, edit)  # one document change only
     assert "export async function verifyBearer(_token: string): Promise<boolean> {" in new
     assert "from '../auth.js'" not in new and "await checkBearer(" in new
+
+
+async def test_a_resolved_action_is_recorded_offered_and_its_command_records_it_applied(client, tmp_path):
+    from freeagent.store import SqliteStore, store_path
+
+    uri, text = await open_example(client, tmp_path, "src/routes/tasks.ts")
+    line = next(i for i, ln in enumerate(text.split("\n")) if "TODO: list comments for a task" in ln)
+    (first, *_) = await client.text_document_code_action_async(at_line(uri, line))
+    resolved = await client.code_action_resolve_async(first)
+    assert resolved.edit is not None and resolved.command.command == "freeagent.applied"
+    (arguments,) = resolved.command.arguments
+    store = SqliteStore(store_path(tmp_path / "taskboard"))
+    rec = store.get(arguments["id"])
+    assert (rec.outcome, rec.strategy, rec.operation, rec.surface) == ("offered", "spec", "listComments", "editor")
+    # what a client does after applying the edit (LSP: the edit first, then the command)
+    done = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=resolved.command.command, arguments=resolved.command.arguments)
+    )
+    assert done == {"recorded": True, "id": arguments["id"]}
+    rec = store.get(arguments["id"])
+    assert rec.outcome == "applied" and rec.inserted_lines == rec.code.splitlines() and rec.outcome_at

@@ -181,3 +181,35 @@ async def test_spec_covered_task_also_offers_the_model_instead(client, tmp_path,
     titles = [a.title for a in actions]
     assert any(t.startswith("Generate handler for listComments") for t in titles)
     assert "Generate with qwen2.5-coder:7b → claude-sonnet-5-5 instead: list comments for a task" in titles
+
+
+async def test_the_generation_is_recorded_with_its_outcome_and_takes_a_vote(client, tmp_path, model):
+    from freeagent.store import SqliteStore, store_path
+
+    uri, _ = await start(client, tmp_path, model)
+    model.script("/v1/messages", Reply(text=GOOD, input_tokens=400, output_tokens=60))
+    action = await the_action(client, uri)
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+    )
+    assert result["applied"] is True and result["id"]
+    store = SqliteStore(store_path(tmp_path / "taskboard"))  # the default: outside the workspace
+    rec = store.get(result["id"])
+    assert rec is not None and (rec.outcome, rec.surface, rec.strategy, rec.file) == (
+        "applied",
+        "editor",
+        "llm",
+        "src/lib/slug.ts",
+    )
+    assert rec.inserted_lines and "slugify" in rec.code and rec.attempts[0].answer.startswith("```ts")
+    voted = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="freeagent.feedback", arguments=[{"id": result["id"], "vote": "up", "note": "just right"}]
+        )
+    )
+    assert voted == {"recorded": True, "id": result["id"]}
+    assert store.get(result["id"]).feedback[0][1:] == ("up", "just right")
+    wrong = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="freeagent.feedback", arguments=[{"id": result["id"], "vote": "meh"}])
+    )
+    assert wrong["recorded"] is False and "vote" in wrong["reason"]

@@ -182,6 +182,16 @@ def operation_hint(engine, task: str) -> str | None:
 # ---------------------------------------------------------------------- attempts and results
 
 
+def _conversation_hash(system: str, messages: list[Message]) -> str:
+    """What identifies a prompt without keeping it twice: the conversation an attempt sent."""
+    import hashlib
+
+    digest = hashlib.sha256(system.encode())
+    for message in messages:
+        digest.update(b"\0" + message.role.encode() + b"\0" + message.content.encode())
+    return digest.hexdigest()
+
+
 @dataclass
 class Attempt:
     number: int
@@ -196,6 +206,8 @@ class Attempt:
     # the compile gate: None (not asked, or stopped earlier), "passed", "failed", or
     # "not run: <why>" — a check that could not run is never reported as passed
     typecheck: str | None = None
+    answer: str = ""  # the model's whole answer (the outcome store keeps it, secrets masked)
+    prompt_hash: str = ""  # sha256 of the conversation this attempt sent
 
     @property
     def passed(self) -> bool:
@@ -214,6 +226,8 @@ class Attempt:
             "error": self.error,
             "typecheck": self.typecheck,
             "findings": [f.to_json(workspace) for f in self.findings],
+            "prompt_hash": self.prompt_hash,
+            "answer": self.answer,
         }
 
 
@@ -407,6 +421,7 @@ class LlmPipeline:
         is marked, and skipped from then on)."""
         from ..providers.retry import generate_with_retries
 
+        attempt.prompt_hash = _conversation_hash(state.prompt.system, state.messages)
         try:
             provider = self._provider(options)
             attempt.model = provider.model
@@ -430,6 +445,7 @@ class LlmPipeline:
         else:
             state.spent += completion.cost_usd
         state.messages.append(Message("assistant", completion.text))
+        attempt.answer = completion.text
         return completion.text
 
     async def _judge(self, state: _RunState, attempt: Attempt, placed: Placed) -> None:
@@ -465,6 +481,8 @@ class LlmPipeline:
                 title=f"LLM generation failed: {reasons}",
                 history=history,
                 prompt_tokens=state.prompt.tokens,
+                prompt_sections=dict(state.prompt.sections),
+                provider=state.attempts[-1].provider if state.attempts else None,
             )
         attempt, placed = state.best
         failing = _failing(attempt.findings)
@@ -490,6 +508,8 @@ class LlmPipeline:
             title=title,
             history=history,
             prompt_tokens=state.prompt.tokens,
+            prompt_sections=dict(state.prompt.sections),
+            provider=attempt.provider,
         )
 
     # ------------------------------------------------------------------ checking

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..edits import TextEdit
 from ..findings import Finding
+from ..store.records import AttemptRecord, GenerationRecord
 
 
 @dataclass
@@ -32,6 +33,62 @@ class Generation:
     history: list[dict] = field(default_factory=list)  # LLM: every attempt's model, tokens, cost, findings
     prompt_tokens: int | None = None
     creates: list[str] = field(default_factory=list)  # files the edits create (not there yet)
+    prompt_sections: dict[str, int] = field(default_factory=dict)  # LLM: tokens per prompt section
+    provider: str | None = None  # LLM: the provider of the chosen answer
+    id: str | None = None  # the outcome store's id, once recorded
+
+    def record(self, workspace: Path, task: str, surface: str, keys: list[str] | None = None) -> GenerationRecord:
+        """This generation as the outcome store keeps it: paths relative to the workspace, the code,
+        the answers and the findings' messages masked for secrets (detect-secrets, and the API
+        keys this process knows) — a prompt can carry what a source file held."""
+        from ..redact import mask_keys, mask_source
+
+        name = Path(self.file).name if self.file else "generated.txt"
+
+        def clean(text: str | None) -> str | None:
+            return None if text is None else mask_keys(mask_source(text, name, keys or ()), keys or ())
+
+        attempts = []
+        for number, h in enumerate(self.history, 1):
+            tokens = h.get("tokens") or {}
+            findings = [dict(f, message=clean(f.get("message"))) for f in h.get("findings", [])]
+            attempts.append(
+                AttemptRecord(
+                    number=h.get("attempt", number),
+                    provider=h.get("provider"),
+                    model=h.get("model"),
+                    prompt_hash=h.get("prompt_hash") or None,
+                    answer=clean(h.get("answer")),
+                    findings=findings,
+                    cause=h.get("cause"),
+                    error=clean(h.get("error")),
+                    typecheck=h.get("typecheck"),
+                    input_tokens=tokens.get("input"),
+                    output_tokens=tokens.get("output"),
+                    cost_usd=h.get("cost_usd"),
+                    seconds=h.get("seconds"),
+                )
+            )
+        file = os.path.relpath(self.file, workspace) if self.file else None
+        return GenerationRecord(
+            workspace=str(workspace),
+            task=clean(task) or "",
+            strategy=self.source,
+            code=clean(self.code) or "",
+            surface=surface,
+            file=file,
+            operation=self.operation,
+            target=self.target,
+            provider=self.provider,
+            model=self.model,
+            passed=not any(f.severity.value == "error" for f in self.findings) and bool(self.edits),
+            findings=[dict(f.to_json(str(workspace)), message=clean(f.message)) for f in self.findings],
+            prompt_tokens=self.prompt_tokens,
+            prompt_sections=dict(self.prompt_sections),
+            cost_usd=self.cost_usd,
+            seconds=self.seconds,
+            attempts=attempts,
+        )
 
     def to_json(self, workspace: Path | None = None) -> dict:
         def rel(p: str) -> str:
@@ -53,6 +110,7 @@ class Generation:
             "history": self.history,
             "prompt_tokens": self.prompt_tokens,
             "creates": [rel(f) for f in self.creates],
+            "id": self.id,
         }
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ..languages import GENERATE_SUFFIXES
+from . import outcomes
 from .convert import path_to_uri, to_text_edit, versioned_edit
 
 if TYPE_CHECKING:
@@ -217,6 +218,16 @@ async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAc
     action.edit = versioned_edit(uri, doc.version, result.edits.get(str(path), []), creates)
     if result.findings:
         action.title += " (check failed: " + "; ".join(f.message for f in result.findings[:2]) + ")"
+    # recorded as offered; the client runs the command after applying the edit (LSP: the edit
+    # first, then the command), which records it applied
+    task = data.get("task") or (data.get("operation") or f"all missing {data.get('all')}")
+    generation = await ls.in_worker(engine.record, result, task, "editor", "offered")
+    if generation is not None:
+        action.command = types.Command(
+            title="Free Agent: record that the code was applied",
+            command=outcomes.APPLIED,
+            arguments=[{"id": generation, "uri": uri}],
+        )
     return action
 
 

@@ -5,7 +5,9 @@ Owns the LSP side only: running the engine's pipeline under a cancellable ``work
 report per attempt), cancelling the pipeline — and so the provider's HTTP request — when the
 user cancels the progress, and applying the result with ``workspace/applyEdit`` only if the
 document is still at the version it was generated for. Code that fails the checks is applied
-only after the user says so in a message that names the failures.
+only after the user says so in a message that names the failures. Every result is recorded in
+the folder's outcome store with what became of it (applied, rejected, or only offered); the
+response carries its ``id`` for ``freeagent.feedback`` (:mod:`.outcomes`).
 """
 
 from __future__ import annotations
@@ -118,24 +120,31 @@ async def run(ls: FreeAgentServer, arguments: Any) -> dict:
             raise  # the command request itself was cancelled
         return {"applied": False, "reason": "cancelled"}
     summary = _summary(result)
+
+    async def recorded(outcome: str) -> dict:
+        """The outcome store's id of this generation, recorded with what became of it."""
+        lines = result.code.splitlines() if outcome == "applied" else None
+        gid = await ls.in_worker(folder.engine.record, result, task, "editor", outcome, lines)
+        return {"id": gid, "uri": uri}
+
     if not result.edits:
         _end(ls, token, progress, result.title)
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=result.title))
-        return {"applied": False, "reason": result.title, **summary}
+        return {"applied": False, "reason": result.title, **summary, **await recorded("offered")}
     failing = [f for f in result.findings if f.severity.value in ("error", "warning")]
     if failing:
         _end(ls, token, progress, f"{result.title} — waiting for your choice")
         question = f"{result.title}. {'; '.join(f'{f.code} {f.message}' for f in failing[:3])}. Insert it anyway?"
         choice = await _ask(ls, question, ["Insert anyway", "Discard"])
         if choice != "Insert anyway":
-            return {"applied": False, "reason": "fails checks; discarded", **summary}
+            return {"applied": False, "reason": "fails checks; discarded", **summary, **await recorded("rejected")}
     else:
         _end(ls, token, progress, f"{result.title} — {summary['attempts']} attempt(s), {format_cost(result.cost_usd)}")
     current = ls.workspace.text_documents.get(uri)
     if current is None or current.version != version:
         message = f"{Path(path).name} changed while generating; the code was not inserted (run the action again)"
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
-        return {"applied": False, "reason": "document changed", **summary}
+        return {"applied": False, "reason": "document changed", **summary, **await recorded("offered")}
     edit = versioned_edit(uri, version, result.edits.get(str(path), []))
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=result.title))
     applied = bool(response and response.applied)
@@ -143,6 +152,7 @@ async def run(ls: FreeAgentServer, arguments: Any) -> dict:
         "applied": applied,
         "reason": None if applied else (response.failure_reason or "the client refused"),
         **summary,
+        **await recorded("applied" if applied else "rejected"),
     }
 
 

@@ -35,7 +35,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..config import SECTION
-from . import code_actions, diagnostics, documents, generate, watching
+from . import code_actions, diagnostics, documents, generate, outcomes, watching
 from .convert import LOG_ORDER, log_type, path_to_uri, uri_to_path
 
 if TYPE_CHECKING:
@@ -368,6 +368,8 @@ def create_server() -> FreeAgentServer:
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.OPTIONS)(code_actions.code_action)
     server.feature(types.CODE_ACTION_RESOLVE)(code_actions.resolve)
     server.command(generate.COMMAND)(generate.command)
+    server.command(outcomes.FEEDBACK)(outcomes.feedback)
+    server.command(outcomes.APPLIED)(outcomes.applied)
     server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.OPTIONS)(diagnostics.document_diagnostic)
     server.feature(types.WORKSPACE_DIAGNOSTIC)(diagnostics.workspace_diagnostic)
     server.feature(PROJECT_BRIEF)(project_brief)

@@ -1,0 +1,273 @@
+"""The outcome store on SQLite: one file per workspace, WAL, the numbered migrations.
+
+Every write is one short transaction (a generation and its attempts together, or nothing), with a
+busy timeout so a CLI run and the server writing at once wait for each other instead of failing.
+A database that cannot be opened, is locked past the timeout or was written by a newer version
+raises :class:`StoreError` with a message naming the file — the callers turn it into one warning
+and go on without a store (generation never waits on it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from .migrations import SchemaError, migrate
+from .records import OUTCOMES, SURVIVAL_EVENTS, AttemptRecord, GenerationRecord
+
+
+class StoreError(Exception):
+    """The store could not do what was asked: the message says which file and why."""
+
+
+class SqliteStore:
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()  # one connection, shared by the server's threads
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA busy_timeout=5000")
+            # WAL + NORMAL: a commit is an append to the log, no fsync per write (durable but for
+            # a power cut, never corrupt): a recording costs well under a millisecond
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(self._conn)
+        except (sqlite3.Error, OSError, SchemaError) as exc:
+            raise StoreError(f"the outcome store {path} cannot be opened: {exc}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # ------------------------------------------------------------------ writes
+
+    def record(self, rec: GenerationRecord) -> str:
+        """Store a generation with its attempts; its id."""
+        rec.id = rec.id or uuid.uuid4().hex
+        rec.created = rec.created or time.time()
+        row = (
+            rec.id,
+            rec.created,
+            rec.workspace,
+            rec.file,
+            rec.task,
+            rec.operation,
+            rec.strategy,
+            rec.target,
+            rec.provider,
+            rec.model,
+            rec.surface,
+            rec.code,
+            int(rec.passed),
+            json.dumps(rec.findings),
+            rec.prompt_tokens,
+            json.dumps(rec.prompt_sections),
+            rec.cost_usd,
+            rec.seconds,
+            rec.outcome,
+        )
+        attempts = [
+            (
+                rec.id,
+                a.number,
+                a.provider,
+                a.model,
+                a.prompt_hash,
+                a.answer,
+                json.dumps(a.findings),
+                a.cause,
+                a.error,
+                a.typecheck,
+                a.input_tokens,
+                a.output_tokens,
+                a.cost_usd,
+                a.seconds,
+            )
+            for a in rec.attempts
+        ]
+        self._write(
+            [
+                (
+                    "INSERT INTO generations (id, created, workspace, file, task, operation, strategy, target, provider,"
+                    " model, surface, code, passed, findings, prompt_tokens, prompt_sections, cost_usd, seconds, outcome)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [row],
+                ),
+                ("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts),
+            ]
+        )
+        return rec.id
+
+    def set_outcome(self, generation: str, outcome: str, inserted_lines: list[str] | None = None) -> bool:
+        """offered → applied | rejected (the last word wins); False when there is no such generation."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        lines = json.dumps(inserted_lines) if inserted_lines is not None else None
+        return self._update(
+            "UPDATE generations SET outcome = ?, outcome_at = ?, inserted_lines = COALESCE(?, inserted_lines)"
+            " WHERE id = ?",
+            (outcome, time.time(), lines, generation),
+        )
+
+    def add_survival(self, generation: str, event: str, share: float) -> bool:
+        if event not in SURVIVAL_EVENTS:
+            raise ValueError(f"event must be one of {', '.join(SURVIVAL_EVENTS)}")
+        if not self._exists(generation):
+            return False
+        self._write(
+            [("INSERT OR REPLACE INTO survival VALUES (?, ?, ?, ?)", [(generation, time.time(), event, share)])]
+        )
+        return True
+
+    def add_feedback(self, generation: str, vote: str, note: str | None = None) -> bool:
+        if vote not in ("up", "down"):
+            raise ValueError("vote must be 'up' or 'down'")
+        if not self._exists(generation):
+            return False
+        self._write([("INSERT INTO feedback VALUES (?, ?, ?, ?)", [(generation, time.time(), vote, note)])])
+        return True
+
+    def forget(self, generation: str | None = None) -> int:
+        """Delete one generation (with its attempts, survival and feedback), or every one; how many."""
+        with self._lock:
+            try:
+                with self._transaction():
+                    if generation is None:
+                        return self._conn.execute("DELETE FROM generations").rowcount
+                    return self._conn.execute("DELETE FROM generations WHERE id = ?", (generation,)).rowcount
+            except sqlite3.Error as exc:
+                raise StoreError(f"the outcome store {self.path}: {exc}") from None
+
+    # ------------------------------------------------------------------ reads
+
+    def get(self, generation: str) -> GenerationRecord | None:
+        """A generation by id (a unique prefix of at least 6 characters will do)."""
+        with self._lock:
+            rows = self._query(
+                "SELECT * FROM generations WHERE id = ? OR (length(?) >= 6 AND id LIKE ? || '%') LIMIT 2",
+                (generation, generation, generation),
+            )
+            if len(rows) != 1:
+                return None
+            rec = self._generation(rows[0])
+            for a in self._query("SELECT * FROM attempts WHERE generation = ? ORDER BY number", (rec.id,)):
+                rec.attempts.append(
+                    AttemptRecord(
+                        a["number"],
+                        a["provider"],
+                        a["model"],
+                        a["prompt_hash"],
+                        a["answer"],
+                        json.loads(a["findings"]),
+                        a["cause"],
+                        a["error"],
+                        a["typecheck"],
+                        a["input_tokens"],
+                        a["output_tokens"],
+                        a["cost_usd"],
+                        a["seconds"],
+                    )
+                )
+            rec.survival = [
+                (r["at"], r["event"], r["share"])
+                for r in self._query("SELECT * FROM survival WHERE generation = ? ORDER BY at", (rec.id,))
+            ]
+            rec.feedback = [
+                (r["at"], r["vote"], r["note"])
+                for r in self._query("SELECT * FROM feedback WHERE generation = ? ORDER BY at", (rec.id,))
+            ]
+            return rec
+
+    def recent(self, limit: int = 50, since: float | None = None) -> list[GenerationRecord]:
+        """The newest generations first (without their attempts)."""
+        with self._lock:
+            rows = self._query(
+                "SELECT * FROM generations WHERE created >= ? ORDER BY created DESC LIMIT ?", (since or 0.0, limit)
+            )
+            return [self._generation(r) for r in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            return self._query("SELECT count(*) AS n FROM generations", ())[0]["n"]
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _generation(self, r: sqlite3.Row) -> GenerationRecord:
+        return GenerationRecord(
+            workspace=r["workspace"],
+            task=r["task"],
+            strategy=r["strategy"],
+            code=r["code"],
+            surface=r["surface"],
+            file=r["file"],
+            operation=r["operation"],
+            target=r["target"],
+            provider=r["provider"],
+            model=r["model"],
+            passed=bool(r["passed"]),
+            findings=json.loads(r["findings"]),
+            prompt_tokens=r["prompt_tokens"],
+            prompt_sections=json.loads(r["prompt_sections"] or "{}"),
+            cost_usd=r["cost_usd"],
+            seconds=r["seconds"],
+            id=r["id"],
+            created=r["created"],
+            outcome=r["outcome"],
+            outcome_at=r["outcome_at"],
+            inserted_lines=json.loads(r["inserted_lines"] or "[]"),
+        )
+
+    def _query(self, sql: str, args: tuple) -> list[sqlite3.Row]:
+        try:
+            cursor = self._conn.execute(sql, args)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"the outcome store {self.path}: {exc}") from None
+
+    def _exists(self, generation: str) -> bool:
+        with self._lock:
+            return bool(self._query("SELECT 1 FROM generations WHERE id = ?", (generation,)))
+
+    def _update(self, sql: str, args: tuple) -> bool:
+        with self._lock:
+            try:
+                with self._transaction():
+                    return self._conn.execute(sql, args).rowcount > 0
+            except sqlite3.Error as exc:
+                raise StoreError(f"the outcome store {self.path}: {exc}") from None
+
+    def _write(self, statements: list[tuple[str, list[tuple]]]) -> None:
+        with self._lock:
+            try:
+                with self._transaction():
+                    for sql, rows in statements:
+                        if rows:
+                            self._conn.executemany(sql, rows)
+            except sqlite3.Error as exc:
+                raise StoreError(f"the outcome store {self.path}: {exc}") from None
+
+    def _transaction(self):
+        return _Transaction(self._conn)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on an error): a writer takes the lock up front, so two
+    processes never both read and then fail to upgrade."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind, value, tb):
+        self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
+        return False
