@@ -362,6 +362,9 @@ def store_list(workspace: Path, limit: int, as_json: bool) -> None:
     import json as jsonlib
 
     found = _store(workspace)
+    from .engine import FolderEngine
+
+    FolderEngine(workspace).track_commits()  # what was committed since: survival at the commit
     rows = found.recent(limit)
     if as_json:
         click.echo(jsonlib.dumps([_record_json(r) for r in rows], indent=2))

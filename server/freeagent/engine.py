@@ -165,11 +165,48 @@ class FolderEngine:
         try:
             result.id = store.record(rec)
             if outcome != "offered":
-                store.set_outcome(result.id, outcome, rec.inserted_lines)
+                store.set_outcome(
+                    result.id, outcome, rec.inserted_lines, self.git_head() if outcome == "applied" else None
+                )
         except StoreError as exc:
             log.warning("%s; this generation is not recorded", exc)
             return None
         return result.id
+
+    def git_head(self) -> str | None:
+        """The git commit the workspace is on (an applied generation's first commit comes after)."""
+        from .learn.survival import head
+
+        return head(self.root)
+
+    def track_survival(self, path: Path, text: str | None, event: str) -> int:
+        """Measure how much of what was applied to ``path`` is still in ``text`` (its saved, closed
+        or re-indexed text; :mod:`.learn.survival`); how many generations were measured."""
+        store = self.outcomes
+        if store is None or text is None or not self.context.contains(path):
+            return 0
+        from .learn.survival import measure
+        from .store import StoreError
+
+        try:
+            return measure(store, self.root, self.context.rel(path), text, event)
+        except StoreError as exc:
+            log.warning("%s; survival not recorded", exc)
+            return 0
+
+    def track_commits(self) -> int:
+        """Measure the applied generations at the first git commit that contains them."""
+        store = self.outcomes
+        if store is None:
+            return 0
+        from .learn.survival import measure_commits
+        from .store import StoreError
+
+        try:
+            return measure_commits(store, self.root)
+        except StoreError as exc:
+            log.warning("%s; survival at commit not recorded", exc)
+            return 0
 
     def load(self, progress=None, cancelled=None, lazy_specs: bool = False):
         """``lazy_specs``: with no spec files of the workspace's own, leave loading the bundled
@@ -375,7 +412,11 @@ class FolderEngine:
         return change
 
     def file_changed(self, path: Path) -> Change:
-        return self._after(path, self.context.file_changed(path))
+        change = self._after(path, self.context.file_changed(path))
+        if self._store is not None and self._store[1] is not None and path.is_file():
+            # the file re-indexed after it changed on disk: what survived of what was applied
+            self.track_survival(path, self.context.read(path), "index")
+        return change
 
     def set_overlay(self, path: Path, text: str) -> Change:
         return self._after(path, self.context.set_overlay(path, text))

@@ -11,7 +11,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from freeagent.edits import TextEdit, apply_edits
 from tests.helpers import EXAMPLE, copy_fixture
 
-from .conftest import SERVER, folder, open_document, read_code_actions_as_lsp_says
+from .conftest import SERVER, folder, open_document, read_code_actions_as_lsp_says, wait_until
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
@@ -275,3 +275,10 @@ async def test_a_resolved_action_is_recorded_offered_and_its_command_records_it_
     assert done == {"recorded": True, "id": arguments["id"]}
     rec = store.get(arguments["id"])
     assert rec.outcome == "applied" and rec.inserted_lines == rec.code.splitlines() and rec.outcome_at
+    # saved with the handler in it: its survival is measured on the saved file
+    new = apply(text, resolved.edit)
+    path = tmp_path / "taskboard" / "src" / "routes" / "tasks.ts"
+    path.write_text(new)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    survival = await wait_until(lambda: store.get(arguments["id"]).survival)
+    assert [(event, share) for _, event, share in survival] == [("save", 1.0)]

@@ -202,3 +202,24 @@ def test_the_store_is_reopened_when_its_settings_change(tmp_path):
     assert engine.outcomes.path == root / "elsewhere.db"
     engine.settings.store.enabled = False
     assert engine.outcomes is None
+
+
+def test_a_store_of_an_earlier_version_is_migrated_and_keeps_its_rows(tmp_path):
+    from freeagent.store.migrations import _statements
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE _migrations (number INTEGER PRIMARY KEY, name TEXT, applied REAL)")
+    number, name, sql = MIGRATIONS[0]
+    for statement in _statements(sql):  # the store as the first version wrote it
+        conn.execute(statement)
+    conn.execute("INSERT INTO _migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute(
+        "INSERT INTO generations (id, created, workspace, task, strategy, surface, code, passed, findings, seconds)"
+        " VALUES ('old1', 1, '/w', 'an old task', 'spec', 'cli', 'x', 1, '[]', 0)"
+    )
+    conn.close()
+    store = SqliteStore(path)
+    rec = store.get("old1")
+    assert rec is not None and rec.task == "an old task" and rec.applied_on is None
+    assert store.set_outcome("old1", "applied", ["x"], applied_on="abc123") and store.get("old1").applied_on == "abc123"

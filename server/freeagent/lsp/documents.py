@@ -3,7 +3,8 @@
 Owns didOpen/didChange/didSave/didClose: each schedules one update per document (typing is
 debounced by ``changeDebounceMs``, a newer update cancels the pending one), which sets or drops
 the overlay, validates the document and hands the change to :mod:`.diagnostics`. Saving a
-TypeScript file also starts the type check (:mod:`.typecheck`).
+TypeScript file also starts the type check (:mod:`.typecheck`); saving or closing any file
+measures the survival of what Free Agent inserted into it (the outcome store).
 """
 
 from __future__ import annotations
@@ -66,7 +67,31 @@ def did_save(ls: FreeAgentServer, params: types.DidSaveTextDocumentParams) -> No
     path = uri_to_path(params.text_document.uri)
     if path is not None and path.suffix in TS_SUFFIXES:
         ls.spawn(typecheck.on_save(ls, path, params.text_document.uri), f"type check {path.name}")
+    _survival(ls, params.text_document.uri, "save")
 
 
 def did_close(ls: FreeAgentServer, params: types.DidCloseTextDocumentParams) -> None:
     schedule(ls, params.text_document.uri, 0)
+    _survival(ls, params.text_document.uri, "close")
+
+
+def _survival(ls: FreeAgentServer, uri: str, event: str) -> None:
+    """How much of what Free Agent inserted into the document is still there (the saved file:
+    the outcome store, via the engine), off the event loop."""
+    path, folder = ls.folder_of(uri)
+    if path is None or folder is None:
+        return
+
+    async def run() -> None:
+        await folder.ready.wait()
+        text = await ls.in_worker(_read, path)
+        await ls.in_worker(folder.engine.track_survival, path, text, event)
+
+    ls.spawn(run(), f"survival of {path.name}")
+
+
+def _read(path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -60,7 +60,9 @@ async def applied(ls, *arguments):  # no type hints: pygls converts a command's 
         found = await ls.in_worker(store.get, data["id"])
         if found is None:
             return {"recorded": False, "reason": f"no recorded generation '{data['id']}'"}
-        await ls.in_worker(store.set_outcome, found.id, "applied", found.code.splitlines())
+        engine = ls.owning_folder(data["uri"])[1].engine
+        head = await ls.in_worker(engine.git_head)
+        await ls.in_worker(store.set_outcome, found.id, "applied", found.code.splitlines(), head)
     except StoreError as exc:
         return {"recorded": False, "reason": str(exc)}
     return {"recorded": True, "id": found.id}

@@ -275,6 +275,8 @@ class FreeAgentServer(LanguageServer):
         )
         diagnostics.publish(self, folder, set(folder.engine.problems_by_file()))
         self.spawn(diagnostics.validate_specs(self, folder), f"validate specs in {folder.path}")
+        # what was applied here and committed since: its survival at the commit (reads git)
+        self.spawn(self.in_worker(folder.engine.track_commits), f"survival at commits in {folder.path}")
 
 
 # ---------------------------------------------------------------------- lifecycle handlers

@@ -75,6 +75,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "the git commit a generation was applied on",
+        """
+        ALTER TABLE generations ADD COLUMN applied_on TEXT;  -- HEAD when applied: its first commit comes after
+        """,
+    ),
 ]
 
 

@@ -54,5 +54,6 @@ class GenerationRecord:
     outcome: str = "offered"
     outcome_at: float | None = None
     inserted_lines: list[str] = field(default_factory=list)
+    applied_on: str | None = None  # the git HEAD when it was applied
     survival: list[tuple[float, str, float]] = field(default_factory=list)  # (at, event, share)
     feedback: list[tuple[float, str, str | None]] = field(default_factory=list)  # (at, vote, note)

@@ -104,15 +104,18 @@ class SqliteStore:
         )
         return rec.id
 
-    def set_outcome(self, generation: str, outcome: str, inserted_lines: list[str] | None = None) -> bool:
-        """offered → applied | rejected (the last word wins); False when there is no such generation."""
+    def set_outcome(
+        self, generation: str, outcome: str, inserted_lines: list[str] | None = None, applied_on: str | None = None
+    ) -> bool:
+        """offered → applied | rejected (the last word wins); ``applied_on``: the git HEAD then.
+        False when there is no such generation."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
         lines = json.dumps(inserted_lines) if inserted_lines is not None else None
         return self._update(
-            "UPDATE generations SET outcome = ?, outcome_at = ?, inserted_lines = COALESCE(?, inserted_lines)"
-            " WHERE id = ?",
-            (outcome, time.time(), lines, generation),
+            "UPDATE generations SET outcome = ?, outcome_at = ?, inserted_lines = COALESCE(?, inserted_lines),"
+            " applied_on = COALESCE(?, applied_on) WHERE id = ?",
+            (outcome, time.time(), lines, applied_on, generation),
         )
 
     def add_survival(self, generation: str, event: str, share: float) -> bool:
@@ -192,6 +195,23 @@ class SqliteStore:
             )
             return [self._generation(r) for r in rows]
 
+    def applied(self, workspace: str, file: str | None, since: float) -> list[GenerationRecord]:
+        """The generations applied in ``workspace`` (to ``file``, when given) since ``since``,
+        with their survival rows."""
+        with self._lock:
+            sql = "SELECT * FROM generations WHERE outcome = 'applied' AND workspace = ? AND created >= ?"
+            args: tuple = (workspace, since)
+            if file is not None:
+                sql += " AND file = ?"
+                args += (file,)
+            out = [self._generation(r) for r in self._query(sql + " ORDER BY created", args)]
+            for rec in out:
+                rec.survival = [
+                    (r["at"], r["event"], r["share"])
+                    for r in self._query("SELECT * FROM survival WHERE generation = ? ORDER BY at", (rec.id,))
+                ]
+            return out
+
     def count(self) -> int:
         with self._lock:
             return self._query("SELECT count(*) AS n FROM generations", ())[0]["n"]
@@ -221,6 +241,7 @@ class SqliteStore:
             outcome=r["outcome"],
             outcome_at=r["outcome_at"],
             inserted_lines=json.loads(r["inserted_lines"] or "[]"),
+            applied_on=r["applied_on"],
         )
 
     def _query(self, sql: str, args: tuple) -> list[sqlite3.Row]:
