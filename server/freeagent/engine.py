@@ -149,6 +149,16 @@ class FolderEngine:
         self._store = (key, store)
         return store
 
+    @property
+    def knowledge(self):
+        """The knowledge base over the outcome store (:mod:`.learn.knowledge`), or None without one."""
+        store = self.outcomes
+        if store is None:
+            return None
+        from .learn.knowledge import KnowledgeBase
+
+        return KnowledgeBase(store, self.context)
+
     def record(self, result, task: str, surface: str, outcome: str = "offered", inserted_lines=None) -> str | None:
         """Record a generation (``result``: a :class:`~.generate.result.Generation`) with its
         outcome; its id, also set on ``result.id``. A store that fails is one warning, never an
@@ -168,6 +178,9 @@ class FolderEngine:
                 store.set_outcome(
                     result.id, outcome, rec.inserted_lines, self.git_head() if outcome == "applied" else None
                 )
+            knowledge = self.knowledge
+            if knowledge is not None:
+                knowledge.learn(rec)  # what its failed attempts proved: facts and the model's pitfalls
         except StoreError as exc:
             log.warning("%s; this generation is not recorded", exc)
             return None

@@ -147,3 +147,37 @@ def test_the_server_log_masks_keys(monkeypatch, caplog, tmp_path):
     ours = [r for r in caplog.records if r.getMessage().startswith("provider said")]
     assert len(ours) == 4 and all(r.getMessage().count(MASK) == 2 for r in ours)
     assert ENV_KEY not in caplog.text and SETTINGS_KEY not in caplog.text
+
+
+def test_the_prefilter_hides_nothing_detect_secrets_finds():
+    """mask_source hands detect-secrets only the lines that could hold a secret: on lines of every
+    kind its plugins know, the result is the same as scanning every line."""
+    from detect_secrets.core.scan import _process_line_based_plugins
+    from detect_secrets.settings import default_settings
+
+    from freeagent.redact import mask_source
+
+    sample = "\n".join(
+        [
+            "const a = 1;",
+            f"const aws = '{AWS}';",
+            f"const gh = '{GITHUB}';",
+            "const slack = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';",
+            "const stripe = 'sk_live_51HqLyjWDarjtT1zdp7dcXwO2kVtGd6gBq4XXXXXXXX';",
+            "const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "const url = 'https://admin:s3cr3tpassw@db.example.com/app';",
+            'db_pass = "x9Qv2LmT"',
+            "const blob = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=';",
+            "export function listComments() { return []; }",
+        ]
+    )
+    with default_settings():
+        everything = {
+            (s.line_number, s.secret_value)
+            for s in _process_line_based_plugins(list(enumerate(sample.split("\n"), 1)), "x.ts")
+        }
+    masked = mask_source(sample, "x.ts").split("\n")
+    assert len({n for n, _ in everything}) >= 7  # the sample really holds secrets of many kinds
+    for number, value in everything:
+        assert value not in masked[number - 1], (number, value)

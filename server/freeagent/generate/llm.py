@@ -331,22 +331,29 @@ class LlmPipeline:
         :meth:`_judge`), and :meth:`_result`."""
         started = time.perf_counter()
         steps = plan or self.plan()
-        state = await self._prepare(task, path, text, marker_line, related_operation)
+        state = await self._prepare(task, path, text, marker_line, related_operation, [o.model for o in steps])
         for options in self._steps(state, steps):
             if await self._attempt(state, options, len(steps), progress):
                 break
         return self._result(state, time.perf_counter() - started)
 
     async def _prepare(
-        self, task: str, path: Path, text: str, marker_line: int | None, related_operation: str | None
+        self,
+        task: str,
+        path: Path,
+        text: str,
+        marker_line: int | None,
+        related_operation: str | None,
+        models: list[str],
     ) -> _RunState:
-        """The prompt, the installed packages a correction names, and the file's own findings
-        (a candidate is judged only on what it adds)."""
-        builder = PromptBuilder(self.engine.context, self.counter)
+        """The prompt (with what the knowledge base knows, when the engine has one), the installed
+        packages a correction names, and the file's own findings (a candidate is judged only on
+        what it adds)."""
+        builder = PromptBuilder(self.engine.context, self.counter, getattr(self.engine, "knowledge", None))
         if related_operation is None:
             related_operation = await self.run_sync(operation_hint, self.engine, task)
         prompt = await self.run_sync(
-            builder.build, task, path, text, marker_line, self.settings.prompt_tokens, related_operation
+            builder.build, task, path, text, marker_line, self.settings.prompt_tokens, related_operation, models
         )
         installed = await self.run_sync(builder.installed_packages, path)
         baseline = await self.run_sync(self._findings, path, text, False)
@@ -483,6 +490,7 @@ class LlmPipeline:
                 prompt_tokens=state.prompt.tokens,
                 prompt_sections=dict(state.prompt.sections),
                 provider=state.attempts[-1].provider if state.attempts else None,
+                knowledge=list(state.prompt.knowledge),
             )
         attempt, placed = state.best
         failing = _failing(attempt.findings)
@@ -510,6 +518,7 @@ class LlmPipeline:
             prompt_tokens=state.prompt.tokens,
             prompt_sections=dict(state.prompt.sections),
             provider=attempt.provider,
+            knowledge=list(state.prompt.knowledge),
         )
 
     # ------------------------------------------------------------------ checking

@@ -34,6 +34,7 @@ class Prompt:
     sections: dict[str, int] = field(default_factory=dict)  # section -> tokens it got (0: dropped)
     estimated: bool = False  # token counts are estimates (no tokenizer)
     language: str = "typescript"
+    knowledge: list[str] = field(default_factory=list)  # the patterns and facts it carries ("pattern:<id>" …)
 
 
 def language_of(path: Path) -> str:
@@ -44,9 +45,12 @@ def language_of(path: Path) -> str:
 
 
 class PromptBuilder:
-    def __init__(self, ctx: WorkspaceContext, counter: TokenCounter | None = None):
+    def __init__(self, ctx: WorkspaceContext, counter: TokenCounter | None = None, knowledge=None):
+        """``knowledge``: the knowledge base (:class:`freeagent.learn.knowledge.KnowledgeBase`),
+        whose sections ("what worked here", "known pitfalls") are budgeted like the others."""
         self.ctx = ctx
         self.counter = counter or TokenCounter()
+        self.knowledge = knowledge
 
     # ------------------------------------------------------------------ sections
 
@@ -134,7 +138,9 @@ class PromptBuilder:
         marker_line: int | None,
         budget: int,
         related_operation: str | None = None,
+        models: list[str] | None = None,
     ) -> Prompt:
+        """``models``: the models the prompt is for (their own pitfalls are named)."""
         language = language_of(path)
         fence = {"typescript": "ts", "javascript": "js", "python": "python"}[language]
         rel = self.ctx.rel(path) if self.ctx.contains(path) else path.name
@@ -192,6 +198,11 @@ class PromptBuilder:
             facts = self.tsconfig_facts(path)
             if facts:
                 add("tsconfig", "## TypeScript settings\n" + "\n".join(f"- {f}" for f in facts) + "\n")
+        knowledge = {s.name: s for s in self.knowledge.sections(task, path, models)} if self.knowledge else {}
+        used: list[str] = []
+        if "pitfalls" in knowledge:  # before the project's examples: cut after them, before the task
+            add("pitfalls", mask_source(knowledge["pitfalls"].body, rel, keys))
+            used += knowledge["pitfalls"].used if sections.get("pitfalls") else []
         if related_operation:
             add(
                 "operation",
@@ -200,6 +211,9 @@ class PromptBuilder:
         conventions = self.conventions(path)
         if conventions:
             add("conventions", "## Conventions of this project\n" + "\n".join(f"- {c}" for c in conventions) + "\n")
+        if "worked" in knowledge:
+            add("worked", mask_source(knowledge["worked"].body, rel, keys))
+            used += knowledge["worked"].used if sections.get("worked") else []
         for example_rel, example in self.examples(task, path):
             if remaining < 300:
                 sections[f"example:{example_rel}"] = 0
@@ -209,7 +223,7 @@ class PromptBuilder:
                 body = counter.truncate(body, remaining - 10) + "\n…\n```\n"
             add(f"example:{example_rel}", body)
         user = "\n".join(parts)
-        return Prompt(system, user, budget - remaining, sections, not counter.exact, language)
+        return Prompt(system, user, budget - remaining, sections, not counter.exact, language, used)
 
     def _file_section(self, rel: str, fence: str, text: str, marker_line: int | None, remaining_hint: int) -> str:
         lines = text.split("\n") if text else []

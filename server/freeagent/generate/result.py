@@ -35,6 +35,7 @@ class Generation:
     creates: list[str] = field(default_factory=list)  # files the edits create (not there yet)
     prompt_sections: dict[str, int] = field(default_factory=dict)  # LLM: tokens per prompt section
     provider: str | None = None  # LLM: the provider of the chosen answer
+    knowledge: list[str] = field(default_factory=list)  # LLM: the knowledge base's patterns and facts its prompt used
     id: str | None = None  # the outcome store's id, once recorded
 
     def record(self, workspace: Path, task: str, surface: str, keys: list[str] | None = None) -> GenerationRecord:
@@ -88,6 +89,7 @@ class Generation:
             cost_usd=self.cost_usd,
             seconds=self.seconds,
             attempts=attempts,
+            knowledge=list(self.knowledge),
         )
 
     def to_json(self, workspace: Path | None = None) -> dict:
@@ -111,6 +113,7 @@ class Generation:
             "prompt_tokens": self.prompt_tokens,
             "creates": [rel(f) for f in self.creates],
             "id": self.id,
+            "knowledge": self.knowledge,
         }
 
 

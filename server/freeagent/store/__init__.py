@@ -17,10 +17,10 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from .records import AttemptRecord, GenerationRecord
+from .records import AttemptRecord, FactRecord, GenerationRecord
 from .sqlite import SqliteStore, StoreError
 
-__all__ = ["AttemptRecord", "GenerationRecord", "OutcomeStore", "SqliteStore", "StoreError", "store_path"]
+__all__ = ["AttemptRecord", "FactRecord", "GenerationRecord", "OutcomeStore", "SqliteStore", "StoreError", "store_path"]
 
 
 class OutcomeStore(Protocol):
@@ -45,6 +45,18 @@ class OutcomeStore(Protocol):
     def applied(self, workspace: str, file: str | None, since: float) -> list[GenerationRecord]: ...
 
     def forget(self, generation: str | None = None) -> int: ...
+
+    def search_patterns(self, workspace: str, words: list[str], limit: int = 8) -> list[GenerationRecord]: ...
+
+    def pattern_missed(self, generation: str) -> None: ...
+
+    def add_fact(self, fact: FactRecord) -> str: ...
+
+    def facts(self, workspace: str) -> list[FactRecord]: ...
+
+    def use_facts(self, ids: list[str]) -> None: ...
+
+    def drop_facts(self, ids: list[str]) -> None: ...
 
     def count(self) -> int: ...
 

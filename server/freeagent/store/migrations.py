@@ -82,6 +82,30 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE generations ADD COLUMN applied_on TEXT;  -- HEAD when applied: its first commit comes after
         """,
     ),
+    (
+        3,
+        "the knowledge base: full-text search, facts, what each generation's prompt used",
+        """
+        CREATE VIRTUAL TABLE generation_text USING fts5(id UNINDEXED, task, code, tokenize = 'unicode61');
+        INSERT INTO generation_text (id, task, code) SELECT id, task, code FROM generations;
+        ALTER TABLE generations ADD COLUMN knowledge TEXT;  -- JSON: the patterns and facts its prompt used
+        ALTER TABLE generations ADD COLUMN pattern_misses INTEGER NOT NULL DEFAULT 0;  -- found stale
+        CREATE TABLE facts (
+            id TEXT PRIMARY KEY,
+            workspace TEXT NOT NULL,
+            kind TEXT NOT NULL,               -- not_installed | not_exported | unresolved | unknown_api | unknown_endpoint
+            subject TEXT NOT NULL,            -- the package, module#name, path or API the fact is about
+            model TEXT NOT NULL DEFAULT '',   -- '' for the project; a model for its own pitfall
+            text TEXT NOT NULL,
+            citation TEXT,                    -- the file (relative) that shows it
+            seen INTEGER NOT NULL DEFAULT 1,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            last_used REAL,
+            UNIQUE (workspace, kind, subject, model)
+        );
+        """,
+    ),
 ]
 
 

@@ -55,5 +55,27 @@ class GenerationRecord:
     outcome_at: float | None = None
     inserted_lines: list[str] = field(default_factory=list)
     applied_on: str | None = None  # the git HEAD when it was applied
+    knowledge: list[str] = field(default_factory=list)  # "pattern:<id>", "fact:<id>" its prompt used
     survival: list[tuple[float, str, float]] = field(default_factory=list)  # (at, event, share)
     feedback: list[tuple[float, str, str | None]] = field(default_factory=list)  # (at, vote, note)
+
+
+FACT_KINDS = ("not_installed", "not_exported", "unresolved", "unknown_api", "unknown_endpoint")
+
+
+@dataclass
+class FactRecord:
+    """Something validation proved about the project (or about a model here), with the file that
+    shows it: "`lodash` is not installed", "`../lib/errors.js` does not export `AppErr`"."""
+
+    workspace: str
+    kind: str
+    subject: str
+    text: str
+    model: str = ""  # '' for the project; a model's name for its own pitfall
+    citation: str | None = None
+    id: str = ""
+    seen: int = 1
+    first_seen: float = 0.0
+    last_seen: float = 0.0
+    last_used: float | None = None

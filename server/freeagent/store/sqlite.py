@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 from .migrations import SchemaError, migrate
-from .records import OUTCOMES, SURVIVAL_EVENTS, AttemptRecord, GenerationRecord
+from .records import OUTCOMES, SURVIVAL_EVENTS, AttemptRecord, FactRecord, GenerationRecord
 
 
 class StoreError(Exception):
@@ -71,6 +71,7 @@ class SqliteStore:
             rec.cost_usd,
             rec.seconds,
             rec.outcome,
+            json.dumps(rec.knowledge),
         )
         attempts = [
             (
@@ -95,10 +96,11 @@ class SqliteStore:
             [
                 (
                     "INSERT INTO generations (id, created, workspace, file, task, operation, strategy, target, provider,"
-                    " model, surface, code, passed, findings, prompt_tokens, prompt_sections, cost_usd, seconds, outcome)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " model, surface, code, passed, findings, prompt_tokens, prompt_sections, cost_usd, seconds, outcome,"
+                    " knowledge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [row],
                 ),
+                ("INSERT INTO generation_text (id, task, code) VALUES (?, ?, ?)", [(rec.id, rec.task, rec.code)]),
                 ("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts),
             ]
         )
@@ -142,7 +144,9 @@ class SqliteStore:
             try:
                 with self._transaction():
                     if generation is None:
+                        self._conn.execute("DELETE FROM generation_text")
                         return self._conn.execute("DELETE FROM generations").rowcount
+                    self._conn.execute("DELETE FROM generation_text WHERE id = ?", (generation,))
                     return self._conn.execute("DELETE FROM generations WHERE id = ?", (generation,)).rowcount
             except sqlite3.Error as exc:
                 raise StoreError(f"the outcome store {self.path}: {exc}") from None
@@ -212,6 +216,115 @@ class SqliteStore:
                 ]
             return out
 
+    # ------------------------------------------------------------------ the knowledge base's
+
+    def search_patterns(self, workspace: str, words: list[str], limit: int = 8) -> list[GenerationRecord]:
+        """Applied generations of ``workspace`` that passed their checks and survived (≥ 80 % of
+        their lines a day after being applied, or at their commit), not found stale 3 times,
+        ranked by BM25 over their task and code against ``words`` (any of them)."""
+        terms = [w for w in dict.fromkeys(words) if w]
+        if not terms:
+            return []
+        quoted = ['"' + w.replace('"', '""') + '"' for w in terms]
+        with self._lock:
+            # FTS5 ranks alone (joined, every match would be scored first): the documents with all
+            # the words, then — when they are too few — with any; the best-ranked are then
+            # filtered to the patterns. Every match is scored, so the narrow query goes first.
+            ranked: list[str] = []
+            for match in (" AND ".join(quoted), " OR ".join(quoted)) if len(quoted) > 1 else (quoted[0],):
+                for r in self._query(
+                    "SELECT id FROM generation_text WHERE generation_text MATCH ? ORDER BY rank LIMIT ?",
+                    (match, max(limit * 25, 100)),
+                ):
+                    if r["id"] not in ranked:
+                        ranked.append(r["id"])
+                if len(ranked) >= limit * 4:
+                    break
+            if not ranked:
+                return []
+            marks = ",".join("?" * len(ranked))
+            # `+g.workspace`: look the ids up by primary key (on the workspace index SQLite would
+            # walk every generation of the workspace: 11 ms at 10,000)
+            rows = self._query(
+                f"SELECT g.* FROM generations g WHERE g.id IN ({marks}) AND +g.workspace = ? AND g.outcome = 'applied'"
+                " AND g.passed = 1 AND g.pattern_misses < 3 AND EXISTS (SELECT 1 FROM survival s WHERE"
+                " s.generation = g.id AND s.share >= 0.8 AND (s.event = 'commit' OR s.at - g.outcome_at >= 86400))",
+                (*ranked, workspace),
+            )
+            order = {gid: n for n, gid in enumerate(ranked)}
+            rows.sort(key=lambda r: order[r["id"]])
+            return [self._generation(r) for r in rows[:limit]]
+
+    def pattern_missed(self, generation: str) -> None:
+        """The pattern was found stale (an import or a name it uses is gone): after 3, never again."""
+        self._update("UPDATE generations SET pattern_misses = pattern_misses + 1 WHERE id = ?", (generation,))
+
+    def add_fact(self, fact: FactRecord) -> str:
+        """Record a fact, or count it again (seen + 1, its text and citation refreshed); its id."""
+        now = time.time()
+        fact.id = fact.id or uuid.uuid4().hex
+        self._write(
+            [
+                (
+                    "INSERT INTO facts (id, workspace, kind, subject, model, text, citation, seen, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (workspace, kind, subject, model) DO UPDATE"
+                    " SET seen = seen + 1, last_seen = excluded.last_seen, text = excluded.text,"
+                    " citation = excluded.citation",
+                    [
+                        (
+                            fact.id,
+                            fact.workspace,
+                            fact.kind,
+                            fact.subject,
+                            fact.model,
+                            fact.text,
+                            fact.citation,
+                            now,
+                            now,
+                        )
+                    ],
+                )
+            ]
+        )
+        with self._lock:
+            row = self._query(
+                "SELECT id FROM facts WHERE workspace = ? AND kind = ? AND subject = ? AND model = ?",
+                (fact.workspace, fact.kind, fact.subject, fact.model),
+            )
+        return row[0]["id"] if row else fact.id
+
+    def facts(self, workspace: str) -> list[FactRecord]:
+        """The workspace's facts, the most often seen first."""
+        with self._lock:
+            rows = self._query(
+                "SELECT * FROM facts WHERE workspace = ? ORDER BY seen DESC, last_seen DESC", (workspace,)
+            )
+        return [
+            FactRecord(
+                r["workspace"],
+                r["kind"],
+                r["subject"],
+                r["text"],
+                r["model"],
+                r["citation"],
+                r["id"],
+                r["seen"],
+                r["first_seen"],
+                r["last_seen"],
+                r["last_used"],
+            )
+            for r in rows
+        ]
+
+    def use_facts(self, ids: list[str]) -> None:
+        if ids:
+            now = time.time()
+            self._write([("UPDATE facts SET last_used = ? WHERE id = ?", [(now, i) for i in ids])])
+
+    def drop_facts(self, ids: list[str]) -> None:
+        if ids:
+            self._write([("DELETE FROM facts WHERE id = ?", [(i,) for i in ids])])
+
     def count(self) -> int:
         with self._lock:
             return self._query("SELECT count(*) AS n FROM generations", ())[0]["n"]
@@ -242,6 +355,7 @@ class SqliteStore:
             outcome_at=r["outcome_at"],
             inserted_lines=json.loads(r["inserted_lines"] or "[]"),
             applied_on=r["applied_on"],
+            knowledge=json.loads(r["knowledge"] or "[]"),
         )
 
     def _query(self, sql: str, args: tuple) -> list[sqlite3.Row]:
