@@ -409,6 +409,132 @@ def store_forget(generation: str | None, everything: bool, workspace: Path) -> N
     click.echo(f"deleted {record.id[:12]}")
 
 
+@cli.command()
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@click.option("--since", default=None, help="Only generations from this date on (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report here.")
+def stats(workspace: Path, since: str | None, as_json: bool, report: Path | None) -> None:
+    """Generations, applied, survival, success, hallucination rate and cost, per strategy and
+    model and week by week, from the outcome store."""
+    import datetime
+    import json as jsonlib
+
+    from .learn.stats import compute, table, write_html
+
+    try:
+        start = datetime.datetime.fromisoformat(since).timestamp() if since else 0.0
+    except ValueError:
+        raise click.UsageError(f"--since: not a date: {since!r} (YYYY-MM-DD)") from None
+    store = _store(workspace)
+    figures = compute(store.summary(str(Path(workspace).resolve()), start))
+    if report is not None:
+        write_html(figures, report, str(Path(workspace).resolve().name))
+    click.echo(jsonlib.dumps(figures, indent=2) if as_json else table(figures))
+
+
+@cli.group()
+def kb() -> None:
+    """The knowledge base: patterns that worked here, facts and per-model pitfalls."""
+
+
+@kb.command("list")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def kb_list(workspace: Path, as_json: bool) -> None:
+    """Every pattern and fact the next prompt may use."""
+    import json as jsonlib
+
+    data = _knowledge(workspace)
+    if as_json:
+        click.echo(jsonlib.dumps(data, indent=2))
+        return
+    click.echo(f"{len(data['patterns'])} patterns, {len(data['facts'])} facts")
+    for p in data["patterns"]:
+        click.echo(f"pattern {p['id'][:12]}  {p['file'] or '-':<28} {p['task'][:70]}")
+    for f in data["facts"]:
+        who = f" [{f['model']}]" if f["model"] else ""
+        click.echo(f"fact    {f['id'][:12]}  seen {f['seen']:>3}×{who} {f['text'][:90]}")
+
+
+@kb.command("show")
+@click.argument("item")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def kb_show(item: str, workspace: Path) -> None:
+    """A pattern (with its code) or a fact, as JSON."""
+    import json as jsonlib
+
+    data = _knowledge(workspace, full=True)
+    found = [x for x in data["patterns"] + data["facts"] if x["id"].startswith(item)] if len(item) >= 6 else []
+    if len(found) != 1:
+        raise click.UsageError(f"no single pattern or fact '{item}' (give 6+ characters of its id)")
+    click.echo(jsonlib.dumps(found[0], indent=2))
+
+
+@kb.command("forget")
+@click.argument("item", required=False)
+@click.option("--all", "everything", is_flag=True, help="Forget every pattern and fact (the records stay).")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def kb_forget(item: str | None, everything: bool, workspace: Path) -> None:
+    """Never offer a pattern again, or delete a fact — or --all of them."""
+    if bool(item) == everything:
+        raise click.UsageError("give a pattern or fact id, or --all")
+    store = _store(workspace)
+    data = _knowledge(workspace)
+    chosen = data["patterns"] + data["facts"]
+    if not everything:
+        chosen = [x for x in chosen if len(item or "") >= 6 and x["id"].startswith(item or "")]
+        if len(chosen) != 1:
+            raise click.UsageError(f"no single pattern or fact '{item}'")
+    patterns = [x["id"] for x in chosen if x["kind"] == "pattern"]
+    for gid in patterns:
+        store.forget_pattern(gid)
+    store.drop_facts([x["id"] for x in chosen if x["kind"] != "pattern"])
+    click.echo(f"forgot {len(patterns)} patterns and {len(chosen) - len(patterns)} facts")
+
+
+@kb.command("export")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON (the default and only format so far).")
+def kb_export(workspace: Path, as_json: bool) -> None:
+    """Everything the knowledge base holds, patterns with their code, as JSON."""
+    import json as jsonlib
+
+    click.echo(jsonlib.dumps(_knowledge(workspace, full=True), indent=2))
+
+
+def _knowledge(workspace: Path, full: bool = False) -> dict:
+    store = _store(workspace)
+    root = str(Path(workspace).resolve())
+    patterns = [
+        {
+            "kind": "pattern",
+            "id": r.id,
+            "task": r.task,
+            "file": r.file,
+            "model": r.model,
+            "created": r.created,
+            **({"code": r.code} if full else {}),
+        }
+        for r in store.patterns(root)
+    ]
+    facts = [
+        {
+            "kind": f.kind,
+            "id": f.id,
+            "subject": f.subject,
+            "model": f.model or None,
+            "text": f.text,
+            "citation": f.citation,
+            "seen": f.seen,
+            "last_seen": f.last_seen,
+            "last_used": f.last_used,
+        }
+        for f in store.facts(root)
+    ]
+    return {"patterns": patterns, "facts": facts}
+
+
 def _store(workspace: Path):
     from .engine import FolderEngine
 

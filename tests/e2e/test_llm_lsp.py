@@ -213,3 +213,19 @@ async def test_the_generation_is_recorded_with_its_outcome_and_takes_a_vote(clie
         types.ExecuteCommandParams(command="freeagent.feedback", arguments=[{"id": result["id"], "vote": "meh"}])
     )
     assert wrong["recorded"] is False and "vote" in wrong["reason"]
+
+
+async def test_the_stats_request_counts_what_was_generated(client, tmp_path, model):
+    uri, _ = await start(client, tmp_path, model)
+    model.script("/v1/messages", Reply(text=GOOD, input_tokens=400, output_tokens=60))
+    action = await the_action(client, uri)
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+    )
+    stats = await client.protocol.send_request_async("freeagent/stats", {})
+    (folder_stats,) = stats.folders
+    assert folder_stats.uri == (tmp_path / "taskboard").as_uri()
+    total = folder_stats.stats.total
+    assert (total.generations, total.applied, total.successes, total.hallucination_rate) == (1, 1, 1, 0.0)
+    (row,) = folder_stats.stats.by_strategy
+    assert (row.strategy, row.model) == ("llm", "claude-sonnet-5-5")

@@ -176,3 +176,40 @@ def test_file_roles(rel, role):
 
 def test_task_words_split_names_and_drop_filler():
     assert task_words("Add a listTaskTitles function for the API") == ["list", "task", "titles", "api"]
+
+
+async def test_kb_and_stats_commands(project, tmp_path):
+    from click.testing import CliRunner
+
+    from freeagent.cli import cli
+
+    engine, server = project
+    server.respond_with(
+        lambda path, body: Reply(text=fence(TASKS if len(body["messages"]) > 1 else WRONG), input_tokens=1000)
+    )
+    result, _ = await generate(engine, server, "src/api/tasks.ts", "list the titles of all tasks")
+    gid = accept(engine, result, "list the titles of all tasks")  # one hallucination, fixed, applied, kept
+    engine.outcomes.close()
+    runner = CliRunner()
+    ws = ["--workspace", str(engine.root)]
+    listed = json.loads(runner.invoke(cli, ["kb", "list", "--json", *ws]).stdout)
+    assert [p["id"] for p in listed["patterns"]] == [gid]
+    assert {(f["kind"], f["subject"], f["model"]) for f in listed["facts"]} == {
+        ("not_installed", "axios", None),
+        ("not_installed", "axios", "claude-sonnet-5-5"),
+    }
+    shown = json.loads(runner.invoke(cli, ["kb", "show", gid[:8], *ws]).stdout)
+    assert "apiFetch" in shown["code"]
+    figures = json.loads(runner.invoke(cli, ["stats", "--json", *ws]).stdout)
+    total = figures["total"]
+    assert (total["generations"], total["applied"], total["successes"], total["hallucination_rate"]) == (1, 1, 1, 1.0)
+    assert figures["by_strategy"][0]["model"] == "claude-sonnet-5-5" and len(figures["by_week"]) == 1
+    report = tmp_path / "stats.html"
+    text = runner.invoke(cli, ["stats", "--report", str(report), *ws])
+    assert text.exit_code == 0 and "llm claude-sonnet-5-5" in text.output
+    assert "Week by week" in report.read_text() and "<script" in report.read_text()
+    assert runner.invoke(cli, ["stats", "--since", "not-a-date", *ws]).exit_code == 2
+    forgot = runner.invoke(cli, ["kb", "forget", "--all", *ws])
+    assert forgot.exit_code == 0 and "forgot 1 patterns and 2 facts" in forgot.output
+    assert json.loads(runner.invoke(cli, ["kb", "export", *ws]).stdout) == {"patterns": [], "facts": []}
+    assert json.loads(runner.invoke(cli, ["store", "list", "--json", *ws]).stdout)[0]["id"] == gid  # the record stays

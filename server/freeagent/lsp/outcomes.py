@@ -1,6 +1,6 @@
-"""The outcome store from the editor: ``freeagent.feedback`` (a vote on a generation) and
+"""The outcome store from the editor: ``freeagent.feedback`` (a vote on a generation),
 ``freeagent.applied`` (the command a spec-first code action carries, which the client runs once it
-has applied the action's edit: the generation was applied).
+has applied the action's edit: the generation was applied), and the ``freeagent/stats`` request.
 
 Thin: the arguments become one call of the folder's store (:mod:`freeagent.store`); a store that
 is off or broken is a message, never an error the client must handle.
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 FEEDBACK = "freeagent.feedback"
 APPLIED = "freeagent.applied"
+STATS = "freeagent/stats"  # request: the outcome store's figures (learn/stats.py) per folder
 
 
 async def feedback(ls, *arguments):  # no type hints: pygls converts a command's arguments by them
@@ -66,6 +67,24 @@ async def applied(ls, *arguments):  # no type hints: pygls converts a command's 
     except StoreError as exc:
         return {"recorded": False, "reason": str(exc)}
     return {"recorded": True, "id": found.id}
+
+
+async def stats(ls: FreeAgentServer, params: Any) -> dict:
+    """``{since?: epoch seconds}`` → ``{"folders": [{"uri", "stats": {"total", "by_strategy",
+    "by_week"} | null}]}`` (null: that folder's store is off or broken)."""
+    from ..learn.stats import compute
+    from ..store import StoreError
+
+    since = params.get("since", 0.0) if isinstance(params, dict) else getattr(params, "since", 0.0)
+    out: list[dict[str, Any]] = []
+    for uri, folder in ls.folders.items():
+        store = folder.engine.outcomes
+        try:
+            rows = await ls.in_worker(store.summary, str(folder.engine.root), float(since or 0.0)) if store else None
+        except StoreError:
+            rows = None
+        out.append({"uri": uri, "stats": compute(rows) if rows is not None else None})
+    return {"folders": out}
 
 
 def _refuse(ls: FreeAgentServer, message: str) -> dict:

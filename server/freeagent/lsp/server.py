@@ -372,6 +372,7 @@ def create_server() -> FreeAgentServer:
     server.command(generate.COMMAND)(generate.command)
     server.command(outcomes.FEEDBACK)(outcomes.feedback)
     server.command(outcomes.APPLIED)(outcomes.applied)
+    server.feature(outcomes.STATS)(outcomes.stats)
     server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.OPTIONS)(diagnostics.document_diagnostic)
     server.feature(types.WORKSPACE_DIAGNOSTIC)(diagnostics.workspace_diagnostic)
     server.feature(PROJECT_BRIEF)(project_brief)

@@ -246,14 +246,43 @@ class SqliteStore:
             # `+g.workspace`: look the ids up by primary key (on the workspace index SQLite would
             # walk every generation of the workspace: 11 ms at 10,000)
             rows = self._query(
-                f"SELECT g.* FROM generations g WHERE g.id IN ({marks}) AND +g.workspace = ? AND g.outcome = 'applied'"
-                " AND g.passed = 1 AND g.pattern_misses < 3 AND EXISTS (SELECT 1 FROM survival s WHERE"
-                " s.generation = g.id AND s.share >= 0.8 AND (s.event = 'commit' OR s.at - g.outcome_at >= 86400))",
+                f"SELECT g.* FROM generations g WHERE g.id IN ({marks}) AND +g.workspace = ? AND {self._PATTERN}",
                 (*ranked, workspace),
             )
             order = {gid: n for n, gid in enumerate(ranked)}
             rows.sort(key=lambda r: order[r["id"]])
             return [self._generation(r) for r in rows[:limit]]
+
+    _PATTERN = (
+        "g.outcome = 'applied' AND g.passed = 1 AND g.pattern_misses < 3 AND EXISTS (SELECT 1 FROM survival s"
+        " WHERE s.generation = g.id AND s.share >= 0.8 AND (s.event = 'commit' OR s.at - g.outcome_at >= 86400))"
+    )
+
+    def patterns(self, workspace: str, limit: int = 200) -> list[GenerationRecord]:
+        """The generations the knowledge base offers as patterns, newest first."""
+        with self._lock:
+            rows = self._query(
+                f"SELECT g.* FROM generations g WHERE g.workspace = ? AND {self._PATTERN} ORDER BY g.created DESC LIMIT ?",
+                (workspace, limit),
+            )
+            return [self._generation(r) for r in rows]
+
+    def forget_pattern(self, generation: str) -> bool:
+        """Never offer this generation as a pattern again (its record stays)."""
+        return self._update("UPDATE generations SET pattern_misses = 99 WHERE id = ?", (generation,))
+
+    def summary(self, workspace: str, since: float = 0.0) -> list[dict]:
+        """One row per generation since ``since`` for the statistics: strategy, model, created,
+        outcome, passed, cost, whether an attempt invented something, its latest survival."""
+        with self._lock:
+            rows = self._query(
+                "SELECT g.strategy, g.model, g.created, g.outcome, g.passed, g.cost_usd, g.surface,"
+                " EXISTS (SELECT 1 FROM attempts a WHERE a.generation = g.id AND a.cause LIKE 'hallucinated%')"
+                " AS hallucinated, (SELECT s.share FROM survival s WHERE s.generation = g.id ORDER BY s.at DESC"
+                " LIMIT 1) AS share FROM generations g WHERE g.workspace = ? AND g.created >= ? ORDER BY g.created",
+                (workspace, since),
+            )
+            return [dict(r) for r in rows]
 
     def pattern_missed(self, generation: str) -> None:
         """The pattern was found stale (an import or a name it uses is gone): after 3, never again."""
