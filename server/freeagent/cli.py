@@ -714,8 +714,37 @@ def _check(root: Path, paths, fmt: str, typecheck: bool, cache, cache_location, 
     help="Write the self-contained HTML report here.",
 )
 @click.option("--fresh", is_flag=True, help="Ignore the results of an earlier, interrupted run.")
+@click.option(
+    "--learn",
+    is_flag=True,
+    help="Learn as the editor does: every run recorded in one outcome store, the suite run in a fixed order "
+    "--passes times, each pass able to use what the earlier ones taught; the lift is reported.",
+)
+@click.option(
+    "--from",
+    "learn_from",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --learn: the outcome store to learn in (default: a new one beside --json, or a temporary one).",
+)
+@click.option("--passes", type=click.IntRange(min=1, max=10), default=2, show_default=True, help="With --learn.")
 @click.pass_context
-def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, jobs, json_out, html_out, fresh) -> None:
+def eval_(
+    ctx,
+    suite,
+    patterns,
+    strategies,
+    models,
+    base_urls,
+    repeat,
+    seed,
+    jobs,
+    json_out,
+    html_out,
+    fresh,
+    learn,
+    learn_from,
+    passes,
+) -> None:
     """Measure success rate, cost and time per task, per strategy and model (decided by tsc and
     hidden tests). Exit 1 when a spec-covered task fails the spec strategy."""
     if ctx.invoked_subcommand is not None:
@@ -736,6 +765,17 @@ def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, job
         raise click.UsageError(str(exc)) from None
     if not tasks:
         raise click.UsageError(f"no tasks in {suite}" + (f" matching {', '.join(patterns)}" if patterns else ""))
+    if learn_from is not None and not learn:
+        raise click.UsageError("--from goes with --learn")
+    learn_store = None
+    if learn:
+        import tempfile
+
+        learn_store = (
+            learn_from.resolve()
+            if learn_from is not None
+            else (json_out.with_suffix(".store.db").resolve() if json_out else Path(tempfile.mkdtemp()) / "learn.db")
+        )
     plan = parse_strategies(strategies, models, base_urls=_base_urls(base_urls, strategies, models))
     toolchain = Path(__file__).resolve().parents[2] / "tests" / "toolchain" / "node_modules"
     results_path = json_out.with_suffix(".jsonl") if json_out else None
@@ -752,7 +792,7 @@ def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, job
         console=console,
         transient=False,
     ) as progress:
-        bar = progress.add_task("", total=len(tasks) * len(plan) * repeat)
+        bar = progress.add_task("", total=len(tasks) * len(plan) * repeat * (passes if learn else 1))
 
         def on_result(result) -> None:
             key = "skipped" if result.category == SKIPPED else "passed" if result.success else "failed"
@@ -772,6 +812,8 @@ def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, job
             results=results_path,
             node_modules=toolchain if toolchain.is_dir() else None,
             on_result=on_result,
+            learn_store=learn_store,
+            passes=passes,
         )
         interrupted = False
         try:
@@ -779,9 +821,17 @@ def eval_(ctx, suite, patterns, strategies, models, base_urls, repeat, seed, job
         except KeyboardInterrupt:
             interrupted = True  # the finished runs are in the JSONL; report what there is
     data = report_json(evaluation.results, str(suite), seed, repeat)
-    from .eval.stats import Aggregate
+    from .eval.stats import Aggregate, lift
 
     console.print(table([Aggregate(**a) for a in data["aggregates"]]))
+    if learn:
+        data["learn"] = {"store": str(learn_store), "lift": lift([Aggregate(**a) for a in data["aggregates"]])}
+        for row in data["learn"]["lift"]:
+            shares = " → ".join(f"pass {k} {v * 100:.0f}%" for k, v in row["passes"].items())
+            console.print(
+                f"learning: {row['strategy']}: {shares}; lift {row['lift'] * 100:+.0f} points "
+                f"(95% CI {row['ci_low'] * 100:+.0f} to {row['ci_high'] * 100:+.0f}); store {learn_store}"
+            )
     if interrupted:
         console.print("[yellow]interrupted: the report covers the runs that finished; run again to resume[/]")
     if json_out:

@@ -71,6 +71,9 @@ class FolderEngine:
         self.type_findings: dict[str, list[Finding]] = {}  # the deep check's, until the file changes
         self.validated_text: dict[str, str | None] = {}  # file -> the open-document text its findings are of
         self._validation_memo: dict = {}  # what validators keep between checks (see Validator)
+        # what the outcome store and the knowledge base know this workspace by: its root, or what
+        # the caller says (the evaluation's copies of one fixture share what they learn)
+        self.identity = str(root)
         self._store: tuple[tuple[bool, str], Any] | None = None  # ((enabled, path setting), store or None)
         self.store_problem: str | None = None  # why the outcome store is not there, said once
 
@@ -157,7 +160,7 @@ class FolderEngine:
             return None
         from .learn.knowledge import KnowledgeBase
 
-        return KnowledgeBase(store, self.context)
+        return KnowledgeBase(store, self.context, self.identity)
 
     def record(self, result, task: str, surface: str, outcome: str = "offered", inserted_lines=None) -> str | None:
         """Record a generation (``result``: a :class:`~.generate.result.Generation`) with its
@@ -170,6 +173,7 @@ class FolderEngine:
         from .store import StoreError
 
         rec = result.record(self.root, task, surface, settings_keys(self.settings.llm))
+        rec.workspace = self.identity
         rec.outcome = outcome
         rec.inserted_lines = list(inserted_lines or [])
         try:
@@ -202,7 +206,7 @@ class FolderEngine:
         from .store import StoreError
 
         try:
-            return measure(store, self.root, self.context.rel(path), text, event)
+            return measure(store, self.identity, self.context.rel(path), text, event)
         except StoreError as exc:
             log.warning("%s; survival not recorded", exc)
             return 0
@@ -216,7 +220,7 @@ class FolderEngine:
         from .store import StoreError
 
         try:
-            return measure_commits(store, self.root)
+            return measure_commits(store, self.identity, self.root)
         except StoreError as exc:
             log.warning("%s; survival at commit not recorded", exc)
             return 0

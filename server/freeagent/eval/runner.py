@@ -144,7 +144,14 @@ class Evaluation:
         llm_settings=None,
         make_provider=None,
         on_result=None,
+        learn_store: Path | None = None,
+        passes: int = 1,
     ):
+        """``learn_store``: learn as the editor does — every run is recorded in this outcome store
+        (graded: applied, its passing the hidden tests counted as its survival), under its
+        fixture's identity so the copies of one project share what they learn, and the suite runs
+        ``passes`` times in a fixed order, one run at a time, each pass able to use what the
+        earlier ones taught (the results' strategy labels end in ``#pass1``, ``#pass2`` …)."""
         from ..config import LlmSettings
 
         self.tasks = tasks
@@ -158,6 +165,8 @@ class Evaluation:
         self.make_provider = make_provider  # tests: scripted providers
         self.on_result = on_result
         self.results: list[RunResult] = []
+        self.learn_store = learn_store
+        self.passes = max(passes, 1) if learn_store is not None else 1
 
     # ------------------------------------------------------------------ the matrix
 
@@ -193,6 +202,8 @@ class Evaluation:
             if self.on_result is not None:
                 self.on_result(result)
         unavailable = {s: availability(s, self.llm) if self.make_provider is None else None for s in self.strategies}
+        if self.learn_store is not None:
+            return await self._learning(done, unavailable)
         matrix = [
             (task, strategy, n)
             for task in self.tasks
@@ -212,6 +223,24 @@ class Evaluation:
                 self._record(await self.run_one(task, strategy, n))
 
         await asyncio.gather(*(one(*item) for item in matrix))
+        return self.results
+
+    async def _learning(self, done: dict, unavailable: dict) -> list[RunResult]:
+        """The passes of ``--learn``: the tasks in the suite's order, one run at a time."""
+        for k in range(1, self.passes + 1):
+            for strategy in self.strategies:
+                for task in self.tasks:
+                    for n in range(self.repeat):
+                        label = f"{strategy.label}#pass{k}"
+                        if (task.id, label, n) in done:
+                            continue
+                        why = unavailable[strategy]
+                        if why:
+                            self._record(RunResult(task.id, label, n, False, SKIPPED, why, tags=task.tags))
+                            continue
+                        result = await self.run_one(task, strategy, n)
+                        result.strategy = label
+                        self._record(result)
         return self.results
 
     # ------------------------------------------------------------------ one run
@@ -240,7 +269,11 @@ class Evaluation:
         except PathError as exc:
             result.category, result.reason = VALIDATOR_REJECTED, str(exc)
             return
-        engine = FolderEngine(root)
+        if self.learn_store is not None:  # one store, and one identity for the copies of one project
+            engine = FolderEngine(root, layers=[{"store": {"path": str(self.learn_store)}}])
+            engine.identity = str(task.workspace.resolve())
+        else:
+            engine = FolderEngine(root)
         await asyncio.to_thread(engine.load)
         found = locate_task(text, task.marker, engine.settings.markers)
         marker_line = found.line if found is not None else None
@@ -248,8 +281,11 @@ class Evaluation:
         if instruction is None:
             result.category, result.reason = VALIDATOR_REJECTED, "no instruction and no marker in the target file"
             return
-        generation = await self._generate(engine, task, strategy, path, text, marker_line, instruction, result)
+        made: list = []  # the generation, even one that is not used (what it teaches is recorded)
+        generation = await self._generate(engine, task, strategy, path, text, marker_line, instruction, result, made)
         if generation is None:
+            if made and self.learn_store is not None:
+                await asyncio.to_thread(engine.record, made[0], instruction, "eval", "rejected")
             return
         new_text = apply_edits(text, generation.edits.get(str(path), []))
         others = {}
@@ -269,9 +305,23 @@ class Evaluation:
         verdict = await grade(task, root, task.timeout)
         result.success, result.category, result.reason = verdict.passed, verdict.category, verdict.detail
         result.first_attempt = verdict.passed and result.attempts == 1
+        if self.learn_store is not None:
+            await asyncio.to_thread(self._learn, engine, generation, instruction, verdict.passed)
 
-    async def _generate(self, engine, task, strategy, path, text, marker_line, instruction, result):
-        """The Generation, or None after recording why there is none."""
+    @staticmethod
+    def _learn(engine, generation, instruction: str, passed: bool) -> None:
+        """Record a graded run as the editor would record an insertion: applied, and — its
+        hidden tests passed — kept whole (a survival measure of event ``graded``)."""
+        gid = engine.record(
+            generation, instruction, "eval", "applied" if passed else "rejected", generation.code.splitlines()
+        )
+        if gid is not None and passed and engine.outcomes is not None:
+            engine.outcomes.add_survival(gid, "graded", 1.0)
+
+    async def _generate(self, engine, task, strategy, path, text, marker_line, instruction, result, made=None):
+        """The Generation, or None after recording why there is none (``made`` gets any
+        generation made, used or not)."""
+        made = [] if made is None else made
         from ..generate.llm import LlmPipeline, extract_code, place
         from ..generate.result import Generation
         from ..generate.spec_first import GenerationError, targets_for
@@ -329,6 +379,7 @@ class Evaluation:
         )
         pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=asyncio.to_thread)
         generation = await pipeline.run(instruction, path, text, marker_line)
+        made.append(generation)
         history = generation.history
         result.source, result.model, result.attempts = "llm", generation.model, len(history)
         result.cost_usd = generation.cost_usd

@@ -100,3 +100,32 @@ def aggregate(results: list[RunResult]) -> list[Aggregate]:
             agg.cost_total_usd = None
         out.append(agg)
     return sorted(out, key=lambda a: a.strategy)
+
+
+def lift(aggregates: list[Aggregate]) -> list[dict]:
+    """``eval --learn``: per strategy, the success of each pass and the change from the first pass
+    to the last, with a 95% interval (Newcombe's hybrid score interval from the two Wilson
+    intervals — for independent proportions; the passes run the same tasks, so it is a
+    conservative interval for the paired change)."""
+    by_base: dict[str, dict[int, Aggregate]] = {}
+    for a in aggregates:
+        base, sep, number = a.strategy.rpartition("#pass")
+        if sep and number.isdigit() and a.runs:
+            by_base.setdefault(base, {})[int(number)] = a
+    out = []
+    for base, passes in sorted(by_base.items()):
+        first, last = passes[min(passes)], passes[max(passes)]
+        p1, p2 = first.successes / first.runs, last.successes / last.runs
+        l1, u1 = wilson(first.successes, first.runs)
+        l2, u2 = wilson(last.successes, last.runs)
+        delta = p2 - p1
+        out.append(
+            {
+                "strategy": base,
+                "passes": {k: round(a.successes / a.runs, 4) for k, a in sorted(passes.items())},
+                "lift": round(delta, 4),
+                "ci_low": round(delta - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), 4),
+                "ci_high": round(delta + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2), 4),
+            }
+        )
+    return out

@@ -87,9 +87,11 @@ class Section:
 
 
 class KnowledgeBase:
-    def __init__(self, store: OutcomeStore, ctx: WorkspaceContext):
+    def __init__(self, store: OutcomeStore, ctx: WorkspaceContext, identity: str | None = None):
+        """``identity``: what the store knows the workspace by (its root by default)."""
         self.store = store
         self.ctx = ctx
+        self.identity = identity or str(ctx.root)
 
     # ------------------------------------------------------------------ learning
 
@@ -168,7 +170,7 @@ class KnowledgeBase:
         return out
 
     def _patterns(self, task: str, rel: str) -> Section:
-        workspace = str(self.ctx.root)
+        workspace = self.identity
         found = self.store.search_patterns(workspace, task_words(task), limit=PATTERNS * 4)
         role = role_of(rel)
         found.sort(key=lambda r: role_of(r.file) != role)  # stable: BM25 order within each role
@@ -193,7 +195,7 @@ class KnowledgeBase:
         return Section("worked", "\n".join(parts) + "\n", [f"pattern:{r.id}" for r in chosen])
 
     def _pitfalls(self, models: set[str]) -> Section:
-        workspace = str(self.ctx.root)
+        workspace = self.identity
         now = time.time()
         stale: list[str] = []
         lines: list[str] = []

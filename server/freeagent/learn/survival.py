@@ -42,25 +42,25 @@ def share_kept(inserted: list[str], text: str) -> float | None:
     return round(score / len(wanted), 4)
 
 
-def measure(store: OutcomeStore, workspace: Path, rel: str, text: str, event: str) -> int:
-    """Record the survival of the generations applied to ``rel`` in the last
-    :data:`TRACKED_DAYS`, measured on ``text``; how many were measured."""
+def measure(store: OutcomeStore, identity: str, rel: str, text: str, event: str) -> int:
+    """Record the survival of the generations applied to ``rel`` (of the workspace the store
+    knows as ``identity``) in the last :data:`TRACKED_DAYS`, measured on ``text``; how many."""
     since = time.time() - TRACKED_DAYS * 86400
     measured = 0
-    for rec in store.applied(str(workspace), rel, since):
+    for rec in store.applied(identity, rel, since):
         share = share_kept(rec.inserted_lines, text)
         if share is not None and store.add_survival(rec.id, event, share):
             measured += 1
     return measured
 
 
-def measure_commits(store: OutcomeStore, workspace: Path) -> int:
+def measure_commits(store: OutcomeStore, identity: str, workspace: Path) -> int:
     """For each generation applied in the last :data:`TRACKED_DAYS` and not yet measured at a
     commit: the first commit after it was applied that touched its file, the file as committed
     there, its survival (event ``commit``). How many were measured; 0 outside a git work tree."""
     since = time.time() - TRACKED_DAYS * 86400
     measured = 0
-    for rec in store.applied(str(workspace), None, since):
+    for rec in store.applied(identity, None, since):
         if rec.file is None or rec.outcome_at is None or any(e == "commit" for _, e, _ in rec.survival):
             continue
         if rec.applied_on:  # the commits after the one it was applied on

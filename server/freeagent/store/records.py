@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 OUTCOMES = ("offered", "applied", "rejected")
 SURFACES = ("cli", "editor", "eval")
-SURVIVAL_EVENTS = ("save", "close", "index", "commit")
+SURVIVAL_EVENTS = ("save", "close", "index", "commit", "graded")  # graded: the evaluation's hidden tests passed
 
 
 @dataclass

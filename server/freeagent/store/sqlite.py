@@ -255,7 +255,7 @@ class SqliteStore:
 
     _PATTERN = (
         "g.outcome = 'applied' AND g.passed = 1 AND g.pattern_misses < 3 AND EXISTS (SELECT 1 FROM survival s"
-        " WHERE s.generation = g.id AND s.share >= 0.8 AND (s.event = 'commit' OR s.at - g.outcome_at >= 86400))"
+        " WHERE s.generation = g.id AND s.share >= 0.8 AND (s.event IN ('commit', 'graded') OR s.at - g.outcome_at >= 86400))"
     )
 
     def patterns(self, workspace: str, limit: int = 200) -> list[GenerationRecord]:

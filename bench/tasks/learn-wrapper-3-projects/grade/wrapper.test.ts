@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+
+import { ApiFailure, requested } from '../src/lib/http.ts';
+import { listProjectNames } from '../src/api/projects.ts';
+
+const realFetch = globalThis.fetch;
+afterEach(() => {
+  globalThis.fetch = realFetch;
+  requested.length = 0;
+});
+
+function answer(status: number, body: unknown): void {
+  globalThis.fetch = (async (input: string | URL | Request) => {
+    assert.equal(String(input), 'https://api.taskboard.test/v1/projects');
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+}
+
+test('returns the name of every item', async () => {
+  answer(200, [{ name: 'a', id: '1' }, { name: 'b', id: '2' }]);
+  assert.deepEqual(await listProjectNames(), ['a', 'b']);
+});
+
+test('goes through the project\'s apiFetch (the request is in its log)', async () => {
+  answer(200, []);
+  await listProjectNames();
+  assert.deepEqual(requested, ['/projects']);
+});
+
+test('a failed request is the project\'s ApiFailure', async () => {
+  answer(503, { error: 'down' });
+  await assert.rejects(listProjectNames(), (error: unknown) => error instanceof ApiFailure && error.status === 503);
+});
