@@ -33,6 +33,15 @@ function M.attach(bufnr)
       -- the `freeagent` settings section (see the README's Settings table)
       init_options = { freeagent = { logLevel = 'info' } },
       settings = { freeagent = {} },
+      handlers = {
+        -- what a command answered: the id of a generation just inserted, for :FreeAgentFeedback
+        ['workspace/executeCommand'] = function(_, result)
+          M.last_answer = result
+          if type(result) == 'table' and type(result.id) == 'string' and (result.applied or result.recorded) then
+            M.last_generation = result.id
+          end
+        end,
+      },
     })
     M.clients[root] = id
   end
@@ -51,4 +60,22 @@ vim.api.nvim_create_autocmd('FileType', {
 vim.keymap.set('n', '<leader>ca', vim.lsp.buf.code_action)
 vim.keymap.set('n', '<leader>e', vim.diagnostic.open_float)
 
+-- A vote on the code Free Agent last inserted (or on a generation by its id, as
+-- `freeagent store list` shows it): :FreeAgentFeedback up|down [note], :FreeAgentFeedback ID up|down [note]
+vim.api.nvim_create_user_command('FreeAgentFeedback', function(opts)
+  local args = vim.split(opts.args, '%s+', { trimempty = true })
+  local id = M.last_generation
+  if args[1] ~= 'up' and args[1] ~= 'down' then
+    id = table.remove(args, 1)
+  end
+  local vote = table.remove(args, 1)
+  if id == nil or (vote ~= 'up' and vote ~= 'down') then
+    vim.notify('FreeAgentFeedback [ID] up|down [note]: nothing inserted yet, or no vote', vim.log.levels.WARN)
+    return
+  end
+  local note = #args > 0 and table.concat(args, ' ') or nil
+  vim.lsp.buf.execute_command({ command = 'freeagent.feedback', arguments = { { id = id, vote = vote, note = note } } })
+end, { nargs = '+' })
+
+package.loaded.freeagent = M -- require('freeagent') from elsewhere in your config
 return M

@@ -21,6 +21,7 @@ def test_neovim_diagnostics_and_spec_first_action(tmp_path):
     if nvim is None:
         pytest.fail("Debian's neovim is not installed: `make test` installs it (apt-get install neovim)")
     root = copy_fixture(EXAMPLE, tmp_path)
+    (root / ".freeagent.json").write_text(json.dumps({"store": {"path": "outcomes.db"}}))
     target = root / "src" / "routes" / "tasks.ts"
     target.write_text("import _ from 'lodash';\n" + target.read_text())  # a hallucinated package
     result = tmp_path / "result.json"
@@ -57,3 +58,10 @@ def test_neovim_diagnostics_and_spec_first_action(tmp_path):
     text = target.read_text()
     assert "TODO: list comments for a task" not in text
     assert "tasksRouter.get('/:taskId/comments', async (req, res, next) => {" in text
+    # the action's command recorded it applied, and :FreeAgentFeedback voted on it
+    from freeagent.store import SqliteStore
+
+    assert outcome["feedback"] == {"recorded": True, "id": outcome["generation"]}
+    rec = SqliteStore(root / "outcomes.db").get(outcome["generation"])
+    assert (rec.operation, rec.outcome) == ("listComments", "applied")
+    assert rec.feedback[0][1:] == ("up", "reads well")

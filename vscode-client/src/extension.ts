@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  ExecuteCommandRequest,
   LanguageClient,
   RevealOutputChannelOn,
   State,
@@ -22,6 +23,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { FEEDBACK_COMMAND, FEEDBACK_SECONDS, FeedbackPrompt, insertedGeneration, type FeedbackOffer } from './feedback';
 import { DEFAULT_MARKERS, markerTask, planGeneration, undoMarker, wasApplied, type GeneratePlan } from './generate';
 import { diagnose, findExecutable, resolveServerCommand, type LaunchContext, type ServerCommand, type StartFailure } from './launch';
 import { API_KEY_PROVIDERS, LANGUAGES, SECTION, documentPatterns, serverEnv, serverSection } from './settings';
@@ -74,6 +76,9 @@ class FreeAgent implements vscode.Disposable {
   private readonly output = vscode.window.createOutputChannel('Free Agent');
   private readonly status = vscode.window.createStatusBarItem('freeagent.status', vscode.StatusBarAlignment.Right, 100);
   private readonly costs = new CostTracker();
+  private readonly feedback = new FeedbackPrompt();
+  private readonly feedbackItem = vscode.window.createStatusBarItem('freeagent.feedback', vscode.StatusBarAlignment.Right, 99);
+  private feedbackTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly briefs = new BriefDocuments();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -95,6 +100,8 @@ class FreeAgent implements vscode.Disposable {
       vscode.commands.registerCommand('freeagent.setApiKey', () => this.setApiKey()),
       vscode.commands.registerCommand('freeagent.restartServer', () => this.restart()),
       vscode.commands.registerCommand('freeagent.showOutput', () => this.output.show(true)),
+      vscode.commands.registerCommand('freeagent.rateLastGeneration', () => this.rateLastGeneration()),
+      this.feedbackItem,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.server`)) {
           void this.restart();
@@ -108,6 +115,56 @@ class FreeAgent implements vscode.Disposable {
 
   start(): Promise<void> {
     return this.enqueue(() => this.doStart());
+  }
+
+  /** After an insertion: 👍 / 👎 in the status bar for a while (never a modal). */
+  private offerFeedback(offer: FeedbackOffer | undefined): void {
+    if (offer === undefined) {
+      return;
+    }
+    this.feedback.offered(offer);
+    this.feedbackItem.name = 'Free Agent feedback';
+    this.feedbackItem.text = '$(thumbsup) $(thumbsdown)';
+    this.feedbackItem.tooltip = `Was the inserted code right?${offer.title ? ` — ${offer.title}` : ''}`;
+    this.feedbackItem.command = 'freeagent.rateLastGeneration';
+    this.feedbackItem.accessibilityInformation = { label: 'Free Agent: rate the inserted code', role: 'button' };
+    this.feedbackItem.show();
+    if (this.feedbackTimer !== undefined) {
+      clearTimeout(this.feedbackTimer);
+    }
+    this.feedbackTimer = setTimeout(() => {
+      this.feedback.dismiss();
+      this.feedbackItem.hide();
+    }, FEEDBACK_SECONDS * 1000);
+  }
+
+  /** The vote: a quick pick (and an optional note), sent as `freeagent.feedback`. */
+  private async rateLastGeneration(): Promise<void> {
+    if (this.feedback.pending === undefined) {
+      this.feedbackItem.hide();
+      return;
+    }
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: '$(thumbsup) Good', vote: 'up' as const },
+        { label: '$(thumbsdown) Not good', vote: 'down' as const },
+      ],
+      { title: 'Free Agent: was the inserted code right?', placeHolder: 'Your vote is kept in the outcome store' },
+    );
+    if (choice === undefined) {
+      return;
+    }
+    const note = choice.vote === 'down' ? await vscode.window.showInputBox({ prompt: 'What was wrong? (optional)' }) : undefined;
+    const argument = this.feedback.vote(choice.vote, note);
+    this.feedbackItem.hide();
+    if (argument === undefined || this.client === undefined) {
+      return;
+    }
+    try {
+      await this.client.sendRequest(ExecuteCommandRequest.type, { command: FEEDBACK_COMMAND, arguments: [argument] });
+    } catch (error) {
+      this.output.appendLine(`feedback not recorded: ${String(error)}`);
+    }
   }
 
   stop(): Promise<void> {
@@ -197,7 +254,9 @@ class FreeAgent implements vscode.Disposable {
         },
         executeCommand: async (command, args, next) => {
           if (command !== GENERATE_COMMAND) {
-            return next(command, args) as unknown;
+            const answer = (await next(command, args)) as unknown;
+            this.offerFeedback(insertedGeneration(command, answer)); // a spec-first action, applied
+            return answer;
           }
           this.costs.commandStarted();
           this.updateStatus();
@@ -208,6 +267,7 @@ class FreeAgent implements vscode.Disposable {
           } finally {
             this.costs.commandFinished(result);
             this.updateStatus();
+            this.offerFeedback(insertedGeneration(command, result));
           }
         },
       },

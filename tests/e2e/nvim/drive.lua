@@ -63,4 +63,21 @@ end
 vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
 vim.cmd('write')
 out.applied = true
+
+-- 4. the action's command (the editor runs it after the edit: the generation was applied), then
+--    a vote on it with the README's :FreeAgentFeedback
+if chosen.command then
+  vim.lsp.buf.execute_command(chosen.command)
+  local fa = require('freeagent')
+  if not vim.wait(20000, function() return fa.last_generation ~= nil end, 50) then
+    return fail('the applied command answered no generation id')
+  end
+  out.generation = fa.last_generation
+  local before = fa.last_answer
+  vim.cmd('FreeAgentFeedback up reads well')
+  if not vim.wait(20000, function() return fa.last_answer ~= before end, 50) then
+    return fail('freeagent.feedback did not answer')
+  end
+  out.feedback = fa.last_answer
+end
 done()

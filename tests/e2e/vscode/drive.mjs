@@ -8,7 +8,9 @@
  *      menu and package.json on disk gets the dependency (and the diagnostic goes away);
  *   3. Ctrl+. on `// TODO: list comments for a task` in src/routes/tasks.ts offers
  *      "Generate handler for listComments (GET /tasks/{taskId}/comments)"; applying it puts the
- *      spec-first handler into the file.
+ *      spec-first handler into the file;
+ *   4. the 👍 / 👎 the status bar then offers records a vote on that generation in the outcome
+ *      store (the `freeagent.store.path` setting puts it in the temp dir; read with node:sqlite).
  *
  * Everything runs in a fresh temp dir (user data, extensions, XDG dirs, a copy of
  * examples/taskboard); every step waits on a UI state or a file's content, never a fixed time.
@@ -23,7 +25,7 @@
  */
 
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +135,8 @@ const serverCommand = JSON.parse(opts['server-command']);
 const machineSettings = {
   'security.workspace.trust.enabled': false,
   'freeagent.server.command': serverCommand,
+  // the outcome store where step 4 reads the vote (the editor's settings win over .freeagent.json)
+  'freeagent.store.path': join(tmp, 'outcomes.db'),
 };
 mkdirSync(join(dirs.userData, 'Machine'), { recursive: true });
 writeFileSync(join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
@@ -140,6 +144,7 @@ mkdirSync(join(dirs.userData, 'User'), { recursive: true });
 writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
   'security.workspace.trust.enabled': false,
   'freeagent.server.command': serverCommand,
+  'freeagent.store.path': join(tmp, 'outcomes.db'),
   // the edits land on disk by themselves: the waits below read the files
   'files.autoSave': 'afterDelay',
   'files.autoSaveDelay': 200,
@@ -397,6 +402,35 @@ async function run() {
     handler: text.slice(text.indexOf("tasksRouter.get('/:taskId/comments'")).split('\n').slice(0, 12).join('\n'),
   });
   phase('step3_generate');
+
+  // ---- 4. the status bar's 👍 / 👎 records a vote on that generation
+  const rate = page.locator('[aria-label="Free Agent: rate the inserted code"]');
+  await rate.first().waitFor({ state: 'visible', timeout: STEP_MS });
+  await rate.first().click();
+  const good = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Good' });
+  await good.first().waitFor({ timeout: STEP_MS });
+  await screenshot('06-feedback-prompt.png');
+  await good.first().click();
+  const { DatabaseSync } = await import('node:sqlite');
+  const store = join(tmp, 'outcomes.db');
+  const recorded = await waitFor('the vote in the outcome store', () => {
+    if (!existsSync(store)) {
+      return undefined;
+    }
+    const db = new DatabaseSync(store, { readOnly: true });
+    try {
+      return db.prepare(
+        "SELECT g.operation, g.outcome, g.surface, f.vote FROM feedback f JOIN generations g ON g.id = f.generation",
+      ).get();
+    } catch {
+      return undefined; // written meanwhile: ask again
+    } finally {
+      db.close();
+    }
+  });
+  await rate.first().waitFor({ state: 'hidden', timeout: STEP_MS });
+  result.steps.push({ name: 'feedback', ok: true, ...recorded });
+  phase('step4_feedback');
   result.ok = true;
 }
 

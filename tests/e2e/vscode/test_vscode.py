@@ -29,6 +29,7 @@ SCREENSHOTS = [
     "03-dependency-added.png",
     "04-generate-menu.png",
     "05-handler-generated.png",
+    "06-feedback-prompt.png",
 ]
 
 
@@ -120,7 +121,7 @@ def test_vscode_diagnostic_quick_fix_and_spec_first_generation():
     # the extension started the server from the setting, not from a fallback interpreter
     assert result["serverStart"] == f"Starting the server: {' '.join(command)} (command)"
 
-    diagnostic, fix, generate = result["steps"]
+    diagnostic, fix, generate, feedback = result["steps"]
     assert diagnostic["name"] == "diagnostic"
     assert "FA101" in diagnostic["diagnostic"] and "dayjs" in diagnostic["diagnostic"]
 
@@ -132,6 +133,15 @@ def test_vscode_diagnostic_quick_fix_and_spec_first_generation():
     assert "Generate handler for listComments (GET /tasks/{taskId}/comments)" in generate["actions"]
     assert generate["todoRemoved"]
     assert generate["handler"].startswith("tasksRouter.get('/:taskId/comments', async (req, res, next) => {")
+
+    # the status bar's vote, on the generation the code action inserted, is in the outcome store
+    assert feedback["name"] == "feedback"
+    assert (feedback["operation"], feedback["outcome"], feedback["surface"], feedback["vote"]) == (
+        "listComments",
+        "applied",
+        "editor",
+        "up",
+    )
 
     for name in SCREENSHOTS:
         shot = RESULTS / name
