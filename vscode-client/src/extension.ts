@@ -26,7 +26,7 @@ import {
 import { FEEDBACK_COMMAND, FEEDBACK_SECONDS, FeedbackPrompt, insertedGeneration, type FeedbackOffer } from './feedback';
 import { DEFAULT_MARKERS, markerTask, planGeneration, undoMarker, wasApplied, type GeneratePlan } from './generate';
 import { diagnose, findExecutable, resolveServerCommand, type LaunchContext, type ServerCommand, type StartFailure } from './launch';
-import { API_KEY_PROVIDERS, LANGUAGES, SECTION, documentPatterns, serverEnv, serverSection } from './settings';
+import { API_KEY_PROVIDERS, LANGUAGES, SECTION, contributedKeys, documentPatterns, explicitSettings, serverEnv } from './settings';
 import { CostTracker, statusView, type LlmSettings, type ServerState, type SessionCostParams } from './status';
 
 const GENERATE_COMMAND = 'freeagent.generate';
@@ -244,11 +244,23 @@ class FreeAgent implements vscode.Disposable {
             }
             return next(sections);
           },
-          // the server pulls `freeagent`: hand it the section without the client's own keys
+          // the server pulls `freeagent`: hand it what the user set (not VS Code's defaults, which
+          // would hide the workspace's .freeagent.json), without the client's own keys
           configuration: async (params, token, next) => {
             const answers = await next(params, token);
             return Array.isArray(answers)
-              ? answers.map((answer: unknown, i) => (params.items[i]?.section === SECTION ? serverSection(answer) : answer))
+              ? answers.map((answer: unknown, i) => {
+                  const item = params.items[i];
+                  if (item?.section !== SECTION) {
+                    return answer;
+                  }
+                  const config = vscode.workspace.getConfiguration(SECTION, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined);
+                  const isSet = (key: string): boolean => {
+                    const found = config.inspect(key);
+                    return [found?.globalValue, found?.workspaceValue, found?.workspaceFolderValue].some((v) => v !== undefined);
+                  };
+                  return explicitSettings(contributedKeys(), isSet, (key) => config.get(key));
+                })
               : answers;
           },
         },

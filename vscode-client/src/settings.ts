@@ -30,20 +30,39 @@ export function contributedDefault(key: string): unknown {
   return undefined;
 }
 
-/** Keys of the `freeagent` section that belong to the client, not the server. */
-export const CLIENT_ONLY_KEYS = ['server', 'trace'] as const;
-
-/** The section as the server should see it. */
-export function serverSection(section: unknown): unknown {
-  if (section === null || typeof section !== 'object' || Array.isArray(section)) {
-    return section;
+/** Every setting key package.json contributes under the section, without its prefix (`llm.budgetUsd`). */
+export function contributedKeys(): string[] {
+  const keys: string[] = [];
+  for (const section of contributes.configuration) {
+    for (const name of Object.keys(section.properties)) {
+      if (name.startsWith(`${SECTION}.`)) {
+        keys.push(name.slice(SECTION.length + 1));
+      }
+    }
   }
-  const out: Record<string, unknown> = { ...(section as Record<string, unknown>) };
-  for (const key of CLIENT_ONLY_KEYS) {
-    delete out[key];
+  return keys;
+}
+
+/**
+ * The section as the server should see it: only the keys the user set somewhere (user,
+ * workspace or folder settings), as dotted keys, less the client's own. VS Code fills every
+ * other key with its contributed default — sent, those would hide what the workspace's
+ * `.freeagent.json` says (the server puts the editor's layer above the file's), and they are the
+ * server's own defaults anyway (tests/unit/test_settings_contract.py).
+ */
+export function explicitSettings(keys: readonly string[], isSet: (key: string) => boolean, value: (key: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (!(CLIENT_ONLY_KEYS as readonly string[]).includes(key.split('.')[0] ?? '') && isSet(key)) {
+      out[key] = value(key);
+    }
   }
   return out;
 }
+
+/** Keys of the `freeagent` section that belong to the client, not the server. */
+export const CLIENT_ONLY_KEYS = ['server', 'trace'] as const;
+
 
 export interface ApiKeyProvider {
   id: 'anthropic' | 'openai';

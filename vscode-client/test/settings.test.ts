@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { contributedDefault, documentPatterns, serverEnv, serverSection } from '../src/settings';
+import { contributedDefault, contributedKeys, documentPatterns, explicitSettings, serverEnv } from '../src/settings';
 
 /** package.json's contributed properties, read from the file itself. */
 function contributed(): Record<string, { default?: unknown }> {
@@ -28,28 +28,6 @@ describe('contributedDefault', () => {
   });
 });
 
-describe('serverSection', () => {
-  it("drops the client's own keys and keeps the server's", () => {
-    const section = {
-      server: { pythonPath: '/py', command: [] },
-      trace: { server: 'verbose' },
-      llm: { provider: 'openai', model: 'gpt-4o', budgetUsd: 0.2 },
-      specGlobs: ['api/*.yaml'],
-      logLevel: 'debug',
-    };
-    assert.deepEqual(serverSection(section), {
-      llm: { provider: 'openai', model: 'gpt-4o', budgetUsd: 0.2 },
-      specGlobs: ['api/*.yaml'],
-      logLevel: 'debug',
-    });
-    assert.ok('server' in section, 'the input is not modified');
-  });
-  it('passes through what is not an object', () => {
-    assert.equal(serverSection(null), null);
-    assert.equal(serverSection(undefined), undefined);
-    assert.deepEqual(serverSection([1]), [1]);
-  });
-});
 
 describe('serverEnv', () => {
   it('sets stored keys as the variables the providers read', () => {
@@ -83,5 +61,21 @@ describe('documentPatterns', () => {
   });
   it('ignores empty globs and a missing setting', () => {
     assert.deepEqual(documentPatterns(['', ' ']), documentPatterns(undefined));
+  });
+});
+
+describe('explicitSettings', () => {
+  it('only what the user set, as dotted keys, never the client\'s own', () => {
+    const keys = contributedKeys();
+    assert.ok(keys.includes('store.path') && keys.includes('llm.budgetUsd') && keys.includes('server.command'));
+    const set = new Set(['llm.budgetUsd', 'server.command', 'store.enabled']);
+    const values: Record<string, unknown> = { 'llm.budgetUsd': 0.1, 'server.command': ['x'], 'store.enabled': false };
+    assert.deepEqual(
+      explicitSettings(keys, (k) => set.has(k), (k) => values[k]),
+      { 'llm.budgetUsd': 0.1, 'store.enabled': false },
+    );
+  });
+  it('nothing set: nothing sent (the workspace file and the server defaults decide)', () => {
+    assert.deepEqual(explicitSettings(contributedKeys(), () => false, () => 'x'), {});
   });
 });

@@ -10,7 +10,7 @@
  *      "Generate handler for listComments (GET /tasks/{taskId}/comments)"; applying it puts the
  *      spec-first handler into the file;
  *   4. the 👍 / 👎 the status bar then offers records a vote on that generation in the outcome
- *      store (the `freeagent.store.path` setting puts it in the temp dir; read with node:sqlite).
+ *      store (the workspace's .freeagent.json puts it at outcomes.db; read with node:sqlite).
  *
  * Everything runs in a fresh temp dir (user data, extensions, XDG dirs, a copy of
  * examples/taskboard); every step waits on a UI state or a file's content, never a fixed time.
@@ -135,8 +135,6 @@ const serverCommand = JSON.parse(opts['server-command']);
 const machineSettings = {
   'security.workspace.trust.enabled': false,
   'freeagent.server.command': serverCommand,
-  // the outcome store where step 4 reads the vote (the editor's settings win over .freeagent.json)
-  'freeagent.store.path': join(tmp, 'outcomes.db'),
 };
 mkdirSync(join(dirs.userData, 'Machine'), { recursive: true });
 writeFileSync(join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
@@ -144,7 +142,6 @@ mkdirSync(join(dirs.userData, 'User'), { recursive: true });
 writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
   'security.workspace.trust.enabled': false,
   'freeagent.server.command': serverCommand,
-  'freeagent.store.path': join(tmp, 'outcomes.db'),
   // the edits land on disk by themselves: the waits below read the files
   'files.autoSave': 'afterDelay',
   'files.autoSaveDelay': 200,
@@ -181,6 +178,9 @@ const tasksTs = join(workspace, 'src', 'routes', 'tasks.ts');
 function prepareWorkspace() {
   cpSync(opts.example, workspace, { recursive: true, filter: (src) => !src.includes('node_modules') });
   result.workspace = workspace;
+  // the workspace's own settings file puts the outcome store where step 4 reads the vote: it
+  // takes effect in VS Code too (the extension sends only what the user set, not its defaults)
+  writeFileSync(join(workspace, '.freeagent.json'), JSON.stringify({ store: { path: 'outcomes.db' } }));
   writeFileSync(errorsTs, `import dayjs from 'dayjs';\n${readFileSync(errorsTs, 'utf8')}export const loadedAt = dayjs();\n`);
   // the manifest fix is offered for a package that is installed but not declared (its version is known)
   mkdirSync(join(workspace, 'node_modules', 'dayjs'), { recursive: true });
@@ -412,7 +412,7 @@ async function run() {
   await screenshot('06-feedback-prompt.png');
   await good.first().click();
   const { DatabaseSync } = await import('node:sqlite');
-  const store = join(tmp, 'outcomes.db');
+  const store = join(workspace, 'outcomes.db');
   const recorded = await waitFor('the vote in the outcome store', () => {
     if (!existsSync(store)) {
       return undefined;
