@@ -490,3 +490,27 @@ async def test_a_rename_fix_is_computed_on_resolve_not_with_the_diagnostics(clie
         Path(u.removeprefix("file://")).name: [e.new_text for e in edits] for u, edits in resolved.edit.changes.items()
     }
     assert changed == {"users.ts": ["getUser"], "uses.ts": ["getUser", "getUser"]}
+
+
+async def test_a_new_python_interpreter_setting_takes_in_a_running_server(client, tmp_path):
+    """The Python environment is found again when python.interpreter changes (it was cached and
+    not keyed by the setting): the open file's findings follow the new environment."""
+    import sys
+
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["httpx"]\n')
+    client.set_configuration(
+        {"python": {"interpreter": str(tmp_path / "nowhere" / "bin" / "python")}}, section="freeagent"
+    )
+    await start(client, [root])
+    text = "import os\n\nimport httpx\n\nclient = httpx.Client(retries=3)\nos.path.joinn('a')\n"
+    uri = open_document(client, root / "app.py", text)
+    # no environment: the standard library is judged (FA204), nothing installed is (httpx's keywords)
+    await wait_until(lambda: "FA204" in {d.code for d in client.diagnostics.get(uri, [])}, timeout=60)
+    assert "FA205" not in {d.code for d in client.diagnostics[uri]}
+    client.set_configuration({"python": {"interpreter": sys.executable}}, section="freeagent")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_until(lambda: "FA205" in {d.code for d in client.diagnostics.get(uri, [])}, timeout=60)
+    (finding,) = [d for d in client.diagnostics[uri] if d.code == "FA205"]
+    assert "takes no keyword argument 'retries'" in finding.message

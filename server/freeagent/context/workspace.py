@@ -81,7 +81,9 @@ class WorkspaceContext:
         self.resolver = TsConfigResolver(self.root, self.read, self.workspace_packages, self._not_there_yet)
         self.loaded = False
         self._brief_cache: Brief | None = None
-        self._python_env: tuple[float, PythonEnvironment | None] | None = None  # (site-packages mtime, env)
+        # (what it was found from: the python.interpreter setting and the Python projects' folders,
+        #  site-packages mtime, env): found again when either changes (an install, a new setting)
+        self._python_env: tuple[tuple, float, PythonEnvironment | None] | None = None
         self._installed_names: tuple[PythonEnvironment | None, InstalledNames] | None = None  # for that env
         self.jobs = 1  # processes for the first scan's parsing (the CLI and server use every core)
         self.cache_dir: Path | None = None  # where the summary cache lives; None: no cache
@@ -307,11 +309,15 @@ class WorkspaceContext:
         return self.file_changed(path)
 
     def update_settings(self, settings: Settings) -> Change:
-        """New settings: reload everything if what the index depends on changed."""
+        """New settings: reload everything if what the index depends on changed; a new Python
+        interpreter is a change of the environment the Python checks read (found again on use)."""
         old = self.settings
         self.settings = settings
         if old.index != settings.index:
             return self.reload()
+        if old.python != settings.python:
+            self.stop_python_analysis()  # jedi's helper for the old interpreter
+            return Change(kinds={"python"})
         return Change()
 
     def file_changed(self, path: Path) -> Change:
@@ -497,15 +503,17 @@ class WorkspaceContext:
     @property
     def python_environment_read(self) -> PythonEnvironment | None:
         """The environment, if a check has read it (what a replayed result depends on)."""
-        return self._python_env[1] if self._python_env is not None else None
+        return self._python_env[2] if self._python_env is not None else None
 
     def python_environment(self) -> PythonEnvironment | None:
         """The Python environment of the workspace's code (see :mod:`.pyenv`), read on first use
         and again when its site-packages folder changes (an install)."""
         from .pyenv import find_environment
 
-        if self._python_env is not None:
-            stamp, env = self._python_env
+        dirs = sorted({m.dir for m in self.python.values()})
+        key = (self.settings.python.interpreter, tuple(dirs))
+        if self._python_env is not None and self._python_env[0] == key:
+            _, stamp, env = self._python_env
             if env is None:
                 return None
             try:
@@ -513,14 +521,12 @@ class WorkspaceContext:
                     return env
             except OSError:
                 pass
-        env = find_environment(
-            self.root, [m.dir for m in self.python.values()], self.cache_dir, self.settings.python.interpreter
-        )
+        env = find_environment(self.root, dirs, self.cache_dir, self.settings.python.interpreter)
         stamp = 0.0
         if env is not None:
             with contextlib.suppress(OSError):
                 stamp = env.site_packages.stat().st_mtime
-        self._python_env = (stamp, env)
+        self._python_env = (key, stamp, env)
         return env
 
     def installed_names(self) -> InstalledNames | None:
