@@ -214,3 +214,33 @@ def test_what_real_applications_do_is_not_a_fault(tmp_path):
         (26, "FA205", "datetime.timedelta() takes no keyword argument 'months'"),
         (26, "FA204", "'json' has no attribute 'parse'"),
     ], found
+
+
+RETURNED = """\
+import json
+import pathlib
+
+import httpx
+import requests
+
+
+def fetch(url: str):
+    requests.get(url).json_data()
+    r = httpx.get(url)
+    r.jsonn()
+    here = pathlib.Path(url).resolve().parentt
+    fine = requests.get(url).json(), httpx.get(url).status_code, pathlib.Path(url).resolve().parent
+    unknown = json.loads(url).anything  # what loads returns is not known: not judged
+    return here, fine, unknown
+"""
+
+
+def test_methods_of_what_a_call_returns(tmp_path):
+    # `requests.get(url).json_data()` was missed: only what a constructor builds was followed
+    ctx = _workspace(tmp_path, {"returned.py": RETURNED})
+    found = Validator(ctx).check_file(ctx.root / "returned.py")
+    assert [(f.range.line + 1, f.code, f.message.split(" (")[0].split(";")[0]) for f in found] == [
+        (9, "FA204", "a 'requests.models.Response' object has no attribute 'json_data'"),
+        (11, "FA204", "a 'httpx._models.Response' object has no attribute 'jsonn'"),
+        (12, "FA204", "a 'pathlib.Path' object has no attribute 'parentt'"),
+    ], found

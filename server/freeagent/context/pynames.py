@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .pyenv import PythonEnvironment
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +129,18 @@ class InstalledNames:
         if not isinstance(found, dict):
             return None
         return Parameters(frozenset(found["keywords"]), bool(found["any"]))
+
+    def returns(self, module: str, expression: str) -> tuple[str, str] | None:
+        """The class (module, qualname) of what calling ``expression`` returns, when jedi infers
+        exactly one instance of one class (``requests.get(…)``: ``requests.models.Response``);
+        ``("", "self")`` for a method annotated ``-> Self`` (the caller's class); None when it
+        infers nothing, several things (a union, ``X | None``), a TypeVar or not an instance."""
+        key = self._key(module, f"returns:{expression}")
+        if key is None:
+            return None
+        found = self._answer(key, lambda: self._returns(module, expression))
+        # ("", "self"): the method returns an instance of its caller's own class (`-> Self`)
+        return (found[0], found[1]) if isinstance(found, list) and len(found) == 2 else None
 
     def runtime_names(self, module: str) -> frozenset[str] | None:
         """The names ``module`` holds once imported, when its package ships compiled extensions
@@ -266,6 +278,24 @@ class InstalledNames:
         if not types:
             return None
         return {"types": types, "open": is_open}
+
+    def _returns(self, module: str, expression: str) -> list[str] | None:
+        signatures = self._script(f"import {module}\n{expression}(").get_signatures(2, len(expression) + 1)
+        annotations = {s.to_string().rpartition("->")[2].strip().strip("'\"") for s in signatures}
+        if any(re.search(r"\bSelf\b", a) for a in annotations):
+            # jedi gives `-> Self` the class that defines the method (date for datetime's
+            # fromisoformat, Executable for a Select's where): the caller's class is the answer
+            return ["", "self"] if len(annotations) == 1 else None
+        if any(re.fullmatch(r"_?[A-Z][A-Za-z]{0,3}\d?|_\w+", a) for a in annotations):
+            return None  # a TypeVar (`_T`, `T`, `_Self`): what it is depends on the call
+        code = f"import {module}\n{expression}()"
+        found = self._script(code).infer(2, len(expression) + 2)
+        if len(found) != 1 or found[0].type != "instance":
+            return None
+        owner, full = found[0].module_name or "", found[0].full_name or ""
+        if not owner or not full.startswith(owner + "."):
+            return None
+        return [owner, full[len(owner) + 1 :]]
 
     def _runtime_names(self, module: str) -> list[str] | None:
         import subprocess

@@ -7,8 +7,9 @@ really define (:mod:`..context.pynames`, jedi over the workspace's own interpret
 * FA203 — ``from pkg import name`` where the installed module has no such name
   (``from pydantic import ModelConfig``);
 * FA204 — ``module.attr`` on an imported module, and ``obj.attr`` on a variable bound exactly once,
-  from a constructor call of an installed package's class (``c = httpx.Client(); c.gett(url)``),
-  where the attribute does not exist;
+  from a constructor call of an installed package's class (``c = httpx.Client(); c.gett(url)``)
+  or from a call whose return type jedi infers as one class (``requests.get(url).json_data()``;
+  a method annotated ``-> Self`` returns its caller's class), where the attribute does not exist;
 * FA205 — a keyword argument the callable does not accept (``httpx.Client(retries=3)``); callables
   taking ``**kwargs`` accept any.
 
@@ -60,7 +61,7 @@ class _Ref:
 
     kind: str  # module | class | instance | callable
     module: str
-    qualname: str = ""  # of the class, for class and instance
+    qualname: str = ""  # of the class, for class and instance; for a method, its class
     expression: str = ""  # for callable and class
 
 
@@ -213,6 +214,12 @@ class _FileCheck:
             func = self._resolve(node.func)
             if func is not None and func.kind == "class":
                 return _Ref("instance", func.module, func.qualname)
+            if func is not None and func.kind == "callable":  # `requests.get(url)`: what it returns
+                returned = self.names.returns(func.module, func.expression)
+                if returned == ("", "self"):  # `-> Self`: an instance of the caller's own class
+                    return _Ref("instance", func.module, func.qualname) if func.qualname else None
+                if returned is not None and self._judged_module(returned[0]):
+                    return _Ref("instance", returned[0], returned[1])
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATOR_METHODS:
             # `Path(…) / "x"`: the left operand's method decides (unless the right one is an instance
             # of a subclass, whose reflected method would go first: not followed then)
@@ -279,8 +286,8 @@ class _FileCheck:
             if kind == "instance":  # `shutil.rmtree`: an object with `__call__`; its keywords if jedi has them
                 return _Ref("callable", base.module, expression=expression)
             return None
-        if kind == "function" and base.kind in ("class", "instance"):
-            return _Ref("callable", base.module, expression=expression)
+        if kind == "function" and base.kind in ("class", "instance"):  # a method: its class kept for `-> Self`
+            return _Ref("callable", base.module, base.qualname, expression=expression)
         return None
 
     def _table(self, ref: _Ref):
