@@ -30,24 +30,13 @@ from pathlib import Path
 import pytest
 
 from freeagent.context import WorkspaceContext
+from freeagent.context.tsconfig import STRICT_OPTIONS
 from freeagent.generate.spec_first import GenerationError, SpecGenerator
 from freeagent.specs.registry import Registry, bundled_spec_paths
 from tests.compile.test_generated_compile import FOREIGN, compiler, generate_all
 from tests.helpers import TOOLCHAIN
 
-FLAGS: dict[str, object] = {  # @tsconfig/strictest's, and verbatimModuleSyntax
-    "exactOptionalPropertyTypes": True,
-    "noPropertyAccessFromIndexSignature": True,
-    "noUncheckedIndexedAccess": True,
-    "noImplicitReturns": True,
-    "noImplicitOverride": True,
-    "verbatimModuleSyntax": True,
-    "isolatedModules": True,
-    "allowUnreachableCode": False,
-    "noUnusedLocals": True,
-    "noUnusedParameters": True,
-    "noFallthroughCasesInSwitch": True,
-}
+FLAGS: dict[str, object] = dict(STRICT_OPTIONS)  # @tsconfig/strictest's, and verbatimModuleSyntax
 CELLS = {**{name: {name: value} for name, value in FLAGS.items()}, "all": dict(FLAGS)}
 
 SPECS = [

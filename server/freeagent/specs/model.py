@@ -66,6 +66,12 @@ class Parameter:
             return "union"
         return "scalar"
 
+    def as_shape(self, shape: str) -> Parameter:
+        """This parameter as if its schema were only the ``shape`` ('array' or 'object') a union
+        value turns out to be at run time (how each branch of a union is serialized)."""
+        node = Node(self.schema.doc, self.schema.pointer, {"type": shape}) if self.schema is not None else None
+        return Parameter(self.name, self.location, True, node, style=self.style, explode=self.explode)
+
 
 @dataclass
 class Body:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...specs.model import Node, Operation, Parameter
+from ...specs.model import Operation, Parameter
 from ..naming import py_name
 from .models import PyModels
 
@@ -103,7 +103,7 @@ def _query_lines(p: Parameter, arg: str, models: PyModels, q, out: PyEmitted, mo
             if kind == "model":
                 out.imports.add(("pydantic", "BaseModel"))
             branch = _query_lines(
-                _as(p, "array" if kind == "array" else "object"), arg, models, q, out, kind == "model"
+                p.as_shape("array" if kind == "array" else "object"), arg, models, q, out, kind == "model"
             )
             lines += [f"{'el' if lines else ''}if isinstance({arg}, {test}):", *(i + line for line in branch)]
         scalar = [f"params[{name}] = {arg}"]
@@ -133,12 +133,6 @@ def _query_lines(p: Parameter, arg: str, models: PyModels, q, out: PyEmitted, mo
         return [f"params[{name}] = {q(',')}.join({pair} for key, value in {entries})"]
     value = f"str({arg})" if schema.get("format") in ("uuid", "date", "date-time") else arg
     return [f"params[{name}] = {value}"]
-
-
-def _as(p: Parameter, shape: str) -> Parameter:
-    """``p`` as if its schema were only the ``shape`` ('array' or 'object') it is at run time."""
-    node = Node(p.schema.doc, p.schema.pointer, {"type": shape}) if p.schema is not None else None
-    return Parameter(p.name, p.location, True, node, style=p.style, explode=p.explode)
 
 
 def client_function(op: Operation, models: PyModels, declared: set[str], q) -> PyEmitted:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...specs.model import Node, Operation, Parameter
+from ...specs.model import Operation, Parameter
 from ..naming import function_name, pascal, property_key
 from .schemas import TypeEmitter
 from .style import TsStyle
@@ -211,7 +211,7 @@ def _query_lines(p: Parameter, st: TsStyle) -> list[str]:
     kind, style = p.shape(), p.style or "form"
     explode = p.explode if p.explode is not None else style == "form"
     if kind == "union":  # each shape the way the parameter's style serializes it
-        as_array, as_object = _query_lines(_as(p, "array"), st), _query_lines(_as(p, "object"), st)
+        as_array, as_object = _query_lines(p.as_shape("array"), st), _query_lines(p.as_shape("object"), st)
         scalar = f"url.searchParams.set({name}, String({access})){e}"
         return [
             f"if (Array.isArray({access})) {{",
@@ -248,12 +248,6 @@ def _query_lines(p: Parameter, st: TsStyle) -> list[str]:
         flat = f"{entries}.flatMap(([key, value]) => [key, String(value)]).join({st.q(',')})"
         return [f"{guard}url.searchParams.set({name}, {flat}){e}"]
     return [f"{guard}url.searchParams.set({name}, String({access})){e}"]
-
-
-def _as(p: Parameter, kind: str) -> Parameter:
-    """``p`` as if its schema were only the ``kind`` ('array' or 'object') it is at run time."""
-    node = Node(p.schema.doc, p.schema.pointer, {"type": kind}) if p.schema is not None else None
-    return Parameter(p.name, p.location, True, node, style=p.style, explode=p.explode)
 
 
 def _param_access(p: Parameter, style: TsStyle) -> str:
