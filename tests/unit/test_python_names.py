@@ -244,3 +244,33 @@ def test_methods_of_what_a_call_returns(tmp_path):
         (11, "FA204", "a 'httpx._models.Response' object has no attribute 'jsonn'"),
         (12, "FA204", "a 'pathlib.Path' object has no attribute 'parentt'"),
     ], found
+
+
+def test_a_failed_jedi_question_is_asked_again_and_never_kept_on_disk(tmp_path):
+    """A forked `freeagent check` met jedi's dead helper on each child's first question (EOFError):
+    the answer became "unknown", the module's faults went unreported, and "unknown" was written to
+    the disk cache for every later session. Now the question is asked again (jedi starts a new
+    helper), and one that fails twice is not kept."""
+    import sys as system
+
+    from freeagent.context.pynames import InstalledNames
+
+    names = InstalledNames(None, system.executable, tmp_path / "cache", stdlib_only=True)
+    calls = []
+
+    def dies_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise EOFError("Ran out of input")
+        return {"types": {"loads": ""}, "open": False}
+
+    assert names._answer("python-3.11|json|module", dies_once) == {"types": {"loads": ""}, "open": False}
+
+    def always_dies():
+        raise EOFError("Ran out of input")
+
+    assert names._answer("python-3.11|os|module", always_dies) is None
+    names.save()
+    again = InstalledNames(None, system.executable, tmp_path / "cache", stdlib_only=True)
+    disk = again._read_disk_file()
+    assert "python-3.11|json|module" in disk and "python-3.11|os|module" not in disk

@@ -83,6 +83,7 @@ class InstalledNames:
         self._jedi_env = None
         self._project = None
         self._memory: dict[str, object] = {}
+        self._unsaved: set[str] = set()  # questions jedi failed on this run: not kept on disk
         self._disk: dict[str, object] | None = None
         self._dirty = False
         self._cache_file: Path | None = None
@@ -176,7 +177,7 @@ class InstalledNames:
 
         with self._lock:
             merged = dict(self._read_disk_file())
-            merged.update(self._memory)
+            merged.update((k, v) for k, v in self._memory.items() if k not in self._unsaved)
             with contextlib.suppress(OSError, TypeError, ValueError):
                 self._cache_file.parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(self._cache_file, json.dumps(merged, separators=(",", ":")))
@@ -215,11 +216,20 @@ class InstalledNames:
                 import time
 
                 started = time.perf_counter()
-                try:
-                    found = compute()
-                except Exception:  # noqa: BLE001 — jedi failing on a module is "no answer", never a crash
-                    found = None
+                found, failed = None, False
+                # jedi's helper process can die under a question (after a fork its first answer is
+                # an EOFError): asked again, jedi starts a new one. A question that fails twice has
+                # no answer this run, and that is never written to disk — kept there, a transient
+                # failure stopped every later session from judging that module
+                for _ in range(2):
+                    try:
+                        found, failed = compute(), False
+                        break
+                    except Exception:  # noqa: BLE001 — jedi failing is "no answer", never a crash
+                        failed = True
                 self.jedi_seconds += time.perf_counter() - started
+                if failed:
+                    self._unsaved.add(key)
                 self._dirty = True
             self._memory[key] = found
             return found
