@@ -339,7 +339,7 @@ def _llm_summary(result) -> str:
 def feedback(generation: str, vote: str, note: str | None, workspace: Path) -> None:
     """Vote on a recorded generation (its id, or a unique prefix of 6+ characters, as `generate
     --json` and `store list` print it)."""
-    store = _store(workspace)
+    store = _engine_with_store(workspace).outcomes
     found = store.get(generation)
     if found is None:
         raise click.UsageError(f"no generation '{generation}' in {store.path}")
@@ -359,15 +359,13 @@ def store() -> None:
 def store_list(workspace: Path, limit: int, as_json: bool) -> None:
     """The newest generations: id, when, strategy, model, outcome, task."""
     import datetime
-    import json as jsonlib
 
-    found = _store(workspace)
-    from .engine import FolderEngine
-
-    FolderEngine(workspace).track_commits()  # what was committed since: survival at the commit
+    engine = _engine_with_store(workspace)
+    engine.track_commits()  # what was committed since: survival at the commit
+    found = engine.outcomes
     rows = found.recent(limit)
     if as_json:
-        click.echo(jsonlib.dumps([_record_json(r) for r in rows], indent=2))
+        click.echo(json.dumps([_record_json(r) for r in rows], indent=2))
         return
     click.echo(f"{found.count()} generations in {found.path}")
     for r in rows:
@@ -382,12 +380,10 @@ def store_list(workspace: Path, limit: int, as_json: bool) -> None:
 @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
 def store_show(generation: str, workspace: Path) -> None:
     """One generation, with its attempts, survival and votes, as JSON."""
-    import json as jsonlib
-
-    found = _store(workspace).get(generation)
+    found = _engine_with_store(workspace).outcomes.get(generation)
     if found is None:
         raise click.UsageError(f"no generation '{generation}'")
-    click.echo(jsonlib.dumps(_record_json(found, full=True), indent=2))
+    click.echo(json.dumps(_record_json(found, full=True), indent=2))
 
 
 @store.command("forget")
@@ -398,7 +394,7 @@ def store_forget(generation: str | None, everything: bool, workspace: Path) -> N
     """Delete one generation (and its attempts, survival, votes), or --all of them."""
     if bool(generation) == everything:
         raise click.UsageError("give a GENERATION id or --all")
-    found = _store(workspace)
+    found = _engine_with_store(workspace).outcomes
     if everything:
         click.echo(f"{found.forget()} generations deleted from {found.path}")
         return
@@ -418,7 +414,6 @@ def stats(workspace: Path, since: str | None, as_json: bool, report: Path | None
     """Generations, applied, survival, success, hallucination rate and cost, per strategy and
     model and week by week, from the outcome store."""
     import datetime
-    import json as jsonlib
 
     from .learn.stats import compute, table, write_html
 
@@ -426,11 +421,11 @@ def stats(workspace: Path, since: str | None, as_json: bool, report: Path | None
         start = datetime.datetime.fromisoformat(since).timestamp() if since else 0.0
     except ValueError:
         raise click.UsageError(f"--since: not a date: {since!r} (YYYY-MM-DD)") from None
-    store = _store(workspace)
-    figures = compute(store.summary(str(Path(workspace).resolve()), start))
+    engine = _engine_with_store(workspace)
+    figures = compute(engine.outcomes.summary(engine.identity, start))
     if report is not None:
-        write_html(figures, report, str(Path(workspace).resolve().name))
-    click.echo(jsonlib.dumps(figures, indent=2) if as_json else table(figures))
+        write_html(figures, report, engine.root.name)
+    click.echo(json.dumps(figures, indent=2) if as_json else table(figures))
 
 
 @cli.group()
@@ -443,11 +438,9 @@ def kb() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def kb_list(workspace: Path, as_json: bool) -> None:
     """Every pattern and fact the next prompt may use."""
-    import json as jsonlib
-
-    data = _knowledge(workspace)
+    data = _engine_with_store(workspace).knowledge.contents()
     if as_json:
-        click.echo(jsonlib.dumps(data, indent=2))
+        click.echo(json.dumps(data, indent=2))
         return
     click.echo(f"{len(data['patterns'])} patterns, {len(data['facts'])} facts")
     for p in data["patterns"]:
@@ -462,13 +455,11 @@ def kb_list(workspace: Path, as_json: bool) -> None:
 @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
 def kb_show(item: str, workspace: Path) -> None:
     """A pattern (with its code) or a fact, as JSON."""
-    import json as jsonlib
-
-    data = _knowledge(workspace, full=True)
+    data = _engine_with_store(workspace).knowledge.contents(full=True)
     found = [x for x in data["patterns"] + data["facts"] if x["id"].startswith(item)] if len(item) >= 6 else []
     if len(found) != 1:
         raise click.UsageError(f"no single pattern or fact '{item}' (give 6+ characters of its id)")
-    click.echo(jsonlib.dumps(found[0], indent=2))
+    click.echo(json.dumps(found[0], indent=2))
 
 
 @kb.command("forget")
@@ -479,8 +470,9 @@ def kb_forget(item: str | None, everything: bool, workspace: Path) -> None:
     """Never offer a pattern again, or delete a fact — or --all of them."""
     if bool(item) == everything:
         raise click.UsageError("give a pattern or fact id, or --all")
-    store = _store(workspace)
-    data = _knowledge(workspace)
+    engine = _engine_with_store(workspace)
+    store = engine.outcomes
+    data = engine.knowledge.contents()
     chosen = data["patterns"] + data["facts"]
     if not everything:
         chosen = [x for x in chosen if len(item or "") >= 6 and x["id"].startswith(item or "")]
@@ -498,52 +490,18 @@ def kb_forget(item: str | None, everything: bool, workspace: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON (the default and only format so far).")
 def kb_export(workspace: Path, as_json: bool) -> None:
     """Everything the knowledge base holds, patterns with their code, as JSON."""
-    import json as jsonlib
-
-    click.echo(jsonlib.dumps(_knowledge(workspace, full=True), indent=2))
+    click.echo(json.dumps(_engine_with_store(workspace).knowledge.contents(full=True), indent=2))
 
 
-def _knowledge(workspace: Path, full: bool = False) -> dict:
-    store = _store(workspace)
-    root = str(Path(workspace).resolve())
-    patterns = [
-        {
-            "kind": "pattern",
-            "id": r.id,
-            "task": r.task,
-            "file": r.file,
-            "model": r.model,
-            "created": r.created,
-            **({"code": r.code} if full else {}),
-        }
-        for r in store.patterns(root)
-    ]
-    facts = [
-        {
-            "kind": f.kind,
-            "id": f.id,
-            "subject": f.subject,
-            "model": f.model or None,
-            "text": f.text,
-            "citation": f.citation,
-            "seen": f.seen,
-            "last_seen": f.last_seen,
-            "last_used": f.last_used,
-        }
-        for f in store.facts(root)
-    ]
-    return {"patterns": patterns, "facts": facts}
-
-
-def _store(workspace: Path):
+def _engine_with_store(workspace: Path):
+    """The workspace's engine, whose outcome store is open (or a message saying why it is not)."""
     from .engine import FolderEngine
 
     engine = FolderEngine(workspace)
-    found = engine.outcomes
-    if found is None:
+    if engine.outcomes is None:
         why = engine.store_problem or "the outcome store is turned off (store.enabled: false)"
         raise click.ClickException(why)
-    return found
+    return engine
 
 
 def _record_json(r, full: bool = False) -> dict:

@@ -219,6 +219,36 @@ class KnowledgeBase:
         body = "## Known pitfalls here\nMistakes the project's checks caught before:\n" + "\n".join(lines) + "\n"
         return Section("pitfalls", body, [f"fact:{i}" for i in used])
 
+    def contents(self, full: bool = False) -> dict:
+        """``{"patterns", "facts"}`` as ``freeagent kb`` shows them (``full``: with the code)."""
+        patterns = [
+            {
+                "kind": "pattern",
+                "id": r.id,
+                "task": r.task,
+                "file": r.file,
+                "model": r.model,
+                "created": r.created,
+                **({"code": r.code} if full else {}),
+            }
+            for r in self.store.patterns(self.identity)
+        ]
+        facts = [
+            {
+                "kind": f.kind,
+                "id": f.id,
+                "subject": f.subject,
+                "model": f.model or None,
+                "text": f.text,
+                "citation": f.citation,
+                "seen": f.seen,
+                "last_seen": f.last_seen,
+                "last_used": f.last_used,
+            }
+            for f in self.store.facts(self.identity)
+        ]
+        return {"patterns": patterns, "facts": facts}
+
     # ------------------------------------------------------------------ the project as it is now
 
     def _still_true(self, fact: FactRecord) -> bool:

@@ -54,14 +54,14 @@ async def applied(ls, *arguments):  # no type hints: pygls converts a command's 
     data = arguments[0] if len(arguments) == 1 and isinstance(arguments[0], dict) else {}
     if not isinstance(data.get("id"), str) or not data.get("uri"):
         return {"recorded": False, "reason": "freeagent.applied takes {id, uri}"}
-    store = ls.owning_folder(data["uri"])[1].engine.outcomes
+    engine = ls.owning_folder(data["uri"])[1].engine
+    store = engine.outcomes
     if store is None:
         return {"recorded": False, "reason": "the outcome store is off"}
     try:
         found = await ls.in_worker(store.get, data["id"])
         if found is None:
             return {"recorded": False, "reason": f"no recorded generation '{data['id']}'"}
-        engine = ls.owning_folder(data["uri"])[1].engine
         head = await ls.in_worker(engine.git_head)
         await ls.in_worker(store.set_outcome, found.id, "applied", found.code.splitlines(), head)
     except StoreError as exc:
