@@ -47,6 +47,9 @@ from .pyenv import PythonEnvironment
 
 CACHE_VERSION = 5
 
+# Scripts that share one jedi inference state before a new one is made (see InstalledNames._script)
+_SHARED_QUESTIONS = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class Names:
@@ -82,6 +85,8 @@ class InstalledNames:
         self._lock = threading.Lock()
         self._jedi_env = None
         self._project = None
+        self._inference = None  # jedi's InferenceState, shared by every question (see _script)
+        self._inference_uses = 0
         self._memory: dict[str, object] = {}
         self._unsaved: set[str] = set()  # questions jedi failed on this run: not kept on disk
         self._disk: dict[str, object] | None = None
@@ -166,7 +171,7 @@ class InstalledNames:
             if helper is not None:
                 with contextlib.suppress(Exception):
                     helper._kill()
-            self._jedi_env = self._project = None
+            self._jedi_env = self._project = self._inference = None
 
     def save(self) -> None:
         """Write what was asked this time to the cache file (merged with what another process
@@ -246,6 +251,16 @@ class InstalledNames:
     # ------------------------------------------------------------------ jedi
 
     def _script(self, code: str):
+        """A jedi Script over *code* that shares one inference state with every question before it.
+
+        A Script makes its own state: every question would infer ``import M`` again — parse its
+        files (the module cache is the state's), follow its star-imports, evaluate its stubs. Shared,
+        the second question on a package starts where the first left (a quarter off a cold check of
+        the corpus). Per question as before: the recursion limits (Script's calls reset them) and
+        the count of inferences per node, whose limit (300) would otherwise be reached by a node
+        many questions pass through and make jedi answer nothing. Renewed every
+        ``_SHARED_QUESTIONS`` Scripts, so a long-running server neither grows it for ever nor keeps
+        a module an install has since replaced."""
         import jedi
 
         if self._jedi_env is None:
@@ -255,7 +270,14 @@ class InstalledNames:
             self._project = jedi.Project(
                 os.path.dirname(self.python), environment_path=self.python, smart_sys_path=False
             )
-        return jedi.Script(code, environment=self._jedi_env, project=self._project)
+        script = jedi.Script(code, environment=self._jedi_env, project=self._project)
+        if self._inference is None or self._inference_uses >= _SHARED_QUESTIONS:
+            self._inference, self._inference_uses = script._inference_state, 0
+        else:
+            script._inference_state = self._inference  # before anything is inferred: _get_module is lazy
+        self._inference_uses += 1
+        self._inference.inferred_element_counts = {}
+        return script
 
     def _module_names(self, module: str) -> dict | None:
         prefix = f"import {module}\n"
