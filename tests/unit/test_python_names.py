@@ -247,7 +247,7 @@ def test_methods_of_what_a_call_returns(tmp_path):
 
 
 def test_a_failed_jedi_question_is_asked_again_and_never_kept_on_disk(tmp_path):
-    """A forked `freeagent check` met jedi's dead helper on each child's first question (EOFError):
+    """A forked `freeagent check` failed a question in each worker (EOFError: half a pickle of parso's):
     the answer became "unknown", the module's faults went unreported, and "unknown" was written to
     the disk cache for every later session. Now the question is asked again (jedi starts a new
     helper), and one that fails twice is not kept."""
@@ -274,3 +274,60 @@ def test_a_failed_jedi_question_is_asked_again_and_never_kept_on_disk(tmp_path):
     again = InstalledNames(None, system.executable, tmp_path / "cache", stdlib_only=True)
     disk = again._read_disk_file()
     assert "python-3.11|json|module" in disk and "python-3.11|os|module" not in disk
+
+
+def test_a_question_that_raises_leaves_no_trace_in_the_shared_inference_state(tmp_path):
+    """Questions share one jedi inference state (speed), whose memo holds "nothing" for whatever
+    was being inferred when jedi raised: kept, every later question inherited it (a forked check
+    lost 17 FA205 of Netflix dispatch: `pydantic.Field` was no longer a function). A question that
+    raises drops the state; the next one gets a fresh state and its right answer."""
+    import sys as system
+
+    from freeagent.context.pynames import InstalledNames
+
+    names = InstalledNames(None, system.executable, tmp_path / "cache", stdlib_only=True)
+    assert names.kind("json", "json.loads") == "function"
+    shared = names._inference
+    assert shared is not None
+    assert names.kind("json", "json.dumps") == "function" and names._inference is shared  # shared, not remade
+
+    def raises():
+        names._script("import json\njson.")  # the question got as far as jedi, then failed
+        raise EOFError("Ran out of input")
+
+    assert names._answer("python-3.11|json|broken", raises) is None
+    assert names._inference is None
+    assert names.kind("json", "json.JSONDecoder") == "class"
+    assert names._inference is not None and names._inference is not shared
+
+
+def test_parso_never_leaves_half_a_pickle_where_another_process_reads_it(tmp_path, monkeypatch):
+    """parso wrote a parsed module's pickle in place: a process loading it meanwhile (the other
+    worker of a forked check) read half of it and jedi failed the question (EOFError: Ran out of
+    input). Now a write that stops half way leaves no file behind — the next loader parses."""
+    import pickle
+
+    import parso
+    import parso.cache
+
+    from freeagent.context.pynames import _parso_cache_shared_safely
+
+    _parso_cache_shared_safely()
+    source = tmp_path / "mod.py"
+    source.write_text("x = 1\n")
+    grammar = parso.load_grammar()
+    module = grammar.parse(path=str(source), cache=False)
+    item = parso.cache._NodeCacheItem(module, ["x = 1\n", ""], source.stat().st_mtime)
+    target = Path(parso.cache._get_hashed_path(grammar._hashed, source, cache_path=tmp_path / "parso"))
+
+    def stops_half_way(obj, file, protocol=None):
+        file.write(pickle.dumps(obj, protocol)[:50])
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(pickle, "dump", stops_half_way)
+    with pytest.raises(OSError):
+        parso.cache._save_to_file_system(grammar._hashed, source, item, cache_path=tmp_path / "parso")
+    assert not target.exists() and not list(target.parent.glob("*.tmp"))
+    monkeypatch.undo()
+    parso.cache._save_to_file_system(grammar._hashed, source, item, cache_path=tmp_path / "parso")
+    assert pickle.loads(target.read_bytes()).lines == ["x = 1\n", ""]

@@ -174,17 +174,20 @@ class InstalledNames:
             self._jedi_env = self._project = self._inference = None
 
     def save(self) -> None:
-        """Write what was asked this time to the cache file (merged with what another process
-        wrote meanwhile; atomically)."""
+        """Write what was asked this time to the cache file, merged with what another process
+        wrote meanwhile (the forked workers of a check, a second server on the environment):
+        read, merge and replace under an exclusive lock on a file beside it, so no process's
+        answers are written over by another's; atomically, so a reader never sees half."""
         if not self._dirty or self._cache_file is None:
             return
         from ..paths import write_atomically
 
-        with self._lock:
-            merged = dict(self._read_disk_file())
-            merged.update((k, v) for k, v in self._memory.items() if k not in self._unsaved)
-            with contextlib.suppress(OSError, TypeError, ValueError):
-                self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, contextlib.suppress(OSError, TypeError, ValueError):
+            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(self._cache_file.with_suffix(".lock"), "a") as lock:
+                _lock_file(lock)
+                merged = dict(self._read_disk_file())
+                merged.update((k, v) for k, v in self._memory.items() if k not in self._unsaved)
                 write_atomically(self._cache_file, json.dumps(merged, separators=(",", ":")))
                 self._dirty = False
 
@@ -222,16 +225,20 @@ class InstalledNames:
 
                 started = time.perf_counter()
                 found, failed = None, False
-                # jedi's helper process can die under a question (after a fork its first answer is
-                # an EOFError): asked again, jedi starts a new one. A question that fails twice has
-                # no answer this run, and that is never written to disk — kept there, a transient
-                # failure stopped every later session from judging that module
+                # a question can fail for a reason that passes (a pickle of parso's another process
+                # was writing, jedi's helper process dying): it is asked once more. A question that
+                # fails twice has no answer this run, and that is never written to disk — kept
+                # there, a transient failure stopped every later session from judging that module
                 for _ in range(2):
                     try:
                         found, failed = compute(), False
                         break
                     except Exception:  # noqa: BLE001 — jedi failing is "no answer", never a crash
                         failed = True
+                        # what jedi was inferring when it raised stays memoised as "nothing" in the
+                        # shared state (its memo holds a placeholder while it computes): a state
+                        # that saw an error is dropped, or every later question would inherit it
+                        self._inference = None
                 self.jedi_seconds += time.perf_counter() - started
                 if failed:
                     self._unsaved.add(key)
@@ -258,12 +265,14 @@ class InstalledNames:
         the second question on a package starts where the first left (a quarter off a cold check of
         the corpus). Per question as before: the recursion limits (Script's calls reset them) and
         the count of inferences per node, whose limit (300) would otherwise be reached by a node
-        many questions pass through and make jedi answer nothing. Renewed every
+        many questions pass through and make jedi answer nothing. Dropped when a question raises
+        (see :meth:`_answer`); renewed every
         ``_SHARED_QUESTIONS`` Scripts, so a long-running server neither grows it for ever nor keeps
         a module an install has since replaced."""
         import jedi
 
         if self._jedi_env is None:
+            _parso_cache_shared_safely()
             self._jedi_env = jedi.create_environment(self.python, safe=False)
             # smart_sys_path off: the environment's own path only, not the workspace's folders
             # (the workspace's modules are not this module's to answer for)
@@ -459,6 +468,58 @@ class InstalledNames:
         own = {"Self", qualname.rsplit(".", 1)[-1]}
         returns = [s.to_string().rpartition("->")[2].strip().strip("'\"") for s in signatures]
         return bool(returns) and all(r in own for r in returns)
+
+
+def _parso_cache_shared_safely() -> None:
+    """Make parso's parse cache on disk safe for several processes at once (the forked workers
+    of a check, a server and a CLI): parso writes a module's pickle in place, so a process loading
+    it meanwhile reads half of it (``EOFError: Ran out of input`` — jedi fails that question), and
+    two processes making its folder race (``FileExistsError``). Its writes become a temporary file
+    renamed over the pickle, and the race on the folder is tried again. Once per process; a parso
+    without these functions is left as it is (the failed question is asked again, see _answer)."""
+    import pickle
+    import tempfile
+
+    try:
+        import parso.cache as cache
+    except ImportError:
+        return
+    save, folder = getattr(cache, "_save_to_file_system", None), getattr(cache, "_get_cache_directory_path", None)
+    hashed_path = getattr(cache, "_get_hashed_path", None)
+    if save is None or folder is None or hashed_path is None or getattr(save, "freeagent_atomic", False):
+        return
+
+    def make_folder(cache_path=None):
+        try:
+            return folder(cache_path=cache_path)
+        except FileExistsError:  # another process made it between parso's check and its makedirs
+            return folder(cache_path=cache_path)
+
+    def save_atomically(hashed_grammar, path, item, cache_path=None):
+        target = hashed_path(hashed_grammar, path, cache_path=cache_path)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    save_atomically.freeagent_atomic = True  # type: ignore[attr-defined]
+    cache._get_cache_directory_path = make_folder
+    cache._save_to_file_system = save_atomically
+
+
+def _lock_file(handle) -> None:
+    """Hold an exclusive lock on an open file until it is closed (POSIX; elsewhere none: one
+    process's answers may then be written over, and are asked again)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
 
 
 def _names(found) -> Names | None:

@@ -32,6 +32,9 @@ from .python_names import PythonNameRules
 # below this many files a forked process costs more than it saves
 FORK_MIN_FILES = 200
 FORK_CHUNK = 8  # files a process takes at a time
+# ... or this many Python files: each may ask jedi questions of a second or more on a cold cache
+# (parsing the installed packages with parso, pure Python), which a second core halves
+FORK_MIN_PYTHON_FILES = 16
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +124,8 @@ class Validator:
         among forked processes when this process may fork (Linux, one thread: the CLI) and there
         are enough of them — the checks of one file never depend on another's."""
         targets = [self.ctx.root / rel for rel in sorted(self.ctx.index.files)] if paths is None else paths
-        if jobs > 1 and len(targets) >= FORK_MIN_FILES:
+        python_files = sum(1 for p in targets if p.suffix in (".py", ".pyi"))
+        if jobs > 1 and (len(targets) >= FORK_MIN_FILES or python_files >= FORK_MIN_PYTHON_FILES):
             self.ctx.stop_python_analysis()  # jedi's helper process and its reader thread: not to be forked
             if fork_is_safe():
                 return self._check_forked(targets, jobs)
