@@ -75,6 +75,11 @@ class PythonSettings:
         description="The Python interpreter (or environment folder) the workspace's code runs with, "
         "absolute or relative to the workspace; empty: found ($VIRTUAL_ENV, .venv, venv, Poetry's).",
     )
+    warm: bool = _setting(
+        True,
+        description="After the workspace loads, ask jedi in a background process what every Python file "
+        "uses of its installed packages, so a file's first open finds the answers.",
+    )
 
 
 @dataclass

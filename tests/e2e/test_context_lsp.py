@@ -514,3 +514,38 @@ async def test_a_new_python_interpreter_setting_takes_in_a_running_server(client
     await wait_until(lambda: "FA205" in {d.code for d in client.diagnostics.get(uri, [])}, timeout=60)
     (finding,) = [d for d in client.diagnostics[uri] if d.code == "FA205"]
     assert "takes no keyword argument 'retries'" in finding.message
+
+
+async def test_the_server_asks_python_questions_ahead_so_a_first_open_finds_the_answers(client, tmp_path):
+    """After the workspace loads, the server asks jedi — in a process of its own, under a progress —
+    what every Python file uses of installed modules, and leaves the answers on disk: asked before
+    any file is opened (a first open took 3-5 s on a cold cache), and what an open file is then
+    judged from. ``textwrap.TextWrapper``'s keywords are asked by no other test of the session."""
+    import json
+    import os
+    import sys
+
+    root = tmp_path / "svc"
+    (root / "app").mkdir(parents=True)
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\n')
+    text = 'import textwrap\n\nwrapper = textwrap.TextWrapper(widht=30)\n'
+    (root / "app" / "wrap.py").write_text(text)
+    await start(client, [root])
+    title = "Free Agent: reading installed Python packages"
+
+    def warmed():
+        for reports in client.progress_reports.values():
+            if reports and getattr(reports[0], "title", "") == title and isinstance(reports[-1], types.WorkDoneProgressEnd):
+                return reports[-1]
+        return None
+
+    end = await wait_until(warmed, timeout=120)
+    assert end.message.startswith("warmed 1 files"), end.message
+    answers = {}
+    for file in (Path(os.environ["XDG_CACHE_HOME"]) / "freeagent" / "index" / "pynames").glob("*.json"):
+        answers.update(json.loads(file.read_text()))
+    (key,) = [k for k in answers if k.endswith("|textwrap|call:textwrap.TextWrapper")]
+    assert "width" in answers[key]["keywords"]  # asked with no file open: the warm-up's answer
+    uri = open_document(client, root / "app" / "wrap.py", text, language="python")
+    await wait_until(lambda: "FA205" in {d.code for d in client.diagnostics.get(uri, [])}, timeout=30)

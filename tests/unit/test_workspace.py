@@ -259,3 +259,28 @@ def test_a_tracked_file_is_never_ignored(tmp_path):
     ctx.load()
     assert ctx.nearest_package(lib / "src" / "index.ts").name == "lib"
     assert lib / "src" / "package.json" not in ctx.packages  # ignored and untracked: still ignored
+
+
+def test_the_python_warm_up_follows_its_settings(tmp_path):
+    """The server's warm-up (context/pywarm) runs with the interpreter the server uses — passed to
+    it, since the editor's settings are not the process's to read — and not at all when
+    ``python.warm`` is off or nothing is cached."""
+    from freeagent.engine import FolderEngine
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.py").write_text("import json\n")
+
+    def command(layers, cache=True):
+        engine = FolderEngine(root, layers=layers)
+        engine.tune(jobs=2, cache_dir=tmp_path / "cache", cache=cache)
+        engine.load()
+        return engine.context.python_warm_command()
+
+    argv = command([{"python": {"interpreter": "env2/bin/python"}}])
+    assert argv is not None and argv[1:4] == ["-m", "freeagent.context.pywarm", str(root.resolve())]
+    assert argv[argv.index("--interpreter") + 1] == "env2/bin/python"
+    assert argv[argv.index("--cache-dir") + 1] == str(tmp_path / "cache")
+    assert argv[argv.index("--jobs") + 1] == "2"
+    assert command([{"python": {"warm": False}}]) is None
+    assert command([], cache=False) is None

@@ -163,6 +163,12 @@ class InstalledNames:
         key = self._key(module, f"self:{qualname}.{method}")
         return key is not None and self._answer(key, lambda: self._returns_self(module, qualname, method)) is True
 
+    def reread(self) -> None:
+        """Read the cache file again at the next question: another process (the warm-up, see
+        :mod:`.pywarm`) has written answers this one has not asked yet. Answers in memory stay."""
+        with self._lock:
+            self._disk = None
+
     def close(self) -> None:
         """Stop jedi's helper process (and the thread reading it): before this process forks, whose
         children would otherwise share one pipe to it. Asked again, jedi starts a new one."""

@@ -544,6 +544,23 @@ class WorkspaceContext:
             self._installed_names = (env, names)
         return self._installed_names[1]
 
+    def python_warm_command(self) -> list[str] | None:
+        """How to answer ahead, in a process of its own, the questions this workspace's Python files
+        ask (see :mod:`.pywarm`); None when nothing would be asked (no Python file, no cache to
+        leave the answers in) or the ``python.warm`` setting is off."""
+        from .pywarm import PYTHON_SUFFIXES, command
+
+        if not self.settings.python.warm or self.cache_dir is None:
+            return None
+        if not any(rel.endswith(PYTHON_SUFFIXES) for rel in self.index.files):
+            return None
+        return command(self.root, self.cache_dir, self.settings.python.interpreter, self.jobs)
+
+    def reread_python_answers(self) -> None:
+        """Take up what the warm-up left on disk (see :meth:`.pynames.InstalledNames.reread`)."""
+        if self._installed_names is not None:
+            self._installed_names[1].reread()
+
     def stop_python_analysis(self) -> None:
         """Stop jedi's helper process, if one runs (see :meth:`.pynames.InstalledNames.close`)."""
         if self._installed_names is not None:

@@ -25,6 +25,7 @@ import concurrent.futures
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -277,6 +278,56 @@ class FreeAgentServer(LanguageServer):
         self.spawn(diagnostics.validate_specs(self, folder), f"validate specs in {folder.path}")
         # what was applied here and committed since: its survival at the commit (reads git)
         self.spawn(self.in_worker(folder.engine.track_commits), f"survival at commits in {folder.path}")
+        self.spawn(self.warm_python(folder), f"warm the Python answers of {folder.path}")
+
+    async def warm_python(self, folder: Folder) -> None:
+        """Answer ahead what the folder's Python files ask about installed packages, in a process
+        of its own (see :mod:`..context.pywarm`) under a progress, then take up its answers. The
+        server keeps serving meanwhile (an open file asks jedi itself); the process is killed when
+        the server shuts down; a failure is one log line."""
+        argv = await self.in_worker(folder.context.python_warm_command)
+        if argv is None:
+            return
+        token = await self._begin_progress("Free Agent: reading installed Python packages", folder.path.name)
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(folder.path)
+        )
+        try:
+            out, err = await process.communicate()
+        except asyncio.CancelledError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            self._end_progress(token, "stopped")
+            raise
+        if process.returncode == 0:
+            await self.in_worker(folder.context.reread_python_answers)
+            message = out.decode(errors="replace").strip() or "done"
+            self.log("info", f"{folder.path}: Python answers {message}")
+        else:
+            message = "failed"
+            self.log("warning", err.decode(errors="replace").strip() or f"warming Python answers failed ({process.returncode})")
+        self._end_progress(token, f"{message} ({time.perf_counter() - started:.1f} s)")
+
+    async def _begin_progress(self, title: str, message: str) -> str | None:
+        """A work-done progress the client shows; None when it does not take one."""
+        window = self.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return None
+        self.progress_count += 1
+        token = f"freeagent-progress-{self.progress_count}"
+        try:
+            await self.work_done_progress.create_async(token)
+            self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=False))
+        except Exception:  # noqa: BLE001 - a client may refuse progress; the work goes on
+            return None
+        return token
+
+    def _end_progress(self, token: str | None, message: str) -> None:
+        if token is not None:
+            with contextlib.suppress(Exception):  # the transport may be gone at shutdown
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
 
 
 # ---------------------------------------------------------------------- lifecycle handlers
