@@ -290,9 +290,14 @@ class FreeAgentServer(LanguageServer):
             return
         token = await self._begin_progress("Free Agent: reading installed Python packages", folder.path.name)
         started = time.perf_counter()
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(folder.path)
-        )
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(folder.path)
+            )
+        except OSError as exc:
+            self.log("warning", f"warming Python answers could not start: {exc}")
+            self._end_progress(token, "failed")
+            return
         try:
             out, err = await process.communicate()
         except asyncio.CancelledError:
