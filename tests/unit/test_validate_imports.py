@@ -859,3 +859,46 @@ def test_the_interpreter_setting_and_poetrys_own_environments(tmp_path, monkeypa
     assert found is not None and found.path == cache / name and found.how == f"Poetry's {name}"
     (cache / name).unlink()
     assert find_environment(root, [root], None) is None  # another project's environment is not this one's
+
+
+def test_what_a_declared_package_brings_at_its_exact_version_is_not_a_phantom(tmp_path):
+    """pydantic pins pydantic-core exactly and its documentation imports from it
+    (`from pydantic_core import PydanticCustomError`): with pydantic declared, importing
+    pydantic_core is not a phantom dependency — reported 5 times on mealie while the table of what
+    frameworks bring said so, because an environment's metadata (pydantic-core) was asked instead
+    of the table. A package nothing declared brings is still one (w3lib, brought by extruct, is not
+    pinned by it: not in the table)."""
+    import sys
+
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["pydantic>=2"]\n')
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    (root / "app.py").write_text("import pydantic\nfrom pydantic_core import PydanticCustomError\nimport yaml\n")
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    found = [(f.range.line, f.code) for f in Validator(ctx).check_file(root / "app.py")]
+    assert found == [(2, "FA105")], found  # yaml only
+
+
+def test_a_jsconfig_alias_reaches_javascript_files(tmp_path):
+    """A jsconfig.json is a tsconfig with allowJs on: its ``paths`` alias names ``.js`` files
+    (Netflix dispatch's Vue app: `import app from "@/app/store"` for src/app/store.js was reported
+    249 times as an alias with no file). A tsconfig.json without allowJs still does not."""
+    root = tmp_path / "web"
+    (root / "src" / "app").mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "web", "version": "1.0.0", "type": "module"}')
+    (root / "src" / "app" / "store.js").write_text("export default {}\n")
+    (root / "src" / "main.js").write_text('import app from "@/app/store"\nexport { app }\n')
+    config = '{"compilerOptions": {"paths": {"@/*": ["./src/*"]}}}'
+    (root / "jsconfig.json").write_text(config)
+
+    def unresolved() -> list[str]:
+        ctx = WorkspaceContext(root)
+        ctx.load()
+        return [f.message for f in Validator(ctx).check_file(root / "src" / "main.js") if f.code == "FA104"]
+
+    assert unresolved() == []
+    (root / "jsconfig.json").unlink()
+    (root / "tsconfig.json").write_text(config)
+    assert unresolved() == ["'@/app/store' matches a tsconfig \"paths\" alias but no file exists there"]

@@ -186,6 +186,12 @@ class TsConfig:
     def option(self, name: str, default=None):
         return self.compiler_options.get(name, default)
 
+    def allows_js(self) -> bool:
+        """Whether ``.js`` files are part of the program: ``allowJs``, which a ``jsconfig.json``
+        sets by being one (it is a tsconfig with ``allowJs: true``, VS Code's and Vue's)."""
+        value = self.option("allowJs")
+        return bool(value) if value is not None else self.path.name == "jsconfig.json"
+
     def strict_flags(self) -> list[str]:
         """The flags of :data:`STRICT_OPTIONS` this config sets to their strict value."""
         return [name for name, strict in STRICT_OPTIONS.items() if self.compiler_options.get(name) is strict]

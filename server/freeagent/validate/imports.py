@@ -100,8 +100,15 @@ PY_IMPORT_TO_DIST = {
     "starlette": ["starlette", "fastapi"],
     "pydantic_core": ["pydantic"],
 }
-# packages a framework brings with it (importing them without declaring them is normal)
-PY_TRANSITIVE = {"starlette": "fastapi", "pydantic": "fastapi", "anyio": "httpx", "httpcore": "httpx"}
+# packages a declared package brings with it, which its users import without declaring them (the
+# package's own documentation does: pydantic pins pydantic-core exactly) — import → who brings it
+PY_TRANSITIVE = {
+    "starlette": ("fastapi",),
+    "pydantic": ("fastapi",),
+    "pydantic_core": ("pydantic", "fastapi", "pydantic-settings"),
+    "anyio": ("httpx",),
+    "httpcore": ("httpx",),
+}
 
 
 def _finding(path: Path, span, severity: Severity, code: str, message: str, fixes: tuple = ()) -> Finding:
@@ -187,7 +194,7 @@ class ImportRules:
         esm = (
             nearest is not None and nearest.type == "module" and path.suffix not in (".cts", ".cjs")
         ) or path.suffix in (".mts", ".mjs")
-        allow_js = bool(config.option("allowJs")) if config is not None else True
+        allow_js = config.allows_js() if config is not None else True
         paths = config.option("paths") if config is not None else None
         paths_base = config.paths_base if config is not None else None
         ambient = self._ambient()
@@ -655,7 +662,7 @@ class ImportRules:
             installed = env.provides(top) if env is not None else []
             # what provides the name: the environment's metadata, else the usual traps by hand
             candidates = installed or PY_IMPORT_TO_DIST.get(top, [top.lower().replace("_", "-")])
-            if any(normalise(c) in declared for c in candidates) or PY_TRANSITIVE.get(top) in declared:
+            if any(normalise(c) in declared for c in candidates) or declared.intersection(PY_TRANSITIVE.get(top, ())):
                 continue
             where = self._rel(manifest.path) if manifest is not None else "pyproject.toml/requirements"
             dist = candidates[0]
