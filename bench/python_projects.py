@@ -10,13 +10,14 @@ For each project (a folder with its own installed environment, found as the serv
   the project's own configuration if it has one.
 
 Prints, per project: Python lines, Free Agent's findings by code (FA105, FA203-FA205 are the
-Python API checks), false findings per 10k lines when ``--judged FILE`` gives the judgement (a JSON
-list of ``{"file", "line", "code", "false": bool, "why"}``), pyright's errors of the kinds that say
-the same thing (missing import, unknown import symbol or attribute, unknown parameter), and the
-times with their ratio. Writes each project's Free Agent findings to ``--out`` for judging.
-Asserts nothing.
+Python API checks), the false ones per 10k lines when ``bench/judgements/<project>-python.json``
+judges them (the format of bench/judgements: ``code``, ``file``, ``line``, ``message``,
+``verdict`` true|false, ``why``; a finding it does not list is counted as not judged), pyright's
+errors of the kinds that say the same thing (missing import, unknown import symbol or attribute,
+unknown parameter), and the times with their ratio. Writes each project's Free Agent findings to
+``--out`` for judging. Asserts nothing.
 
-Usage: python bench/python_projects.py PROJECT[:FOLDER[,FOLDER]] ... [--out DIR] [--judged FILE]
+Usage: python bench/python_projects.py PROJECT[:FOLDER[,FOLDER]] ... [--out DIR]
 """
 
 from __future__ import annotations
@@ -86,17 +87,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("projects", nargs="+", help="PROJECT[:FOLDER[,FOLDER]] (default folder: the project)")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "python-projects")
-    parser.add_argument("--judged", type=Path, help="judgements of the findings (see the module)")
     args = parser.parse_args()
-    judged = json.loads(args.judged.read_text()) if args.judged else []
-    false_marks = {(j["file"], j["line"], j["code"]) for j in judged if j.get("false")}
-    judged_marks = {(j["file"], j["line"], j["code"]) for j in judged}
     args.out.mkdir(parents=True, exist_ok=True)
     for spec in args.projects:
         where, _, folders_text = spec.partition(":")
         project = Path(where).resolve()
         folders = folders_text.split(",") if folders_text else ["."]
         lines = python_lines(project, folders)
+        judgement = Path(__file__).resolve().parent / "judgements" / f"{project.name}-python.json"
+        judged = json.loads(judgement.read_text())["judgements"] if judgement.is_file() else []
+        verdicts = {(j["code"], j["file"], j["line"], j["message"]): j["verdict"] for j in judged}
         with tempfile.TemporaryDirectory(prefix="python-projects-cache-") as cache:
             found, cold = freeagent(project, folders, Path(cache))
             _, warm = freeagent(project, folders, Path(cache))
@@ -104,15 +104,15 @@ def main() -> int:
         (args.out / f"{project.name}.json").write_text(json.dumps(found, indent=1))
         by_code = collections.Counter(f["code"] for f in found)
         api = [f for f in found if f["code"] in API_CODES]
-        keys = {(f["file"], f["line"], f["code"]) for f in api}
-        false = len(keys & false_marks)
-        unjudged = len(keys - judged_marks)
+        seen = [verdicts.get((f["code"], f["file"], f["line"], f["message"])) for f in found]
+        false = sum(1 for v in seen if v == "false")
+        unjudged = sum(1 for v in seen if v is None)
         print(f"## {project.name} ({', '.join(folders)}): {lines:,} Python lines")
         print(f"Free Agent findings: {dict(sorted(by_code.items()))}; Python API ({'/'.join(API_CODES)}): {len(api)}")
         if judged:
             print(
-                f"  judged: {len(keys & judged_marks)}, false {false} ({false * 10000 / max(lines, 1):.2f} per 10k lines)"
-                + (f", not judged {unjudged}" if unjudged else "")
+                f"  judged ({judgement.name}): {len(found) - unjudged} of {len(found)}, false {false} "
+                f"({false * 10000 / max(lines, 1):.2f} per 10k lines)" + (f", not judged {unjudged}" if unjudged else "")
             )
         print(f"pyright errors of those kinds: {dict(sorted((k, v) for k, v in counts.items() if k != 'other'))}; other errors {counts['other']}")
         print(

@@ -331,3 +331,29 @@ def test_parso_never_leaves_half_a_pickle_where_another_process_reads_it(tmp_pat
     monkeypatch.undo()
     parso.cache._save_to_file_system(grammar._hashed, source, item, cache_path=tmp_path / "parso")
     assert pickle.loads(target.read_bytes()).lines == ["x = 1\n", ""]
+
+
+def test_a_module_beside_a_file_in_a_package_does_not_hide_the_installed_one(tmp_path):
+    """mealie's `services/openai/openai.py` imports `from openai.resources.chat.completions import
+    ChatCompletion`, a name the installed openai no longer has (pyright found it): the module
+    beside it, named openai, made the import "the workspace's own", so nothing was judged. In a
+    package that sibling is not importable by that name; beside a script (no __init__.py) it is."""
+    root = tmp_path / "svc"
+    package = root / "app" / "services" / "http"
+    package.mkdir(parents=True)
+    for folder in (root / "app", root / "app" / "services", package):
+        (folder / "__init__.py").write_text("")
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["httpx"]\n')
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    code = "from httpx import AsyncClientz\n"
+    (package / "httpx.py").write_text("def helper(): ...\n")  # the sibling named like the package
+    (package / "client.py").write_text(code)
+    scripts = root / "scripts"
+    scripts.mkdir()
+    (scripts / "httpx.py").write_text("AsyncClientz = None\n")
+    (scripts / "run.py").write_text(code)
+    ctx = WorkspaceContext(root)
+    ctx.load()
+    validator = Validator(ctx)
+    assert [f.code for f in validator.check_file(package / "client.py")] == ["FA203"]
+    assert [f.code for f in validator.check_file(scripts / "run.py")] == []

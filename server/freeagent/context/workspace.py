@@ -568,9 +568,19 @@ class WorkspaceContext:
 
     def python_module_is_local(self, path: Path, top: str) -> bool:
         """Whether a top-level import name in the Python file ``path`` is one of the workspace's
-        own modules (beside the file, at the root, in a project's folder or its ``src``), or has a
-        stub-only package of its own there (PEP 561's ``<name>-stubs/``, pyright's ``typings/<name>``)."""
-        roots = {self.root, self.root / "src", path.parent}
+        own modules (at the root, in a project's folder or its ``src``, or where the file's own
+        package is imported from), or has a stub-only package of its own there (PEP 561's
+        ``<name>-stubs/``, pyright's ``typings/<name>``).
+
+        "Where the file's package is imported from" is the nearest folder above it that is not a
+        package (no ``__init__.py``): the file's own folder for a script, whose siblings it imports
+        by name. A module beside a file *in a package* is not importable by that name (Python 3 has
+        no implicit relative import): mealie's ``services/openai/openai.py`` beside its
+        ``from openai.resources… import ChatCompletion`` does not make the installed openai local."""
+        folder = path.parent
+        while (folder / "__init__.py").is_file() and folder != self.root and folder.parent != folder:
+            folder = folder.parent
+        roots = {self.root, self.root / "src", folder}
         for m in self.python.values():
             roots.add(m.dir)
             roots.add(m.dir / "src")
