@@ -198,6 +198,18 @@ def test_python_names_from_relative_modules(tmp_path):
     assert [f[0] for f in found] == ["FA201"] and "ItemCreat'" in found[0][3]
 
 
+def test_python_names_from_the_workspaces_own_package_by_its_absolute_name(tmp_path):
+    """`from app.models import ItemCreat` names the workspace's own module as surely as
+    `from .models import …` (Netflix dispatch: `from dispatch.plugins.bases import
+    DocumentResolverPlugin`, a class no module of it defines; pyright found it, Free Agent judged
+    only relative imports). A module with a module-level `__getattr__` may serve any name."""
+    root = workspace(tmp_path, "fastapi-service")
+    found = check(root, "app/probe.py", "from app.models import ItemCreate, ItemCreat\nfrom app import routers\n")
+    assert [(f[0], f[2]) for f in found] == [("FA201", 0)] and "ItemCreat' is not defined in 'app.models'" in found[0][3]
+    (root / "app" / "lazy.py").write_text("def __getattr__(name):\n    return name\n")
+    assert check(root, "app/probe.py", "from app.lazy import anything\n") == []
+
+
 @pytest.mark.parametrize(
     "package, text, expected",
     [

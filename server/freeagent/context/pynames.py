@@ -303,14 +303,14 @@ class InstalledNames:
         types = {c.name: "" for c in script.complete(2, len(module) + 1)}
         path = Path(found[0].module_path)
         stdlib = module.split(".", 1)[0] in sys.stdlib_module_names
-        surface = _module_surface(path, self._python_version(), stub_exports=stdlib)
+        surface = module_surface(path, self._python_version(), stub_exports=stdlib)
         if surface is None:
             return None  # the module's file does not parse: not confident
         top_level, is_open, declared_all, hidden = surface
         if stdlib:  # jedi completes the typeshed stub too: what it imports privately is not the module's
             stubs = script.goto(1, len(prefix) - 1, prefer_stubs=True)
             stub = Path(stubs[0].module_path) if stubs and stubs[0].module_path else path
-            stub_surface = _module_surface(stub, self._python_version(), stub_exports=True) if stub != path else None
+            stub_surface = module_surface(stub, self._python_version(), stub_exports=True) if stub != path else None
             if stub_surface is not None:
                 hidden = hidden | (stub_surface[3] - top_level - set(declared_all or ()))
         for name in top_level:
@@ -534,7 +534,7 @@ def _names(found) -> Names | None:
     return Names(found["types"], bool(found.get("open")))
 
 
-def _module_surface(
+def module_surface(
     path: Path, version: tuple[int, int], *, stub_exports: bool = False
 ) -> tuple[set[str], bool, list[str] | None, set[str]] | None:
     """A module file's names (top level, and string literals when a ``__getattr__`` serves names),

@@ -577,6 +577,31 @@ class WorkspaceContext:
         by name. A module beside a file *in a package* is not importable by that name (Python 3 has
         no implicit relative import): mealie's ``services/openai/openai.py`` beside its
         ``from openai.resources… import ChatCompletion`` does not make the installed openai local."""
+        return any(
+            (r / top).is_dir()
+            or (r / f"{top}.py").is_file()
+            or (r / f"{top}.pyi").is_file()
+            or (r / f"{top}-stubs").is_dir()
+            or (r / "typings" / top).is_dir()
+            for r in self._python_import_roots(path)
+        )
+
+    def python_local_module(self, path: Path, module: str) -> Path | None:
+        """The workspace file an absolute import ``module`` in ``path`` names (``app.models`` →
+        ``app/models.py`` or ``app/models/__init__.py`` under one of the roots of
+        :meth:`python_module_is_local`); None when it is not one of the workspace's modules."""
+        parts = module.split(".")
+        if not all(p.isidentifier() for p in parts):
+            return None
+        for root in sorted(self._python_import_roots(path)):
+            target = root.joinpath(*parts)
+            if target.with_suffix(".py").is_file():
+                return target.with_suffix(".py")
+            if (target / "__init__.py").is_file():
+                return target / "__init__.py"
+        return None
+
+    def _python_import_roots(self, path: Path) -> set[Path]:
         folder = path.parent
         while (folder / "__init__.py").is_file() and folder != self.root and folder.parent != folder:
             folder = folder.parent
@@ -584,14 +609,7 @@ class WorkspaceContext:
         for m in self.python.values():
             roots.add(m.dir)
             roots.add(m.dir / "src")
-        return any(
-            (r / top).is_dir()
-            or (r / f"{top}.py").is_file()
-            or (r / f"{top}.pyi").is_file()
-            or (r / f"{top}-stubs").is_dir()
-            or (r / "typings" / top).is_dir()
-            for r in roots
-        )
+        return roots
 
     def declared_packages(self) -> set[str]:
         names: set[str] = set()

@@ -11,6 +11,7 @@ statically (CommonJS ``module.exports``, ``export =``) are not judged.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from ..context.parsing import FileSummary
@@ -27,6 +28,7 @@ class ExportRules:
         self._resolved: dict[tuple[str, str], Path | None] = {}  # (importer's folder, specifier)
         self._aliases: dict[tuple[Path | None, str], Path | None] = {}
         self._exported: dict[Path, set[str] | None] = {}
+        self._python_bound: dict[Path, set[str] | None] = {}  # a Python module's top-level names (as saved)
 
     def _summary(self, path: Path | None) -> FileSummary | None:
         if path is None or not self.ctx.contains(path):
@@ -139,13 +141,28 @@ class ExportRules:
                 )
         return findings
 
+    def _python_names(self, module: Path) -> set[str] | None:
+        """The names a workspace module binds at its top level (``import a as b`` binds ``b``;
+        every branch of an ``if``/``try``), read as :func:`..context.pynames.module_surface` reads
+        an installed one; None when any name may exist (a module ``__getattr__`` that forwards,
+        ``globals()`` writes) or the file does not parse."""
+        from ..context.pynames import module_surface
+
+        if module not in self._python_bound:
+            surface = module_surface(module, (sys.version_info[0], sys.version_info[1]))
+            self._python_bound[module] = None if surface is None or surface[1] else surface[0] | set(surface[2] or ())
+        return self._python_bound[module]
+
     def _python(self, path: Path, summary: FileSummary) -> list[Finding]:
         findings = []
         for record in summary.imports:
             spec = record.specifier
-            if not spec.startswith(".") or not record.names or "*" in record.names:
+            if not record.names or "*" in record.names:
                 continue
-            module = resolve_python_relative(path, spec)
+            if spec.startswith("."):
+                module = resolve_python_relative(path, spec)
+            else:  # `from app.models import Item`: the workspace's own package, by its absolute name
+                module = self.ctx.python_local_module(path, spec)
             if module is None:
                 continue
             if module.is_dir():
@@ -155,10 +172,9 @@ class ExportRules:
                 continue
             if any(n == "*" for r in summary_target.imports for n in r.names):
                 continue  # a star import makes the module's names unknowable
-            available = {s.name for s in summary_target.symbols}
-            for r in summary_target.imports:
-                available.update(n for n in r.names if n != "*")
-                available.add(r.specifier.split(".")[-1])
+            available = self._python_names(module)
+            if available is None:
+                continue
             package_dir = module.parent if module.name == "__init__.py" else None
             span = record.span
             for name in record.names:
