@@ -357,3 +357,19 @@ def test_a_module_beside_a_file_in_a_package_does_not_hide_the_installed_one(tmp
     validator = Validator(ctx)
     assert [f.code for f in validator.check_file(package / "client.py")] == ["FA203"]
     assert [f.code for f in validator.check_file(scripts / "run.py")] == []
+
+
+def test_names_a_module_binds_inside_a_with_or_a_loop_are_its_names(tmp_path):
+    """`with warnings.catch_warnings(): from ._impl import fast` binds `fast` at the top level, as a
+    loop's target does: read as missing, `from pkg import fast` would be a false FA203 whenever
+    jedi's completion did not list it."""
+    from freeagent.context.pynames import module_surface
+
+    module = tmp_path / "pkg.py"
+    module.write_text(
+        "import warnings\n"
+        "with warnings.catch_warnings():\n    from json import loads as fast\n"
+        "for level in range(3):\n    pass\nelse:\n    done = True\n"
+    )
+    surface = module_surface(module, (3, 11))
+    assert surface is not None and {"fast", "level", "done", "warnings"} <= surface.names

@@ -42,6 +42,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .pyenv import PythonEnvironment
 
@@ -306,13 +307,13 @@ class InstalledNames:
         surface = module_surface(path, self._python_version(), stub_exports=stdlib)
         if surface is None:
             return None  # the module's file does not parse: not confident
-        top_level, is_open, declared_all, hidden = surface
+        top_level, is_open, declared_all, hidden = surface.names, surface.open, surface.declared_all, surface.hidden
         if stdlib:  # jedi completes the typeshed stub too: what it imports privately is not the module's
             stubs = script.goto(1, len(prefix) - 1, prefer_stubs=True)
             stub = Path(stubs[0].module_path) if stubs and stubs[0].module_path else path
             stub_surface = module_surface(stub, self._python_version(), stub_exports=True) if stub != path else None
             if stub_surface is not None:
-                hidden = hidden | (stub_surface[3] - top_level - set(declared_all or ()))
+                hidden = hidden | (stub_surface.hidden - top_level - set(declared_all or ()))
         for name in top_level:
             types.setdefault(name, "")
         for name in declared_all or ():
@@ -534,9 +535,18 @@ def _names(found) -> Names | None:
     return Names(found["types"], bool(found.get("open")))
 
 
+class Surface(NamedTuple):
+    """What :func:`module_surface` reads of a module file."""
+
+    names: set[str]
+    open: bool
+    declared_all: list[str] | None
+    hidden: set[str]
+
+
 def module_surface(
     path: Path, version: tuple[int, int], *, stub_exports: bool = False
-) -> tuple[set[str], bool, list[str] | None, set[str]] | None:
+) -> Surface | None:
     """A module file's names (top level, and string literals when a ``__getattr__`` serves names),
     whether any other name may exist (an open module ``__getattr__``), its ``__all__`` when that is a
     literal list/tuple of strings (None otherwise), and the names it binds only where they do not
@@ -582,27 +592,35 @@ def module_surface(
                 taken = _static_test(node.test, version)
                 visit(node.body, into if taken is not False else hidden)
                 visit(node.orelse, into if taken is not True else hidden)
-            elif isinstance(node, ast.Try):  # optional imports
+            elif isinstance(node, ast.Try | ast.TryStar):  # optional imports
                 visit(node.body, into)
                 visit(node.orelse, into)
                 for handler in node.handlers:
                     visit(handler.body, into)
                 visit(node.finalbody, into)
+            elif isinstance(node, ast.For | ast.AsyncFor | ast.While | ast.With | ast.AsyncWith):
+                # `with warnings.catch_warnings(): from x import y`, a loop's target: bound here too
+                targets = [node.target] if isinstance(node, ast.For | ast.AsyncFor) else []
+                if isinstance(node, ast.With | ast.AsyncWith):
+                    targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+                into.update(leaf.id for t in targets for leaf in ast.walk(t) if isinstance(leaf, ast.Name))
+                visit(node.body, into)
+                visit(getattr(node, "orelse", []), into)
 
     visit(tree.body, names)
     hidden -= names
     hidden.difference_update(declared_all or ())
     if _binds_dynamically(tree):
-        return names, True, declared_all, hidden
+        return Surface(names, True, declared_all, hidden)
     if not getattr_defs:
-        return names, False, declared_all, hidden
+        return Surface(names, False, declared_all, hidden)
     names.update(
         leaf.value
         for leaf in ast.walk(tree)
         if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str) and leaf.value.isidentifier()
     )
     closed = all(_looks_names_up(d, strict=declared_all is None) for d in getattr_defs)
-    return names, not closed, declared_all, hidden
+    return Surface(names, not closed, declared_all, hidden)
 
 
 def _binds_dynamically(tree: ast.Module) -> bool:

@@ -150,7 +150,9 @@ class ExportRules:
 
         if module not in self._python_bound:
             surface = module_surface(module, (sys.version_info[0], sys.version_info[1]))
-            self._python_bound[module] = None if surface is None or surface[1] else surface[0] | set(surface[2] or ())
+            self._python_bound[module] = (
+                None if surface is None or surface.open else surface.names | set(surface.declared_all or ())
+            )
         return self._python_bound[module]
 
     def _python(self, path: Path, summary: FileSummary) -> list[Finding]:
