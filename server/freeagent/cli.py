@@ -190,6 +190,16 @@ def _relative(path: str, root: Path) -> str:
 )
 @click.option("--budget", type=click.FloatRange(min=0), help="Most the task may spend, USD (default 0.50).")
 @click.option("--max-attempts", type=click.IntRange(1, 10), help="Attempts, the first included (default 3).")
+@click.option(
+    "--ensemble",
+    "ensemble",
+    multiple=True,
+    is_flag=False,
+    flag_value="",
+    metavar="PROVIDER/MODEL[:SAMPLES]",
+    help="Generate with several models (repeat it) and keep the candidate the checks prefer; "
+    "given alone, the llm.ensemble setting's members. --base-url applies to the openai members.",
+)
 @click.option("--write", is_flag=True, help="Apply the edits to --file on disk.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result object (code, edits, source, …).")
 def generate(
@@ -205,6 +215,7 @@ def generate(
     cost_sensitive: bool,
     budget: float | None,
     max_attempts: int | None,
+    ensemble: tuple[str, ...],
     write: bool,
     as_json: bool,
 ) -> None:
@@ -218,6 +229,8 @@ def generate(
         raise click.UsageError("give a TASK or --operation")
     if operation and strategy == "llm":
         raise click.UsageError("--operation generates from the spec; it does not go with --strategy llm")
+    if ensemble and (provider or model):
+        raise click.UsageError("--ensemble names its models itself; it does not go with --provider/--model")
     llm_flags: dict = {}
     if cost_sensitive:
         llm_flags["mode"] = "cost-sensitive"
@@ -256,6 +269,8 @@ def generate(
             result = engine.generator().generate(op, chosen, path, text, marker_line)
         except GenerationError as exc:
             raise click.UsageError(str(exc)) from None
+    elif ensemble:
+        result = _generate_with_ensemble(engine, task, path, text, marker_line, ensemble, base_url)
     else:
         result = _generate_with_model(engine, task, path, text, marker_line, provider, model, base_url)
     applied = False
@@ -325,10 +340,32 @@ def _generate_with_model(engine, task, path, text, marker_line, provider, model,
         raise click.ClickException(str(exc)) from None
 
 
+def _generate_with_ensemble(engine, task, path, text, marker_line, given: tuple[str, ...], base_url):
+    import asyncio
+
+    from .generate.ensemble import Ensemble, EnsembleError, Member
+
+    named = [m for m in given if m]
+    if not named and not engine.settings.llm.ensemble:
+        raise click.UsageError("--ensemble without members needs the llm.ensemble setting (or give PROVIDER/MODEL)")
+    try:
+        members = [Member.parse(m) for m in (named or engine.settings.llm.ensemble)]
+        runner = Ensemble(engine, engine.settings.llm, members, base_urls={"openai": base_url} if base_url else None)
+    except EnsembleError as exc:
+        raise click.UsageError(str(exc)) from None
+    return asyncio.run(
+        runner.run(task, path, text, marker_line, progress=lambda message, _pct: click.echo(f"… {message}", err=True))
+    )
+
+
 def _llm_summary(result) -> str:
     from .generate.result import format_cost
 
-    return f"{result.attempts} attempt(s), {format_cost(result.cost_usd)}, {result.seconds:.1f} s"
+    summary = f"{result.attempts} attempt(s), {format_cost(result.cost_usd)}, {result.seconds:.1f} s"
+    for number, c in enumerate(result.candidates, 1):
+        mark = "*" if number == result.selected else " "
+        summary += f"\n//  {mark} {c['member']} #{c['sample']}: {c['stage_name']}, {format_cost(c['cost_usd'])}"
+    return summary
 
 
 @cli.command()

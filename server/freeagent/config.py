@@ -122,6 +122,21 @@ class LlmSettings:
         True, description="Also run the workspace's tsc on each TypeScript candidate (when it has one)."
     )
     typecheck_timeout_s: float = _setting(60.0, ge=1, le=600, description="Time limit of that tsc run.")
+    ensemble: list[str] = _setting(
+        factory=list,
+        description="Generate with several models at once and keep the one the checks prefer: "
+        "'provider/model[:samples]' each (openai/gpt-4o-mini:3, ollama/qwen2.5-coder:7b, anthropic/claude-sonnet-5-5).",
+    )
+    ensemble_mode: Literal["cascade", "all"] = _setting(
+        "cascade",
+        description="cascade: the cheapest member first, a dearer one only when no candidate so far passes; all: every member at once.",
+    )
+    ensemble_temperature: float = _setting(
+        0.7, ge=0, le=2, description="Sampling temperature of a member asked for more than one sample."
+    )
+    ensemble_retries: int = _setting(
+        1, ge=0, le=5, description="Retries with the root cause per ensemble candidate (the ensemble is the retry)."
+    )
     anthropic_api_key: str = _setting(
         "", description="Prefer the ANTHROPIC_API_KEY variable; this setting is for clients that cannot set it."
     )

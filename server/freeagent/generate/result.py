@@ -37,6 +37,8 @@ class Generation:
     provider: str | None = None  # LLM: the provider of the chosen answer
     knowledge: list[str] = field(default_factory=list)  # LLM: the knowledge base's patterns and facts its prompt used
     id: str | None = None  # the outcome store's id, once recorded
+    candidates: list[dict] = field(default_factory=list)  # an ensemble's: every candidate's fate (generate/ensemble)
+    selected: int | None = None  # which of the candidates this is (1-based)
 
     def record(self, workspace: Path, task: str, surface: str, keys: list[str] | None = None) -> GenerationRecord:
         """This generation as the outcome store keeps it: paths relative to the workspace, the code,
@@ -114,6 +116,7 @@ class Generation:
             "creates": [rel(f) for f in self.creates],
             "id": self.id,
             "knowledge": self.knowledge,
+            **({"candidates": self.candidates, "selected": self.selected} if self.candidates else {}),
         }
 
 

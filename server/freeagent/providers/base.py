@@ -163,6 +163,7 @@ class ProviderOptions:
     max_retries: int = 2
     context_tokens: int | None = None  # Ollama num_ctx: its default (2–4k) would cut our prompts
     extra: dict = field(default_factory=dict)
+    temperature: float = 0.0  # sampling: above 0 for an ensemble's several samples of one model
 
 
 def retry_after_seconds(headers) -> float | None:

@@ -1,0 +1,272 @@
+"""Ensembles: several candidates for one task — several models, or several samples of one — each
+through the same pipeline and gate as a single answer (:class:`.llm.LlmPipeline`: the prompt with
+the knowledge base, the validators, tsc, a retry with the root cause), and the one the checks
+prefer kept. Selection is by what the checks say the code does, never by a model's opinion.
+
+Owns the members (``provider/model[:samples]``, the ``llm.ensemble`` setting or ``--ensemble``),
+the order they are asked in — ``cascade`` (default): the cheapest first, a dearer member only when
+no candidate so far passes the checks; ``all``: every member at once, a few at a time — how far
+each candidate got, and the choice:
+
+* stage 0 — no code (the provider failed, or answered without a code block);
+* stage 1 — the code fails the fast checks (imports, exports, API calls, conventions; it parses);
+* stage 2 — it fails the compiler (tsc on the workspace, TypeScript);
+* stage 3 — it passes every check.
+
+Among the candidates that got furthest: the fewest remaining findings (the project's conventions'
+hints count here), then the shortest code, then the cheapest. The result is one
+:class:`.result.Generation`, as a single answer gives, whose ``candidates`` say every candidate's
+model, stage, findings, cost and seconds, and ``selected`` which won; its history holds every
+attempt of every candidate (so the outcome store learns from the losers too).
+
+Not built yet (next steps of the ensembles issue): tests a model writes from the task, run in a
+sandbox, with candidates clustered by which pass (stage 3 of the issue), and the combine step when
+no candidate passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..findings import CODE_TYPE_ERROR
+from ..providers.base import ProviderOptions
+from ..providers.pricing import FREE_PROVIDERS, price_for
+from .llm import FAILING, LlmPipeline, _key, _prices, operation_hint
+from .result import Generation
+
+PROVIDERS = ("anthropic", "openai", "ollama")
+MAX_SAMPLES = 10
+CONCURRENT = 4  # candidates asked and checked at once (model calls wait; tsc runs are processes)
+STAGES = {0: "no code", 1: "fails the fast checks", 2: "fails the compiler", 3: "passes the checks"}
+
+
+class EnsembleError(ValueError):
+    """A member that cannot be read; the message names it and says how to write one."""
+
+
+@dataclass(frozen=True)
+class Member:
+    provider: str
+    model: str
+    samples: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> Member:
+        """``provider/model[:samples]``. Samples are a trailing ``:N`` of digits only, so an Ollama
+        tag (``qwen2.5-coder:7b``) stays the model's; a tag of digits alone needs its samples too
+        (``ollama/llama3:8:1``)."""
+        provider, slash, rest = text.strip().partition("/")
+        if not slash or provider not in PROVIDERS or not rest:
+            raise EnsembleError(
+                f"ensemble member '{text}': write provider/model[:samples], the provider one of {', '.join(PROVIDERS)}"
+            )
+        model, samples = rest, 1
+        head, colon, tail = rest.rpartition(":")
+        if colon and head and tail.isdigit():
+            model, samples = head, int(tail)
+        if not 1 <= samples <= MAX_SAMPLES:
+            raise EnsembleError(f"ensemble member '{text}': samples must be 1 to {MAX_SAMPLES}")
+        return cls(provider, model, samples)
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.model}" + (f":{self.samples}" if self.samples > 1 else "")
+
+    def price(self, settings) -> float:
+        """$ per million output tokens (what orders a cascade): 0 for a local model, infinite when
+        unknown (asked last: its cost cannot be foreseen)."""
+        if self.provider in FREE_PROVIDERS:
+            return 0.0
+        found = price_for(self.model, _prices(settings))
+        return found.output if found is not None else math.inf
+
+
+@dataclass
+class Candidate:
+    member: Member
+    sample: int  # 1-based, within its member
+    generation: Generation
+    stage: int
+
+    def to_json(self, workspace: Path | None = None) -> dict:
+        g = self.generation
+        return {
+            "member": str(self.member),
+            "provider": g.provider or self.member.provider,
+            "model": g.model or self.member.model,
+            "sample": self.sample,
+            "stage": self.stage,
+            "stage_name": STAGES[self.stage],
+            "attempts": g.attempts,
+            "cost_usd": g.cost_usd,
+            "seconds": round(g.seconds, 3),
+            "findings": [f.to_json(str(workspace) if workspace else None) for f in g.findings],
+            "code": g.code,
+        }
+
+
+def stage_of(generation: Generation) -> int:
+    """How far a candidate got (see the module)."""
+    if not generation.edits:
+        return 0
+    failing = [f for f in generation.findings if f.severity in FAILING]
+    if not failing:
+        return 3
+    return 2 if all(f.code == CODE_TYPE_ERROR for f in failing) else 1
+
+
+class Ensemble:
+    """``members`` asked for ``task`` as ``llm_settings`` say (mode, temperature, retries, keys,
+    URLs); ``base_urls``: a provider's URL for this run (``--base-url``), over the settings'.
+    ``make_provider``, ``counter`` and ``run_sync`` are the pipeline's (see LlmPipeline)."""
+
+    def __init__(
+        self,
+        engine,
+        llm_settings,
+        members: list[Member],
+        *,
+        mode: str | None = None,
+        base_urls: dict[str, str] | None = None,
+        make_provider=None,
+        counter=None,
+        run_sync=None,
+        typecheck: bool | None = None,
+    ):
+        if not members:
+            raise EnsembleError("an ensemble needs at least one member (the llm.ensemble setting or --ensemble)")
+        self.engine = engine
+        self.settings = llm_settings
+        self.members = members
+        self.mode = mode or llm_settings.ensemble_mode
+        self.base_urls = base_urls or {}
+        self.make_provider = make_provider
+        self.counter = counter
+        self.typecheck = typecheck
+        self._run_sync = run_sync
+        self._checking = asyncio.Lock()  # candidates' checks share the engine's overlays: one at a time
+        self._slots = asyncio.Semaphore(CONCURRENT)
+
+    def tiers(self) -> list[list[tuple[Member, int]]]:
+        """The order candidates are asked in: one tier per price in ``cascade`` (cheapest first;
+        a member's samples together), everything at once in ``all``."""
+        everyone = [(m, i) for m in self.members for i in range(1, m.samples + 1)]
+        if self.mode == "all":
+            return [everyone]
+        by_price: dict[float, list[tuple[Member, int]]] = {}
+        for member, sample in everyone:
+            by_price.setdefault(member.price(self.settings), []).append((member, sample))
+        return [by_price[p] for p in sorted(by_price)]
+
+    async def run(
+        self, task: str, path: Path, text: str, marker_line: int | None, *, progress=None
+    ) -> Generation:
+        started = time.perf_counter()
+        hint = await self._sync(operation_hint, self.engine, task)  # once: every candidate shows it
+        candidates: list[Candidate] = []
+        total = sum(m.samples for m in self.members)
+        for tier in self.tiers():
+            if progress:
+                names = ", ".join(sorted({str(m.model) for m, _ in tier}))
+                progress(f"asking {len(tier)} candidate(s): {names}", int(100 * len(candidates) / max(total, 1)))
+            found = await asyncio.gather(
+                *(self._candidate(member, sample, task, path, text, marker_line, hint) for member, sample in tier)
+            )
+            candidates.extend(found)
+            if progress:
+                for c in found:
+                    progress(f"{c.member.model} #{c.sample}: {STAGES[c.stage]}", int(100 * len(candidates) / max(total, 1)))
+            if self.mode == "cascade" and any(c.stage == 3 for c in candidates):
+                break  # a cheaper member passed: the dearer ones are not asked
+        return self._result(task, candidates, time.perf_counter() - started)
+
+    # ------------------------------------------------------------------ one candidate
+
+    async def _candidate(
+        self, member: Member, sample: int, task: str, path: Path, text: str, marker_line: int | None, hint
+    ) -> Candidate:
+        settings = self.settings
+        attempts = 1 + settings.ensemble_retries
+        options = ProviderOptions(
+            member.provider,
+            member.model,
+            base_url=self._base_url(member.provider),
+            api_key=_key(settings, member.provider),
+            timeout_s=settings.timeout_s,
+            max_retries=settings.max_retries,
+            context_tokens=settings.context_tokens,
+            temperature=settings.ensemble_temperature if member.samples > 1 else 0.0,
+        )
+        pipeline = LlmPipeline(
+            self.engine,
+            replace(settings, max_attempts=attempts),
+            make_provider=self.make_provider,
+            counter=self.counter,
+            run_sync=self._sync,
+            typecheck=self.typecheck,
+        )
+        async with self._slots:
+            generation = await pipeline.run(
+                task, path, text, marker_line, plan=[options] * attempts, related_operation=hint or ""
+            )
+        return Candidate(member, sample, generation, stage_of(generation))
+
+    def _base_url(self, provider: str) -> str | None:
+        s = self.settings
+        if provider in self.base_urls:
+            return self.base_urls[provider]
+        if provider == s.provider and s.base_url:
+            return s.base_url
+        if provider == s.fallback_provider and s.fallback_base_url:
+            return s.fallback_base_url
+        return None
+
+    async def _sync(self, fn, *args) -> Any:
+        """The pipeline's synchronous work (prompt, validators), one candidate at a time: each
+        check puts the candidate's text in the engine's view of the file and takes it out."""
+        async with self._checking:
+            if self._run_sync is None:
+                return fn(*args)
+            return await self._run_sync(fn, *args)
+
+    # ------------------------------------------------------------------ the choice
+
+    def _result(self, task: str, candidates: list[Candidate], seconds: float) -> Generation:
+        def rank(c: Candidate):
+            g = c.generation
+            return (-c.stage, len(g.findings), len(g.code), g.cost_usd if g.cost_usd is not None else math.inf)
+
+        best_index = min(range(len(candidates)), key=lambda i: rank(candidates[i]))
+        best = candidates[best_index]
+        chosen = best.generation
+        costs = [c.generation.cost_usd for c in candidates]
+        total = None if any(c is None for c in costs) else round(sum(c for c in costs if c is not None), 8)
+        history = [dict(h, candidate=i + 1) for i, c in enumerate(candidates) for h in c.generation.history]
+        passed = sum(1 for c in candidates if c.stage == 3)
+        if best.stage == 3:
+            why = f"{passed} of {len(candidates)} passed the checks"
+            title = f"Generate with ensemble ({len(candidates)} candidates), {chosen.model} chosen — {why}: {task}"
+        elif best.stage == 0:
+            reasons = "; ".join(sorted({c.generation.title for c in candidates}))
+            title = f"Ensemble generation failed ({len(candidates)} candidates): {reasons}"
+        else:
+            codes = ", ".join(sorted({f.code for f in chosen.findings if f.severity in FAILING}))
+            title = (
+                f"Generate with ensemble ({len(candidates)} candidates), {chosen.model} chosen "
+                f"(fails checks: {codes} — none passed): {task}"
+            )
+        return replace(
+            chosen,
+            attempts=sum(c.generation.attempts for c in candidates),
+            cost_usd=total,
+            seconds=seconds,
+            title=title,
+            history=history,
+            candidates=[c.to_json(self.engine.root) for c in candidates],
+            selected=best_index + 1,
+        )
+

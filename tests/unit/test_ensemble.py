@@ -1,0 +1,137 @@
+"""Ensembles (generate/ensemble.py) end to end in-process: several members through the real SDKs to a
+fake LLM server on 127.0.0.1 that answers by the model asked, each candidate through the pipeline's
+gate, the choice by how far each got, and the cascade that never asks a dearer model once a
+cheaper one passed (asserted on what the fake server received)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from freeagent.generate.ensemble import Ensemble, EnsembleError, Member, stage_of
+from tests.fakes.llm_server import FakeLLMServer, Reply
+from tests.unit.test_llm_pipeline import GOOD, HALLUCINATED, byte_counter, settings, workspace  # noqa: F401
+
+PROSE = "I would use a library for that; here is how you could think about it."
+TASK = "slugify a task title for URLs"
+
+
+@pytest.fixture
+def server():
+    with FakeLLMServer() as fake:
+        yield fake
+
+
+def answering(by_model: dict[str, str]):
+    def responder(path: str, body: dict) -> Reply:
+        return Reply(text=by_model[body["model"]])
+
+    return responder
+
+
+def asked(server: FakeLLMServer) -> list[str]:
+    return [s.body.get("model") for s in server.seen]
+
+
+async def run(engine, target, llm, members, **options):
+    ensemble = Ensemble(engine, llm, [Member.parse(m) for m in members], counter=byte_counter(), **options)
+    return await ensemble.run(TASK, target, target.read_text(), 2)
+
+
+def test_members_are_read_as_provider_model_and_samples():
+    assert Member.parse("ollama/qwen2.5-coder:7b") == Member("ollama", "qwen2.5-coder:7b", 1)
+    assert Member.parse("openai/gpt-4o-mini:3") == Member("openai", "gpt-4o-mini", 3)
+    assert Member.parse("ollama/llama3:8:1") == Member("ollama", "llama3:8", 1)
+    for bad in ("gpt-4o", "mistral/large", "openai/", "openai/gpt-4o:0", "openai/gpt-4o:11"):
+        with pytest.raises(EnsembleError, match="ensemble member"):
+            Member.parse(bad)
+
+
+async def test_cascade_stops_at_the_cheapest_member_that_passes(server, workspace):  # noqa: F811
+    """The local model hallucinates a package (twice: its retry too), the cheap hosted one is right:
+    chosen, and the dear one receives no request at all."""
+    engine, target = workspace
+    server.respond_with(
+        answering({"qwen-local": HALLUCINATED, "gpt-4o-mini": GOOD, "claude-sonnet-5-5": GOOD})
+    )
+    llm = settings(server, base_url=server.url, ensemble_mode="cascade")
+    members = ["anthropic/claude-sonnet-5-5", "ollama/qwen-local", "openai/gpt-4o-mini"]
+    result = await run(engine, target, llm, members, base_urls={"openai": server.url + "/v1", "ollama": server.url})
+    assert asked(server) == ["qwen-local", "qwen-local", "gpt-4o-mini"]  # never claude
+    assert [c["stage"] for c in result.candidates] == [1, 3]
+    assert result.selected == 2 and result.model == "gpt-4o-mini" and "slugify" in result.code
+    assert "FA101" in {f["code"] for f in result.candidates[0]["findings"]}
+    assert result.attempts == 3 and len(result.history) == 3
+    assert {h["candidate"] for h in result.history} == {1, 2}
+    assert "ensemble (2 candidates), gpt-4o-mini chosen — 1 of 2 passed the checks" in result.title
+
+
+async def test_all_mode_asks_everyone_and_keeps_the_one_that_passes(server, workspace):  # noqa: F811
+    """Prose (no code), a hallucinated package and a right answer, all asked at once: the right one
+    is chosen by the checks; the JSON says each candidate's stage."""
+    engine, target = workspace
+    server.respond_with(answering({"qwen-local": PROSE, "gpt-4o-mini": HALLUCINATED, "claude-sonnet-5-5": GOOD}))
+    llm = replace(settings(server), ensemble_mode="all", ensemble_retries=0)
+    members = ["ollama/qwen-local", "openai/gpt-4o-mini", "anthropic/claude-sonnet-5-5"]
+    result = await run(engine, target, llm, members, base_urls={"openai": server.url + "/v1", "ollama": server.url})
+    assert sorted(asked(server)) == ["claude-sonnet-5-5", "gpt-4o-mini", "qwen-local"]
+    stages = {c["model"]: c["stage"] for c in result.candidates}
+    assert stages == {"qwen-local": 0, "gpt-4o-mini": 1, "claude-sonnet-5-5": 3}
+    assert result.model == "claude-sonnet-5-5" and result.candidates[result.selected - 1]["stage"] == 3
+    data = result.to_json(engine.root)
+    assert data["selected"] == result.selected and len(data["candidates"]) == 3
+
+
+async def test_samples_of_one_model_are_sampled_and_none_passing_says_so(server, workspace):  # noqa: F811
+    """Three samples of one model ask with the ensemble's temperature (one sample asks at 0); when
+    none passes, the best failing one is offered under a title that says none passed."""
+    engine, target = workspace
+    server.respond_with(answering({"gpt-4o-mini": HALLUCINATED}))
+    llm = replace(settings(server), ensemble_retries=0, ensemble_temperature=0.9)
+    result = await run(engine, target, llm, ["openai/gpt-4o-mini:3"], base_urls={"openai": server.url + "/v1"})
+    temperatures = [s.body.get("temperature") for s in server.seen]
+    assert temperatures == [0.9, 0.9, 0.9]
+    assert [c["stage"] for c in result.candidates] == [1, 1, 1]
+    assert "none passed" in result.title and "FA101" in result.title
+    assert stage_of(result) == 1
+
+
+def test_an_ensemble_needs_a_member(workspace):  # noqa: F811
+    engine, _ = workspace
+    from freeagent.config import LlmSettings
+
+    with pytest.raises(EnsembleError, match="at least one member"):
+        Ensemble(engine, LlmSettings(), [])
+
+
+def test_the_cli_generates_with_an_ensemble_and_says_every_candidates_fate(server, tmp_path, monkeypatch):
+    """`freeagent generate --ensemble …` (repeatable; --base-url goes to the openai members): the JSON
+    has `candidates` (model, stage, findings, cost) and `selected`; a member it cannot read is a
+    usage error naming it, and --ensemble alone needs the setting."""
+    import json
+
+    from click.testing import CliRunner
+
+    from freeagent.cli import cli as main
+    from tests.helpers import EXAMPLE, copy_fixture
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    root = copy_fixture(EXAMPLE, tmp_path)
+    (root / ".freeagent.json").write_text(json.dumps({"llm": {"fallbackBaseUrl": server.url, "typecheck": False}}))
+    target = root / "src" / "lib" / "slug.ts"
+    target.write_text("// Helpers for URLs.\n\n// TODO: slugify a task title for URLs\n")
+    server.respond_with(answering({"qwen-local": HALLUCINATED, "gpt-4o-mini": GOOD}))
+    monkeypatch.chdir(root)
+    args = ["generate", TASK, "--workspace", str(root), "--file", "src/lib/slug.ts", "--json"]
+    done = CliRunner().invoke(
+        main, [*args, "--ensemble", "ollama/qwen-local", "--ensemble", "openai/gpt-4o-mini", "--base-url", server.url + "/v1"]
+    )
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert [(c["model"], c["stage"]) for c in data["candidates"]] == [("qwen-local", 1), ("gpt-4o-mini", 3)]
+    assert data["selected"] == 2 and "slugify" in data["code"]
+    bad = CliRunner().invoke(main, [*args, "--ensemble", "gpt-4o"])
+    assert bad.exit_code == 2 and "ensemble member 'gpt-4o'" in bad.output
+    alone = CliRunner().invoke(main, [*args, "--ensemble"])
+    assert alone.exit_code == 2 and "llm.ensemble setting" in alone.output
