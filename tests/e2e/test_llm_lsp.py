@@ -229,3 +229,55 @@ async def test_the_stats_request_counts_what_was_generated(client, tmp_path, mod
     assert (total.generations, total.applied, total.successes, total.hallucination_rate) == (1, 1, 1, 0.0)
     (row,) = folder_stats.stats.by_strategy
     assert (row.strategy, row.model) == ("llm", "claude-sonnet-5-5")
+
+
+async def test_generate_with_ensemble_is_offered_where_one_is_configured_and_keeps_the_checked_candidate(
+    client, tmp_path, model
+):
+    """With llm.ensemble set, a task no spec covers also offers "Generate with ensemble (N
+    candidates)"; its command asks the members cheapest first (the local model, whose code imports a
+    package that is not installed, then gpt-4o-mini, whose code passes — claude is never asked),
+    applies the candidate that passed, and answers with every candidate's fate."""
+    root = copy_fixture(EXAMPLE, tmp_path)
+    model.respond_with(
+        lambda path, body: Reply(
+            text={"qwen-local": "```ts\nimport slug from 'slugify';\nexport const s = slug;\n```"}.get(body["model"], GOOD)
+        )
+    )
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            workspace_folders=[folder(root)],
+            initialization_options={
+                "llm": {
+                    "provider": "openai",  # its URL, llm.baseUrl, is the fake server's; claude's is not
+                    "baseUrl": model.url + "/v1",
+                    "fallbackBaseUrl": model.url,
+                    "anthropicApiKey": "test-key",
+                    "openaiApiKey": "test-key",
+                    "typecheck": False,
+                    "maxRetries": 0,
+                    "ensembleRetries": 0,
+                    "ensemble": ["anthropic/claude-sonnet-5-5", "ollama/qwen-local", "openai/gpt-4o-mini"],
+                }
+            },
+        )
+    )
+    path = root / "src" / "lib" / "slug.ts"
+    uri = open_document(client, path, f"// Helpers for URLs.\n\n// TODO: {TASK}\n")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=2, character=3), end=types.Position(line=2, character=3)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    (action,) = [a for a in actions if a.title.startswith("Generate with ensemble")]
+    assert action.title == f"Generate with ensemble (3 candidates): {TASK}"
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+    )
+    assert result["applied"] is True and result["model"] == "gpt-4o-mini"
+    assert [(c["model"], c["stage"]) for c in result["candidates"]] == [("qwen-local", 1), ("gpt-4o-mini", 3)]
+    assert result["selected"] == 2
+    assert "claude-sonnet-5-5" not in {s.body.get("model") for s in model.seen}

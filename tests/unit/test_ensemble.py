@@ -63,7 +63,10 @@ async def test_cascade_stops_at_the_cheapest_member_that_passes(server, workspac
     assert result.selected == 2 and result.model == "gpt-4o-mini" and "slugify" in result.code
     assert "FA101" in {f["code"] for f in result.candidates[0]["findings"]}
     assert result.attempts == 3 and len(result.history) == 3
-    assert {h["candidate"] for h in result.history} == {1, 2}
+    assert [(h["attempt"], h["candidate"]) for h in result.history] == [(1, 1), (2, 1), (3, 2)]
+    # the outcome store keeps it whole: every candidate's attempts, numbered through
+    gid = engine.record(result, TASK, "cli")
+    assert gid is not None and len(engine.outcomes.get(gid).attempts) == 3
     assert "ensemble (2 candidates), gpt-4o-mini chosen — 1 of 2 passed the checks" in result.title
 
 

@@ -245,7 +245,11 @@ class Ensemble:
         chosen = best.generation
         costs = [c.generation.cost_usd for c in candidates]
         total = None if any(c is None for c in costs) else round(sum(c for c in costs if c is not None), 8)
-        history = [dict(h, candidate=i + 1) for i, c in enumerate(candidates) for h in c.generation.history]
+        # every attempt of every candidate, numbered through (the store keys attempts by number)
+        history = [
+            dict(h, attempt=n, candidate=i + 1)
+            for n, (i, h) in enumerate(((i, h) for i, c in enumerate(candidates) for h in c.generation.history), 1)
+        ]
         passed = sum(1 for c in candidates if c.stage == 3)
         if best.stage == 3:
             why = f"{passed} of {len(candidates)} passed the checks"

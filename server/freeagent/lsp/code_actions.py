@@ -179,13 +179,34 @@ def llm_actions(llm: LlmSettings, uri: str, version: int | None, task: Task, cov
 
     title = f"Generate with {model_label(llm)}{' instead' if covered else ''}: {task.text}"
     argument = {"uri": uri, "version": version, "line": task.line, "task": task.text}
-    return [
+    actions = [
         types.CodeAction(
             title=title,
             kind=types.CodeActionKind.RefactorRewrite,
             command=types.Command(title=title, command=COMMAND, arguments=[argument]),
         )
     ]
+    candidates = ensemble_size(llm)
+    if candidates:  # the llm.ensemble setting: several models, the one the checks prefer kept
+        title = f"Generate with ensemble ({candidates} candidates){' instead' if covered else ''}: {task.text}"
+        actions.append(
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.RefactorRewrite,
+                command=types.Command(title=title, command=COMMAND, arguments=[dict(argument, ensemble=True)]),
+            )
+        )
+    return actions
+
+
+def ensemble_size(llm: LlmSettings) -> int:
+    """How many candidates the llm.ensemble setting asks for (0: none, or a member it cannot read)."""
+    from ..generate.ensemble import EnsembleError, Member
+
+    try:
+        return sum(Member.parse(m).samples for m in llm.ensemble)
+    except EnsembleError:
+        return 0
 
 
 async def resolve(ls: FreeAgentServer, action: types.CodeAction) -> types.CodeAction:

@@ -105,8 +105,20 @@ async def run(ls: FreeAgentServer, arguments: Any) -> dict:
             )
 
     llm = folder.settings.llm
-    pipeline = LlmPipeline(folder.engine, llm, counter=ls.token_counter, run_sync=ls.in_worker)
-    _cost_notice(ls, "started", model_label(llm), None)
+    if data.get("ensemble"):  # "Generate with ensemble": the llm.ensemble setting's members
+        from ..generate.ensemble import Ensemble, EnsembleError, Member
+
+        try:
+            members = [Member.parse(m) for m in llm.ensemble]
+            pipeline = Ensemble(folder.engine, llm, members, counter=ls.token_counter, run_sync=ls.in_worker)
+        except EnsembleError as exc:
+            _end(ls, token, progress, str(exc))
+            return _refuse(ls, f"llm.ensemble: {exc}")
+        label = f"ensemble of {len(members)}"
+    else:
+        pipeline = LlmPipeline(folder.engine, llm, counter=ls.token_counter, run_sync=ls.in_worker)
+        label = model_label(llm)
+    _cost_notice(ls, "started", label, None)
     job = asyncio.ensure_future(_counted(ls, pipeline.run(task, path, text, line, progress=report)))
     cancel = ls.work_done_progress.tokens.get(token) if progress else None
     if cancel is not None:
@@ -173,7 +185,7 @@ async def _counted(ls, run):
 
 
 def _summary(result) -> dict:
-    return {
+    summary = {
         "title": result.title,
         "model": result.model,
         "attempts": result.attempts,
@@ -181,6 +193,13 @@ def _summary(result) -> dict:
         "seconds": round(result.seconds, 3),
         "findings": [f.code for f in result.findings],
     }
+    if result.candidates:  # an ensemble: each candidate's model, how far it got, what it cost
+        summary["candidates"] = [
+            {k: c[k] for k in ("member", "model", "sample", "stage", "stage_name", "cost_usd", "seconds")}
+            for c in result.candidates
+        ]
+        summary["selected"] = result.selected
+    return summary
 
 
 def _refuse(ls, message: str) -> dict:
