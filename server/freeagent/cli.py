@@ -675,8 +675,9 @@ def _check(root: Path, paths, fmt: str, typecheck: bool, cache, cache_location, 
     "--strategy",
     "strategies",
     multiple=True,
-    type=click.Choice(["spec", "llm", "auto", "reference"]),
-    help="Repeatable (default: spec). reference: the tasks' own reference answers, to check the suite.",
+    type=click.Choice(["spec", "llm", "auto", "reference", "cascade", "ensemble"]),
+    help="Repeatable (default: spec). reference: the tasks' own reference answers, to check the suite; "
+    "cascade/ensemble: one ensemble of every --model (PROVIDER/MODEL[:SAMPLES]), cheapest first or all at once.",
 )
 @click.option(
     "--model",
@@ -863,7 +864,8 @@ def _base_urls(values: tuple[str, ...], strategies: tuple[str, ...], models: tup
         else:
             bare.append(value)
     if bare:
-        used = {s.provider for s in parse_strategies(strategies, models) if s.provider}
+        plan = parse_strategies(strategies, models)
+        used = {s.provider for s in plan if s.provider} | {m.split("/")[0] for s in plan for m in s.members}
         if len(bare) > 1 or len(used) != 1:
             named = ", ".join(sorted(used)) or "none (no llm/auto strategy)"
             raise click.UsageError(

@@ -154,3 +154,48 @@ async def test_grading_marks_a_wrong_edit_failed(tmp_path, toolchain, answer, ca
     (suite / "good" / "reference.ts").write_text(answer + "\n")
     (result,) = await Evaluation(load_suite(suite, ("good",)), [Strategy("reference")], node_modules=toolchain).run()
     assert result.success is (category is None) and result.category == category
+
+
+async def test_cascade_and_ensemble_are_reported_beside_single_models_with_what_they_cost(tmp_path, toolchain, monkeypatch):
+    """`eval --strategy cascade|ensemble` over the suite: a free local model is right on one task and
+    hallucinates a package on the others; claude answers as in the test above. The cascade asks
+    claude only where the local model failed (so "good" costs nothing), the full ensemble asks both
+    everywhere; successes, costs, $/task and $/success match what is computed by hand."""
+    from freeagent.eval.runner import parse_strategies
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    suite = make_suite(tmp_path)
+    tasks = load_suite(suite)
+
+    def by_model(path, body):
+        if body["model"] == "qwen-local":  # Ollama's chat: the system prompt is a message too
+            asked = " ".join(str(m.get("content")) for m in body["messages"])
+            answer = TASKS["good"][2] if TASKS["good"][0] in asked else TASKS["halluc"][2]
+            return Reply(text=f"```ts\n{answer}\n```")
+        return responder(path, body)
+
+    strategies = parse_strategies(("llm", "cascade", "ensemble"), ("ollama/qwen-local", "anthropic/claude-sonnet-5-5"))
+    assert [s.label for s in strategies][2:] == [
+        "cascade:ollama/qwen-local+anthropic/claude-sonnet-5-5",
+        "ensemble:ollama/qwen-local+anthropic/claude-sonnet-5-5",
+    ]
+    with FakeLLMServer() as server:
+        server.respond_with(by_model)
+        llm = LlmSettings(base_url=server.url, fallback_base_url=server.url, typecheck=False, max_retries=0)
+        evaluation = Evaluation(
+            tasks, strategies, jobs=2, node_modules=toolchain, llm_settings=llm, results=tmp_path / "e.jsonl"
+        )
+        results = await evaluation.run()
+    by = {(r.task, r.strategy): r for r in results}
+    cascade, ensemble = strategies[2].label, strategies[3].label
+    assert by[("good", cascade)].success and by[("good", cascade)].cost_usd == 0.0  # claude never asked
+    assert by[("good", ensemble)].success and by[("good", ensemble)].cost_usd == pytest.approx(0.003)
+    assert by[("wrong", cascade)].category == "tests failed"
+    assert by[("halluc", cascade)].category == "validator rejected"
+    aggs = {a.strategy: a for a in aggregate(results)}
+    # by hand, claude at $0.003 a call: cascade 0 + 0.003 + 0.003 + 2 × 0.003 (its retry); ensemble + 0.003 on "good"
+    assert (aggs[cascade].successes, aggs[ensemble].successes) == (1, 1)
+    assert aggs[cascade].cost_total_usd == pytest.approx(0.012)
+    assert aggs[ensemble].cost_total_usd == pytest.approx(0.015)
+    assert aggs[cascade].cost_per_task_usd == pytest.approx(0.003) and aggs[cascade].cost_per_success_usd == pytest.approx(0.012)
+    assert aggs["llm:ollama/qwen-local"].successes == 1 and aggs["llm:ollama/qwen-local"].cost_total_usd == 0.0

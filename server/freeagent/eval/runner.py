@@ -33,17 +33,24 @@ SKIPPED = "skipped"
 CATEGORIES = ("did not compile", "tests failed", VALIDATOR_REJECTED, PROVIDER_ERROR, TIMEOUT, NOT_COVERED)
 
 
+ENSEMBLES = ("cascade", "ensemble")  # an ensemble of every --model: cheapest first, or all at once
+
+
 @dataclass(frozen=True)
 class Strategy:
-    kind: str  # spec | llm | auto | reference
+    kind: str  # spec | llm | auto | reference | cascade | ensemble
     provider: str | None = None
     model: str | None = None
     base_url: str | None = None  # the provider's server (an OpenAI-compatible one, a remote Ollama); not in the label
+    members: tuple[str, ...] = ()  # cascade/ensemble: provider/model[:samples] each
+    base_urls: tuple[tuple[str, str], ...] = ()  # cascade/ensemble: (provider, url) where not the default
 
     @property
     def label(self) -> str:
         if self.kind in ("spec", "reference"):
             return self.kind
+        if self.kind in ENSEMBLES:
+            return f"{self.kind}:{'+'.join(self.members)}"
         return f"{self.kind}:{self.provider}/{self.model}" if self.model else f"{self.kind}:{self.provider}"
 
 
@@ -88,6 +95,10 @@ def parse_strategies(
         if kind in ("spec", "reference"):
             out.append(Strategy(kind))
             continue
+        if kind in ENSEMBLES:  # every --model is a member (a bare name: the default provider's)
+            members = tuple(m if "/" in m else f"{default_provider}/{m}" for m in models or (default_provider + "/",))
+            out.append(Strategy(kind, members=members, base_urls=tuple(sorted((base_urls or {}).items()))))
+            continue
         for model in models or ("",):
             provider, _, name = model.partition("/") if "/" in model else (default_provider, "", model)
             out.append(Strategy(kind, provider, name or None, (base_urls or {}).get(provider) or None))
@@ -96,16 +107,39 @@ def parse_strategies(
 
 def base_url_of(strategy: Strategy, llm_settings) -> str:
     """The URL a strategy's provider is reached at: its own (``--base-url``), else the configured
-    one when the strategy uses the configured provider (a URL belongs to its provider), else ""
-    (the SDK's default)."""
+    one of that provider — ``llm.baseUrl`` for the premium provider, ``llm.fallbackBaseUrl`` for
+    the fallback one (a URL belongs to its provider) — else "" (the SDK's default)."""
     provider = strategy.provider or llm_settings.provider
-    return strategy.base_url or (llm_settings.base_url if provider == llm_settings.provider else "")
+    if strategy.base_url:
+        return strategy.base_url
+    if provider == llm_settings.provider and llm_settings.base_url:
+        return llm_settings.base_url
+    if provider == llm_settings.fallback_provider and llm_settings.fallback_base_url:
+        return llm_settings.fallback_base_url  # as the availability check and an ensemble's member take it
+    return ""
 
 
 def availability(strategy: Strategy, llm_settings) -> str | None:
-    """Why an LLM strategy cannot run here (None: it can)."""
+    """Why an LLM strategy cannot run here (None: it can). An ensemble runs when one member can
+    (the others are candidates that got nothing, stage 0)."""
     if strategy.kind in ("spec", "reference"):
         return None
+    if strategy.kind in ENSEMBLES:
+        from ..generate.ensemble import EnsembleError, Member
+
+        urls = dict(strategy.base_urls)
+        reasons = []
+        for text in strategy.members:
+            try:
+                member = Member.parse(text)
+            except EnsembleError as exc:
+                return str(exc)
+            single = Strategy("llm", member.provider, member.model, urls.get(member.provider))
+            why = availability(single, llm_settings)
+            if why is None:
+                return None
+            reasons.append(why)
+        return "; ".join(dict.fromkeys(reasons)) or "no members"
     provider = strategy.provider or llm_settings.provider
     if provider == "anthropic" and not (os.environ.get("ANTHROPIC_API_KEY") or llm_settings.anthropic_api_key):
         return "ANTHROPIC_API_KEY is not set"
@@ -368,17 +402,32 @@ class Evaluation:
                     f"at {match.confidence:.2f})"
                 )
                 return None
-        provider = strategy.provider or self.llm.provider
-        # the configured URL belongs to the configured provider; another one uses its default
-        llm = dataclasses.replace(
-            self.llm,
-            provider=provider,
-            model=strategy.model or "",
-            mode="premium",
-            base_url=base_url_of(strategy, self.llm),
-        )
-        pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=asyncio.to_thread)
-        generation = await pipeline.run(instruction, path, text, marker_line)
+        if kind in ENSEMBLES:
+            from ..generate.ensemble import Ensemble, Member
+
+            members = [Member.parse(m) for m in strategy.members]
+            runner = Ensemble(
+                engine,
+                self.llm,
+                members,
+                mode="cascade" if kind == "cascade" else "all",
+                base_urls=dict(strategy.base_urls),
+                make_provider=self.make_provider,
+                run_sync=asyncio.to_thread,
+            )
+            generation = await runner.run(instruction, path, text, marker_line)
+        else:
+            provider = strategy.provider or self.llm.provider
+            # the configured URL belongs to the configured provider; another one uses its default
+            llm = dataclasses.replace(
+                self.llm,
+                provider=provider,
+                model=strategy.model or "",
+                mode="premium",
+                base_url=base_url_of(strategy, self.llm),
+            )
+            pipeline = LlmPipeline(engine, llm, make_provider=self.make_provider, run_sync=asyncio.to_thread)
+            generation = await pipeline.run(instruction, path, text, marker_line)
         made.append(generation)
         history = generation.history
         result.source, result.model, result.attempts = "llm", generation.model, len(history)
