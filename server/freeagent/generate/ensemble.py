@@ -19,9 +19,9 @@ hints count here), then the shortest code, then the cheapest. The result is one
 model, stage, findings, cost and seconds, and ``selected`` which won; its history holds every
 attempt of every candidate (so the outcome store learns from the losers too).
 
-Not built yet (next steps of the ensembles issue): tests a model writes from the task, run in a
-sandbox, with candidates clustered by which pass (stage 3 of the issue), and the combine step when
-no candidate passes.
+Not built yet (next steps of the ensembles issue): tests a model writes from the task, run with
+:mod:`.sandbox` (built: limits, per-test outcomes, each call's value), with candidates clustered by
+which pass (stage 3 of the issue), and the combine step when no candidate passes.
 """
 
 from __future__ import annotations
