@@ -138,3 +138,21 @@ def test_the_cli_generates_with_an_ensemble_and_says_every_candidates_fate(serve
     assert bad.exit_code == 2 and "ensemble member 'gpt-4o'" in bad.output
     alone = CliRunner().invoke(main, [*args, "--ensemble"])
     assert alone.exit_code == 2 and "llm.ensemble setting" in alone.output
+
+
+async def test_the_budget_is_the_whole_ensembles(server, workspace):  # noqa: F811
+    """llm.budgetUsd holds for the ensemble, not per candidate: the cheap tier (gpt-4o-mini, wrong
+    twice at a price that spends the budget) leaves nothing, so claude is not asked and the title
+    says why."""
+    engine, target = workspace
+
+    def responder(path, body):
+        return Reply(text=HALLUCINATED, input_tokens=1_000_000, output_tokens=0)  # $0.15 a call for gpt-4o-mini
+
+    server.respond_with(responder)
+    llm = replace(settings(server), budget_usd=0.25, ensemble_retries=1)
+    members = ["openai/gpt-4o-mini", "anthropic/claude-sonnet-5-5"]
+    result = await run(engine, target, llm, members, base_urls={"openai": server.url + "/v1"})
+    assert asked(server) == ["gpt-4o-mini", "gpt-4o-mini"]  # its retry, within its share; never claude
+    assert result.cost_usd == pytest.approx(0.30)
+    assert "budget of $0.25 spent before the dearer members" in result.title

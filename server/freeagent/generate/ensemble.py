@@ -5,8 +5,9 @@ prefer kept. Selection is by what the checks say the code does, never by a model
 
 Owns the members (``provider/model[:samples]``, the ``llm.ensemble`` setting or ``--ensemble``),
 the order they are asked in — ``cascade`` (default): the cheapest first, a dearer member only when
-no candidate so far passes the checks; ``all``: every member at once, a few at a time — how far
-each candidate got, and the choice:
+no candidate so far passes the checks and the task's budget (``llm.budgetUsd``, for the whole
+ensemble: a tier's candidates share what is left) is not spent; ``all``: every member at once, a
+few at a time — how far each candidate got, and the choice:
 
 * stage 0 — no code (the provider failed, or answered without a code block);
 * stage 1 — the code fails the fast checks (imports, exports, API calls, conventions; it parses);
@@ -109,6 +110,12 @@ class Candidate:
         }
 
 
+def _spent(candidates: list[Candidate]) -> tuple[float, bool]:
+    """What the candidates so far cost, and whether that is known (a model of unknown price)."""
+    costs = [c.generation.cost_usd for c in candidates]
+    return sum(c for c in costs if c is not None), all(c is not None for c in costs)
+
+
 def stage_of(generation: Generation) -> int:
     """How far a candidate got (see the module)."""
     if not generation.edits:
@@ -169,12 +176,19 @@ class Ensemble:
         hint = await self._sync(operation_hint, self.engine, task)  # once: every candidate shows it
         candidates: list[Candidate] = []
         total = sum(m.samples for m in self.members)
+        budget_stop = False
         for tier in self.tiers():
+            spent, known = _spent(candidates)
+            if candidates and known and spent >= self.settings.budget_usd:
+                budget_stop = True  # the cheaper tiers spent the task's budget: no dearer one is asked
+                break
+            # the tier shares what is left: each candidate's retries stop at its share
+            share = (self.settings.budget_usd - spent) / len(tier) if known else self.settings.budget_usd / len(tier)
             if progress:
                 names = ", ".join(sorted({str(m.model) for m, _ in tier}))
                 progress(f"asking {len(tier)} candidate(s): {names}", int(100 * len(candidates) / max(total, 1)))
             found = await asyncio.gather(
-                *(self._candidate(member, sample, task, path, text, marker_line, hint) for member, sample in tier)
+                *(self._candidate(member, sample, task, path, text, marker_line, hint, share) for member, sample in tier)
             )
             candidates.extend(found)
             if progress:
@@ -182,12 +196,23 @@ class Ensemble:
                     progress(f"{c.member.model} #{c.sample}: {STAGES[c.stage]}", int(100 * len(candidates) / max(total, 1)))
             if self.mode == "cascade" and any(c.stage == 3 for c in candidates):
                 break  # a cheaper member passed: the dearer ones are not asked
-        return self._result(task, candidates, time.perf_counter() - started)
+        result = self._result(task, candidates, time.perf_counter() - started)
+        if budget_stop and stage_of(result) < 3:
+            result.title += f"; budget of ${self.settings.budget_usd:g} spent before the dearer members"
+        return result
 
     # ------------------------------------------------------------------ one candidate
 
     async def _candidate(
-        self, member: Member, sample: int, task: str, path: Path, text: str, marker_line: int | None, hint
+        self,
+        member: Member,
+        sample: int,
+        task: str,
+        path: Path,
+        text: str,
+        marker_line: int | None,
+        hint,
+        budget: float,
     ) -> Candidate:
         settings = self.settings
         attempts = 1 + settings.ensemble_retries
@@ -203,7 +228,7 @@ class Ensemble:
         )
         pipeline = LlmPipeline(
             self.engine,
-            replace(settings, max_attempts=attempts),
+            replace(settings, max_attempts=attempts, budget_usd=max(budget, 0.0)),
             make_provider=self.make_provider,
             counter=self.counter,
             run_sync=self._sync,
