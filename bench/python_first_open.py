@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -122,7 +121,9 @@ async def first_open(root: Path, path: Path, cache: Path, warm: bool) -> dict:
         window=types.WindowClientCapabilities(work_done_progress=True),
     )
     await client.initialize_async(
-        types.InitializeParams(capabilities=caps, workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")])
+        types.InitializeParams(
+            capabilities=caps, workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")]
+        )
     )
     client.initialized(types.InitializedParams())
     try:
@@ -156,8 +157,10 @@ async def measure(args) -> None:
             original = None
             path.write_text(path.read_text() + FAULT)
         python_files = sum(1 for _ in root.rglob("*.py") if ".venv" not in _.parts and "node_modules" not in _.parts)
-        print(f"workspace: {root} ({python_files} Python files); opened: {path.relative_to(root)} "
-              f"({len(path.read_text().splitlines())} lines)")
+        print(
+            f"workspace: {root} ({python_files} Python files); opened: {path.relative_to(root)} "
+            f"({len(path.read_text().splitlines())} lines)"
+        )
         try:
             for warm in (True, False):
                 runs = []

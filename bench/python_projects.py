@@ -69,7 +69,9 @@ def freeagent(project: Path, folders: list[str], cache: Path) -> tuple[list[dict
 
 
 def pyright(project: Path, folders: list[str]) -> tuple[collections.Counter, float]:
-    interpreter = next((project / n / "bin" / "python" for n in ENV_NAMES if (project / n / "bin" / "python").exists()), None)
+    interpreter = next(
+        (project / n / "bin" / "python" for n in ENV_NAMES if (project / n / "bin" / "python").exists()), None
+    )
     argv = [str(TOOLCHAIN / ".bin" / "pyright"), "--outputjson", *folders]
     if interpreter is not None:
         argv[2:2] = ["--pythonpath", str(interpreter)]
@@ -112,9 +114,12 @@ def main() -> int:
         if judged:
             print(
                 f"  judged ({judgement.name}): {len(found) - unjudged} of {len(found)}, false {false} "
-                f"({false * 10000 / max(lines, 1):.2f} per 10k lines)" + (f", not judged {unjudged}" if unjudged else "")
+                f"({false * 10000 / max(lines, 1):.2f} per 10k lines)"
+                + (f", not judged {unjudged}" if unjudged else "")
             )
-        print(f"pyright errors of those kinds: {dict(sorted((k, v) for k, v in counts.items() if k != 'other'))}; other errors {counts['other']}")
+        print(
+            f"pyright errors of those kinds: {dict(sorted((k, v) for k, v in counts.items() if k != 'other'))}; other errors {counts['other']}"
+        )
         print(
             f"seconds: Free Agent cold {cold:.1f}, warm {warm:.2f}; pyright {pyright_seconds:.1f}; "
             f"cold / pyright = {cold / pyright_seconds:.2f} (target <= 0.33)"

@@ -156,7 +156,9 @@ async def test_grading_marks_a_wrong_edit_failed(tmp_path, toolchain, answer, ca
     assert result.success is (category is None) and result.category == category
 
 
-async def test_cascade_and_ensemble_are_reported_beside_single_models_with_what_they_cost(tmp_path, toolchain, monkeypatch):
+async def test_cascade_and_ensemble_are_reported_beside_single_models_with_what_they_cost(
+    tmp_path, toolchain, monkeypatch
+):
     """`eval --strategy cascade|ensemble` over the suite: a free local model is right on one task and
     hallucinates a package on the others; claude answers as in the test above. The cascade asks
     claude only where the local model failed (so "good" costs nothing), the full ensemble asks both
@@ -197,5 +199,7 @@ async def test_cascade_and_ensemble_are_reported_beside_single_models_with_what_
     assert (aggs[cascade].successes, aggs[ensemble].successes) == (1, 1)
     assert aggs[cascade].cost_total_usd == pytest.approx(0.012)
     assert aggs[ensemble].cost_total_usd == pytest.approx(0.015)
-    assert aggs[cascade].cost_per_task_usd == pytest.approx(0.003) and aggs[cascade].cost_per_success_usd == pytest.approx(0.012)
+    assert aggs[cascade].cost_per_task_usd == pytest.approx(0.003) and aggs[
+        cascade
+    ].cost_per_success_usd == pytest.approx(0.012)
     assert aggs["llm:ollama/qwen-local"].successes == 1 and aggs["llm:ollama/qwen-local"].cost_total_usd == 0.0

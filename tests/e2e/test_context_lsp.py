@@ -529,14 +529,18 @@ async def test_the_server_asks_python_questions_ahead_so_a_first_open_finds_the_
     (root / "app").mkdir(parents=True)
     (root / ".venv").symlink_to(Path(sys.prefix))
     (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\n')
-    text = 'import textwrap\n\nwrapper = textwrap.TextWrapper(widht=30)\n'
+    text = "import textwrap\n\nwrapper = textwrap.TextWrapper(widht=30)\n"
     (root / "app" / "wrap.py").write_text(text)
     await start(client, [root])
     title = "Free Agent: reading installed Python packages"
 
     def warmed():
         for reports in client.progress_reports.values():
-            if reports and getattr(reports[0], "title", "") == title and isinstance(reports[-1], types.WorkDoneProgressEnd):
+            if (
+                reports
+                and getattr(reports[0], "title", "") == title
+                and isinstance(reports[-1], types.WorkDoneProgressEnd)
+            ):
                 return reports[-1]
         return None
 

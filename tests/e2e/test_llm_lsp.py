@@ -241,7 +241,9 @@ async def test_generate_with_ensemble_is_offered_where_one_is_configured_and_kee
     root = copy_fixture(EXAMPLE, tmp_path)
     model.respond_with(
         lambda path, body: Reply(
-            text={"qwen-local": "```ts\nimport slug from 'slugify';\nexport const s = slug;\n```"}.get(body["model"], GOOD)
+            text={"qwen-local": "```ts\nimport slug from 'slugify';\nexport const s = slug;\n```"}.get(
+                body["model"], GOOD
+            )
         )
     )
     await client.initialize_session(

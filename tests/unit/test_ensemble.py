@@ -52,9 +52,7 @@ async def test_cascade_stops_at_the_cheapest_member_that_passes(server, workspac
     """The local model hallucinates a package (twice: its retry too), the cheap hosted one is right:
     chosen, and the dear one receives no request at all."""
     engine, target = workspace
-    server.respond_with(
-        answering({"qwen-local": HALLUCINATED, "gpt-4o-mini": GOOD, "claude-sonnet-5-5": GOOD})
-    )
+    server.respond_with(answering({"qwen-local": HALLUCINATED, "gpt-4o-mini": GOOD, "claude-sonnet-5-5": GOOD}))
     llm = settings(server, base_url=server.url, ensemble_mode="cascade")
     members = ["anthropic/claude-sonnet-5-5", "ollama/qwen-local", "openai/gpt-4o-mini"]
     result = await run(engine, target, llm, members, base_urls={"openai": server.url + "/v1", "ollama": server.url})
@@ -128,7 +126,16 @@ def test_the_cli_generates_with_an_ensemble_and_says_every_candidates_fate(serve
     monkeypatch.chdir(root)
     args = ["generate", TASK, "--workspace", str(root), "--file", "src/lib/slug.ts", "--json"]
     done = CliRunner().invoke(
-        main, [*args, "--ensemble", "ollama/qwen-local", "--ensemble", "openai/gpt-4o-mini", "--base-url", server.url + "/v1"]
+        main,
+        [
+            *args,
+            "--ensemble",
+            "ollama/qwen-local",
+            "--ensemble",
+            "openai/gpt-4o-mini",
+            "--base-url",
+            server.url + "/v1",
+        ],
     )
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)

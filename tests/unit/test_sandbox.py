@@ -19,14 +19,20 @@ TESTS = (
 
 def test_each_test_passes_fails_or_errs_and_every_call_is_recorded():
     result = run_python_tests(SLUGIFY, "slugify", TESTS)
-    assert result.tests == {"test_spaces": "passed", "test_punctuation": "failed", "test_bad_input": "error: AttributeError"}
+    assert result.tests == {
+        "test_spaces": "passed",
+        "test_punctuation": "failed",
+        "test_bad_input": "error: AttributeError",
+    }
     assert result.passed == 1 and not result.timed_out and result.load_error is None
     assert result.calls == [["returned", "'hello-world'"], ["returned", "'a,-b!'"], ["raised", "AttributeError"]]
 
 
 def test_code_that_loops_for_ever_is_stopped_at_the_time_limit():
     started = time.perf_counter()
-    result = run_python_tests("def spin(n):\n    while True:\n        n += 1\n", "spin", "def test_it():\n    subject(1)\n", timeout_s=2)
+    result = run_python_tests(
+        "def spin(n):\n    while True:\n        n += 1\n", "spin", "def test_it():\n    subject(1)\n", timeout_s=2
+    )
     assert result.timed_out and result.tests == {}
     assert time.perf_counter() - started < 6
 

@@ -205,7 +205,9 @@ def test_python_names_from_the_workspaces_own_package_by_its_absolute_name(tmp_p
     only relative imports). A module with a module-level `__getattr__` may serve any name."""
     root = workspace(tmp_path, "fastapi-service")
     found = check(root, "app/probe.py", "from app.models import ItemCreate, ItemCreat\nfrom app import routers\n")
-    assert [(f[0], f[2]) for f in found] == [("FA201", 0)] and "ItemCreat' is not defined in 'app.models'" in found[0][3]
+    assert [(f[0], f[2]) for f in found] == [("FA201", 0)] and "ItemCreat' is not defined in 'app.models'" in found[0][
+        3
+    ]
     (root / "app" / "lazy.py").write_text("def __getattr__(name):\n    return name\n")
     assert check(root, "app/probe.py", "from app.lazy import anything\n") == []
 

@@ -287,12 +287,14 @@ class InstalledNames:
                 os.path.dirname(self.python), environment_path=self.python, smart_sys_path=False
             )
         script = jedi.Script(code, environment=self._jedi_env, project=self._project)
-        if self._inference is None or self._inference_uses >= _SHARED_QUESTIONS:
-            self._inference, self._inference_uses = script._inference_state, 0
+        shared = self._inference
+        if shared is None or self._inference_uses >= _SHARED_QUESTIONS:
+            shared, self._inference_uses = script._inference_state, 0
+            self._inference = shared
         else:
-            script._inference_state = self._inference  # before anything is inferred: _get_module is lazy
+            script._inference_state = shared  # before anything is inferred: _get_module is lazy
         self._inference_uses += 1
-        self._inference.inferred_element_counts = {}
+        shared.inferred_element_counts = {}
         return script
 
     def _module_names(self, module: str) -> dict | None:
@@ -544,9 +546,7 @@ class Surface(NamedTuple):
     hidden: set[str]
 
 
-def module_surface(
-    path: Path, version: tuple[int, int], *, stub_exports: bool = False
-) -> Surface | None:
+def module_surface(path: Path, version: tuple[int, int], *, stub_exports: bool = False) -> Surface | None:
     """A module file's names (top level, and string literals when a ``__getattr__`` serves names),
     whether any other name may exist (an open module ``__getattr__``), its ``__all__`` when that is a
     literal list/tuple of strings (None otherwise), and the names it binds only where they do not

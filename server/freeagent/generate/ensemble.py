@@ -169,9 +169,7 @@ class Ensemble:
             by_price.setdefault(member.price(self.settings), []).append((member, sample))
         return [by_price[p] for p in sorted(by_price)]
 
-    async def run(
-        self, task: str, path: Path, text: str, marker_line: int | None, *, progress=None
-    ) -> Generation:
+    async def run(self, task: str, path: Path, text: str, marker_line: int | None, *, progress=None) -> Generation:
         started = time.perf_counter()
         hint = await self._sync(operation_hint, self.engine, task)  # once: every candidate shows it
         candidates: list[Candidate] = []
@@ -188,12 +186,17 @@ class Ensemble:
                 names = ", ".join(sorted({str(m.model) for m, _ in tier}))
                 progress(f"asking {len(tier)} candidate(s): {names}", int(100 * len(candidates) / max(total, 1)))
             found = await asyncio.gather(
-                *(self._candidate(member, sample, task, path, text, marker_line, hint, share) for member, sample in tier)
+                *(
+                    self._candidate(member, sample, task, path, text, marker_line, hint, share)
+                    for member, sample in tier
+                )
             )
             candidates.extend(found)
             if progress:
                 for c in found:
-                    progress(f"{c.member.model} #{c.sample}: {STAGES[c.stage]}", int(100 * len(candidates) / max(total, 1)))
+                    progress(
+                        f"{c.member.model} #{c.sample}: {STAGES[c.stage]}", int(100 * len(candidates) / max(total, 1))
+                    )
             if self.mode == "cascade" and any(c.stage == 3 for c in candidates):
                 break  # a cheaper member passed: the dearer ones are not asked
         result = self._result(task, candidates, time.perf_counter() - started)
@@ -298,4 +301,3 @@ class Ensemble:
             candidates=[c.to_json(self.engine.root) for c in candidates],
             selected=best_index + 1,
         )
-

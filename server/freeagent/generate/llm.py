@@ -434,7 +434,9 @@ class LlmPipeline:
             attempt.model = provider.model
             completion = await generate_with_retries(
                 provider,
-                Request(state.prompt.system, tuple(state.messages), self.settings.max_output_tokens, options.temperature),
+                Request(
+                    state.prompt.system, tuple(state.messages), self.settings.max_output_tokens, options.temperature
+                ),
                 max_retries=options.max_retries,
                 prices=_prices(self.settings),
                 timeout_s=options.timeout_s,

@@ -71,6 +71,7 @@ async def command(ls, *arguments):  # no type hints: pygls converts a command's 
 async def run(ls: FreeAgentServer, arguments: Any) -> dict:
     """Generate for a task with the folder's LLM settings; apply the result if the document has
     not moved on (and, if it fails the checks, only if the user says so)."""
+    from ..generate.ensemble import Ensemble, EnsembleError, Member
     from ..generate.llm import LlmPipeline
     from ..markers import find_task_near
 
@@ -105,9 +106,8 @@ async def run(ls: FreeAgentServer, arguments: Any) -> dict:
             )
 
     llm = folder.settings.llm
+    pipeline: LlmPipeline | Ensemble
     if data.get("ensemble"):  # "Generate with ensemble": the llm.ensemble setting's members
-        from ..generate.ensemble import Ensemble, EnsembleError, Member
-
         try:
             members = [Member.parse(m) for m in llm.ensemble]
             pipeline = Ensemble(folder.engine, llm, members, counter=ls.token_counter, run_sync=ls.in_worker)

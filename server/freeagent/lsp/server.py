@@ -312,7 +312,10 @@ class FreeAgentServer(LanguageServer):
             self.log("info", f"{folder.path}: Python answers {message}")
         else:
             message = "failed"
-            self.log("warning", err.decode(errors="replace").strip() or f"warming Python answers failed ({process.returncode})")
+            self.log(
+                "warning",
+                err.decode(errors="replace").strip() or f"warming Python answers failed ({process.returncode})",
+            )
         self._end_progress(token, f"{message} ({time.perf_counter() - started:.1f} s)")
 
     async def _begin_progress(self, title: str, message: str) -> str | None:
@@ -324,7 +327,9 @@ class FreeAgentServer(LanguageServer):
         token = f"freeagent-progress-{self.progress_count}"
         try:
             await self.work_done_progress.create_async(token)
-            self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=False))
+            self.work_done_progress.begin(
+                token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=False)
+            )
         except Exception:  # noqa: BLE001 - a client may refuse progress; the work goes on
             return None
         return token
