@@ -163,3 +163,63 @@ async def test_the_budget_is_the_whole_ensembles(server, workspace):  # noqa: F8
     assert asked(server) == ["gpt-4o-mini", "gpt-4o-mini"]  # its retry, within its share; never claude
     assert result.cost_usd == pytest.approx(0.30)
     assert "budget of $0.25 spent before the dearer members" in result.title
+
+
+async def test_tests_that_agree_choose_among_python_candidates_that_all_pass_the_checks(server, tmp_path, monkeypatch):
+    """Three samples pass every check; one is subtly wrong (counts 'y' as a vowel) and the shortest,
+    so without running anything it would be chosen. The test writer (asked with the task alone)
+    writes tests; each candidate runs them in the sandbox; the two right ones pass all and agree
+    with each other (score 4 × 2), the wrong one passes 3 alone (3 × 1): a right one is chosen."""
+    import itertools
+    import threading
+
+    from freeagent.engine import FolderEngine
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    root = tmp_path / "svc"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "0.1"\n')
+    target = root / "app" / "text.py"
+    target.write_text('"""Text helpers."""\n\n# TODO: count the vowels in a string\n')
+    engine = FolderEngine(root)
+    engine.load()
+    right_1 = "def count_vowels(text: str) -> int:\n    return sum(1 for ch in text.lower() if ch in 'aeiou')\n"
+    right_2 = "def count_vowels(text: str) -> int:\n    total = 0\n    for ch in text.lower():\n        if ch in 'aeiou':\n            total += 1\n    return total\n"
+    wrong = "def count_vowels(s: str) -> int:\n    return sum(c in 'aeiouy' for c in s.lower())\n"
+    tests = (
+        "def test_word():\n    assert subject('hello') == 2\n\n"
+        "def test_no_vowels():\n    assert subject('rhythm') == 0\n\n"
+        "def test_empty():\n    assert subject('') == 0\n\n"
+        "def test_upper():\n    assert subject('AEIOU') == 5\n"
+    )
+    answers = itertools.cycle([right_1, wrong, right_2])
+    lock = threading.Lock()
+    prompts: list[str] = []
+
+    def responder(path, body):
+        system = body["messages"][0]["content"]
+        if "unit tests" in system:
+            prompts.append(body["messages"][-1]["content"])
+            return Reply(text=f"```python\n{tests}```")
+        with lock:
+            return Reply(text=f"```python\n{next(answers)}```")
+
+    server.respond_with(responder)
+    llm = replace(settings(server), ensemble_retries=0)
+    ensemble = Ensemble(
+        engine,
+        llm,
+        [Member.parse("openai/gpt-4o-mini:3")],
+        base_urls={"openai": server.url + "/v1"},
+        counter=byte_counter(),
+    )
+    result = await ensemble.run("count the vowels in a string", target, target.read_text(), 2)
+    assert [c["stage"] for c in result.candidates] == [3, 3, 3]
+    scores = sorted((c["tests_passed"], c["agreeing"]) for c in result.candidates)
+    assert scores == [(3, 1), (4, 2), (4, 2)]
+    chosen = result.candidates[result.selected - 1]
+    assert chosen["tests_passed"] == 4 and "'aeiou'" in result.code and "aeiouy" not in result.code
+    assert "4/4 of the written tests with 2 agreeing" in result.title
+    # the tests were written from the task alone: no candidate's code in the test writer's prompt
+    (prompt,) = prompts
+    assert "count the vowels in a string" in prompt and "def count_vowels" not in prompt

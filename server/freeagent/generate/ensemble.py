@@ -14,15 +14,19 @@ few at a time — how far each candidate got, and the choice:
 * stage 2 — it fails the compiler (tsc on the workspace, TypeScript);
 * stage 3 — it passes every check.
 
-Among the candidates that got furthest: the fewest remaining findings (the project's conventions'
-hints count here), then the shortest code, then the cheapest. The result is one
+Then, for Python, **tests that agree**: when two or more candidates pass the checks, one model (the
+cheapest member that produced one) writes a few tests from the task alone, each passing candidate's
+function runs them in :mod:`.sandbox`, and candidates are grouped by what they did there (which
+tests passed, what every call returned); a candidate's score is its tests passed × its group's size
+(CodeT's dual agreement). Among the candidates that got furthest: the highest score, then the
+fewest remaining findings (the project's conventions' hints count here), the shortest code, the
+cheapest. The result is one
 :class:`.result.Generation`, as a single answer gives, whose ``candidates`` say every candidate's
 model, stage, findings, cost and seconds, and ``selected`` which won; its history holds every
 attempt of every candidate (so the outcome store learns from the losers too).
 
-Not built yet (next steps of the ensembles issue): tests a model writes from the task, run with
-:mod:`.sandbox` (built: limits, per-test outcomes, each call's value), with candidates clustered by
-which pass (stage 3 of the issue), and the combine step when no candidate passes.
+Not built yet (next steps of the ensembles issue): the execution stage for TypeScript (the
+candidate transpiled and run under ``node --test``), and the combine step when no candidate passes.
 """
 
 from __future__ import annotations
@@ -92,6 +96,16 @@ class Candidate:
     sample: int  # 1-based, within its member
     generation: Generation
     stage: int
+    tests_passed: int | None = None  # the execution stage's (None: not run on this candidate)
+    tests_total: int | None = None
+    agreeing: int = 0  # candidates (itself included) that behaved the same on the tests
+    why_untested: str | None = None
+    behaviour: tuple = ()  # what it did on the tests: each test's outcome, each call's value
+
+    @property
+    def score(self) -> int:
+        """CodeT's dual agreement: tests passed × candidates that behaved the same."""
+        return (self.tests_passed or 0) * self.agreeing
 
     def to_json(self, workspace: Path | None = None) -> dict:
         g = self.generation
@@ -106,8 +120,40 @@ class Candidate:
             "cost_usd": g.cost_usd,
             "seconds": round(g.seconds, 3),
             "findings": [f.to_json(str(workspace) if workspace else None) for f in g.findings],
+            "tests_passed": self.tests_passed,
+            "tests_total": self.tests_total,
+            "agreeing": self.agreeing,
+            "score": self.score,
+            "untested": self.why_untested,
             "code": g.code,
         }
+
+
+TEST_WRITER_SYSTEM = "You write small, exact unit tests. You answer with one code block and nothing else."
+TEST_WRITER_PROMPT = (
+    "Write 4 to 6 small tests for a Python function that does this:\n\n{task}\n\n"
+    "Call the function as `subject(...)`: it is given to your tests, do not import or define it. "
+    "Infer its parameters from the task. Write plain `def test_...():` functions with `assert`, "
+    "importing nothing but the standard library, no fixtures, no classes. Answer with one ```python block."
+)
+
+
+def _only_function(code: str) -> str | None:
+    """The name of the one top-level function a candidate defines (what the tests call)."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return names[0] if len(names) == 1 else None
+
+
+def _default_factory():
+    from ..providers import make_provider
+
+    return make_provider
 
 
 def _spent(candidates: list[Candidate]) -> tuple[float, bool]:
@@ -157,6 +203,8 @@ class Ensemble:
         self._run_sync = run_sync
         self._checking = asyncio.Lock()  # candidates' checks share the engine's overlays: one at a time
         self._slots = asyncio.Semaphore(CONCURRENT)
+        self._tests: str | None = None  # the execution stage's tests, written once per run
+        self._tests_cost: float | None = 0.0
 
     def tiers(self) -> list[list[tuple[Member, int]]]:
         """The order candidates are asked in: one tier per price in ``cascade`` (cheapest first;
@@ -197,12 +245,82 @@ class Ensemble:
                     progress(
                         f"{c.member.model} #{c.sample}: {STAGES[c.stage]}", int(100 * len(candidates) / max(total, 1))
                     )
+            await self._execute(task, path, text, candidates, progress)
             if self.mode == "cascade" and any(c.stage == 3 for c in candidates):
                 break  # a cheaper member passed: the dearer ones are not asked
         result = self._result(task, candidates, time.perf_counter() - started)
         if budget_stop and stage_of(result) < 3:
             result.title += f"; budget of ${self.settings.budget_usd:g} spent before the dearer members"
         return result
+
+    # ------------------------------------------------------------------ the execution stage
+
+    async def _execute(self, task: str, path: Path, text: str, candidates: list[Candidate], progress) -> None:
+        """Tests that agree (Python): when two or more candidates pass the checks, one model writes
+        a few tests from the task alone (never from a candidate), each such candidate's function
+        runs them in the sandbox, and candidates are grouped by what they did (which tests passed,
+        what each call returned): a candidate's score is its tests passed × its group's size."""
+        passing = [c for c in candidates if c.stage == 3 and c.tests_total is None and c.why_untested is None]
+        if path.suffix != ".py" or len([c for c in candidates if c.stage == 3]) < 2 or not passing:
+            return
+        if self._tests is None:
+            if progress:
+                progress("writing tests for the task", 90)
+            self._tests = await self._write_tests(task, passing[0].member) or ""
+        if not self._tests:
+            for c in passing:
+                c.why_untested = "no tests could be written"
+            return
+        from ..edits import apply_edits
+        from .sandbox import run_python_tests
+
+        python = self._interpreter()
+        runs = []
+        for c in passing:
+            name = _only_function(c.generation.code)
+            if name is None:
+                c.why_untested = "not one function to call"
+                continue
+            module = apply_edits(text, c.generation.edits.get(str(path), []))
+            runs.append((c, asyncio.to_thread(run_python_tests, module, name, self._tests, python=python)))
+        results = await asyncio.gather(*(job for _, job in runs))
+        for (c, _), outcome in zip(runs, results, strict=True):
+            c.tests_total, c.tests_passed = len(outcome.tests), outcome.passed
+            c.behaviour = (tuple(sorted(outcome.tests.items())), tuple(tuple(call) for call in outcome.calls))
+            if outcome.load_error or outcome.timed_out:
+                c.why_untested = outcome.load_error or "stopped at the time limit"
+        tested = [c for c in candidates if c.behaviour]
+        for c in tested:
+            c.agreeing = sum(1 for other in tested if other.behaviour == c.behaviour)
+        if progress:
+            for c in tested:
+                progress(f"{c.member.model} #{c.sample}: {c.tests_passed}/{c.tests_total} tests", 95)
+
+    async def _write_tests(self, task: str, member: Member) -> str | None:
+        """A few plain tests for the task, from the task alone, by ``member``'s model."""
+        from ..providers.base import Message, ProviderError, Request
+        from ..providers.retry import generate_with_retries
+        from .llm import extract_code
+
+        options = self._options(member, temperature=0.0)
+        try:
+            provider = (self.make_provider or _default_factory())(options)
+            completion = await generate_with_retries(
+                provider,
+                Request(TEST_WRITER_SYSTEM, (Message("user", TEST_WRITER_PROMPT.format(task=task)),), 2048, 0.0),
+                max_retries=options.max_retries,
+                prices=_prices(self.settings),
+                timeout_s=options.timeout_s,
+            )
+        except ProviderError:
+            return None
+        self._tests_cost = completion.cost_usd
+        return extract_code(completion.text, "python")
+
+    def _interpreter(self) -> str | None:
+        """The workspace's own Python (its packages are the candidate's), else this one."""
+        env = self.engine.context.python_environment()
+        return str(env.interpreter) if env is not None and env.interpreter.exists() else None
 
     # ------------------------------------------------------------------ one candidate
 
@@ -219,16 +337,7 @@ class Ensemble:
     ) -> Candidate:
         settings = self.settings
         attempts = 1 + settings.ensemble_retries
-        options = ProviderOptions(
-            member.provider,
-            member.model,
-            base_url=self._base_url(member.provider),
-            api_key=_key(settings, member.provider),
-            timeout_s=settings.timeout_s,
-            max_retries=settings.max_retries,
-            context_tokens=settings.context_tokens,
-            temperature=settings.ensemble_temperature if member.samples > 1 else 0.0,
-        )
+        options = self._options(member, settings.ensemble_temperature if member.samples > 1 else 0.0)
         pipeline = LlmPipeline(
             self.engine,
             replace(settings, max_attempts=attempts, budget_usd=max(budget, 0.0)),
@@ -242,6 +351,19 @@ class Ensemble:
                 task, path, text, marker_line, plan=[options] * attempts, related_operation=hint or ""
             )
         return Candidate(member, sample, generation, stage_of(generation))
+
+    def _options(self, member: Member, temperature: float) -> ProviderOptions:
+        s = self.settings
+        return ProviderOptions(
+            member.provider,
+            member.model,
+            base_url=self._base_url(member.provider),
+            api_key=_key(s, member.provider),
+            timeout_s=s.timeout_s,
+            max_retries=s.max_retries,
+            context_tokens=s.context_tokens,
+            temperature=temperature,
+        )
 
     def _base_url(self, provider: str) -> str | None:
         s = self.settings
@@ -266,12 +388,13 @@ class Ensemble:
     def _result(self, task: str, candidates: list[Candidate], seconds: float) -> Generation:
         def rank(c: Candidate):
             g = c.generation
-            return (-c.stage, len(g.findings), len(g.code), g.cost_usd if g.cost_usd is not None else math.inf)
+            cost = g.cost_usd if g.cost_usd is not None else math.inf
+            return (-c.stage, -c.score, len(g.findings), len(g.code), cost)
 
         best_index = min(range(len(candidates)), key=lambda i: rank(candidates[i]))
         best = candidates[best_index]
         chosen = best.generation
-        costs = [c.generation.cost_usd for c in candidates]
+        costs = [c.generation.cost_usd for c in candidates] + [self._tests_cost]
         total = None if any(c is None for c in costs) else round(sum(c for c in costs if c is not None), 8)
         # every attempt of every candidate, numbered through (the store keys attempts by number)
         history = [
@@ -281,6 +404,8 @@ class Ensemble:
         passed = sum(1 for c in candidates if c.stage == 3)
         if best.stage == 3:
             why = f"{passed} of {len(candidates)} passed the checks"
+            if best.tests_total:
+                why += f", {best.tests_passed}/{best.tests_total} of the written tests with {best.agreeing} agreeing"
             title = f"Generate with ensemble ({len(candidates)} candidates), {chosen.model} chosen — {why}: {task}"
         elif best.stage == 0:
             reasons = "; ".join(sorted({c.generation.title for c in candidates}))
