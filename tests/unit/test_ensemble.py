@@ -92,8 +92,9 @@ async def test_samples_of_one_model_are_sampled_and_none_passing_says_so(server,
     llm = replace(settings(server), ensemble_retries=0, ensemble_temperature=0.9)
     result = await run(engine, target, llm, ["openai/gpt-4o-mini:3"], base_urls={"openai": server.url + "/v1"})
     temperatures = [s.body.get("temperature") for s in server.seen]
-    assert temperatures == [0.9, 0.9, 0.9]
-    assert [c["stage"] for c in result.candidates] == [1, 1, 1]
+    assert temperatures == [0.9, 0.9, 0.9, 0.0]  # the fourth: the combine step, not a sample
+    assert [c["stage"] for c in result.candidates] == [1, 1, 1, 1]
+    assert [c["combined"] for c in result.candidates] == [False, False, False, True]
     assert "none passed" in result.title and "FA101" in result.title
     assert stage_of(result) == 1
 
@@ -223,3 +224,29 @@ async def test_tests_that_agree_choose_among_python_candidates_that_all_pass_the
     # the tests were written from the task alone: no candidate's code in the test writer's prompt
     (prompt,) = prompts
     assert "count the vowels in a string" in prompt and "def count_vowels" not in prompt
+
+
+async def test_when_every_candidate_fails_differently_the_dearest_member_combines_them(server, workspace):  # noqa: F811
+    """Prose from the local model, a hallucinated package from gpt-4o-mini: none passes, so the
+    dearest member (gpt-4o-mini) gets the attempts that have code, with their findings, and writes
+    one answer through the same gate — it passes and is the one kept."""
+    engine, target = workspace
+
+    def responder(path, body):
+        if "Earlier attempts at this task failed" in str(body["messages"]):
+            return Reply(text=GOOD)
+        return Reply(text={"qwen-local": PROSE, "gpt-4o-mini": HALLUCINATED}[body["model"]])
+
+    server.respond_with(responder)
+    llm = replace(settings(server), ensemble_mode="all", ensemble_retries=0)
+    members = ["ollama/qwen-local", "openai/gpt-4o-mini"]
+    result = await run(engine, target, llm, members, base_urls={"openai": server.url + "/v1", "ollama": server.url})
+    assert [(c["model"], c["stage"], c["combined"]) for c in result.candidates] == [
+        ("qwen-local", 0, False),
+        ("gpt-4o-mini", 1, False),
+        ("gpt-4o-mini", 3, True),
+    ]
+    assert result.selected == 3 and "slugify" in result.code
+    combine_prompt = str(server.seen[-1].body["messages"])
+    assert "lodash/kebabCase" in combine_prompt and "FA101" in combine_prompt  # the attempt and its finding
+    assert "I would use a library" not in combine_prompt  # the one without code is not shown

@@ -25,8 +25,12 @@ cheapest. The result is one
 model, stage, findings, cost and seconds, and ``selected`` which won; its history holds every
 attempt of every candidate (so the outcome store learns from the losers too).
 
-Not built yet (next steps of the ensembles issue): the execution stage for TypeScript (the
-candidate transpiled and run under ``node --test``), and the combine step when no candidate passes.
+**Combine**: when no candidate passes (and budget is left), the dearest member gets the best two or
+three candidates with their findings and writes one answer, which goes through the same gate and
+joins the candidates (sample 0).
+
+Not built yet (next step of the ensembles issue): the execution stage for TypeScript (the
+candidate transpiled and run under ``node --test``).
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ class Candidate:
         g = self.generation
         return {
             "member": str(self.member),
+            "combined": self.sample == 0,
             "provider": g.provider or self.member.provider,
             "model": g.model or self.member.model,
             "sample": self.sample,
@@ -248,6 +253,18 @@ class Ensemble:
             await self._execute(task, path, text, candidates, progress)
             if self.mode == "cascade" and any(c.stage == 3 for c in candidates):
                 break  # a cheaper member passed: the dearer ones are not asked
+        spent, known = _spent(candidates)
+        if (
+            not any(c.stage == 3 for c in candidates)
+            and any(c.stage > 0 for c in candidates)
+            and not (known and spent >= self.settings.budget_usd)
+        ):
+            if progress:
+                progress("no candidate passed: combining the best ones", 95)
+            combined = await self._combine(
+                task, path, text, marker_line, hint, candidates, self.settings.budget_usd - spent
+            )
+            candidates.append(combined)
         result = self._result(task, candidates, time.perf_counter() - started)
         if budget_stop and stage_of(result) < 3:
             result.title += f"; budget of ${self.settings.budget_usd:g} spent before the dearer members"
@@ -337,7 +354,8 @@ class Ensemble:
     ) -> Candidate:
         settings = self.settings
         attempts = 1 + settings.ensemble_retries
-        options = self._options(member, settings.ensemble_temperature if member.samples > 1 else 0.0)
+        sampled = member.samples > 1 and sample > 0  # several samples of it (the combined one is not)
+        options = self._options(member, settings.ensemble_temperature if sampled else 0.0)
         pipeline = LlmPipeline(
             self.engine,
             replace(settings, max_attempts=attempts, budget_usd=max(budget, 0.0)),
@@ -351,6 +369,31 @@ class Ensemble:
                 task, path, text, marker_line, plan=[options] * attempts, related_operation=hint or ""
             )
         return Candidate(member, sample, generation, stage_of(generation))
+
+    async def _combine(
+        self,
+        task: str,
+        path: Path,
+        text: str,
+        marker_line: int | None,
+        hint,
+        candidates: list[Candidate],
+        budget: float,
+    ) -> Candidate:
+        """When no candidate passes: the dearest member gets the best two or three (code and
+        findings) and writes one answer, through the same gate (sample 0: the combined one)."""
+        with_code = sorted((c for c in candidates if c.stage > 0), key=lambda c: (-c.stage, len(c.generation.findings)))
+        shown = []
+        for number, c in enumerate(with_code[:3], 1):
+            problems = "\n".join(f"- {f.code}: {f.message}" for f in c.generation.findings if f.severity in FAILING)
+            shown.append(f"Attempt {number} ({STAGES[c.stage]}):\n```\n{c.generation.code.strip()}\n```\n{problems}")
+        combined_task = (
+            f"{task}\n\nEarlier attempts at this task failed the project's checks. Write one answer that "
+            "keeps what is right in them and avoids every problem listed:\n\n" + "\n\n".join(shown)
+        )
+        dearest = max(self.members, key=lambda m: m.price(self.settings))
+        candidate = await self._candidate(dearest, 0, combined_task, path, text, marker_line, hint, budget)
+        return candidate
 
     def _options(self, member: Member, temperature: float) -> ProviderOptions:
         s = self.settings
