@@ -64,7 +64,22 @@ async def test_cascade_stops_at_the_cheapest_member_that_passes(server, workspac
     assert [(h["attempt"], h["candidate"]) for h in result.history] == [(1, 1), (2, 1), (3, 2)]
     # the outcome store keeps it whole: every candidate's attempts, numbered through
     gid = engine.record(result, TASK, "cli")
-    assert gid is not None and len(engine.outcomes.get(gid).attempts) == 3
+    stored = engine.outcomes.get(gid)
+    assert stored.strategy == "ensemble" and stored.selected == 2
+    assert [(a.model, a.candidate) for a in stored.attempts] == [
+        ("qwen-local", 1),
+        ("qwen-local", 1),
+        ("gpt-4o-mini", 2),
+    ]
+    # and the statistics say which model's candidate is kept how often
+    from freeagent.learn.stats import compute, table
+
+    stats = compute(engine.outcomes.summary(engine.identity))
+    assert stats["ensembles"] == [
+        {"model": "gpt-4o-mini", "entered": 1, "won": 1},
+        {"model": "qwen-local", "entered": 1, "won": 0},
+    ]
+    assert "gpt-4o-mini                      won    1 of    1" in table(stats)
     assert "ensemble (2 candidates), gpt-4o-mini chosen — 1 of 2 passed the checks" in result.title
 
 

@@ -70,13 +70,14 @@ class Generation:
                     output_tokens=tokens.get("output"),
                     cost_usd=h.get("cost_usd"),
                     seconds=h.get("seconds"),
+                    candidate=h.get("candidate"),
                 )
             )
         file = os.path.relpath(self.file, workspace) if self.file else None
         return GenerationRecord(
             workspace=str(workspace),
             task=clean(task) or "",
-            strategy=self.source,
+            strategy="ensemble" if self.candidates else self.source,
             code=clean(self.code) or "",
             surface=surface,
             file=file,
@@ -92,6 +93,7 @@ class Generation:
             seconds=self.seconds,
             attempts=attempts,
             knowledge=list(self.knowledge),
+            selected=self.selected,
         )
 
     def to_json(self, workspace: Path | None = None) -> dict:

@@ -44,8 +44,26 @@ def _figures(rows: list[dict]) -> dict:
     }
 
 
+def _ensembles(rows: list[dict]) -> list[dict]:
+    """Per model, the ensembles it took part in and how many it won (its candidate was kept)."""
+    import json
+
+    table: dict[str, dict] = {}
+    for row in rows:
+        try:
+            entrants = [m for m in json.loads(row.get("entrants") or "[]") if m]
+        except (TypeError, ValueError):
+            continue
+        for model in entrants:
+            table.setdefault(model, {"model": model, "entered": 0, "won": 0})["entered"] += 1
+        if entrants and row["model"] in table:
+            table[row["model"]]["won"] += 1
+    return sorted(table.values(), key=lambda w: (-w["won"], -w["entered"], w["model"]))
+
+
 def compute(rows: list[dict]) -> dict:
-    """``{"total", "by_strategy": [...], "by_week": [...]}`` from the store's summary rows."""
+    """``{"total", "by_strategy": [...], "by_week": [...], "ensembles": [...]}`` from the store's
+    summary rows (``ensembles``: per model, ensembles entered and won)."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     weeks: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -59,6 +77,7 @@ def compute(rows: list[dict]) -> dict:
             for (strategy, model), group in sorted(groups.items())
         ],
         "by_week": [{"week": week, **_figures(group)} for week, group in sorted(weeks.items())],
+        "ensembles": _ensembles(rows),
     }
 
 
@@ -80,6 +99,10 @@ def table(stats: dict) -> str:
             f"{name[:34]:<34} {row['generations']:>5} {row['applied']:>7} {_pct(row['survival']):>8}"
             f" {_pct(row['success_rate']):>8} {_pct(row['hallucination_rate']):>7} {_money(row['cost_per_generation_usd']):>9}"
         )
+    if stats.get("ensembles"):
+        lines += ["", "ensembles: which model's candidate was kept"]
+        for w in stats["ensembles"]:
+            lines.append(f"  {w['model'][:32]:<32} won {w['won']:>4} of {w['entered']:>4}")
     return "\n".join(lines)
 
 

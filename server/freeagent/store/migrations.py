@@ -106,6 +106,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "ensembles: which candidate each attempt belongs to, and which one was kept",
+        """
+        ALTER TABLE attempts ADD COLUMN candidate INTEGER;  -- 1-based within its ensemble; NULL: no ensemble
+        ALTER TABLE generations ADD COLUMN selected INTEGER;  -- the candidate kept; NULL: no ensemble
+        """,
+    ),
 ]
 
 

@@ -27,6 +27,7 @@ class AttemptRecord:
     output_tokens: int | None = None
     cost_usd: float | None = None
     seconds: float | None = None
+    candidate: int | None = None  # an ensemble's candidate it belongs to (1-based)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class GenerationRecord:
     cost_usd: float | None = 0.0
     seconds: float = 0.0
     attempts: list[AttemptRecord] = field(default_factory=list)
+    selected: int | None = None  # an ensemble's: the candidate kept
     # filled by the store
     id: str = ""
     created: float = 0.0

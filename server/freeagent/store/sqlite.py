@@ -72,6 +72,7 @@ class SqliteStore:
             rec.seconds,
             rec.outcome,
             json.dumps(rec.knowledge),
+            rec.selected,
         )
         attempts = [
             (
@@ -89,6 +90,7 @@ class SqliteStore:
                 a.output_tokens,
                 a.cost_usd,
                 a.seconds,
+                a.candidate,
             )
             for a in rec.attempts
         ]
@@ -97,11 +99,16 @@ class SqliteStore:
                 (
                     "INSERT INTO generations (id, created, workspace, file, task, operation, strategy, target, provider,"
                     " model, surface, code, passed, findings, prompt_tokens, prompt_sections, cost_usd, seconds, outcome,"
-                    " knowledge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " knowledge, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [row],
                 ),
                 ("INSERT INTO generation_text (id, task, code) VALUES (?, ?, ?)", [(rec.id, rec.task, rec.code)]),
-                ("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts),
+                (
+                    "INSERT INTO attempts (generation, number, provider, model, prompt_hash, answer, findings, cause,"
+                    " error, typecheck, input_tokens, output_tokens, cost_usd, seconds, candidate)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    attempts,
+                ),
             ]
         )
         return rec.id
@@ -179,6 +186,7 @@ class SqliteStore:
                         a["output_tokens"],
                         a["cost_usd"],
                         a["seconds"],
+                        a["candidate"],
                     )
                 )
             rec.survival = [
@@ -276,7 +284,9 @@ class SqliteStore:
         outcome, passed, cost, whether an attempt invented something, its latest survival."""
         with self._lock:
             rows = self._query(
-                "SELECT g.strategy, g.model, g.created, g.outcome, g.passed, g.cost_usd, g.surface,"
+                "SELECT g.strategy, g.model, g.created, g.outcome, g.passed, g.cost_usd, g.surface, g.selected,"
+                " (SELECT json_group_array(DISTINCT a.model) FROM attempts a WHERE a.generation = g.id"
+                " AND a.candidate IS NOT NULL) AS entrants,"
                 " EXISTS (SELECT 1 FROM attempts a WHERE a.generation = g.id AND a.cause LIKE 'hallucinated%')"
                 " AS hallucinated, (SELECT s.share FROM survival s WHERE s.generation = g.id ORDER BY s.at DESC"
                 " LIMIT 1) AS share FROM generations g WHERE g.workspace = ? AND g.created >= ? ORDER BY g.created",
@@ -385,6 +395,7 @@ class SqliteStore:
             inserted_lines=json.loads(r["inserted_lines"] or "[]"),
             applied_on=r["applied_on"],
             knowledge=json.loads(r["knowledge"] or "[]"),
+            selected=r["selected"],
         )
 
     def _query(self, sql: str, args: tuple) -> list[sqlite3.Row]:
