@@ -45,7 +45,7 @@ from typing import Any
 from ..findings import CODE_TYPE_ERROR
 from ..providers.base import ProviderOptions
 from ..providers.pricing import FREE_PROVIDERS, price_for
-from .llm import FAILING, LlmPipeline, _key, _prices, operation_hint
+from .llm import FAILING, LlmPipeline, _prices, operation_hint, provider_options
 from .result import Generation
 
 PROVIDERS = ("anthropic", "openai", "ollama")
@@ -396,16 +396,8 @@ class Ensemble:
         return candidate
 
     def _options(self, member: Member, temperature: float) -> ProviderOptions:
-        s = self.settings
-        return ProviderOptions(
-            member.provider,
-            member.model,
-            base_url=self._base_url(member.provider),
-            api_key=_key(s, member.provider),
-            timeout_s=s.timeout_s,
-            max_retries=s.max_retries,
-            context_tokens=s.context_tokens,
-            temperature=temperature,
+        return provider_options(
+            self.settings, member.provider, member.model, self._base_url(member.provider), temperature
         )
 
     def _base_url(self, provider: str) -> str | None:

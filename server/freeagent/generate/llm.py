@@ -281,26 +281,10 @@ class LlmPipeline:
         self, provider: str | None = None, model: str | None = None, base_url: str | None = None
     ) -> list[ProviderOptions]:
         s = self.settings
-        premium = ProviderOptions(
-            provider or s.provider,
-            model or s.model,
-            base_url=base_url or s.base_url or None,
-            api_key=_key(s, provider or s.provider),
-            timeout_s=s.timeout_s,
-            max_retries=s.max_retries,
-            context_tokens=s.context_tokens,
-        )
+        premium = provider_options(s, provider or s.provider, model or s.model, base_url or s.base_url)
         if provider or model or s.mode != "cost-sensitive":
             return [premium] * s.max_attempts
-        local = ProviderOptions(
-            s.fallback_provider,
-            s.fallback_model,
-            base_url=s.fallback_base_url or None,
-            api_key=_key(s, s.fallback_provider),
-            timeout_s=s.timeout_s,
-            max_retries=s.max_retries,
-            context_tokens=s.context_tokens,
-        )
+        local = provider_options(s, s.fallback_provider, s.fallback_model, s.fallback_base_url)
         return [local] + [premium] * max(s.max_attempts - 1, 1)
 
     def _provider(self, options: ProviderOptions):
@@ -632,6 +616,23 @@ def _failing(findings: list[Finding]) -> list[Finding]:
 def _score(attempt: Attempt) -> tuple[int, int]:
     failing = _failing(attempt.findings)
     return (len([f for f in failing if f.severity == Severity.ERROR]), len(failing))
+
+
+def provider_options(
+    settings, provider: str, model: str, base_url: str | None, temperature: float = 0.0
+) -> ProviderOptions:
+    """How to reach one model with the LLM settings' key, time limit, retries and context size
+    (the pipeline's plan, an ensemble's members)."""
+    return ProviderOptions(
+        provider,
+        model,
+        base_url=base_url or None,
+        api_key=_key(settings, provider),
+        timeout_s=settings.timeout_s,
+        max_retries=settings.max_retries,
+        context_tokens=settings.context_tokens,
+        temperature=temperature,
+    )
 
 
 def _key(settings, provider: str) -> str | None:

@@ -208,23 +208,12 @@ def _refuse(ls, message: str) -> dict:
 
 
 async def _begin(ls, token: str, task: str) -> bool:
-    window = ls.client_capabilities.window
-    if not (window and window.work_done_progress):
-        return False
-    try:
-        await ls.work_done_progress.create_async(token)
-    except Exception:  # noqa: BLE001 - a client may refuse; generation goes on without progress
-        return False
-    ls.work_done_progress.begin(
-        token, types.WorkDoneProgressBegin(title="Free Agent: generating", message=task, percentage=0, cancellable=True)
-    )
-    return True
+    shown = await ls.begin_progress("Free Agent: generating", task, token=token, cancellable=True, percentage=0)
+    return shown is not None
 
 
 def _end(ls, token: str, progress: bool, message: str) -> None:
-    if progress:
-        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
-        ls.work_done_progress.tokens.pop(token, None)
+    ls.end_progress(token if progress else None, message)
 
 
 async def _ask(ls, message: str, choices: list[str]) -> str | None:

@@ -236,25 +236,11 @@ class FreeAgentServer(LanguageServer):
             folder.load_task = self.spawn(self.load_folder(folder), f"index {folder.path}")
 
     async def load_folder(self, folder: Folder) -> None:
-        self.progress_count += 1
-        token = f"freeagent-index-{self.progress_count}"
-        window = self.client_capabilities.window
-        progress = bool(window and window.work_done_progress)
-        if progress:
-            try:
-                await self.work_done_progress.create_async(token)
-                self.work_done_progress.begin(
-                    token,
-                    types.WorkDoneProgressBegin(
-                        title="Free Agent: indexing", message=folder.path.name, percentage=0, cancellable=False
-                    ),
-                )
-            except Exception:  # noqa: BLE001 - a client may refuse progress; indexing goes on
-                progress = False
+        token = await self.begin_progress("Free Agent: indexing", folder.path.name, percentage=0)
         loop = asyncio.get_running_loop()
 
         def report(done: int, total: int) -> None:
-            if progress:
+            if token is not None:
                 pct = int(done * 100 / total) if total else 100
                 loop.call_soon_threadsafe(
                     self.work_done_progress.report,
@@ -265,10 +251,7 @@ class FreeAgentServer(LanguageServer):
         folder.engine.tune()
         change = await self.in_worker(lambda: folder.engine.load(report, lambda: self.shutting_down))
         folder.ready.set()
-        if progress:
-            self.work_done_progress.end(
-                token, types.WorkDoneProgressEnd(message=f"{len(folder.context.index)} files indexed")
-            )
+        self.end_progress(token, f"{len(folder.context.index)} files indexed")
         self.log(
             "info",
             f"indexed {folder.path} — {len(folder.context.index)} files, "
@@ -288,7 +271,7 @@ class FreeAgentServer(LanguageServer):
         argv = await self.in_worker(folder.context.python_warm_command)
         if argv is None:
             return
-        token = await self._begin_progress("Free Agent: reading installed Python packages", folder.path.name)
+        token = await self.begin_progress("Free Agent: reading installed Python packages", folder.path.name)
         started = time.perf_counter()
         try:
             process = await asyncio.create_subprocess_exec(
@@ -296,7 +279,7 @@ class FreeAgentServer(LanguageServer):
             )
         except OSError as exc:
             self.log("warning", f"warming Python answers could not start: {exc}")
-            self._end_progress(token, "failed")
+            self.end_progress(token, "failed")
             return
         try:
             out, err = await process.communicate()
@@ -304,7 +287,7 @@ class FreeAgentServer(LanguageServer):
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
-            self._end_progress(token, "stopped")
+            self.end_progress(token, "stopped")
             raise
         if process.returncode == 0:
             await self.in_worker(folder.context.reread_python_answers)
@@ -316,28 +299,42 @@ class FreeAgentServer(LanguageServer):
                 "warning",
                 err.decode(errors="replace").strip() or f"warming Python answers failed ({process.returncode})",
             )
-        self._end_progress(token, f"{message} ({time.perf_counter() - started:.1f} s)")
+        self.end_progress(token, f"{message} ({time.perf_counter() - started:.1f} s)")
 
-    async def _begin_progress(self, title: str, message: str) -> str | None:
-        """A work-done progress the client shows; None when it does not take one."""
+    async def begin_progress(
+        self,
+        title: str,
+        message: str,
+        *,
+        token: str | None = None,
+        cancellable: bool = False,
+        percentage: int | None = None,
+    ) -> str | None:
+        """A work-done progress the client shows (indexing, the Python warm-up, a generation): its
+        token, or None when the client takes none (the work goes on without it)."""
         window = self.client_capabilities.window
         if not (window and window.work_done_progress):
             return None
-        self.progress_count += 1
-        token = f"freeagent-progress-{self.progress_count}"
+        if token is None:
+            self.progress_count += 1
+            token = f"freeagent-progress-{self.progress_count}"
         try:
             await self.work_done_progress.create_async(token)
             self.work_done_progress.begin(
-                token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=False)
+                token,
+                types.WorkDoneProgressBegin(
+                    title=title, message=message, percentage=percentage, cancellable=cancellable
+                ),
             )
         except Exception:  # noqa: BLE001 - a client may refuse progress; the work goes on
             return None
         return token
 
-    def _end_progress(self, token: str | None, message: str) -> None:
+    def end_progress(self, token: str | None, message: str) -> None:
         if token is not None:
             with contextlib.suppress(Exception):  # the transport may be gone at shutdown
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+            self.work_done_progress.tokens.pop(token, None)
 
 
 # ---------------------------------------------------------------------- lifecycle handlers
